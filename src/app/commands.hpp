@@ -1,0 +1,15 @@
+// Each subcommand: a function that registers its options (writing into Config) and one that runs
+// it on every rank. Run functions return the exit status; exceptions end the job (mpi/failure).
+#pragma once
+
+#include "common/config.hpp"
+#include "mpi/comm.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace lockstep::app {
+
+CLI::App *add_check_env_command(CLI::App &app, Config &config);
+int run_check_env(const mpi::Comm &comm, const Config &config);
+
+} // namespace lockstep::app

@@ -1,0 +1,55 @@
+// Communicator and environment implementation.
+#include "mpi/comm.hpp"
+
+#include <stdexcept>
+#include <string>
+
+namespace lockstep::mpi {
+
+void check(int rc, const char *what) {
+  if (rc == MPI_SUCCESS)
+    return;
+  char message[MPI_MAX_ERROR_STRING];
+  int length = 0;
+  MPI_Error_string(rc, message, &length);
+  throw std::runtime_error(std::string(what) + " failed: " + std::string(message, length));
+}
+
+Comm::Comm(MPI_Comm comm) : comm_(comm) {
+  check(MPI_Comm_rank(comm_, &rank_), "MPI_Comm_rank");
+  check(MPI_Comm_size(comm_, &size_), "MPI_Comm_size");
+}
+
+void Comm::barrier() const {
+  check(MPI_Barrier(comm_), "MPI_Barrier");
+}
+
+Environment::Environment(int &argc, char **&argv) {
+  int provided = 0;
+  check(MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+  if (provided < MPI_THREAD_FUNNELED) {
+    MPI_Abort(MPI_COMM_WORLD, 1);
+  }
+}
+
+Environment::~Environment() {
+  int finalized = 0;
+  MPI_Finalized(&finalized);
+  if (!finalized)
+    MPI_Finalize();
+}
+
+std::string library_version() {
+  char version[MPI_MAX_LIBRARY_VERSION_STRING];
+  int length = 0;
+  MPI_Get_library_version(version, &length);
+  std::string text(version, length);
+  const auto newline = text.find_first_of("\r\n");
+  if (newline != std::string::npos)
+    text.resize(newline);
+  while (!text.empty() && (text.back() == '\0' || text.back() == ' '))
+    text.pop_back();
+  return text;
+}
+
+} // namespace lockstep::mpi

@@ -1,0 +1,44 @@
+// The communicator value type and the MPI environment. Knows nothing about Lockstep's data.
+#pragma once
+
+#include <mpi.h>
+#include <string>
+
+namespace lockstep::mpi {
+
+// Throws std::runtime_error naming `what` when an MPI call did not return MPI_SUCCESS
+// (only reachable when the communicator's error handler returns errors).
+void check(int rc, const char *what);
+
+// A non-owning view of an MPI communicator with its rank and size cached.
+class Comm {
+public:
+  Comm() : Comm(MPI_COMM_WORLD) {}
+  explicit Comm(MPI_Comm comm);
+
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+  bool is_root() const { return rank_ == 0; }
+  MPI_Comm raw() const { return comm_; }
+  void barrier() const;
+
+private:
+  MPI_Comm comm_;
+  int rank_ = 0;
+  int size_ = 1;
+};
+
+// Initialises MPI (MPI_THREAD_FUNNELED: only the main thread calls MPI; oneTBB workers never do)
+// and finalises it on destruction.
+class Environment {
+public:
+  Environment(int &argc, char **&argv);
+  ~Environment();
+  Environment(const Environment &) = delete;
+  Environment &operator=(const Environment &) = delete;
+};
+
+// The MPI library's own version line, e.g. "Open MPI v4.1.4, ...".
+std::string library_version();
+
+} // namespace lockstep::mpi

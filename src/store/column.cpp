@@ -1,0 +1,135 @@
+// Collective column I/O: slab layout, dataset creation and hyperslab transfers.
+#include "store/column.hpp"
+
+#include "mpi/collectives.hpp"
+#include "store/error.hpp"
+
+#include <algorithm>
+
+namespace lockstep::store {
+namespace {
+
+std::string dataset_path(const Group &group, const std::string &name) {
+  return group.path() == "/" ? "/" + name : group.path() + "/" + name;
+}
+
+PropListHandle collective_transfer() {
+  PropListHandle dxpl(checked(H5Pcreate(H5P_DATASET_XFER), "H5Pcreate(transfer)"));
+  check_status(H5Pset_dxpl_mpio(dxpl.id(), H5FD_MPIO_COLLECTIVE), "H5Pset_dxpl_mpio");
+  return dxpl;
+}
+
+PropListHandle chunked_creation(std::uint64_t total, const ColumnOptions &options) {
+  PropListHandle dcpl(checked(H5Pcreate(H5P_DATASET_CREATE), "H5Pcreate(dataset create)"));
+  const hsize_t chunk =
+      std::clamp<std::uint64_t>(total, 1, std::max<std::uint64_t>(1, options.chunk_elements));
+  check_status(H5Pset_chunk(dcpl.id(), 1, &chunk), "H5Pset_chunk");
+  if (options.shuffle)
+    check_status(H5Pset_shuffle(dcpl.id()), "H5Pset_shuffle");
+  if (options.deflate_level > 0) {
+    check_status(H5Pset_deflate(dcpl.id(), static_cast<unsigned>(options.deflate_level)),
+                 "H5Pset_deflate");
+  }
+  check_status(H5Pset_fill_time(dcpl.id(), H5D_FILL_TIME_NEVER), "H5Pset_fill_time");
+  return dcpl;
+}
+
+// Selects `slab` in the file space and returns a matching memory space (both "none" if empty).
+DataspaceHandle select_slab(hid_t file_space, Slab slab) {
+  const hsize_t count = slab.count;
+  DataspaceHandle memory(checked(H5Screate_simple(1, &count, nullptr), "H5Screate_simple"));
+  if (slab.count == 0) {
+    check_status(H5Sselect_none(file_space), "H5Sselect_none");
+    check_status(H5Sselect_none(memory.id()), "H5Sselect_none");
+  } else {
+    const hsize_t start = slab.offset;
+    check_status(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, &start, nullptr, &count, nullptr),
+                 "H5Sselect_hyperslab");
+  }
+  return memory;
+}
+
+std::uint64_t dataspace_length(hid_t dataset, const std::string &path) {
+  DataspaceHandle space(checked(H5Dget_space(dataset), "H5Dget_space(" + path + ")"));
+  if (H5Sget_simple_extent_ndims(space.id()) != 1)
+    throw Error(path + " is not a 1-D column");
+  hsize_t dims = 0;
+  check_status(H5Sget_simple_extent_dims(space.id(), &dims, nullptr), "H5Sget_simple_extent_dims");
+  return dims;
+}
+
+} // namespace
+
+SlabLayout layout_slabs(const mpi::Comm &comm, std::uint64_t local_count) {
+  const auto counts = mpi::allgather(comm, local_count);
+  SlabLayout layout;
+  for (int r = 0; r < comm.size(); ++r) {
+    if (r == comm.rank())
+      layout.local = Slab{layout.total, local_count};
+    layout.total += counts[static_cast<std::size_t>(r)];
+  }
+  return layout;
+}
+
+Slab even_share(std::uint64_t total, int rank, int ranks) {
+  const auto r = static_cast<std::uint64_t>(rank), p = static_cast<std::uint64_t>(ranks);
+  const std::uint64_t base = total / p, extra = total % p;
+  const std::uint64_t offset = r * base + std::min(r, extra);
+  return Slab{offset, base + (r < extra ? 1 : 0)};
+}
+
+namespace detail {
+
+void write_raw(const Group &group, const std::string &name, hid_t mem_type, hid_t file_type,
+               const void *data, std::uint64_t local_count, const ColumnOptions &options) {
+  const std::string path = dataset_path(group, name);
+  const SlabLayout layout = layout_slabs(group.comm(), local_count);
+  const hsize_t dims = layout.total, max_dims = H5S_UNLIMITED;
+  DataspaceHandle file_space(checked(H5Screate_simple(1, &dims, &max_dims), "H5Screate_simple"));
+  const auto dcpl = chunked_creation(layout.total, options);
+  DatasetHandle dataset(H5Dcreate2(group.id(), name.c_str(), file_type, file_space.id(),
+                                   H5P_DEFAULT, dcpl.id(), H5P_DEFAULT));
+  if (!dataset)
+    throw_hdf5_error("cannot create column " + path);
+  if (layout.total == 0)
+    return; // every rank knows the total, so all skip the write together
+
+  const auto memory = select_slab(file_space.id(), layout.local);
+  const auto dxpl = collective_transfer();
+  static const char placeholder = 0; // HDF5 rejects a null buffer even when nothing is selected
+  const void *buffer = data != nullptr ? data : &placeholder;
+  check_status(H5Dwrite(dataset.id(), mem_type, memory.id(), file_space.id(), dxpl.id(), buffer),
+               "writing column " + path);
+}
+
+void read_raw(const Group &group, const std::string &name, hid_t mem_type, void *data, Slab slab) {
+  const std::string path = dataset_path(group, name);
+  DatasetHandle dataset(H5Dopen2(group.id(), name.c_str(), H5P_DEFAULT));
+  if (!dataset)
+    throw_hdf5_error("cannot open column " + path);
+  const std::uint64_t length = dataspace_length(dataset.id(), path);
+  if (slab.offset + slab.count > length) {
+    throw Error("reading " + path + ": slab [" + std::to_string(slab.offset) + ", " +
+                std::to_string(slab.offset + slab.count) + ") lies beyond its length " +
+                std::to_string(length));
+  }
+  DataspaceHandle file_space(checked(H5Dget_space(dataset.id()), "H5Dget_space(" + path + ")"));
+  const auto memory = select_slab(file_space.id(), slab);
+  const auto dxpl = collective_transfer();
+  static char placeholder = 0;
+  void *buffer = data != nullptr ? data : &placeholder;
+  check_status(H5Dread(dataset.id(), mem_type, memory.id(), file_space.id(), dxpl.id(), buffer),
+               "reading column " + path);
+}
+
+} // namespace detail
+
+std::uint64_t column_length(const Group &group, const std::string &name) {
+  const std::string path = dataset_path(group, name);
+  DatasetHandle dataset(H5Dopen2(group.id(), name.c_str(), H5P_DEFAULT));
+  if (!dataset)
+    throw_hdf5_error("cannot open column " + path);
+  return dataspace_length(dataset.id(), path);
+}
+
+} // namespace lockstep::store

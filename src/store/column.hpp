@@ -1,0 +1,70 @@
+// Collective I/O of 1-D columns: every rank contributes one contiguous slab (any size, empty
+// allowed) and the slabs are laid out in rank order. Columns are chunked, shuffled and deflated,
+// with unlimited maximum length so that later runs can append.
+#pragma once
+
+#include "store/file.hpp"
+#include "store/h5type.hpp"
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace lockstep::store {
+
+struct ColumnOptions {
+  std::uint64_t chunk_elements = 1 << 16; // chunk length; shrunk for short columns
+  int deflate_level = 4;                  // 0 disables deflate
+  bool shuffle = true;
+};
+
+// Where one rank's slab lies in a column.
+struct Slab {
+  std::uint64_t offset = 0;
+  std::uint64_t count = 0;
+};
+
+// Slab of `local_count` elements for this rank when the ranks' slabs are laid out in rank order;
+// also returns the column's total length. Collective.
+struct SlabLayout {
+  Slab local;
+  std::uint64_t total = 0;
+};
+SlabLayout layout_slabs(const mpi::Comm &comm, std::uint64_t local_count);
+
+// The slab of [0, total) that rank `rank` of `ranks` reads when a column is split evenly.
+Slab even_share(std::uint64_t total, int rank, int ranks);
+
+namespace detail {
+void write_raw(const Group &group, const std::string &name, hid_t mem_type, hid_t file_type,
+               const void *data, std::uint64_t local_count, const ColumnOptions &options);
+void read_raw(const Group &group, const std::string &name, hid_t mem_type, void *data, Slab slab);
+} // namespace detail
+
+// Creates dataset `name` under `group` and writes every rank's `local` slab into it. Collective.
+template <ColumnType T>
+void write_column(const Group &group, const std::string &name, std::span<const T> local,
+                  const ColumnOptions &options = {}) {
+  detail::write_raw(group, name, native_type<T>(), file_type<T>(), local.data(), local.size(),
+                    options);
+}
+
+template <ColumnType T>
+void write_column(const Group &group, const std::string &name, const std::vector<T> &local,
+                  const ColumnOptions &options = {}) {
+  write_column(group, name, std::span<const T>(local), options);
+}
+
+// Reads `slab` of column `name` on this rank (slabs may differ per rank, may be empty). Collective.
+template <ColumnType T>
+std::vector<T> read_column(const Group &group, const std::string &name, Slab slab) {
+  std::vector<T> values(slab.count);
+  detail::read_raw(group, name, native_type<T>(), values.data(), slab);
+  return values;
+}
+
+// The length of column `name`.
+std::uint64_t column_length(const Group &group, const std::string &name);
+
+} // namespace lockstep::store

@@ -1,0 +1,57 @@
+// Shared HDF5 files opened by all ranks of a communicator (MPI-IO driver, collective metadata),
+// and groups inside them. Every call here is collective: all ranks call it with the same values.
+#pragma once
+
+#include "mpi/comm.hpp"
+#include "store/handle.hpp"
+
+#include <string>
+
+namespace lockstep::store {
+
+class Group;
+
+enum class Access { read_only, read_write };
+
+class File {
+public:
+  // Creates (or truncates) `path` on every rank of `comm`.
+  static File create(const std::string &path, const mpi::Comm &comm);
+  static File open(const std::string &path, const mpi::Comm &comm, Access access);
+
+  Group root() const;
+  const std::string &path() const { return path_; }
+  const mpi::Comm &comm() const { return comm_; }
+  hid_t id() const { return handle_.id(); }
+  // Flushes and closes now (the destructor closes too, without reporting errors).
+  void close();
+
+private:
+  File(FileHandle handle, std::string path, mpi::Comm comm)
+      : handle_(std::move(handle)), path_(std::move(path)), comm_(comm) {}
+  FileHandle handle_;
+  std::string path_;
+  mpi::Comm comm_;
+};
+
+class Group {
+public:
+  Group(GroupHandle handle, std::string path, mpi::Comm comm)
+      : handle_(std::move(handle)), path_(std::move(path)), comm_(comm) {}
+
+  Group create_group(const std::string &name) const;
+  Group open_group(const std::string &name) const;
+  // Whether a link `name` (a group or dataset) exists directly under this group.
+  bool has(const std::string &name) const;
+
+  hid_t id() const { return handle_.id(); }
+  const std::string &path() const { return path_; }
+  const mpi::Comm &comm() const { return comm_; }
+
+private:
+  GroupHandle handle_;
+  std::string path_;
+  mpi::Comm comm_;
+};
+
+} // namespace lockstep::store

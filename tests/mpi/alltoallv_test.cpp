@@ -1,0 +1,109 @@
+// The personalised exchange: uneven and empty buckets, structs, the flat interface's source
+// offsets, and the multi-round path forced with a tiny round budget, checked against one round.
+#include "mpi/alltoallv.hpp"
+#include "mpi_test.hpp"
+
+namespace lockstep::testing {
+namespace {
+
+struct Message {
+  std::int32_t source;
+  std::int32_t dest;
+  std::uint64_t index;
+  bool operator==(const Message &) const = default;
+};
+
+// Rank s sends (s + 2*d) % 4 messages to rank d: some buckets are empty, sizes are uneven.
+std::size_t count_for(int source, int dest) {
+  return static_cast<std::size_t>((source + 2 * dest) % 4);
+}
+
+std::vector<std::vector<Message>> make_buckets(const mpi::Comm &comm) {
+  std::vector<std::vector<Message>> buckets(static_cast<std::size_t>(comm.size()));
+  for (int d = 0; d < comm.size(); ++d) {
+    for (std::size_t i = 0; i < count_for(comm.rank(), d); ++i) {
+      buckets[d].push_back(Message{comm.rank(), d, i});
+    }
+  }
+  return buckets;
+}
+
+std::vector<Message> expected_for(const mpi::Comm &comm) {
+  std::vector<Message> expected;
+  for (int s = 0; s < comm.size(); ++s) {
+    for (std::size_t i = 0; i < count_for(s, comm.rank()); ++i) {
+      expected.push_back(Message{s, comm.rank(), i});
+    }
+  }
+  return expected;
+}
+
+class Alltoallv : public MpiTest {};
+
+TEST_F(Alltoallv, UnevenAndEmptyBuckets) {
+  EXPECT_EQ(mpi::alltoallv(comm, make_buckets(comm)), expected_for(comm));
+}
+
+TEST_F(Alltoallv, AllBucketsEmpty) {
+  const std::vector<std::vector<std::uint64_t>> buckets(static_cast<std::size_t>(comm.size()));
+  EXPECT_TRUE(mpi::alltoallv(comm, buckets).empty());
+}
+
+TEST_F(Alltoallv, FlatInterfaceReportsSourceOffsets) {
+  const auto buckets = make_buckets(comm);
+  std::vector<Message> flat;
+  std::vector<std::size_t> offsets{0};
+  for (const auto &bucket : buckets) {
+    flat.insert(flat.end(), bucket.begin(), bucket.end());
+    offsets.push_back(flat.size());
+  }
+  const auto got = mpi::alltoallv<Message>(comm, flat, offsets);
+  ASSERT_EQ(got.source_offsets.size(), static_cast<std::size_t>(comm.size()) + 1);
+  for (int s = 0; s < comm.size(); ++s) {
+    EXPECT_EQ(got.source_offsets[s + 1] - got.source_offsets[s], count_for(s, comm.rank()));
+    for (std::size_t i = got.source_offsets[s]; i < got.source_offsets[s + 1]; ++i) {
+      EXPECT_EQ(got.data[i].source, s);
+    }
+  }
+  EXPECT_EQ(got.rounds, comm.size() == 1 ? 0u : 1u); // np1: rank 0 sends itself nothing
+}
+
+TEST_F(Alltoallv, ForcedRoundsGiveTheSameResult) {
+  const auto buckets = make_buckets(comm);
+  // A budget of one message per destination per round: up to 3 rounds for these buckets.
+  const mpi::ExchangeOptions tiny{.max_round_bytes = sizeof(Message) * comm.size()};
+  EXPECT_EQ(mpi::alltoallv(comm, buckets, tiny), expected_for(comm));
+
+  std::vector<Message> flat;
+  std::vector<std::size_t> offsets{0};
+  for (const auto &bucket : buckets) {
+    flat.insert(flat.end(), bucket.begin(), bucket.end());
+    offsets.push_back(flat.size());
+  }
+  const auto got = mpi::alltoallv<Message>(comm, flat, offsets, tiny);
+  EXPECT_EQ(got.data, expected_for(comm));
+  EXPECT_EQ(got.rounds, comm.size() == 1 ? 0u : 3u); // largest bucket: 0 (np1) or 3 messages
+}
+
+TEST_F(Alltoallv, ManyRoundsOfLargeBuckets) {
+  // 10'000 values to every rank with a 1 KiB budget: dozens of rounds, order preserved.
+  std::vector<std::vector<std::uint64_t>> buckets(static_cast<std::size_t>(comm.size()));
+  for (int d = 0; d < comm.size(); ++d) {
+    for (std::uint64_t i = 0; i < 10'000; ++i)
+      buckets[d].push_back(i * 1000 + comm.rank());
+  }
+  const auto got = mpi::alltoallv(comm, buckets, mpi::ExchangeOptions{.max_round_bytes = 1024});
+  ASSERT_EQ(got.size(), 10'000u * comm.size());
+  for (int s = 0; s < comm.size(); ++s) {
+    for (std::uint64_t i = 0; i < 10'000; ++i)
+      ASSERT_EQ(got[s * 10'000 + i], i * 1000 + s);
+  }
+}
+
+TEST_F(Alltoallv, WrongBucketCountIsAnError) {
+  const std::vector<std::vector<int>> buckets(static_cast<std::size_t>(comm.size()) + 1);
+  EXPECT_THROW(mpi::alltoallv(comm, buckets), std::invalid_argument);
+}
+
+} // namespace
+} // namespace lockstep::testing

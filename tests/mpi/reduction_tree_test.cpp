@@ -1,0 +1,50 @@
+// The binary reduction tree: a non-commutative combiner proves the left-to-right rank order, and
+// a forest-like merge (sorted edge lists) proves the shape used by cluster reduction.
+#include "mpi/reduction_tree.hpp"
+#include "mpi_test.hpp"
+
+#include <algorithm>
+#include <boost/serialization/string.hpp>
+#include <boost/serialization/utility.hpp>
+#include <boost/serialization/vector.hpp>
+
+namespace lockstep::testing {
+namespace {
+
+class ReductionTree : public MpiTest {};
+
+TEST_F(ReductionTree, CombinesInRankOrder) {
+  const auto concat = [](std::string left, const std::string &right) {
+    return left.append(",").append(right);
+  };
+  const auto result = mpi::reduce_tree(comm, std::to_string(comm.rank()), concat);
+  if (!comm.is_root()) {
+    EXPECT_FALSE(result.has_value());
+    return;
+  }
+  std::string expected = "0";
+  for (int r = 1; r < comm.size(); ++r)
+    expected += "," + std::to_string(r);
+  ASSERT_TRUE(result.has_value());
+  EXPECT_EQ(*result, expected);
+}
+
+TEST_F(ReductionTree, AllreduceMergesSortedEdgeLists) {
+  using Edges = std::vector<std::pair<std::uint32_t, std::uint32_t>>;
+  Edges local;
+  for (std::uint32_t i = 0; i < 5; ++i)
+    local.emplace_back(comm.rank(), comm.rank() * 10 + i);
+  const auto merge = [](Edges left, Edges right) {
+    Edges out;
+    std::merge(left.begin(), left.end(), right.begin(), right.end(), std::back_inserter(out));
+    return out;
+  };
+  const Edges all = mpi::allreduce_tree(comm, local, merge);
+  ASSERT_EQ(all.size(), 5u * comm.size());
+  EXPECT_TRUE(std::is_sorted(all.begin(), all.end()));
+  EXPECT_EQ(all.back(),
+            (std::pair<std::uint32_t, std::uint32_t>(comm.size() - 1, (comm.size() - 1) * 10 + 4)));
+}
+
+} // namespace
+} // namespace lockstep::testing
