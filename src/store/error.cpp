@@ -25,7 +25,10 @@ void throw_hdf5_error(const std::string &what) {
   std::string stack;
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, append_error, &stack);
   H5Eclear2(H5E_DEFAULT);
-  throw Error(what + (stack.empty() ? std::string() : ": " + stack));
+  std::string message = what;
+  if (!stack.empty())
+    message.append(": ").append(stack);
+  throw Error(message);
 }
 
 std::string hdf5_version() {

@@ -24,7 +24,7 @@ TEST_F(ReductionTree, CombinesInRankOrder) {
   }
   std::string expected = "0";
   for (int r = 1; r < comm.size(); ++r)
-    expected += "," + std::to_string(r);
+    expected.append(",").append(std::to_string(r));
   ASSERT_TRUE(result.has_value());
   EXPECT_EQ(*result, expected);
 }
