@@ -12,4 +12,10 @@ namespace lockstep::app {
 CLI::App *add_check_env_command(CLI::App &app, Config &config);
 int run_check_env(const mpi::Comm &comm, const Config &config);
 
+CLI::App *add_generate_command(CLI::App &app, Config &config);
+int run_generate(const mpi::Comm &comm, const Config &config);
+
+CLI::App *add_evaluate_command(CLI::App &app, Config &config);
+int run_evaluate(const mpi::Comm &comm, const Config &config);
+
 } // namespace lockstep::app

@@ -20,9 +20,32 @@ struct CheckEnvConfig {
   bool keep_file = false;       // keep the probe file for inspection
 };
 
+// `lockstep generate`: a synthetic takedown dataset with planted campaigns and ground truth.
+struct GenerateConfig {
+  std::string out_dir;
+  std::uint64_t accounts = 10000;        // all accounts, organic and campaign
+  int days = 14;                         // length of the observed period
+  std::string start_date = "2020-01-06"; // first day (UTC); a Monday by default
+  std::uint64_t seed = 1;
+  int campaigns = 6;                // planted campaigns; styles cycle through the six kinds
+  int campaign_size = 40;           // accounts per campaign (sleeper cells use at most 8)
+  int parts = 1;                    // numbered tweet part files; ranks write parts in parallel
+  std::string format = "ioarchive"; // "ioarchive" (tweets+users CSV) or "actions"
+  double hashed_share = 0.5;        // share of accounts with hashed (SHA-256-like) userids
+};
+
+// `lockstep evaluate`: scores a results folder against a generator's truth file.
+struct EvaluateConfig {
+  std::string truth_file;
+  std::string results_dir;
+  bool json = false;
+};
+
 struct Config {
   GeneralConfig general;
   CheckEnvConfig check_env;
+  GenerateConfig generate;
+  EvaluateConfig evaluate;
 };
 
 // A readable multi-line listing of every value, for the log and the run manifest.

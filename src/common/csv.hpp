@@ -1,0 +1,47 @@
+// RFC 4180 CSV: a streaming record reader (quoted fields with embedded newlines and doubled
+// quotes, CRLF or LF) that tracks line numbers, and a writer that quotes every field the way the
+// IO archive does.
+#pragma once
+
+#include <cstdint>
+#include <istream>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lockstep::csv {
+
+class Reader {
+public:
+  // `name` is used in error messages (usually the file path).
+  Reader(std::istream &in, std::string name);
+
+  // Reads the next record into `fields`. Returns false at end of input. A record whose quoted
+  // field never closes (a truncated file) throws InputError naming the line where it began.
+  bool next(std::vector<std::string> &fields);
+
+  // The 1-based line on which the last record returned by next() began.
+  std::int64_t record_line() const { return record_line_; }
+  const std::string &name() const { return name_; }
+
+private:
+  std::istream &in_;
+  std::string name_;
+  std::int64_t line_ = 1;
+  std::int64_t record_line_ = 0;
+};
+
+// Appends `value` to `out` as a quoted field ("" doubles embedded quotes).
+void append_quoted(std::string &out, std::string_view value);
+
+// Appends a whole record: every field quoted, comma separated, '\n' terminated.
+void append_record(std::string &out, const std::vector<std::string_view> &fields);
+
+// The column index of each name in `wanted` within `header`; throws InputError (file, line 1)
+// naming the first missing column.
+std::vector<std::size_t> find_columns(const std::vector<std::string> &header,
+                                      const std::vector<std::string> &wanted,
+                                      const std::string &file);
+
+} // namespace lockstep::csv

@@ -1,0 +1,18 @@
+// Reading truth.csv and a results folder's accounts.csv, and printing Metrics as a table or JSON.
+#pragma once
+
+#include "evaluate/metrics.hpp"
+
+#include <string>
+
+namespace lockstep::evaluate {
+
+// truth.csv: userid, campaign, style (as written by `lockstep generate`).
+std::vector<TruthRow> read_truth(const std::string &path);
+// RESULTS_DIR/accounts.csv: needs account_id and cluster_id columns (the results contract).
+Clustering read_clustering(const std::string &accounts_csv);
+
+std::string format_table(const Metrics &metrics);
+std::string format_json(const Metrics &metrics);
+
+} // namespace lockstep::evaluate

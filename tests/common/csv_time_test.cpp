@@ -1,0 +1,123 @@
+// The CSV reader on the real IO-archive samples (quoted newlines, Arabic text, the truncated last
+// row) and on crafted edge cases; calendar conversions.
+#include "common/csv.hpp"
+#include "common/error.hpp"
+#include "common/time.hpp"
+
+#include <fstream>
+#include <gtest/gtest.h>
+#include <sstream>
+
+namespace lockstep::testing {
+namespace {
+
+std::vector<std::vector<std::string>> read_all(const std::string &text) {
+  std::istringstream in(text);
+  csv::Reader reader(in, "inline.csv");
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> fields;
+  while (reader.next(fields))
+    rows.push_back(fields);
+  return rows;
+}
+
+TEST(Csv, QuotesNewlinesAndDoubledQuotes) {
+  const auto rows = read_all("a,\"b \"\"x\"\"\nline\",c\r\n\"\",,\"z\"\nlast");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"a", "b \"x\"\nline", "c"}));
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"", "", "z"}));
+  EXPECT_EQ(rows[2], (std::vector<std::string>{"last"}));
+}
+
+TEST(Csv, WriterOutputReadsBack) {
+  std::string out;
+  csv::append_record(out, {"1", "he said \"hi\"", "multi\nline", "", "سلام 你好"});
+  const auto rows = read_all(out);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0],
+            (std::vector<std::string>{"1", "he said \"hi\"", "multi\nline", "", "سلام 你好"}));
+}
+
+TEST(Csv, UnclosedQuoteNamesTheRecordLine) {
+  std::istringstream in("a,b\n\"x\",\"never closed\nmore\n");
+  csv::Reader reader(in, "broken.csv");
+  std::vector<std::string> fields;
+  ASSERT_TRUE(reader.next(fields));
+  try {
+    reader.next(fields);
+    FAIL() << "no error for an unclosed quote";
+  } catch (const InputError &error) {
+    EXPECT_EQ(error.file(), "broken.csv");
+    EXPECT_EQ(error.line(), 2);
+  }
+}
+
+TEST(Csv, RealIraSampleParsesUpToItsTruncatedRow) {
+  const std::string path = LOCKSTEP_TEST_DATA "/io_tweets_sample_ira_2018.csv";
+  std::ifstream in(path, std::ios::binary);
+  ASSERT_TRUE(in) << path;
+  csv::Reader reader(in, path);
+  std::vector<std::string> header, fields;
+  ASSERT_TRUE(reader.next(header));
+  ASSERT_EQ(header.size(), 31u);
+  const auto columns = csv::find_columns(header, {"tweetid", "userid", "tweet_text"}, path);
+  std::size_t rows = 0, arabic = 0, multiline = 0;
+  bool truncated = false;
+  try {
+    while (reader.next(fields)) {
+      if (fields.size() != 31) {
+        truncated = true;
+        break;
+      }
+      ++rows;
+      arabic += fields[columns[2]].find("\xd8") != std::string::npos ? 1 : 0;
+      multiline += fields[columns[2]].find('\n') != std::string::npos ? 1 : 0;
+    }
+  } catch (const InputError &error) {
+    truncated = true;
+    EXPECT_GT(error.line(), 400);
+  }
+  EXPECT_EQ(rows, 407u);
+  EXPECT_TRUE(truncated);
+  EXPECT_GT(arabic, 0u);
+  EXPECT_GT(multiline, 0u);
+}
+
+TEST(Csv, RealChinaUsersFile) {
+  const std::string path = LOCKSTEP_TEST_DATA "/io_users_china_082019_1.csv";
+  std::ifstream in(path, std::ios::binary);
+  csv::Reader reader(in, path);
+  std::vector<std::string> fields;
+  ASSERT_TRUE(reader.next(fields));
+  const auto id = csv::find_columns(fields, {"userid"}, path)[0];
+  std::size_t rows = 0, hashed = 0;
+  while (reader.next(fields)) {
+    ASSERT_EQ(fields.size(), 10u) << "line " << reader.record_line();
+    ++rows;
+    // Hashed ids are base64 of 41 to 44 characters in this release, numeric ones decimal.
+    hashed += fields[id].find_first_not_of("0123456789") != std::string::npos ? 1 : 0;
+  }
+  EXPECT_EQ(rows, 744u);
+  EXPECT_EQ(hashed, 254u);
+}
+
+TEST(Csv, MissingColumnIsAnInputError) {
+  EXPECT_THROW(csv::find_columns({"a", "b"}, {"a", "tweetid"}, "f.csv"), InputError);
+}
+
+TEST(Time, CivilRoundTripsAndFormats) {
+  EXPECT_EQ(time::days_from_civil({1970, 1, 1}), 0);
+  EXPECT_EQ(time::days_from_civil({2020, 1, 6}), 18267);
+  for (std::int64_t d = -800; d < 30000; d += 37) {
+    EXPECT_EQ(time::days_from_civil(time::civil_from_days(d)), d);
+  }
+  EXPECT_EQ(time::format_minute(1578284700000LL), "2020-01-06 04:25");
+  EXPECT_EQ(time::format_date(1578284700000LL), "2020-01-06");
+  EXPECT_EQ(time::weekday(18267), 0); // 2020-01-06 was a Monday
+  EXPECT_FALSE(time::parse_date("2020-02-30"));
+  EXPECT_FALSE(time::parse_date("2020-1-06"));
+  EXPECT_TRUE(time::parse_date("2020-02-29"));
+}
+
+} // namespace
+} // namespace lockstep::testing
