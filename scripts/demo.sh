@@ -15,4 +15,9 @@ echo "== lockstep --version"
 "$LOCKSTEP" --version
 echo "== check that MPI and parallel HDF5 work here (2 ranks)"
 "${RUN[@]}" "$LOCKSTEP" check-env --dir "$OUT" --megabytes 16
-echo "== demo outputs are in $OUT/"
+echo "== generate the built-in sample: a takedown release with 6 planted campaigns (2 ranks)"
+"${RUN[@]}" "$LOCKSTEP" generate --out "$OUT/sample" --accounts 5000 --days 14 --seed 1 \
+  --campaign-size 30 --parts 2
+echo "== accounts per style in the ground truth ($OUT/sample/truth.csv)"
+tail -n +2 "$OUT/sample/truth.csv" | cut -d, -f3 | sort | uniq -c | sort -rn
+echo "== outputs: $OUT/sample/{tweets-part-00001.csv,tweets-part-00002.csv,users.csv,truth.csv}"

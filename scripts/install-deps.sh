@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   # toolchain
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git time
   # the required stack
   openmpi-bin libopenmpi-dev libhdf5-openmpi-dev hdf5-tools
   libboost-serialization-dev libtbb-dev libgtest-dev

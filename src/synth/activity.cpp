@@ -43,7 +43,8 @@ public:
                          : human_clients()[rng_.below(human_clients().size())]) {}
 
   std::vector<Tweet> build() {
-    organic_activity(account_.posts_per_day);
+    // A news feed's volume is its feed; it adds a little ordinary activity on top.
+    organic_activity(account_.style == Style::news_feed ? 0.5 : account_.posts_per_day);
     switch (account_.style) {
     case Style::celebrity:
       own_posts(world_.celebrity_posts(static_cast<std::uint32_t>(account_.index)));

@@ -176,6 +176,10 @@ void write_truth(const World &world, const GenerateConfig &config) {
   for (std::uint64_t i = 0; i < world.account_count(); ++i) {
     const Account a = world.account(i);
     out += fmt::format("{},{},{}\n", a.id, a.campaign, style_name(a.style));
+    if (out.size() > (std::size_t{4} << 20)) {
+      file.write(out);
+      out.clear();
+    }
   }
   file.write(out);
   file.commit();

@@ -202,6 +202,44 @@ TEST(Generator, HashtagStormsHitOnWeekendsOnly) {
   EXPECT_GT(tagged, storm.size * storm.waves.size() / 2);
 }
 
+// A naive detector (pairs with two or more co-retweets within 10 minutes) must flag more organic
+// accounts than campaign accounts: the organic population holds realistic hard negatives.
+TEST(Generator, OrganicHardNegativesFoolANaiveDetector) {
+  const auto &g = sample();
+  std::map<std::string, std::vector<std::pair<std::int64_t, std::uint64_t>>> by_target;
+  for (std::size_t i = 0; i < g.accounts.size(); ++i) {
+    for (const auto &t : g.tweets[i]) {
+      if (t.kind == Kind::retweet)
+        by_target[t.retweet_tweet].emplace_back(t.time_ms, i);
+    }
+  }
+  std::map<std::pair<std::uint64_t, std::uint64_t>, int> co_retweets;
+  for (auto &[target, actions] : by_target) {
+    std::sort(actions.begin(), actions.end());
+    for (std::size_t a = 0; a < actions.size(); ++a) {
+      for (std::size_t b = a + 1; b < actions.size(); ++b) {
+        if (actions[b].first - actions[a].first > 10 * synth::kMinuteMs)
+          break;
+        if (actions[a].second == actions[b].second)
+          continue;
+        ++co_retweets[std::minmax(actions[a].second, actions[b].second)];
+      }
+    }
+  }
+  std::set<std::uint64_t> flagged;
+  for (const auto &[pair, count] : co_retweets) {
+    if (count < 2)
+      continue;
+    flagged.insert(pair.first);
+    flagged.insert(pair.second);
+  }
+  std::size_t organic = 0, campaign = 0;
+  for (const std::uint64_t i : flagged)
+    (g.accounts[i].campaign == 0 ? organic : campaign) += 1;
+  EXPECT_GT(campaign, 0u);
+  EXPECT_GT(organic, campaign) << "the organic population is too easy to tell apart";
+}
+
 TEST(Generator, SnowflakeIdsAreUniqueAndMatchTheTime) {
   const auto &g = sample();
   std::set<std::uint64_t> ids;
