@@ -13,7 +13,7 @@ PACKAGES=(
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libxxhash-dev
   libips4o-dev libutf8proc-dev libzstd-dev zlib1g-dev
   # style checks
-  clang-format
+  clang-format clang libclang-rt-14-dev
 )
 
 missing=()

@@ -15,6 +15,12 @@ int run_check_env(const mpi::Comm &comm, const Config &config);
 CLI::App *add_generate_command(CLI::App &app, Config &config);
 int run_generate(const mpi::Comm &comm, const Config &config);
 
+CLI::App *add_ingest_command(CLI::App &app, Config &config);
+int run_ingest(const mpi::Comm &comm, const Config &config);
+
+CLI::App *add_validate_command(CLI::App &app, Config &config);
+int run_validate(const mpi::Comm &comm, const Config &config);
+
 CLI::App *add_evaluate_command(CLI::App &app, Config &config);
 int run_evaluate(const mpi::Comm &comm, const Config &config);
 

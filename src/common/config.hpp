@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace lockstep {
 
@@ -41,8 +42,28 @@ struct EvaluateConfig {
   bool json = false;
 };
 
+// `lockstep ingest`: input files into one partitioned store.
+struct IngestConfig {
+  std::string store_path;
+  std::vector<std::string> tweets, users, actions; // input files (plain, .gz or .zst)
+  std::string format = "ioarchive";                // "ioarchive" or "actions"
+  std::string action_columns;                      // NAME=COLUMN,... for the action table
+  std::uint32_t partitions = 64;                   // fixed at ingest; any rank count reads them
+  bool append = false;                             // add the inputs to an existing store
+  std::string rejects_path;                        // default: STORE without .h5 + "-rejects.csv"
+  std::uint64_t block_megabytes = 32;              // input parsed per rank and round
+};
+
+// `lockstep validate`: checks a store against the schema.
+struct ValidateConfig {
+  std::string store_path;
+  bool digest = false; // also print a content digest per table
+};
+
 struct Config {
   GeneralConfig general;
+  IngestConfig ingest;
+  ValidateConfig validate;
   CheckEnvConfig check_env;
   GenerateConfig generate;
   EvaluateConfig evaluate;

@@ -24,46 +24,85 @@ bool Reader::next(std::vector<std::string> &fields) {
   if (in_.peek() == std::char_traits<char>::eof())
     return false;
   record_line_ = line_;
-  std::string field;
-  bool quoted = false;     // inside a quoted field
-  bool was_quoted = false; // the current field started with a quote
+  // Read the raw record up to the first line end outside quotes, then split it.
+  std::string record;
+  bool quoted = false;
   for (int c = in_.get(); c != std::char_traits<char>::eof(); c = in_.get()) {
-    if (quoted) {
-      if (c == '"') {
-        if (in_.peek() == '"') {
-          field.push_back('"');
-          in_.get();
-        } else {
-          quoted = false;
-        }
-      } else {
-        if (c == '\n')
-          ++line_;
-        field.push_back(static_cast<char>(c));
-      }
-      continue;
-    }
-    if (c == '"' && field.empty() && !was_quoted) {
-      quoted = was_quoted = true;
-    } else if (c == ',') {
-      fields.push_back(std::move(field));
-      field.clear();
-      was_quoted = false;
-    } else if (c == '\n') {
+    if (c == '"')
+      quoted = !quoted;
+    if (c == '\n') {
       ++line_;
-      fields.push_back(std::move(field));
-      return true;
-    } else if (c == '\r' && in_.peek() == '\n') {
-      continue; // CRLF
-    } else {
-      field.push_back(static_cast<char>(c));
+      if (!quoted)
+        break;
     }
+    record.push_back(static_cast<char>(c));
   }
   if (quoted) {
     throw InputError(name_, record_line_, "quoted field never closes (truncated record)");
   }
-  fields.push_back(std::move(field)); // last record without a final newline
+  if (!record.empty() && record.back() == '\r')
+    record.pop_back();
+  std::vector<std::string_view> views;
+  std::string scratch;
+  if (!split_record(record, views, scratch)) {
+    throw InputError(name_, record_line_, "malformed quoting");
+  }
+  fields.assign(views.begin(), views.end());
   return true;
+}
+
+bool split_record(std::string_view record, std::vector<std::string_view> &fields,
+                  std::string &scratch) {
+  fields.clear();
+  scratch.clear();
+  scratch.reserve(record.size());
+  std::size_t i = 0;
+  while (true) {
+    if (i < record.size() && record[i] == '"') {
+      // Quoted field: find the closing quote, unescaping doubled quotes if there are any.
+      std::size_t j = i + 1;
+      bool escaped = false;
+      while (true) {
+        const std::size_t q = record.find('"', j);
+        if (q == std::string_view::npos)
+          return false;
+        if (q + 1 < record.size() && record[q + 1] == '"') {
+          escaped = true;
+          j = q + 2;
+          continue;
+        }
+        j = q;
+        break;
+      }
+      std::string_view field = record.substr(i + 1, j - i - 1);
+      if (escaped) {
+        const std::size_t begin = scratch.size();
+        for (std::size_t k = 0; k < field.size(); ++k) {
+          scratch.push_back(field[k]);
+          if (field[k] == '"')
+            ++k; // skip the second quote of a pair
+        }
+        field = std::string_view(scratch).substr(begin);
+      }
+      fields.push_back(field);
+      i = j + 1;
+      if (i == record.size())
+        return true;
+      if (record[i] != ',')
+        return false;
+      ++i;
+    } else {
+      const std::size_t comma = record.find(',', i);
+      const std::string_view field =
+          record.substr(i, comma == std::string_view::npos ? std::string_view::npos : comma - i);
+      if (field.find('"') != std::string_view::npos)
+        return false;
+      fields.push_back(field);
+      if (comma == std::string_view::npos)
+        return true;
+      i = comma + 1;
+    }
+  }
 }
 
 void append_quoted(std::string &out, std::string_view value) {

@@ -32,6 +32,13 @@ private:
   std::int64_t record_line_ = 0;
 };
 
+// Splits one record (without its line end) into fields. Quoted fields are returned without their
+// quotes; those with doubled quotes are unescaped into `scratch`, which the views may point into
+// (it is reserved to the record's size, so it never reallocates). Returns false for malformed
+// quoting: text after a closing quote, or a quote that never closes.
+bool split_record(std::string_view record, std::vector<std::string_view> &fields,
+                  std::string &scratch);
+
 // Appends `value` to `out` as a quoted field ("" doubles embedded quotes).
 void append_quoted(std::string &out, std::string_view value);
 

@@ -78,6 +78,21 @@ Exchanged<T> alltoallv(const Comm &comm, std::span<const T> send,
   out.rounds = allreduce(comm, local_rounds, Op::max);
 
   std::vector<int> sc(p), sd(p), rc(p), rd(p);
+  if (out.rounds == 1 && send.size() <= static_cast<std::size_t>(INT_MAX) &&
+      out.data.size() <= static_cast<std::size_t>(INT_MAX)) {
+    // One round whose displacements fit an int (every rank agrees: rounds is global and chunk
+    // bounds each count): exchange in place, without staging copies.
+    for (std::size_t r = 0; r < p; ++r) {
+      sc[r] = static_cast<int>(send_counts[r]);
+      sd[r] = static_cast<int>(send_offsets[r]);
+      rc[r] = static_cast<int>(recv_counts[r]);
+      rd[r] = static_cast<int>(out.source_offsets[r]);
+    }
+    check(MPI_Alltoallv(send.data(), sc.data(), sd.data(), datatype<T>(), out.data.data(),
+                        rc.data(), rd.data(), datatype<T>(), comm.raw()),
+          "MPI_Alltoallv");
+    return out;
+  }
   std::vector<T> send_stage, recv_stage;
   for (std::size_t round = 0; round < out.rounds; ++round) {
     int send_total = 0, recv_total = 0;

@@ -15,7 +15,7 @@ namespace lockstep::store {
 
 struct ColumnOptions {
   std::uint64_t chunk_elements = 1 << 16; // chunk length; shrunk for short columns
-  int deflate_level = 4;                  // 0 disables deflate
+  int deflate_level = 1;                  // 0 disables deflate; 1 is fast and near 4 in size
   bool shuffle = true;
 };
 

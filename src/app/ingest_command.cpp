@@ -1,0 +1,85 @@
+// `lockstep ingest` and `lockstep validate`: options, and the accounting printed at the end.
+#include "app/commands.hpp"
+#include "ingest/ingest.hpp"
+#include "store/validate.hpp"
+
+#include <fmt/format.h>
+
+namespace lockstep::app {
+
+CLI::App *add_ingest_command(CLI::App &app, Config &config) {
+  auto &c = config.ingest;
+  auto *command = app.add_subcommand("ingest", "Read IO-archive CSVs (or a generic action table) "
+                                               "into one partitioned HDF5 store");
+  command->add_option("--store", c.store_path, "The store to write (HDF5)")->required();
+  command->add_option("--tweets", c.tweets, "IO-archive tweets files (.csv, .csv.gz, .csv.zst)");
+  command->add_option("--users", c.users, "IO-archive users files");
+  command->add_option("--actions", c.actions, "Generic action tables (with --format actions)");
+  command->add_option("--format", c.format, "ioarchive or actions")
+      ->check(CLI::IsMember({"ioarchive", "actions"}))
+      ->capture_default_str();
+  command->add_option("--columns", c.action_columns,
+                      "Action-table column names: object_id=COL,account_id=COL,content_id=COL,"
+                      "timestamp_share=COL");
+  command->add_option("--partitions", c.partitions, "Partitions (fixed for the store's life)")
+      ->check(CLI::Range(1u, 1u << 20))
+      ->capture_default_str();
+  command->add_flag("--append", c.append, "Add the inputs to an existing store");
+  command->add_option("--rejects", c.rejects_path,
+                      "Where rejected rows go (default: beside the store)");
+  command->add_option("--block-mb", c.block_megabytes, "Input parsed per rank and round (MB)")
+      ->check(CLI::Range(1, 4096))
+      ->capture_default_str();
+  return command;
+}
+
+int run_ingest(const mpi::Comm &comm, const Config &config) {
+  const auto s = ingest::ingest(comm, config.ingest);
+  if (comm.is_root()) {
+    fmt::print("ingested {} rows ({:.1f} MB) in {:.2f} s on {} ranks: {:.3g} rows/s, {:.3g} rows/s "
+               "per rank\n",
+               s.rows_read, static_cast<double>(s.bytes_read) / 1e6, s.seconds, comm.size(),
+               static_cast<double>(s.rows_read) / s.seconds,
+               static_cast<double>(s.rows_read) / s.seconds / comm.size());
+    fmt::print("stored {} posts, {} accounts, {} actions, {} interactions in {}\n", s.posts,
+               s.accounts, s.actions, s.interactions, config.ingest.store_path);
+    fmt::print("rows read {} = new posts + duplicates {} + rejected {} + users-file rows {}\n",
+               s.rows_read, s.duplicates, s.rows_rejected, s.user_rows);
+    for (const auto &[reason, n] : s.rejects_by_reason)
+      fmt::print("  rejected, {}: {}\n", reason, n);
+    for (const auto &[source, n] : s.time_sources) {
+      if (n > 0)
+        fmt::print("  post times from {}: {}\n", source, n);
+    }
+    fmt::print("time per phase on rank 0: {}\n", s.times.describe());
+    if (s.rows_rejected > 0)
+      fmt::print("rejected rows with file, line and reason: {}\n", s.rejects_path);
+  }
+  return 0;
+}
+
+CLI::App *add_validate_command(CLI::App &app, Config &config) {
+  auto *command = app.add_subcommand("validate", "Check a store against its schema");
+  command->add_option("store", config.validate.store_path, "The store (HDF5)")->required();
+  command->add_flag("--digest", config.validate.digest, "Also print a content digest per dataset");
+  return command;
+}
+
+int run_validate(const mpi::Comm &comm, const Config &config) {
+  const auto report = store::validate_store(comm, config.validate.store_path);
+  if (comm.is_root()) {
+    for (const auto &violation : report.violations)
+      fmt::print("violation: {}\n", violation);
+    if (config.validate.digest) {
+      for (const auto &[path, digest] : report.digests)
+        fmt::print("{}  {}\n", digest, path);
+    }
+    fmt::print("{}: {} ({})\n", config.validate.store_path,
+               report.violations.empty() ? "valid"
+                                         : fmt::format("{} violations", report.violations.size()),
+               report.summary);
+  }
+  return report.violations.empty() ? 0 : 1;
+}
+
+} // namespace lockstep::app

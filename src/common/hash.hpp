@@ -1,0 +1,20 @@
+// 64-bit keys for strings (XXH3): account ids, hashtags, URLs and texts become keys that any rank
+// computes alike, so partitioning and joins need no shared dictionary.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <xxhash.h>
+
+namespace lockstep {
+
+inline std::uint64_t hash64(std::string_view bytes, std::uint64_t seed = 0) {
+  return XXH3_64bits_withSeed(bytes.data(), bytes.size(), seed);
+}
+
+// The partition of an account: hash of its id string, modulo the partition count.
+inline std::uint32_t partition_of(std::string_view account_id, std::uint32_t partitions) {
+  return static_cast<std::uint32_t>(hash64(account_id, 0x5bd1e995) % partitions);
+}
+
+} // namespace lockstep

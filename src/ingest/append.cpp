@@ -1,0 +1,178 @@
+// Reading an existing store back into rows, for `ingest --append`: each rank reads the
+// partitions it owns under the current rank count.
+#include "common/error.hpp"
+#include "common/hash.hpp"
+#include "ingest/tables.hpp"
+#include "store/attribute.hpp"
+#include "store/column.hpp"
+#include "store/file.hpp"
+#include "store/schema.hpp"
+#include "store/strings.hpp"
+
+#include <unordered_map>
+
+namespace lockstep::ingest {
+namespace {
+
+store::Slab owned_slab(const store::Group &index, const std::string &table, std::uint32_t first,
+                       std::uint32_t last, bool empty) {
+  // Everyone reads the whole (small) index; a rank without partitions reads nothing else.
+  const auto offsets = store::read_column<std::uint64_t>(
+      index, table, store::Slab{0, store::column_length(index, table)});
+  if (empty)
+    return {};
+  return store::Slab{offsets[first], offsets[last] - offsets[first]};
+}
+
+} // namespace
+
+std::uint32_t read_existing(const mpi::Comm &comm, const std::string &path, OwnedRows &rows,
+                            std::vector<std::string> &files) {
+  using store::schema::Signal;
+  const auto file = store::File::open(path, comm, store::Access::read_only);
+  const auto root = file.root();
+  if (store::read_string_attribute(root, "format") != store::schema::kFormat ||
+      store::read_int_attribute(root, "format_version") != store::schema::kVersion) {
+    throw UsageError("--append: '" + path + "' is not a Lockstep store of version " +
+                     std::to_string(store::schema::kVersion));
+  }
+  const auto partitions = static_cast<std::uint32_t>(store::read_int_attribute(root, "partitions"));
+  const std::string listed = store::read_string_attribute(root, "input_files");
+  for (std::size_t begin = 0; begin < listed.size();) {
+    const auto end = std::min(listed.find('\n', begin), listed.size());
+    files.push_back(listed.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  const auto [first, last] = owned_partitions(partitions, comm.rank(), comm.size());
+  const bool none = first >= last;
+  const auto index = root.open_group("index");
+  const auto account_slab = owned_slab(index, "accounts", first, last, none);
+  const auto post_slab = owned_slab(index, "posts", first, last, none);
+  const auto action_slab = owned_slab(index, "actions", first, last, none);
+  const auto interaction_slab = owned_slab(index, "interactions", first, last, none);
+
+  const auto dictionaries = root.open_group("dictionaries");
+  const auto read_all_strings = [&](const store::Group &g, const std::string &name) {
+    return store::read_strings(g, name,
+                               store::Slab{0, store::column_length(g.open_group(name), "offsets")});
+  };
+  const auto clients = read_all_strings(dictionaries, "client");
+  const auto languages = read_all_strings(dictionaries, "language");
+
+  const auto a = root.open_group("accounts");
+  const auto ids = store::read_strings(a, "id", account_slab);
+  const auto screen = store::read_strings(a, "screen_name", account_slab);
+  const auto display = store::read_strings(a, "display_name", account_slab);
+  const auto description = store::read_strings(a, "description", account_slab);
+  const auto location = store::read_strings(a, "location", account_slab);
+  const auto partition = store::read_column<std::uint32_t>(a, "partition", account_slab);
+  const auto language = store::read_column<std::uint32_t>(a, "language", account_slab);
+  const auto created = store::read_column<std::int32_t>(a, "created_day", account_slab);
+  const auto followers = store::read_column<std::int64_t>(a, "followers", account_slab);
+  const auto following = store::read_column<std::int64_t>(a, "following", account_slab);
+  const auto from_users = store::read_column<std::uint8_t>(a, "from_users_file", account_slab);
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    AccountRow row;
+    row.partition = partition[i];
+    row.id = ids[i];
+    row.screen_name = screen[i];
+    row.display_name = display[i];
+    row.description = description[i];
+    row.location = location[i];
+    row.language = languages.at(language[i]);
+    row.created_day = created[i];
+    row.followers = followers[i];
+    row.following = following[i];
+    row.from_users_file = from_users[i];
+    row.file = 0; // existing profiles win over new copies from tweets
+    row.line = static_cast<std::int64_t>(i);
+    rows.accounts.push_back(std::move(row));
+  }
+
+  const auto p = root.open_group("posts");
+  const auto post_id = store::read_column<std::uint64_t>(p, "post_id", post_slab);
+  const auto account = store::read_column<std::uint64_t>(p, "account", post_slab);
+  const auto time_ms = store::read_column<std::int64_t>(p, "time_ms", post_slab);
+  const auto time_source = store::read_column<std::uint8_t>(p, "time_source", post_slab);
+  const auto kind = store::read_column<std::uint8_t>(p, "kind", post_slab);
+  const auto client = store::read_column<std::uint32_t>(p, "client", post_slab);
+  const auto post_language = store::read_column<std::uint32_t>(p, "language", post_slab);
+  const auto text = store::read_strings(p, "text", post_slab);
+  const auto text_key = store::read_column<std::uint64_t>(p, "text_key", post_slab);
+  const auto retweet_of = store::read_column<std::uint64_t>(p, "retweet_of", post_slab);
+  const auto reply_to = store::read_column<std::uint64_t>(p, "reply_to", post_slab);
+  const auto quote_of = store::read_column<std::uint64_t>(p, "quote_of", post_slab);
+  const auto retweet_user = store::read_strings(p, "retweet_user", post_slab);
+  const auto reply_user = store::read_strings(p, "reply_user", post_slab);
+  const auto content_id = store::read_strings(p, "content_id", post_slab);
+
+  // Lists come back from the actions of each post and the strings behind their keys.
+  const auto k = root.open_group("keys");
+  const store::Slab all_keys{0, store::column_length(k, "key")};
+  const auto key = store::read_column<std::uint64_t>(k, "key", all_keys);
+  const auto key_signal = store::read_column<std::uint8_t>(k, "signal", all_keys);
+  const auto value = store::read_strings(k, "value", all_keys);
+  std::unordered_map<std::uint64_t, std::size_t> value_of[store::schema::kSignalCount];
+  for (std::size_t i = 0; i < key.size(); ++i)
+    value_of[key_signal[i] % store::schema::kSignalCount][key[i]] = i;
+  const auto act = root.open_group("actions");
+  const auto action_signal = store::read_column<std::uint8_t>(act, "signal", action_slab);
+  const auto action_key = store::read_column<std::uint64_t>(act, "key", action_slab);
+  const auto action_post = store::read_column<std::uint64_t>(act, "post", action_slab);
+  (void)interaction_slab;
+
+  const std::uint64_t first_account = account_slab.offset;
+  for (std::size_t i = 0; i < post_id.size(); ++i) {
+    PostRow row;
+    row.account = ids.at(account[i] - first_account);
+    row.account_key = hash64(row.account);
+    row.partition = partition.at(account[i] - first_account);
+    row.post_id = post_id[i];
+    row.post_id_text = content_id[i];
+    row.time_ms = time_ms[i];
+    row.time_source = static_cast<TimeSource>(time_source[i]);
+    row.kind = static_cast<PostKind>(kind[i]);
+    row.client = clients.at(client[i]);
+    row.language = languages.at(post_language[i]);
+    row.text = text[i];
+    row.text_key = text_key[i];
+    row.retweet_of = retweet_of[i];
+    row.reply_to = reply_to[i];
+    row.quote_of = quote_of[i];
+    row.retweet_user = retweet_user[i];
+    row.reply_user = reply_user[i];
+    row.file = 0;
+    row.line = static_cast<std::int64_t>(i);
+    rows.posts.push_back(std::move(row));
+  }
+  for (std::size_t j = 0; j < action_post.size(); ++j) {
+    PostRow &row = rows.posts.at(action_post[j] - post_slab.offset);
+    const auto lookup = [&](Signal s) -> const std::string & {
+      return value.at(value_of[static_cast<std::size_t>(s)].at(action_key[j]));
+    };
+    switch (static_cast<Signal>(action_signal[j])) {
+    case Signal::hashtag:
+      row.hashtags.push_back(lookup(Signal::hashtag));
+      break;
+    case Signal::url:
+      row.urls.push_back(lookup(Signal::url));
+      break;
+    case Signal::mention:
+      row.mentions.push_back(lookup(Signal::mention));
+      break;
+    case Signal::object:
+      row.objects.push_back(lookup(Signal::object));
+      break;
+    default:
+      break;
+    }
+  }
+  // The dedup key of the generic table depends on the object; tweets use the post id.
+  for (auto &row : rows.posts) {
+    row.dedup_key = row.objects.empty() ? row.post_id : hash64(row.objects.front(), row.post_id);
+  }
+  rows.existing_posts = rows.posts.size();
+  return partitions;
+}
+
+} // namespace lockstep::ingest

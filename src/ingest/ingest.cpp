@@ -1,0 +1,282 @@
+// The ingest pipeline: plan, then rounds of (read a block, parse in parallel, route rows to their
+// partition's owner), then the owners build and write the store, and rank 0 writes the rejects.
+#include "ingest/ingest.hpp"
+
+#include "common/atomic_file.hpp"
+#include "common/csv.hpp"
+#include "common/error.hpp"
+#include "common/log.hpp"
+#include "common/phase_times.hpp"
+#include "common/progress.hpp"
+#include "ingest/plan.hpp"
+#include "ingest/tables.hpp"
+#include "mpi/alltoallv.hpp"
+#include "mpi/collectives.hpp"
+#include "mpi/serialize.hpp"
+
+#include <algorithm>
+#include <boost/serialization/map.hpp>
+#include <boost/serialization/string.hpp>
+#include <boost/serialization/vector.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fmt/format.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <optional>
+#include <unordered_set>
+
+namespace boost::serialization {
+template <class Archive>
+void serialize(Archive &archive, lockstep::ingest::Reject &reject, unsigned /*version*/) {
+  archive &reject.file &reject.line &reject.reason &reject.detail;
+}
+} // namespace boost::serialization
+
+namespace lockstep::ingest {
+namespace {
+
+constexpr std::uint64_t kPieceBytes = std::uint64_t{256} << 20;
+constexpr char kPostTag = 'P', kAccountTag = 'A';
+
+int owner_of(std::uint32_t partition, std::uint32_t partitions, int ranks) {
+  return static_cast<int>(static_cast<std::uint64_t>(partition) *
+                          static_cast<std::uint64_t>(ranks) / partitions);
+}
+
+// This rank's pieces, read one block at a time.
+class LocalReader {
+public:
+  LocalReader(const std::vector<InputFile> &inputs, const std::vector<Piece> &pieces, int rank,
+              int ranks, std::size_t block_bytes)
+      : inputs_(inputs), block_bytes_(block_bytes) {
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+      if (piece_owner(i, ranks) == rank)
+        mine_.push_back(pieces[i]);
+    }
+  }
+
+  // The next block of records and the file they come from; nullopt when this rank is done.
+  std::optional<std::uint32_t> next(std::vector<Record> &records) {
+    while (true) {
+      if (!blocks_) {
+        if (next_piece_ == mine_.size())
+          return std::nullopt;
+        const Piece &piece = mine_[next_piece_++];
+        const auto &input = inputs_[piece.file];
+        blocks_.emplace(
+            open_source(input.path, input.compression, piece.begin > 0 ? piece.begin - 1 : 0),
+            piece.start, piece.end, block_bytes_);
+        file_ = piece.file;
+        skip_header_ = piece.begin == 0;
+      }
+      if (!blocks_->next(records)) {
+        blocks_.reset();
+        continue;
+      }
+      if (skip_header_ && !records.empty()) {
+        records.erase(records.begin());
+        skip_header_ = false;
+      }
+      return file_;
+    }
+  }
+
+private:
+  const std::vector<InputFile> &inputs_;
+  std::size_t block_bytes_;
+  std::vector<Piece> mine_;
+  std::size_t next_piece_ = 0;
+  std::optional<RecordBlocks> blocks_;
+  std::uint32_t file_ = 0;
+  bool skip_header_ = false;
+};
+
+struct RoundOutput {
+  std::vector<std::vector<char>> buckets; // packed rows per destination rank
+  std::vector<Reject> rejects;
+  std::uint64_t rows = 0, user_rows = 0, bytes = 0;
+};
+
+void route_block(const std::vector<Record> &records, const InputFile &input, std::uint32_t file,
+                 std::uint32_t partitions, int ranks, RoundOutput &out) {
+  std::vector<ParsedRecord> parsed(records.size());
+  oneapi::tbb::parallel_for(std::size_t{0}, records.size(), [&](std::size_t i) {
+    parsed[i] = parse_record(input.layout, records[i], file, partitions);
+  });
+  std::unordered_set<std::string> profiles_sent; // one profile per account and block
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    out.bytes += records[i].text.size() + 1;
+    ++out.rows;
+    if (input.kind == TableKind::users)
+      ++out.user_rows;
+    auto &record = parsed[i];
+    if (record.reject) {
+      out.rejects.push_back(std::move(*record.reject));
+      continue;
+    }
+    if (record.post) {
+      auto &bucket = out.buckets[static_cast<std::size_t>(
+          owner_of(record.post->partition, partitions, ranks))];
+      bucket.push_back(kPostTag);
+      bytes::Writer writer(bucket);
+      record.post->pack(writer);
+    }
+    if (record.account && profiles_sent.insert(record.account->id).second) {
+      auto &bucket = out.buckets[static_cast<std::size_t>(
+          owner_of(record.account->partition, partitions, ranks))];
+      bucket.push_back(kAccountTag);
+      bytes::Writer writer(bucket);
+      record.account->pack(writer);
+    }
+  }
+}
+
+void receive_rows(const mpi::Exchanged<char> &received, OwnedRows &owned) {
+  bytes::Reader reader(received.data.data(), received.data.data() + received.data.size());
+  while (!reader.done()) {
+    const char tag = reader.get<char>();
+    if (tag == kPostTag)
+      owned.posts.push_back(PostRow::unpack(reader));
+    else if (tag == kAccountTag)
+      owned.accounts.push_back(AccountRow::unpack(reader));
+    else
+      throw std::runtime_error("ingest: corrupt row exchange");
+  }
+}
+
+std::string default_rejects_path(const std::string &store) {
+  std::filesystem::path path(store);
+  return (path.parent_path() / (path.stem().string() + "-rejects.csv")).string();
+}
+
+void write_rejects(const mpi::Comm &comm, std::vector<Reject> &local,
+                   const std::vector<InputFile> &inputs, const std::string &path) {
+  auto all = mpi::gather_objects(comm, local);
+  if (!comm.is_root())
+    return;
+  std::vector<Reject> rejects;
+  for (auto &part : all)
+    rejects.insert(rejects.end(), part.begin(), part.end());
+  std::sort(rejects.begin(), rejects.end(), [](const Reject &a, const Reject &b) {
+    return std::tie(a.file, a.line) < std::tie(b.file, b.line);
+  });
+  AtomicFile file(path);
+  std::string out;
+  csv::append_record(out, {"file", "line", "reason", "detail"});
+  for (const auto &r : rejects) {
+    csv::append_record(out, {inputs[r.file].path, std::to_string(r.line), r.reason, r.detail});
+  }
+  file.write(out);
+  file.commit();
+}
+
+} // namespace
+
+std::pair<std::uint32_t, std::uint32_t> owned_partitions(std::uint32_t partitions, int rank,
+                                                         int ranks) {
+  // The inverse of owner_of: partition p belongs to rank floor(p * ranks / partitions).
+  const auto first = [&](int r) {
+    return static_cast<std::uint32_t>((static_cast<std::uint64_t>(r) * partitions + ranks - 1) /
+                                      static_cast<std::uint64_t>(ranks));
+  };
+  return {first(rank), first(rank + 1)};
+}
+
+IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
+  const auto started = std::chrono::steady_clock::now();
+  if (config.store_path.empty())
+    throw UsageError("ingest: --store is required");
+  if (config.partitions < 1 || config.partitions > (1u << 20)) {
+    throw UsageError("ingest: --partitions must be in 1..1048576");
+  }
+  const auto inputs = plan_inputs(config);
+  std::uint32_t partitions = config.partitions;
+  OwnedRows owned;
+  std::vector<std::string> previous_files;
+  if (config.append && std::filesystem::exists(config.store_path)) {
+    partitions = read_existing(comm, config.store_path, owned, previous_files);
+  }
+  // Existing rows keep file indices below the new inputs' so that, among duplicates, the
+  // earlier ingest wins.
+  const auto file_base = static_cast<std::uint32_t>(previous_files.size());
+  const auto pieces = plan_pieces(comm, inputs, kPieceBytes);
+  log::info("ingest: {} input files, {} pieces, {} partitions, {} ranks", inputs.size(),
+            pieces.size(), partitions, comm.size());
+
+  LocalReader reader(inputs, pieces, comm.rank(), comm.size(),
+                     static_cast<std::size_t>(config.block_megabytes) << 20);
+  std::vector<Reject> rejects;
+  IngestSummary summary;
+  std::vector<Record> records;
+  ProgressLine progress("ingest (rank 0 rows)", 0);
+  PhaseTimes &times = summary.times;
+  for (bool more = true; more;) {
+    RoundOutput round;
+    round.buckets.resize(static_cast<std::size_t>(comm.size()));
+    std::optional<std::uint32_t> file;
+    {
+      ScopedPhase phase(times, "read");
+      file = reader.next(records);
+    }
+    if (file) {
+      ScopedPhase phase(times, "parse");
+      route_block(records, inputs[*file], *file + file_base, partitions, comm.size(), round);
+    }
+    for (auto &r : round.rejects)
+      r.file -= file_base; // rejects name the new inputs
+    rejects.insert(rejects.end(), round.rejects.begin(), round.rejects.end());
+    summary.rows_read += round.rows;
+    summary.user_rows += round.user_rows;
+    summary.bytes_read += round.bytes;
+    std::vector<std::size_t> offsets{0};
+    std::vector<char> flat;
+    for (const auto &bucket : round.buckets) {
+      flat.insert(flat.end(), bucket.begin(), bucket.end());
+      offsets.push_back(flat.size());
+    }
+    {
+      ScopedPhase phase(times, "exchange");
+      receive_rows(mpi::alltoallv<char>(comm, flat, offsets), owned);
+    }
+    progress.update(summary.rows_read);
+    more = mpi::allreduce(comm, file.has_value(), mpi::Op::logical_or);
+  }
+  for (const auto &r : rejects)
+    ++summary.rejects_by_reason[r.reason];
+  summary.rows_rejected = rejects.size();
+  summary.rejects_path =
+      config.rejects_path.empty() ? default_rejects_path(config.store_path) : config.rejects_path;
+  write_rejects(comm, rejects, inputs, summary.rejects_path);
+
+  summary.rows_read = mpi::allreduce(comm, summary.rows_read, mpi::Op::sum);
+  summary.user_rows = mpi::allreduce(comm, summary.user_rows, mpi::Op::sum);
+  summary.bytes_read = mpi::allreduce(comm, summary.bytes_read, mpi::Op::sum);
+  summary.rows_rejected = mpi::allreduce(comm, summary.rows_rejected, mpi::Op::sum);
+  auto reasons = mpi::gather_objects(comm, summary.rejects_by_reason);
+  mpi::broadcast_object(comm, reasons);
+  summary.rejects_by_reason.clear();
+  for (const auto &part : reasons) {
+    for (const auto &[reason, n] : part)
+      summary.rejects_by_reason[reason] += n;
+  }
+
+  StoreInfo info;
+  info.partitions = partitions;
+  info.input_format = config.format;
+  info.files = previous_files;
+  for (const auto &input : inputs)
+    info.files.push_back(input.path);
+  const StoreCounts counts =
+      write_store(comm, config.store_path, std::move(owned), info, summary, times);
+  summary.posts = counts.posts;
+  summary.accounts = counts.accounts;
+  summary.actions = counts.actions;
+  summary.interactions = counts.interactions;
+  summary.duplicates = counts.duplicates;
+  summary.time_sources = counts.time_sources;
+  summary.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return summary;
+}
+
+} // namespace lockstep::ingest

@@ -1,0 +1,36 @@
+// `lockstep ingest`: every rank reads byte ranges of the inputs, parses its records with oneTBB,
+// sends each row to the owner of its account's partition, and the owners write one store
+// collectively. Rows read = rows stored + duplicates + rows rejected, always.
+#pragma once
+
+#include "common/config.hpp"
+#include "common/phase_times.hpp"
+#include "mpi/comm.hpp"
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace lockstep::ingest {
+
+struct IngestSummary {
+  std::uint64_t rows_read = 0; // data records in all inputs (headers excluded)
+  std::uint64_t rows_rejected = 0;
+  std::uint64_t duplicates = 0; // posts seen before (same tweetid, or same action)
+  std::uint64_t posts = 0, accounts = 0, actions = 0, interactions = 0;
+  std::uint64_t user_rows = 0; // rows of users files (profiles, not posts)
+  std::uint64_t bytes_read = 0;
+  std::map<std::string, std::uint64_t> rejects_by_reason;
+  std::map<std::string, std::uint64_t> time_sources; // snowflake / tweet_time / timestamp
+  std::string rejects_path;
+  double seconds = 0;
+  PhaseTimes times; // rank 0's time per phase
+};
+
+IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config);
+
+// The partitions [first, last) that rank `rank` of `ranks` owns.
+std::pair<std::uint32_t, std::uint32_t> owned_partitions(std::uint32_t partitions, int rank,
+                                                         int ranks);
+
+} // namespace lockstep::ingest

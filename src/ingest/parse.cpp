@@ -1,0 +1,403 @@
+// Record parsing and validation.
+#include "ingest/parse.hpp"
+
+#include "common/csv.hpp"
+#include "common/error.hpp"
+#include "common/hash.hpp"
+#include "ingest/fields.hpp"
+#include "ingest/normalize.hpp"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <fmt/format.h>
+
+namespace lockstep::ingest {
+namespace {
+
+// Known fields of each table; the order is the index into TableLayout::columns.
+enum TweetField {
+  kTweetId,
+  kUserId,
+  kDisplayName,
+  kScreenName,
+  kLocation,
+  kDescription,
+  kFollowers,
+  kFollowing,
+  kCreated,
+  kAccountLanguage,
+  kTweetLanguage,
+  kText,
+  kTime,
+  kClient,
+  kReplyUser,
+  kReplyTweet,
+  kQuoteTweet,
+  kIsRetweet,
+  kRetweetUser,
+  kRetweetTweet,
+  kHashtags,
+  kUrls,
+  kMentions,
+  kTweetFieldCount
+};
+constexpr std::array<const char *, kTweetFieldCount> kTweetNames = {"tweetid",
+                                                                    "userid",
+                                                                    "user_display_name",
+                                                                    "user_screen_name",
+                                                                    "user_reported_location",
+                                                                    "user_profile_description",
+                                                                    "follower_count",
+                                                                    "following_count",
+                                                                    "account_creation_date",
+                                                                    "account_language",
+                                                                    "tweet_language",
+                                                                    "tweet_text",
+                                                                    "tweet_time",
+                                                                    "tweet_client_name",
+                                                                    "in_reply_to_userid",
+                                                                    "in_reply_to_tweetid",
+                                                                    "quoted_tweet_tweetid",
+                                                                    "is_retweet",
+                                                                    "retweet_userid",
+                                                                    "retweet_tweetid",
+                                                                    "hashtags",
+                                                                    "urls",
+                                                                    "user_mentions"};
+constexpr std::array<int, 4> kTweetRequired = {kTweetId, kUserId, kTime, kText};
+
+enum UserField {
+  kUUserId,
+  kUDisplayName,
+  kUScreenName,
+  kULocation,
+  kUDescription,
+  kUFollowers,
+  kUFollowing,
+  kUCreated,
+  kULanguage,
+  kUserFieldCount
+};
+constexpr std::array<const char *, kUserFieldCount> kUserNames = {"userid",
+                                                                  "user_display_name",
+                                                                  "user_screen_name",
+                                                                  "user_reported_location",
+                                                                  "user_profile_description",
+                                                                  "follower_count",
+                                                                  "following_count",
+                                                                  "account_creation_date",
+                                                                  "account_language"};
+
+enum ActionField { kObject, kAccount, kContent, kTimestamp, kActionFieldCount };
+
+// "user_display_name", "userDisplayName" and "User Display Name" all become "userdisplayname".
+std::string canonical(std::string_view name) {
+  std::string out;
+  for (const char c : name) {
+    if (c == '_' || c == ' ' || c == '-')
+      continue;
+    out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  }
+  return out;
+}
+
+std::vector<int> find_fields(const std::vector<std::string_view> &header,
+                             const std::vector<std::string> &names) {
+  std::vector<int> columns(names.size(), -1);
+  for (std::size_t f = 0; f < names.size(); ++f) {
+    const std::string wanted = canonical(names[f]);
+    for (std::size_t c = 0; c < header.size(); ++c) {
+      if (canonical(header[c]) == wanted) {
+        columns[f] = static_cast<int>(c);
+        break;
+      }
+    }
+  }
+  return columns;
+}
+
+class Fields {
+public:
+  Fields(const TableLayout &layout, const std::vector<std::string_view> &values)
+      : layout_(layout), values_(values) {}
+  std::string_view operator[](int field) const {
+    const int c = layout_.columns[static_cast<std::size_t>(field)];
+    return c < 0 ? std::string_view() : values_[static_cast<std::size_t>(c)];
+  }
+
+private:
+  const TableLayout &layout_;
+  const std::vector<std::string_view> &values_;
+};
+
+ParsedRecord reject(std::uint32_t file, std::int64_t line, std::string reason, std::string detail) {
+  ParsedRecord out;
+  out.reject = Reject{file, line, std::move(reason), std::move(detail)};
+  return out;
+}
+
+std::string clip(std::string_view value) {
+  std::string out(value.substr(0, 60));
+  return value.size() > 60 ? out + "..." : out;
+}
+
+// Account fields shared by tweets and users rows; returns a reject reason or "".
+std::string fill_account(AccountRow &account, std::string_view followers,
+                         std::string_view following, std::string_view created,
+                         std::string &detail) {
+  const auto f1 = parse_count(followers), f2 = parse_count(following);
+  if (!f1 || !f2) {
+    detail =
+        fmt::format("follower_count '{}', following_count '{}'", clip(followers), clip(following));
+    return "bad count";
+  }
+  account.followers = *f1;
+  account.following = *f2;
+  if (!created.empty()) {
+    const auto day = parse_day(created.substr(0, std::min<std::size_t>(created.size(), 10)));
+    if (!day) {
+      detail = fmt::format("account_creation_date '{}'", clip(created));
+      return "bad account_creation_date";
+    }
+    account.created_day = *day;
+  }
+  return "";
+}
+
+ParsedRecord parse_tweet(const Fields &f, std::uint32_t file, std::int64_t line,
+                         std::uint32_t partitions) {
+  const auto id = parse_id(f[kTweetId]);
+  if (!id)
+    return reject(file, line, "bad tweetid", fmt::format("tweetid '{}'", clip(f[kTweetId])));
+  if (f[kUserId].empty())
+    return reject(file, line, "missing userid", "userid is empty");
+  const auto minute = parse_minute_time(f[kTime]);
+  if (!f[kTime].empty() && !minute) {
+    return reject(file, line, "bad tweet_time", fmt::format("tweet_time '{}'", clip(f[kTime])));
+  }
+  const auto is_retweet = parse_bool(f[kIsRetweet]);
+  if (!is_retweet) {
+    return reject(file, line, "bad is_retweet",
+                  fmt::format("is_retweet '{}'", clip(f[kIsRetweet])));
+  }
+  const auto hashtags = parse_list(f[kHashtags]);
+  const auto urls = parse_list(f[kUrls]);
+  const auto mentions = parse_list(f[kMentions]);
+  if (!hashtags || !urls || !mentions) {
+    const int bad = !hashtags ? kHashtags : !urls ? kUrls : kMentions;
+    return reject(file, line, "bad list field",
+                  fmt::format("{} '{}'", kTweetNames[static_cast<std::size_t>(bad)], clip(f[bad])));
+  }
+
+  ParsedRecord out;
+  PostRow &post = out.post.emplace();
+  post.account = std::string(f[kUserId]);
+  post.account_key = hash64(post.account);
+  post.partition = partition_of(post.account, partitions);
+  post.post_id = *id;
+  post.dedup_key = *id;
+  if (const auto snowflake = snowflake_ms(*id)) {
+    post.time_ms = *snowflake;
+    post.time_source = TimeSource::snowflake;
+  } else if (minute) {
+    post.time_ms = *minute;
+    post.time_source = TimeSource::tweet_time;
+  } else {
+    out.post.reset();
+    return reject(file, line, "no time", "tweet_time is empty and the tweetid is no snowflake");
+  }
+  post.client = std::string(f[kClient]);
+  post.language = std::string(f[kTweetLanguage]);
+  post.text = std::string(f[kText]);
+  post.retweet_user = std::string(f[kRetweetUser]);
+  post.reply_user = std::string(f[kReplyUser]);
+  post.retweet_of = post_key(std::string(f[kRetweetTweet]));
+  post.reply_to = post_key(std::string(f[kReplyTweet]));
+  post.quote_of = post_key(std::string(f[kQuoteTweet]));
+  post.kind = (*is_retweet || post.retweet_of != 0) ? PostKind::retweet
+              : post.reply_to != 0                  ? PostKind::reply
+              : post.quote_of != 0                  ? PostKind::quote
+                                                    : PostKind::original;
+  for (const auto &tag : *hashtags) {
+    if (auto folded = normalize_hashtag(tag); folded && !folded->empty())
+      post.hashtags.push_back(*folded);
+  }
+  for (const auto &url : *urls) {
+    if (auto normal = normalize_url(url); !normal.empty())
+      post.urls.push_back(std::move(normal));
+  }
+  post.mentions = *mentions;
+  if (post.kind != PostKind::retweet) {
+    if (const auto normal = normalize_text(post.text); normal && !normal->empty()) {
+      post.text_key = hash64(*normal) | 1; // never 0, which means "no text"
+    }
+  }
+  post.file = file;
+  post.line = line;
+
+  AccountRow &account = out.account.emplace();
+  account.partition = post.partition;
+  account.id = post.account;
+  account.screen_name = std::string(f[kScreenName]);
+  account.display_name = std::string(f[kDisplayName]);
+  account.language = std::string(f[kAccountLanguage]);
+  account.description = std::string(f[kDescription]);
+  account.location = std::string(f[kLocation]);
+  account.file = file;
+  account.line = line;
+  std::string detail;
+  if (auto reason = fill_account(account, f[kFollowers], f[kFollowing], f[kCreated], detail);
+      !reason.empty()) {
+    return reject(file, line, reason, detail);
+  }
+  return out;
+}
+
+ParsedRecord parse_user(const Fields &f, std::uint32_t file, std::int64_t line,
+                        std::uint32_t partitions) {
+  if (f[kUUserId].empty())
+    return reject(file, line, "missing userid", "userid is empty");
+  ParsedRecord out;
+  AccountRow &account = out.account.emplace();
+  account.id = std::string(f[kUUserId]);
+  account.partition = partition_of(account.id, partitions);
+  account.screen_name = std::string(f[kUScreenName]);
+  account.display_name = std::string(f[kUDisplayName]);
+  account.language = std::string(f[kULanguage]);
+  account.description = std::string(f[kUDescription]);
+  account.location = std::string(f[kULocation]);
+  account.from_users_file = 1;
+  account.file = file;
+  account.line = line;
+  std::string detail;
+  if (auto reason = fill_account(account, f[kUFollowers], f[kUFollowing], f[kUCreated], detail);
+      !reason.empty()) {
+    return reject(file, line, reason, detail);
+  }
+  return out;
+}
+
+ParsedRecord parse_action(const Fields &f, std::uint32_t file, std::int64_t line,
+                          std::uint32_t partitions) {
+  if (f[kAccount].empty())
+    return reject(file, line, "missing account_id", "account_id is empty");
+  if (f[kObject].empty())
+    return reject(file, line, "missing object_id", "object_id is empty");
+  const std::string_view stamp = f[kTimestamp];
+  double seconds = 0;
+  const auto [end, error] = std::from_chars(stamp.data(), stamp.data() + stamp.size(), seconds);
+  if (error != std::errc() || end != stamp.data() + stamp.size() || !std::isfinite(seconds)) {
+    return reject(file, line, "bad timestamp", fmt::format("timestamp '{}'", clip(stamp)));
+  }
+  ParsedRecord out;
+  PostRow &post = out.post.emplace();
+  post.account = std::string(f[kAccount]);
+  post.account_key = hash64(post.account);
+  post.partition = partition_of(post.account, partitions);
+  post.post_id_text = std::string(f[kContent].empty() ? f[kObject] : f[kContent]);
+  post.post_id = post_key(post.post_id_text);
+  post.objects.emplace_back(f[kObject]);
+  post.dedup_key = hash64(post.objects.front(), post.post_id);
+  post.time_ms = static_cast<std::int64_t>(std::llround(seconds * 1000.0));
+  post.time_source = TimeSource::timestamp;
+  post.file = file;
+  post.line = line;
+  AccountRow &account = out.account.emplace();
+  account.id = post.account;
+  account.partition = post.partition;
+  account.file = file;
+  account.line = line;
+  return out;
+}
+
+} // namespace
+
+ActionColumns parse_action_columns(const std::string &mapping) {
+  ActionColumns columns;
+  std::string_view rest = mapping;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    const std::string_view pair = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    const auto equals = pair.find('=');
+    if (equals == std::string_view::npos) {
+      throw UsageError("--columns: expected NAME=COLUMN, got '" + std::string(pair) + "'");
+    }
+    const std::string name(pair.substr(0, equals)), column(pair.substr(equals + 1));
+    if (name == "object_id")
+      columns.object_id = column;
+    else if (name == "account_id")
+      columns.account_id = column;
+    else if (name == "content_id")
+      columns.content_id = column;
+    else if (name == "timestamp_share" || name == "timestamp")
+      columns.timestamp = column;
+    else
+      throw UsageError("--columns: unknown name '" + name +
+                       "' (object_id, account_id, content_id, timestamp_share)");
+  }
+  return columns;
+}
+
+TableLayout map_header(TableKind kind, const std::vector<std::string_view> &header,
+                       const std::string &file, const ActionColumns &action_columns) {
+  TableLayout layout;
+  layout.kind = kind;
+  layout.field_count = header.size();
+  std::vector<std::string> names;
+  std::vector<int> required;
+  switch (kind) {
+  case TableKind::tweets:
+    names.assign(kTweetNames.begin(), kTweetNames.end());
+    required.assign(kTweetRequired.begin(), kTweetRequired.end());
+    break;
+  case TableKind::users:
+    names.assign(kUserNames.begin(), kUserNames.end());
+    required = {kUUserId};
+    break;
+  case TableKind::actions:
+    names = {action_columns.object_id, action_columns.account_id, action_columns.content_id,
+             action_columns.timestamp};
+    required = {kObject, kAccount, kTimestamp};
+    break;
+  }
+  layout.columns = find_fields(header, names);
+  for (const int field : required) {
+    if (layout.columns[static_cast<std::size_t>(field)] < 0) {
+      throw InputError(file, 1,
+                       "missing required column '" + names[static_cast<std::size_t>(field)] + "'");
+    }
+  }
+  return layout;
+}
+
+ParsedRecord parse_record(const TableLayout &layout, const Record &record, std::uint32_t file,
+                          std::uint32_t partitions) {
+  if (record.truncated) {
+    return reject(file, record.line, "truncated record", "the input ends inside a quoted field");
+  }
+  if (!valid_utf8(record.text))
+    return reject(file, record.line, "invalid UTF-8", "");
+  thread_local std::vector<std::string_view> values;
+  thread_local std::string scratch;
+  if (!csv::split_record(record.text, values, scratch)) {
+    return reject(file, record.line, "malformed quoting", "text after a closing quote");
+  }
+  if (values.size() != layout.field_count) {
+    return reject(file, record.line, "wrong field count",
+                  fmt::format("{} fields, the header has {}", values.size(), layout.field_count));
+  }
+  const Fields fields(layout, values);
+  switch (layout.kind) {
+  case TableKind::tweets:
+    return parse_tweet(fields, file, record.line, partitions);
+  case TableKind::users:
+    return parse_user(fields, file, record.line, partitions);
+  case TableKind::actions:
+    return parse_action(fields, file, record.line, partitions);
+  }
+  return {};
+}
+
+} // namespace lockstep::ingest

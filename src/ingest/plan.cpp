@@ -1,0 +1,104 @@
+// Input and piece planning.
+#include "ingest/plan.hpp"
+
+#include "common/csv.hpp"
+#include "common/error.hpp"
+#include "mpi/collectives.hpp"
+
+#include <limits>
+
+namespace lockstep::ingest {
+namespace {
+
+TableLayout read_layout(const InputFile &input, const ActionColumns &action_columns) {
+  RecordBlocks blocks(open_source(input.path, input.compression, 0), StreamState{}, 1, 1);
+  std::vector<Record> records;
+  if (!blocks.next(records) || records.empty()) {
+    throw InputError(input.path, 1, "empty file: expected a header");
+  }
+  std::vector<std::string_view> header;
+  std::string scratch;
+  if (!csv::split_record(records.front().text, header, scratch)) {
+    throw InputError(input.path, 1, "malformed header");
+  }
+  return map_header(input.kind, header, input.path, action_columns);
+}
+
+} // namespace
+
+std::vector<InputFile> plan_inputs(const IngestConfig &config) {
+  std::vector<InputFile> inputs;
+  const auto add = [&](const std::vector<std::string> &paths, TableKind kind) {
+    for (const auto &path : paths) {
+      InputFile input;
+      input.path = path;
+      input.kind = kind;
+      input.compression = detect_compression(path);
+      input.size = file_size(path);
+      inputs.push_back(std::move(input));
+    }
+  };
+  if (config.format == "actions") {
+    if (config.actions.empty())
+      throw UsageError("ingest --format actions needs --actions FILE...");
+    if (!config.tweets.empty() || !config.users.empty()) {
+      throw UsageError("ingest --format actions takes --actions files only");
+    }
+    add(config.actions, TableKind::actions);
+  } else if (config.format == "ioarchive") {
+    if (config.tweets.empty() && config.users.empty()) {
+      throw UsageError("ingest needs --tweets FILE... and/or --users FILE...");
+    }
+    if (!config.actions.empty())
+      throw UsageError("--actions needs --format actions");
+    add(config.tweets, TableKind::tweets);
+    add(config.users, TableKind::users);
+  } else {
+    throw UsageError("ingest --format must be 'ioarchive' or 'actions'");
+  }
+  if (inputs.size() > std::numeric_limits<std::uint32_t>::max() / 2)
+    throw UsageError("too many input files");
+  const ActionColumns action_columns = parse_action_columns(config.action_columns);
+  for (auto &input : inputs)
+    input.layout = read_layout(input, action_columns);
+  return inputs;
+}
+
+std::vector<Piece> plan_pieces(const mpi::Comm &comm, const std::vector<InputFile> &inputs,
+                               std::uint64_t piece_bytes) {
+  std::vector<Piece> pieces;
+  for (std::uint32_t f = 0; f < inputs.size(); ++f) {
+    const auto &input = inputs[f];
+    if (input.compression != Compression::none) { // streams cannot be entered in the middle
+      pieces.push_back(Piece{f, 0, std::numeric_limits<std::uint64_t>::max(), StreamState{}});
+      continue;
+    }
+    for (std::uint64_t begin = 0; begin < std::max<std::uint64_t>(input.size, 1);
+         begin += piece_bytes) {
+      pieces.push_back(Piece{f, begin, std::min(begin + piece_bytes, input.size), StreamState{}});
+    }
+  }
+  // Each rank counts its own pieces; the sum over ranks fills in everyone's counts.
+  std::vector<std::uint64_t> counts(2 * pieces.size(), 0);
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    const auto &input = inputs[pieces[i].file];
+    if (piece_owner(i, comm.size()) != comm.rank() || input.compression != Compression::none)
+      continue;
+    const RangeCounts c = count_range(input.path, pieces[i].begin, pieces[i].end);
+    counts[2 * i] = c.quotes;
+    counts[2 * i + 1] = c.newlines;
+  }
+  counts = mpi::allreduce(comm, std::span<const std::uint64_t>(counts), mpi::Op::sum);
+  std::uint64_t quotes = 0, newlines = 0;
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    if (i == 0 || pieces[i].file != pieces[i - 1].file)
+      quotes = newlines = 0;
+    pieces[i].start =
+        StreamState{pieces[i].begin, quotes % 2 == 1, static_cast<std::int64_t>(newlines) + 1};
+    quotes += counts[2 * i];
+    newlines += counts[2 * i + 1];
+  }
+  return pieces;
+}
+
+} // namespace lockstep::ingest

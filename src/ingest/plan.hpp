@@ -1,0 +1,45 @@
+// Planning the reading: input files, their headers, and pieces (byte ranges of plain files,
+// whole compressed files) with the quote and line state at each piece's start.
+#pragma once
+
+#include "common/config.hpp"
+#include "ingest/parse.hpp"
+#include "ingest/records.hpp"
+#include "ingest/source.hpp"
+#include "mpi/comm.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lockstep::ingest {
+
+struct InputFile {
+  std::string path;
+  TableKind kind = TableKind::tweets;
+  Compression compression = Compression::none;
+  std::uint64_t size = 0;
+  TableLayout layout;
+};
+
+struct Piece {
+  std::uint32_t file = 0;
+  std::uint64_t begin = 0;
+  std::uint64_t end = 0; // records that begin before `end` belong to this piece
+  StreamState start;
+};
+
+// Every input with its header checked (all ranks; a missing column stops before any work).
+std::vector<InputFile> plan_inputs(const IngestConfig &config);
+
+// Splits inputs into pieces of about `piece_bytes` and computes each piece's start state: every
+// rank counts the quotes and line feeds of the pieces it will read, and a sum over ranks gives
+// the prefix. Collective.
+std::vector<Piece> plan_pieces(const mpi::Comm &comm, const std::vector<InputFile> &inputs,
+                               std::uint64_t piece_bytes);
+
+inline int piece_owner(std::size_t piece, int ranks) {
+  return static_cast<int>(piece % static_cast<std::size_t>(ranks));
+}
+
+} // namespace lockstep::ingest

@@ -1,0 +1,141 @@
+// Record cutting.
+#include "ingest/records.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace lockstep::ingest {
+namespace {
+constexpr std::size_t kReadBytes = std::size_t{1} << 20;
+}
+
+RangeCounts count_range(const std::string &path, std::uint64_t begin, std::uint64_t end) {
+  auto source = open_source(path, Compression::none, begin);
+  std::vector<char> buffer(kReadBytes);
+  RangeCounts counts;
+  std::uint64_t left = end - begin;
+  while (left > 0) {
+    const std::size_t n = source->read(buffer.data(), std::min<std::uint64_t>(left, buffer.size()));
+    if (n == 0)
+      break;
+    counts.quotes += static_cast<std::uint64_t>(std::count(buffer.data(), buffer.data() + n, '"'));
+    counts.newlines +=
+        static_cast<std::uint64_t>(std::count(buffer.data(), buffer.data() + n, '\n'));
+    left -= n;
+  }
+  return counts;
+}
+
+RecordBlocks::RecordBlocks(std::unique_ptr<ByteSource> source, StreamState start,
+                           std::uint64_t stop, std::size_t block_bytes)
+    : source_(std::move(source)), stop_(stop), block_bytes_(std::max<std::size_t>(block_bytes, 1)),
+      base_(start.offset), in_quotes_(start.in_quotes), line_(start.line) {
+  // The caller opened the source one byte early when start.offset > 0, so that we can tell
+  // whether a record begins exactly at start.offset.
+  synced_ = start.offset == 0;
+  if (!synced_) {
+    char previous = 0;
+    if (source_->read(&previous, 1) == 1 && previous == '\n' && !in_quotes_)
+      synced_ = true;
+  }
+}
+
+bool RecordBlocks::fill() {
+  if (eof_)
+    return false;
+  const std::size_t old = buffer_.size();
+  buffer_.resize(old + kReadBytes);
+  const std::size_t n = source_->read(buffer_.data() + old, kReadBytes);
+  buffer_.resize(old + n);
+  if (n == 0)
+    eof_ = true;
+  return n > 0;
+}
+
+void RecordBlocks::skip_partial_record() {
+  while (!synced_) {
+    if (scan_ == buffer_.size() && !fill()) {
+      done_ = true;
+      return;
+    }
+    const char c = buffer_[scan_++];
+    if (c == '"')
+      in_quotes_ = !in_quotes_;
+    if (c == '\n') {
+      ++line_;
+      if (!in_quotes_)
+        synced_ = true;
+    }
+  }
+  buffer_.erase(0, scan_);
+  base_ += scan_;
+  scan_ = 0;
+}
+
+bool RecordBlocks::next(std::vector<Record> &records) {
+  records.clear();
+  // Drop the records handed out by the previous call.
+  buffer_.erase(0, consumed_);
+  base_ += consumed_;
+  scan_ -= consumed_;
+  consumed_ = 0;
+  if (!done_)
+    skip_partial_record();
+  if (done_ && buffer_.empty())
+    return false;
+
+  std::vector<std::pair<std::size_t, std::size_t>> spans; // [begin, end) in buffer_
+  std::vector<std::int64_t> lines;
+  std::vector<bool> truncated;
+  std::size_t record_start = 0;
+  std::int64_t record_line = line_;
+  while (!done_ && base_ + record_start < stop_ && (spans.empty() || record_start < block_bytes_)) {
+    bool ended = false;
+    while (!ended && (scan_ < buffer_.size() || fill())) {
+      const char *data = buffer_.data();
+      while (scan_ < buffer_.size()) {
+        const char c = data[scan_++];
+        if (c == '"') {
+          in_quotes_ = !in_quotes_;
+        } else if (c == '\n') {
+          ++line_;
+          if (!in_quotes_) {
+            ended = true;
+            break;
+          }
+        }
+      }
+    }
+    if (!ended) { // end of input: a last record without a line end, or a truncated one
+      done_ = true;
+      if (scan_ > record_start) {
+        spans.emplace_back(record_start, scan_);
+        lines.push_back(record_line);
+        truncated.push_back(in_quotes_);
+      }
+      record_start = scan_;
+      break;
+    }
+    std::size_t end = scan_ - 1; // the line feed
+    if (end > record_start && buffer_[end - 1] == '\r')
+      --end;
+    if (end > record_start) { // blank lines are skipped
+      spans.emplace_back(record_start, end);
+      lines.push_back(record_line);
+      truncated.push_back(false);
+    }
+    record_start = scan_;
+    record_line = line_;
+  }
+  if (!done_ && base_ + record_start >= stop_)
+    done_ = true;
+  consumed_ = record_start;
+  const std::string_view view(buffer_);
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    records.push_back(Record{view.substr(spans[i].first, spans[i].second - spans[i].first),
+                             lines[i], truncated[i]});
+  }
+  return !records.empty() || !done_;
+}
+
+} // namespace lockstep::ingest

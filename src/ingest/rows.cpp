@@ -1,0 +1,102 @@
+// Row packing and post keys.
+#include "ingest/rows.hpp"
+
+#include "common/hash.hpp"
+#include "ingest/fields.hpp"
+
+namespace lockstep::ingest {
+
+std::uint64_t post_key(const std::string &id_text) {
+  if (id_text.empty())
+    return 0;
+  if (const auto id = parse_id(id_text); id && *id < (std::uint64_t{1} << 63) && *id != 0)
+    return *id;
+  return hash64(id_text) | (std::uint64_t{1} << 63);
+}
+
+void PostRow::pack(bytes::Writer &out) const {
+  out.put(partition);
+  out.put(std::string_view(account));
+  out.put(account_key);
+  out.put(post_id);
+  out.put(dedup_key);
+  out.put(std::string_view(post_id_text));
+  out.put(time_ms);
+  out.put(static_cast<std::uint8_t>(time_source));
+  out.put(static_cast<std::uint8_t>(kind));
+  out.put(std::string_view(client));
+  out.put(std::string_view(language));
+  out.put(std::string_view(text));
+  out.put(text_key);
+  out.put(retweet_of);
+  out.put(reply_to);
+  out.put(quote_of);
+  out.put(std::string_view(retweet_user));
+  out.put(std::string_view(reply_user));
+  out.put(hashtags);
+  out.put(urls);
+  out.put(mentions);
+  out.put(objects);
+  out.put(file);
+  out.put(line);
+}
+
+PostRow PostRow::unpack(bytes::Reader &in) {
+  PostRow row;
+  row.partition = in.get<std::uint32_t>();
+  row.account = in.get_string();
+  row.account_key = in.get<std::uint64_t>();
+  row.post_id = in.get<std::uint64_t>();
+  row.dedup_key = in.get<std::uint64_t>();
+  row.post_id_text = in.get_string();
+  row.time_ms = in.get<std::int64_t>();
+  row.time_source = static_cast<TimeSource>(in.get<std::uint8_t>());
+  row.kind = static_cast<PostKind>(in.get<std::uint8_t>());
+  row.client = in.get_string();
+  row.language = in.get_string();
+  row.text = in.get_string();
+  row.text_key = in.get<std::uint64_t>();
+  row.retweet_of = in.get<std::uint64_t>();
+  row.reply_to = in.get<std::uint64_t>();
+  row.quote_of = in.get<std::uint64_t>();
+  row.retweet_user = in.get_string();
+  row.reply_user = in.get_string();
+  row.hashtags = in.get_strings();
+  row.urls = in.get_strings();
+  row.mentions = in.get_strings();
+  row.objects = in.get_strings();
+  row.file = in.get<std::uint32_t>();
+  row.line = in.get<std::int64_t>();
+  return row;
+}
+
+void AccountRow::pack(bytes::Writer &out) const {
+  out.put(partition);
+  for (const auto *s : {&id, &screen_name, &display_name, &language, &description, &location}) {
+    out.put(std::string_view(*s));
+  }
+  out.put(created_day);
+  out.put(followers);
+  out.put(following);
+  out.put(from_users_file);
+  out.put(file);
+  out.put(line);
+}
+
+AccountRow AccountRow::unpack(bytes::Reader &in) {
+  AccountRow row;
+  row.partition = in.get<std::uint32_t>();
+  for (auto *s : {&row.id, &row.screen_name, &row.display_name, &row.language, &row.description,
+                  &row.location}) {
+    *s = in.get_string();
+  }
+  row.created_day = in.get<std::int64_t>();
+  row.followers = in.get<std::int64_t>();
+  row.following = in.get<std::int64_t>();
+  row.from_users_file = in.get<std::uint8_t>();
+  row.file = in.get<std::uint32_t>();
+  row.line = in.get<std::int64_t>();
+  return row;
+}
+
+} // namespace lockstep::ingest

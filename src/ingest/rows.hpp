@@ -1,0 +1,65 @@
+// The rows that ingest moves between ranks: a post (one tweet, or one action of the generic
+// table), an account profile, and a rejected input row. Rows travel packed into bytes; the
+// fields are already validated and normalised by the parsing rank.
+#pragma once
+
+#include "common/bytes.hpp"
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace lockstep::ingest {
+
+enum class PostKind : std::uint8_t { original = 0, retweet = 1, reply = 2, quote = 3 };
+enum class TimeSource : std::uint8_t { snowflake = 0, tweet_time = 1, timestamp = 2 };
+
+inline constexpr std::int64_t kUnknownDay = std::numeric_limits<std::int32_t>::min();
+
+struct PostRow {
+  std::uint32_t partition = 0;
+  std::string account;           // the account's id string as in the input
+  std::uint64_t account_key = 0; // hash64(account): sorts and joins compare this first
+  std::uint64_t post_id = 0;     // numeric tweet id, or the hash of a non-numeric post id
+  std::uint64_t dedup_key = 0;   // rows with equal keys (and account) are duplicates
+  std::string post_id_text;      // generic action table only: the content id as given
+  std::int64_t time_ms = 0;
+  TimeSource time_source = TimeSource::snowflake;
+  PostKind kind = PostKind::original;
+  std::string client, language, text;
+  std::uint64_t text_key = 0; // hash of the normalised text; 0 when there is none
+  std::uint64_t retweet_of = 0, reply_to = 0, quote_of = 0; // target post keys; 0 = none
+  std::string retweet_user, reply_user;
+  std::vector<std::string> hashtags, urls, mentions, objects; // normalised
+  std::uint32_t file = 0;
+  std::int64_t line = 0;
+
+  void pack(bytes::Writer &out) const;
+  static PostRow unpack(bytes::Reader &in);
+};
+
+struct AccountRow {
+  std::uint32_t partition = 0;
+  std::string id, screen_name, display_name, language, description, location;
+  std::int64_t created_day = kUnknownDay;
+  std::int64_t followers = -1, following = -1;
+  std::uint8_t from_users_file = 0; // users-file profiles win over the copies in tweet rows
+  std::uint32_t file = 0;
+  std::int64_t line = 0;
+
+  void pack(bytes::Writer &out) const;
+  static AccountRow unpack(bytes::Reader &in);
+};
+
+struct Reject {
+  std::uint32_t file = 0;
+  std::int64_t line = 0;
+  std::string reason; // a short, stable reason ("wrong field count") used for counting
+  std::string detail; // what exactly was wrong
+};
+
+// The key of a referenced post id: the number itself when numeric, else a hash (top bit set).
+std::uint64_t post_key(const std::string &id_text);
+
+} // namespace lockstep::ingest

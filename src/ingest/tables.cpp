@@ -1,0 +1,530 @@
+// Building and writing the store's tables from the rows each rank owns.
+#include "ingest/tables.hpp"
+
+#include "common/error.hpp"
+#include "common/hash.hpp"
+#include "common/log.hpp"
+#include "common/version.hpp"
+#include "ingest/normalize.hpp"
+#include "mpi/alltoallv.hpp"
+#include "mpi/collectives.hpp"
+#include "store/attribute.hpp"
+#include "store/column.hpp"
+#include "store/file.hpp"
+#include "store/schema.hpp"
+#include "store/strings.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fmt/format.h>
+#include <optional>
+#include <set>
+#include <tuple>
+#include <unistd.h>
+#include <unordered_map>
+
+namespace lockstep::ingest {
+namespace {
+
+using store::schema::Interaction;
+using store::schema::Signal;
+
+struct Action {
+  std::uint64_t account, key, post;
+  std::int64_t time_ms;
+  std::uint8_t signal;
+};
+struct InteractionRow {
+  std::uint64_t source, target_key, post;
+  std::int64_t time_ms;
+  std::uint8_t kind;
+};
+struct KeyValue {
+  std::uint64_t key;
+  std::uint8_t signal;
+  std::string value;
+};
+
+// Keeps the first (by file, line) of the posts with equal (account, dedup key); returns how many
+// were dropped. Sorts small keys rather than the rows themselves.
+std::uint64_t dedup_posts(std::vector<PostRow> &posts) {
+  std::vector<std::size_t> order(posts.size());
+  for (std::size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  const auto key = [&](std::size_t i) {
+    const PostRow &p = posts[i];
+    return std::tie(p.account_key, p.dedup_key, p.account, p.file, p.line);
+  };
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return key(a) < key(b); });
+  std::vector<bool> duplicate(posts.size(), false);
+  std::uint64_t duplicates = 0;
+  for (std::size_t j = 1; j < order.size(); ++j) {
+    const PostRow &a = posts[order[j - 1]];
+    const PostRow &b = posts[order[j]];
+    if (a.account_key == b.account_key && a.dedup_key == b.dedup_key && a.account == b.account) {
+      duplicate[order[j]] = true;
+      ++duplicates;
+    }
+  }
+  if (duplicates == 0)
+    return 0;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < posts.size(); ++i) {
+    if (!duplicate[i])
+      posts[kept++] = std::move(posts[i]);
+  }
+  posts.resize(kept);
+  return duplicates;
+}
+
+// One profile per account: the users file's first row, else the first tweet row's copy.
+void merge_accounts(std::vector<AccountRow> &accounts) {
+  std::sort(accounts.begin(), accounts.end(), [](const AccountRow &a, const AccountRow &b) {
+    return std::make_tuple(a.partition, std::cref(a.id), -int{a.from_users_file}, a.file, a.line) <
+           std::make_tuple(b.partition, std::cref(b.id), -int{b.from_users_file}, b.file, b.line);
+  });
+  accounts.erase(std::unique(accounts.begin(), accounts.end(),
+                             [](const AccountRow &a, const AccountRow &b) { return a.id == b.id; }),
+                 accounts.end());
+}
+
+// A sorted dictionary of every label (client, language) used on any rank. Collective.
+std::vector<std::string> global_labels(const mpi::Comm &comm, const std::set<std::string> &local) {
+  std::vector<char> packed;
+  bytes::Writer writer(packed);
+  for (const auto &label : local)
+    writer.put(std::string_view(label));
+  const auto all = mpi::allgatherv(comm, packed);
+  std::set<std::string> labels;
+  bytes::Reader reader(all.data(), all.data() + all.size());
+  while (!reader.done())
+    labels.insert(reader.get_string());
+  return {labels.begin(), labels.end()};
+}
+
+std::uint32_t label_id(const std::vector<std::string> &labels, const std::string &label) {
+  return static_cast<std::uint32_t>(std::lower_bound(labels.begin(), labels.end(), label) -
+                                    labels.begin());
+}
+
+// Values of the keys used by actions and interactions, globally deduplicated and sorted by key:
+// each key goes to the rank owning its range of the 64-bit key space. Collective.
+std::vector<KeyValue> global_keys(const mpi::Comm &comm, std::vector<KeyValue> local,
+                                  std::uint64_t &collisions) {
+  std::sort(local.begin(), local.end(), [](const KeyValue &a, const KeyValue &b) {
+    return std::tie(a.key, a.signal, a.value) < std::tie(b.key, b.signal, b.value);
+  });
+  local.erase(std::unique(local.begin(), local.end(),
+                          [](const KeyValue &a, const KeyValue &b) {
+                            return a.key == b.key && a.signal == b.signal && a.value == b.value;
+                          }),
+              local.end());
+  std::vector<std::vector<char>> buckets(static_cast<std::size_t>(comm.size()));
+  for (const auto &kv : local) {
+    const auto owner = static_cast<std::size_t>(
+        (static_cast<unsigned __int128>(kv.key) * static_cast<unsigned>(comm.size())) >> 64);
+    bytes::Writer writer(buckets[owner]);
+    writer.put(kv.key);
+    writer.put(kv.signal);
+    writer.put(std::string_view(kv.value));
+  }
+  const auto received = mpi::alltoallv(comm, buckets);
+  std::vector<KeyValue> mine;
+  bytes::Reader reader(received.data(), received.data() + received.size());
+  while (!reader.done()) {
+    KeyValue kv;
+    kv.key = reader.get<std::uint64_t>();
+    kv.signal = reader.get<std::uint8_t>();
+    kv.value = reader.get_string();
+    mine.push_back(std::move(kv));
+  }
+  std::sort(mine.begin(), mine.end(), [](const KeyValue &a, const KeyValue &b) {
+    return std::tie(a.key, a.signal, a.value) < std::tie(b.key, b.signal, b.value);
+  });
+  std::vector<KeyValue> unique;
+  for (auto &kv : mine) {
+    if (!unique.empty() && unique.back().key == kv.key && unique.back().signal == kv.signal) {
+      if (unique.back().value != kv.value)
+        ++collisions; // two strings, one 64-bit hash
+      continue;
+    }
+    unique.push_back(std::move(kv));
+  }
+  collisions = mpi::allreduce(comm, collisions, mpi::Op::sum);
+  return unique;
+}
+
+// The partition index: offsets[p] is the first row of partition p. Rank 0 returns all P+1
+// offsets, the others nothing (so that rank 0 alone writes them). Collective.
+std::vector<std::uint64_t> partition_offsets(const mpi::Comm &comm,
+                                             const std::vector<std::uint64_t> &owned_counts) {
+  const auto counts = mpi::allgatherv(comm, owned_counts); // partition order = rank order
+  if (!comm.is_root())
+    return {};
+  std::vector<std::uint64_t> offsets(counts.size() + 1, 0);
+  for (std::size_t p = 0; p < counts.size(); ++p)
+    offsets[p + 1] = offsets[p] + counts[p];
+  return offsets;
+}
+
+template <typename Row, typename PartitionOf>
+std::vector<std::uint64_t> count_by_partition(const std::vector<Row> &rows, std::uint32_t first,
+                                              std::uint32_t last, PartitionOf partition_of_row) {
+  std::vector<std::uint64_t> counts(last - first, 0);
+  for (const auto &row : rows)
+    ++counts[partition_of_row(row) - first];
+  return counts;
+}
+
+template <typename Row, typename T, typename Get>
+std::vector<T> column(const std::vector<Row> &rows, Get get) {
+  std::vector<T> out;
+  out.reserve(rows.size());
+  for (const auto &row : rows)
+    out.push_back(static_cast<T>(get(row)));
+  return out;
+}
+
+template <typename Row, typename Get>
+std::vector<std::string> string_column(const std::vector<Row> &rows, Get get) {
+  std::vector<std::string> out;
+  out.reserve(rows.size());
+  for (const auto &row : rows)
+    out.push_back(get(row));
+  return out;
+}
+
+void add_action(std::vector<Action> &actions, std::vector<KeyValue> &keys, std::uint64_t account,
+                const PostRow &post, std::uint64_t post_index, Signal signal, std::uint64_t key,
+                const std::string *value) {
+  if (key == 0)
+    return;
+  actions.push_back(
+      Action{account, key, post_index, post.time_ms, static_cast<std::uint8_t>(signal)});
+  if (value != nullptr)
+    keys.push_back(KeyValue{key, static_cast<std::uint8_t>(signal), *value});
+}
+
+} // namespace
+
+StoreCounts write_store(const mpi::Comm &comm, const std::string &path, OwnedRows rows,
+                        const StoreInfo &info, const IngestSummary &summary, PhaseTimes &times) {
+  std::optional<ScopedPhase> phase(std::in_place, times, "sort");
+  const auto [first, last] = owned_partitions(info.partitions, comm.rank(), comm.size());
+  StoreCounts counts;
+  const std::uint64_t local_duplicates = dedup_posts(rows.posts);
+  merge_accounts(rows.accounts);
+  auto &accounts = rows.accounts;
+  auto &posts = rows.posts;
+
+  // Dense account ids: the global row of the account in /accounts.
+  const std::uint64_t account_base = store::layout_slabs(comm, accounts.size()).local.offset;
+  std::unordered_map<std::string, std::uint64_t> dense;
+  dense.reserve(accounts.size());
+  for (std::size_t i = 0; i < accounts.size(); ++i)
+    dense.emplace(accounts[i].id, account_base + i);
+  std::vector<std::uint64_t> post_account(posts.size());
+  for (std::size_t i = 0; i < posts.size(); ++i) {
+    const auto it = dense.find(posts[i].account);
+    if (it == dense.end())
+      throw std::logic_error("ingest: a post's account has no profile row");
+    post_account[i] = it->second;
+  }
+  {
+    std::vector<std::size_t> order(posts.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+      order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return std::tie(post_account[a], posts[a].time_ms, posts[a].post_id, posts[a].dedup_key) <
+             std::tie(post_account[b], posts[b].time_ms, posts[b].post_id, posts[b].dedup_key);
+    });
+    std::vector<PostRow> sorted;
+    std::vector<std::uint64_t> sorted_account;
+    sorted.reserve(posts.size());
+    for (const std::size_t i : order) {
+      sorted.push_back(std::move(posts[i]));
+      sorted_account.push_back(post_account[i]);
+    }
+    posts = std::move(sorted);
+    post_account = std::move(sorted_account);
+  }
+  const std::uint64_t post_base = store::layout_slabs(comm, posts.size()).local.offset;
+
+  phase.emplace(times, "derive");
+  // Actions, interactions and the strings behind their keys, in post order.
+  std::vector<Action> actions;
+  std::vector<InteractionRow> interactions;
+  std::vector<KeyValue> keys;
+  std::vector<std::uint64_t> post_count(accounts.size(), 0);
+  std::array<std::uint64_t, 3> time_sources{};
+  for (std::size_t i = 0; i < posts.size(); ++i) {
+    const PostRow &post = posts[i];
+    const std::uint64_t account = post_account[i], index = post_base + i;
+    ++post_count[account - account_base];
+    ++time_sources[static_cast<std::size_t>(post.time_source)];
+    const std::size_t first_action = actions.size();
+    add_action(actions, keys, account, post, index, Signal::retweet, post.retweet_of, nullptr);
+    add_action(actions, keys, account, post, index, Signal::reply, post.reply_to, nullptr);
+    add_action(actions, keys, account, post, index, Signal::quote, post.quote_of, nullptr);
+    for (const auto &tag : post.hashtags)
+      add_action(actions, keys, account, post, index, Signal::hashtag, hash64(tag), &tag);
+    for (const auto &url : post.urls) {
+      add_action(actions, keys, account, post, index, Signal::url, hash64(url), &url);
+      const std::string domain(url_domain(url));
+      add_action(actions, keys, account, post, index, Signal::domain, hash64(domain), &domain);
+    }
+    for (const auto &user : post.mentions)
+      add_action(actions, keys, account, post, index, Signal::mention, hash64(user), &user);
+    add_action(actions, keys, account, post, index, Signal::text, post.text_key, nullptr);
+    for (const auto &object : post.objects)
+      add_action(actions, keys, account, post, index, Signal::object, hash64(object), &object);
+    // A post acts on each key once, however often the key appears in it.
+    std::sort(actions.begin() + static_cast<std::ptrdiff_t>(first_action), actions.end(),
+              [](const Action &a, const Action &b) {
+                return std::tie(a.signal, a.key) < std::tie(b.signal, b.key);
+              });
+    actions.erase(std::unique(actions.begin() + static_cast<std::ptrdiff_t>(first_action),
+                              actions.end(),
+                              [](const Action &a, const Action &b) {
+                                return a.signal == b.signal && a.key == b.key;
+                              }),
+                  actions.end());
+
+    const std::size_t first_interaction = interactions.size();
+    const auto interact = [&](Interaction kind, const std::string &user) {
+      if (user.empty())
+        return;
+      interactions.push_back(InteractionRow{account, hash64(user), index, post.time_ms,
+                                            static_cast<std::uint8_t>(kind)});
+      keys.push_back(KeyValue{hash64(user), static_cast<std::uint8_t>(Signal::mention), user});
+    };
+    interact(Interaction::retweet_of, post.retweet_user);
+    interact(Interaction::reply_to, post.reply_user);
+    for (const auto &user : post.mentions)
+      interact(Interaction::mention_of, user);
+    std::sort(interactions.begin() + static_cast<std::ptrdiff_t>(first_interaction),
+              interactions.end(), [](const InteractionRow &a, const InteractionRow &b) {
+                return std::tie(a.kind, a.target_key) < std::tie(b.kind, b.target_key);
+              });
+    interactions.erase(
+        std::unique(interactions.begin() + static_cast<std::ptrdiff_t>(first_interaction),
+                    interactions.end(),
+                    [](const InteractionRow &a, const InteractionRow &b) {
+                      return a.kind == b.kind && a.target_key == b.target_key;
+                    }),
+        interactions.end());
+  }
+
+  phase.emplace(times, "dictionaries");
+  std::set<std::string> local_clients, local_languages;
+  for (const auto &post : posts) {
+    local_clients.insert(post.client);
+    local_languages.insert(post.language);
+  }
+  for (const auto &account : accounts)
+    local_languages.insert(account.language);
+  const auto clients = global_labels(comm, local_clients);
+  const auto languages = global_labels(comm, local_languages);
+  std::uint64_t collisions = 0;
+  const auto key_values = global_keys(comm, std::move(keys), collisions);
+  if (collisions > 0 && comm.is_root()) {
+    log::warn("ingest: {} distinct strings share a 64-bit key with another; they are merged",
+              collisions);
+  }
+
+  const auto partition_of_account = [&](std::uint64_t dense_id) {
+    return accounts[dense_id - account_base].partition;
+  };
+  const auto account_index =
+      partition_offsets(comm, count_by_partition(accounts, first, last,
+                                                 [](const AccountRow &a) { return a.partition; }));
+  const auto post_index =
+      partition_offsets(comm, count_by_partition(post_account, first, last, partition_of_account));
+  const auto action_index =
+      partition_offsets(comm, count_by_partition(actions, first, last, [&](const Action &a) {
+                          return partition_of_account(a.account);
+                        }));
+  const auto interaction_index = partition_offsets(
+      comm, count_by_partition(interactions, first, last, [&](const InteractionRow &r) {
+        return partition_of_account(r.source);
+      }));
+
+  counts.duplicates = mpi::allreduce(comm, local_duplicates, mpi::Op::sum);
+  counts.accounts = mpi::allreduce(comm, static_cast<std::uint64_t>(accounts.size()), mpi::Op::sum);
+  counts.posts = mpi::allreduce(comm, static_cast<std::uint64_t>(posts.size()), mpi::Op::sum);
+  counts.actions = mpi::allreduce(comm, static_cast<std::uint64_t>(actions.size()), mpi::Op::sum);
+  counts.interactions =
+      mpi::allreduce(comm, static_cast<std::uint64_t>(interactions.size()), mpi::Op::sum);
+  const auto sources =
+      mpi::allreduce(comm, std::span<const std::uint64_t>(time_sources), mpi::Op::sum);
+  counts.time_sources = {
+      {"snowflake", sources[0]}, {"tweet_time", sources[1]}, {"timestamp", sources[2]}};
+
+  phase.emplace(times, "write");
+  long pid = static_cast<long>(getpid());
+  mpi::broadcast(comm, pid);
+  const std::string temporary = path + ".tmp-" + std::to_string(pid);
+  {
+    auto file = store::File::create(temporary, comm);
+    {
+      const auto root = file.root();
+      store::write_attribute(root, "format", std::string(store::schema::kFormat));
+      store::write_attribute(root, "format_version", store::schema::kVersion);
+      store::write_attribute(root, "created_by", std::string("lockstep ") + kVersion);
+      store::write_attribute(root, "partitions", static_cast<std::int64_t>(info.partitions));
+      store::write_attribute(root, "input_format", info.input_format);
+      std::string files;
+      for (const auto &f : info.files)
+        files += (files.empty() ? "" : "\n") + f;
+      store::write_attribute(root, "input_files", files);
+      store::write_attribute(root, "rows_read", static_cast<std::int64_t>(summary.rows_read));
+      store::write_attribute(root, "rows_rejected",
+                             static_cast<std::int64_t>(summary.rows_rejected));
+      store::write_attribute(root, "rows_duplicate", static_cast<std::int64_t>(counts.duplicates));
+      store::write_attribute(root, "user_rows", static_cast<std::int64_t>(summary.user_rows));
+      store::write_attribute(
+          root, "posts_before",
+          static_cast<std::int64_t>(mpi::allreduce(comm, rows.existing_posts, mpi::Op::sum)));
+      for (const auto &[name, n] : counts.time_sources) {
+        store::write_attribute(root, "time_source_" + name, static_cast<std::int64_t>(n));
+      }
+
+      const auto g = root.create_group("accounts");
+      store::write_column(g, "key", column<AccountRow, std::uint64_t>(accounts, [](const auto &a) {
+                            return hash64(a.id);
+                          }));
+      store::write_column(
+          g, "partition",
+          column<AccountRow, std::uint32_t>(accounts, [](const auto &a) { return a.partition; }));
+      store::write_strings(g, "id", string_column(accounts, [](const auto &a) { return a.id; }));
+      store::write_strings(g, "screen_name",
+                           string_column(accounts, [](const auto &a) { return a.screen_name; }));
+      store::write_strings(g, "display_name",
+                           string_column(accounts, [](const auto &a) { return a.display_name; }));
+      store::write_strings(g, "description",
+                           string_column(accounts, [](const auto &a) { return a.description; }));
+      store::write_strings(g, "location",
+                           string_column(accounts, [](const auto &a) { return a.location; }));
+      store::write_column(g, "language",
+                          column<AccountRow, std::uint32_t>(accounts, [&](const auto &a) {
+                            return label_id(languages, a.language);
+                          }));
+      store::write_column(
+          g, "created_day",
+          column<AccountRow, std::int32_t>(accounts, [](const auto &a) { return a.created_day; }));
+      store::write_column(
+          g, "followers",
+          column<AccountRow, std::int64_t>(accounts, [](const auto &a) { return a.followers; }));
+      store::write_column(
+          g, "following",
+          column<AccountRow, std::int64_t>(accounts, [](const auto &a) { return a.following; }));
+      store::write_column(g, "from_users_file",
+                          column<AccountRow, std::uint8_t>(
+                              accounts, [](const auto &a) { return a.from_users_file; }));
+      store::write_column(g, "post_count", post_count);
+
+      const auto p = root.create_group("posts");
+      store::write_column(p, "post_id", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
+                            return r.post_id;
+                          }));
+      store::write_column(p, "account", post_account);
+      store::write_column(p, "time_ms", column<PostRow, std::int64_t>(posts, [](const auto &r) {
+                            return r.time_ms;
+                          }));
+      store::write_column(p, "time_source", column<PostRow, std::uint8_t>(posts, [](const auto &r) {
+                            return r.time_source;
+                          }));
+      store::write_column(
+          p, "kind", column<PostRow, std::uint8_t>(posts, [](const auto &r) { return r.kind; }));
+      store::write_column(p, "client", column<PostRow, std::uint32_t>(posts, [&](const auto &r) {
+                            return label_id(clients, r.client);
+                          }));
+      store::write_column(p, "language", column<PostRow, std::uint32_t>(posts, [&](const auto &r) {
+                            return label_id(languages, r.language);
+                          }));
+      store::write_strings(p, "text", string_column(posts, [](const auto &r) { return r.text; }));
+      store::write_column(p, "text_key", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
+                            return r.text_key;
+                          }));
+      store::write_column(p, "retweet_of", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
+                            return r.retweet_of;
+                          }));
+      store::write_column(p, "reply_to", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
+                            return r.reply_to;
+                          }));
+      store::write_column(p, "quote_of", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
+                            return r.quote_of;
+                          }));
+      store::write_strings(p, "retweet_user",
+                           string_column(posts, [](const auto &r) { return r.retweet_user; }));
+      store::write_strings(p, "reply_user",
+                           string_column(posts, [](const auto &r) { return r.reply_user; }));
+      store::write_strings(p, "content_id",
+                           string_column(posts, [](const auto &r) { return r.post_id_text; }));
+
+      const auto a = root.create_group("actions");
+      store::write_column(a, "account", column<Action, std::uint64_t>(actions, [](const auto &r) {
+                            return r.account;
+                          }));
+      store::write_column(a, "signal", column<Action, std::uint8_t>(actions, [](const auto &r) {
+                            return r.signal;
+                          }));
+      store::write_column(
+          a, "key", column<Action, std::uint64_t>(actions, [](const auto &r) { return r.key; }));
+      store::write_column(a, "time_ms", column<Action, std::int64_t>(actions, [](const auto &r) {
+                            return r.time_ms;
+                          }));
+      store::write_column(
+          a, "post", column<Action, std::uint64_t>(actions, [](const auto &r) { return r.post; }));
+
+      const auto n = root.create_group("interactions");
+      store::write_column(n, "source",
+                          column<InteractionRow, std::uint64_t>(
+                              interactions, [](const auto &r) { return r.source; }));
+      store::write_column(
+          n, "kind",
+          column<InteractionRow, std::uint8_t>(interactions, [](const auto &r) { return r.kind; }));
+      store::write_column(n, "target_key",
+                          column<InteractionRow, std::uint64_t>(
+                              interactions, [](const auto &r) { return r.target_key; }));
+      store::write_column(n, "time_ms",
+                          column<InteractionRow, std::int64_t>(
+                              interactions, [](const auto &r) { return r.time_ms; }));
+      store::write_column(n, "post",
+                          column<InteractionRow, std::uint64_t>(
+                              interactions, [](const auto &r) { return r.post; }));
+
+      const auto k = root.create_group("keys");
+      store::write_column(k, "key", column<KeyValue, std::uint64_t>(key_values, [](const auto &r) {
+                            return r.key;
+                          }));
+      store::write_column(
+          k, "signal",
+          column<KeyValue, std::uint8_t>(key_values, [](const auto &r) { return r.signal; }));
+      store::write_strings(k, "value",
+                           string_column(key_values, [](const auto &r) { return r.value; }));
+
+      const auto d = root.create_group("dictionaries");
+      const auto mine = [&](const std::vector<std::string> &all) {
+        return comm.is_root() ? all : std::vector<std::string>{};
+      };
+      store::write_strings(d, "client", mine(clients));
+      store::write_strings(d, "language", mine(languages));
+
+      const auto x = root.create_group("index");
+      store::write_column(x, "accounts", account_index);
+      store::write_column(x, "posts", post_index);
+      store::write_column(x, "actions", action_index);
+      store::write_column(x, "interactions", interaction_index);
+    } // every group is closed before the file
+    file.close();
+  }
+  comm.barrier();
+  if (comm.is_root())
+    std::filesystem::rename(temporary, path);
+  comm.barrier();
+  return counts;
+}
+
+} // namespace lockstep::ingest

@@ -1,0 +1,31 @@
+// The names and version of the Lockstep store format (data-schema/store.md specifies it). Writers
+// and readers use these constants; `lockstep validate` checks a file against them.
+#pragma once
+
+#include <cstdint>
+
+namespace lockstep::store::schema {
+
+inline constexpr const char *kFormat = "lockstep-store";
+inline constexpr std::int64_t kVersion = 1;
+
+// Signal kinds of /actions/signal.
+enum class Signal : std::uint8_t {
+  retweet = 1,
+  reply = 2,
+  quote = 3,
+  hashtag = 4,
+  url = 5,
+  domain = 6,
+  mention = 7,
+  text = 8,
+  object = 9
+};
+inline constexpr std::uint8_t kSignalCount = 10; // valid values are 1..9
+
+// Kinds of /interactions/kind.
+enum class Interaction : std::uint8_t { retweet_of = 1, reply_to = 2, mention_of = 3 };
+
+const char *signal_name(std::uint8_t signal);
+
+} // namespace lockstep::store::schema

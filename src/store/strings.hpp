@@ -1,0 +1,19 @@
+// String columns without variable-length HDF5 strings (which cannot be written in parallel): a
+// group NAME holding `bytes` (uint8, every row's UTF-8 concatenated in row order) and `offsets`
+// (uint64, where each row's bytes start; a row ends where the next starts, the last at the end
+// of `bytes`). Collective, like every column.
+#pragma once
+
+#include "store/column.hpp"
+
+#include <string>
+#include <vector>
+
+namespace lockstep::store {
+
+void write_strings(const Group &group, const std::string &name,
+                   const std::vector<std::string> &local, const ColumnOptions &options = {});
+
+std::vector<std::string> read_strings(const Group &group, const std::string &name, Slab rows);
+
+} // namespace lockstep::store
