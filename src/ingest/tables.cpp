@@ -71,8 +71,11 @@ std::uint64_t dedup_posts(std::vector<PostRow> &posts) {
     return 0;
   std::size_t kept = 0;
   for (std::size_t i = 0; i < posts.size(); ++i) {
-    if (!duplicate[i])
-      posts[kept++] = std::move(posts[i]);
+    if (duplicate[i])
+      continue;
+    if (kept != i)
+      posts[kept] = std::move(posts[i]); // never move a row onto itself
+    ++kept;
   }
   posts.resize(kept);
   return duplicates;
@@ -81,8 +84,13 @@ std::uint64_t dedup_posts(std::vector<PostRow> &posts) {
 // One profile per account: the users file's first row, else the first tweet row's copy.
 void merge_accounts(std::vector<AccountRow> &accounts) {
   std::sort(accounts.begin(), accounts.end(), [](const AccountRow &a, const AccountRow &b) {
-    return std::make_tuple(a.partition, std::cref(a.id), -int{a.from_users_file}, a.file, a.line) <
-           std::make_tuple(b.partition, std::cref(b.id), -int{b.from_users_file}, b.file, b.line);
+    if (a.partition != b.partition)
+      return a.partition < b.partition;
+    if (a.id != b.id)
+      return a.id < b.id;
+    if (a.from_users_file != b.from_users_file)
+      return a.from_users_file > b.from_users_file;
+    return std::tie(a.file, a.line) < std::tie(b.file, b.line);
   });
   accounts.erase(std::unique(accounts.begin(), accounts.end(),
                              [](const AccountRow &a, const AccountRow &b) { return a.id == b.id; }),
@@ -122,8 +130,10 @@ std::vector<KeyValue> global_keys(const mpi::Comm &comm, std::vector<KeyValue> l
               local.end());
   std::vector<std::vector<char>> buckets(static_cast<std::size_t>(comm.size()));
   for (const auto &kv : local) {
-    const auto owner = static_cast<std::size_t>(
-        (static_cast<unsigned __int128>(kv.key) * static_cast<unsigned>(comm.size())) >> 64);
+    // Contiguous, increasing key ranges, so that the ranks' slabs in order are sorted by key.
+    const auto ranks = static_cast<std::uint64_t>(comm.size());
+    const auto owner =
+        static_cast<std::size_t>(std::min(ranks - 1, kv.key / (~std::uint64_t{0} / ranks)));
     bytes::Writer writer(buckets[owner]);
     writer.put(kv.key);
     writer.put(kv.signal);
@@ -228,7 +238,8 @@ StoreCounts write_store(const mpi::Comm &comm, const std::string &path, OwnedRow
   for (std::size_t i = 0; i < posts.size(); ++i) {
     const auto it = dense.find(posts[i].account);
     if (it == dense.end())
-      throw std::logic_error("ingest: a post's account has no profile row");
+      throw std::logic_error("ingest: the account of a post has no profile row: '" +
+                             posts[i].account + "'");
     post_account[i] = it->second;
   }
   {

@@ -1,0 +1,99 @@
+// Field parsers and normalisation rules on the encodings seen in real releases.
+#include "ingest/fields.hpp"
+#include "ingest/normalize.hpp"
+
+#include <gtest/gtest.h>
+
+namespace lockstep::testing {
+namespace {
+
+using namespace ingest;
+using Items = std::vector<std::string>;
+
+TEST(Fields, ListsInBothEncodings) {
+  EXPECT_EQ(parse_list("['SyrianArmy', 'Hama', 'InsideSyriaMC']"),
+            (Items{"SyrianArmy", "Hama", "InsideSyriaMC"}));
+  EXPECT_EQ(parse_list("[SyrianArmy, Hama]"), (Items{"SyrianArmy", "Hama"}));
+  EXPECT_EQ(parse_list("[705442898188210177, 3154508072]"),
+            (Items{"705442898188210177", "3154508072"}));
+  EXPECT_EQ(parse_list("[]"), Items{});
+  EXPECT_EQ(parse_list(""), Items{});
+  EXPECT_EQ(parse_list("['a, b', \"it's\"]"), (Items{"a, b", "it's"}));
+  EXPECT_EQ(parse_list("['سورية', '香港']"), (Items{"سورية", "香港"}));
+  EXPECT_FALSE(parse_list("['unclosed]"));
+  EXPECT_FALSE(parse_list("a, b"));
+  EXPECT_FALSE(parse_list("[a,,b]"));
+}
+
+TEST(Fields, BooleansCountsAndIds) {
+  EXPECT_EQ(parse_bool("true"), true);
+  EXPECT_EQ(parse_bool("True"), true);
+  EXPECT_EQ(parse_bool("False"), false);
+  EXPECT_FALSE(parse_bool("yes"));
+  EXPECT_EQ(parse_count("17.0"), 17);
+  EXPECT_EQ(parse_count("19816"), 19816);
+  EXPECT_EQ(parse_count(""), -1);
+  EXPECT_FALSE(parse_count("1.5"));
+  EXPECT_FALSE(parse_count("-3"));
+  EXPECT_FALSE(parse_count("many"));
+  EXPECT_EQ(parse_id("894109669869985793"), 894109669869985793ULL);
+  EXPECT_FALSE(parse_id("89410966986998579x"));
+  EXPECT_FALSE(parse_id(""));
+}
+
+TEST(Fields, TimesAndSnowflakes) {
+  EXPECT_EQ(parse_minute_time("2017-08-06 08:15"), 1502007300000LL);
+  EXPECT_EQ(parse_minute_time("2017-08-06 08:15:30"), 1502007330000LL);
+  EXPECT_FALSE(parse_minute_time("2017-08-06 24:15"));
+  EXPECT_FALSE(parse_minute_time("2017-02-30 08:15"));
+  EXPECT_FALSE(parse_minute_time("yesterday"));
+  // The IRA sample's first tweet: id 894109669869985793 at "2017-08-06 08:15".
+  const auto ms = snowflake_ms(894109669869985793ULL);
+  ASSERT_TRUE(ms);
+  EXPECT_GE(*ms, 1502007300000LL);
+  EXPECT_LT(*ms, 1502007360000LL);
+  EXPECT_FALSE(snowflake_ms(123456789));
+}
+
+TEST(Fields, Utf8Validation) {
+  EXPECT_TRUE(valid_utf8("plain ascii text that is longer than eight bytes"));
+  EXPECT_TRUE(valid_utf8("Arabic سورية, Chinese 香港, emoji 😀"));
+  EXPECT_FALSE(valid_utf8("\xff"));
+  EXPECT_FALSE(valid_utf8("abcdefgh\xc3"));     // truncated sequence
+  EXPECT_FALSE(valid_utf8("\xc0\xaf"));         // overlong
+  EXPECT_FALSE(valid_utf8("\xed\xa0\x80"));     // surrogate
+  EXPECT_FALSE(valid_utf8("\xf4\x90\x80\x80")); // beyond U+10FFFF
+}
+
+TEST(Normalize, HashtagsFoldCaseAndCompatibilityForms) {
+  EXPECT_EQ(normalize_hashtag("#SyrianArmy"), "syrianarmy");
+  EXPECT_EQ(normalize_hashtag("Ελλάδα"), "ελλάδα");
+  EXPECT_EQ(normalize_hashtag("ＦＵＬＬ"), "full"); // full-width letters, NFKC
+  EXPECT_EQ(normalize_hashtag("Straße"), "strasse");
+  EXPECT_FALSE(normalize_hashtag("\xff"));
+}
+
+TEST(Normalize, Urls) {
+  EXPECT_EQ(
+      normalize_url("HTTPS://WWW.Example.COM:443/News/Story/?utm_source=twitter&id=7&fbclid=x#top"),
+      "example.com/News/Story?id=7");
+  EXPECT_EQ(normalize_url("http://example.com"), "example.com");
+  EXPECT_EQ(normalize_url("http://example.com:8080/a/"), "example.com:8080/a");
+  EXPECT_EQ(normalize_url("https://t.co/abc?utm_medium=bot"), "t.co/abc");
+  EXPECT_EQ(normalize_url("ftp://example.com/file"), "");
+  EXPECT_EQ(normalize_url("not a url"), "");
+  EXPECT_EQ(url_domain("example.com/News/Story?id=7"), "example.com");
+  EXPECT_EQ(url_domain("example.com?x=1"), "example.com");
+}
+
+TEST(Normalize, TextForExactDuplicates) {
+  EXPECT_EQ(normalize_text("RT @someone: Vote   TODAY https://t.co/x @friend! now"),
+            "vote today now");
+  EXPECT_EQ(normalize_text("Vote today"), normalize_text("  vote\nTODAY  "));
+  EXPECT_EQ(normalize_text("ＶＯＴＥ"), "vote");
+  EXPECT_EQ(normalize_text("@a @b https://x.y"), "");
+  EXPECT_FALSE(normalize_text("bad \xff byte"));
+}
+
+} // namespace
+} // namespace lockstep::testing

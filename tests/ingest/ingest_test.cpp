@@ -1,0 +1,311 @@
+// Ingest end to end at 1 to 4 ranks: the real samples (one truncated row), duplicates, --append,
+// compressed inputs, bad rows, header errors, camelCase users files, the generic action table,
+// identical stores for any rank count, and the golden h5dump -H of a tiny store.
+#include "common/csv.hpp"
+#include "common/error.hpp"
+#include "ingest/ingest.hpp"
+#include "mpi/collectives.hpp"
+#include "mpi_test.hpp"
+#include "store/validate.hpp"
+#include "synth/generate.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <zlib.h>
+#include <zstd.h>
+
+namespace lockstep::testing {
+namespace {
+
+namespace fs = std::filesystem;
+const std::string kIra = LOCKSTEP_TEST_DATA "/io_tweets_sample_ira_2018.csv";
+const std::string kChinaUsers = LOCKSTEP_TEST_DATA "/io_users_china_082019_1.csv";
+const std::string kCoorTweet = LOCKSTEP_TEST_DATA "/coortweet_russian_coord_tweets.csv";
+
+std::string slurp(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+class Ingest : public MpiTest {
+protected:
+  void SetUp() override {
+    dir = shared_temp_path(comm, "ingest");
+    if (comm.is_root())
+      fs::create_directories(dir);
+    comm.barrier();
+  }
+  void TearDown() override {
+    comm.barrier();
+    if (comm.is_root())
+      fs::remove_all(dir);
+    MpiTest::TearDown();
+  }
+  IngestConfig config(const std::string &store) const {
+    IngestConfig c;
+    c.store_path = dir + "/" + store;
+    c.partitions = 8;
+    c.block_megabytes = 1;
+    return c;
+  }
+  // Per-dataset digests (rank 0) of a store that must be valid.
+  std::vector<std::pair<std::string, std::string>> digests(const std::string &path,
+                                                           const mpi::Comm &on) {
+    const auto report = store::validate_store(on, path);
+    for (const auto &violation : report.violations)
+      ADD_FAILURE() << path << ": " << violation;
+    return report.digests;
+  }
+  // The same ingest on rank 0 alone must give the same content.
+  void expect_same_as_one_rank(IngestConfig c) {
+    const auto many = digests(c.store_path, comm);
+    if (comm.is_root()) {
+      const mpi::Comm self(MPI_COMM_SELF);
+      c.store_path += ".one-rank.h5";
+      c.rejects_path = c.store_path + ".rejects.csv";
+      ingest::ingest(self, c);
+      EXPECT_EQ(digests(c.store_path, self), many)
+          << "store differs between 1 and " << comm.size() << " ranks";
+    }
+  }
+  std::string dir;
+};
+
+TEST_F(Ingest, RealSamplesWithExactlyOneRejectedRow) {
+  auto c = config("real.h5");
+  c.tweets = {kIra};
+  c.users = {kChinaUsers};
+  const auto s = ingest::ingest(comm, c);
+  EXPECT_EQ(s.rows_read, 408u + 744u);
+  EXPECT_EQ(s.rows_rejected, 1u);
+  EXPECT_EQ(s.rejects_by_reason.at("truncated record"), 1u);
+  EXPECT_EQ(s.user_rows, 744u);
+  EXPECT_EQ(s.posts, 407u);
+  EXPECT_EQ(s.duplicates, 0u);
+  EXPECT_EQ(s.accounts, 86u + 744u);
+  EXPECT_EQ(s.time_sources.at("snowflake"), 407u);
+  EXPECT_GT(s.actions, s.posts);
+  if (comm.is_root()) {
+    const std::string rejects = slurp(s.rejects_path);
+    EXPECT_NE(rejects.find("io_tweets_sample_ira_2018.csv\",\"998\",\"truncated record\""),
+              std::string::npos)
+        << rejects;
+  }
+  expect_same_as_one_rank(c);
+}
+
+TEST_F(Ingest, DuplicatesAcrossFilesAreStoredOnce) {
+  auto c = config("dup.h5");
+  c.tweets = {kIra, kIra};
+  const auto s = ingest::ingest(comm, c);
+  EXPECT_EQ(s.rows_read, 816u);
+  EXPECT_EQ(s.posts, 407u);
+  EXPECT_EQ(s.duplicates, 407u);
+  EXPECT_EQ(s.rows_rejected, 2u);
+  digests(c.store_path, comm);
+}
+
+TEST_F(Ingest, AppendEqualsIngestingTogether) {
+  auto together = config("together.h5");
+  together.tweets = {kIra};
+  together.users = {kChinaUsers};
+  ingest::ingest(comm, together);
+
+  auto first = config("appended.h5");
+  first.tweets = {kIra};
+  ingest::ingest(comm, first);
+  auto second = config("appended.h5");
+  second.users = {kChinaUsers};
+  second.append = true;
+  second.partitions = 3; // ignored: an existing store keeps its partition count
+  const auto s = ingest::ingest(comm, second);
+  EXPECT_EQ(s.rows_read, 744u);
+  EXPECT_EQ(s.posts, 407u);
+  EXPECT_EQ(digests(second.store_path, comm), digests(together.store_path, comm));
+
+  auto again = config("appended.h5"); // appending the same tweets adds nothing
+  again.tweets = {kIra};
+  again.append = true;
+  const auto s2 = ingest::ingest(comm, again);
+  EXPECT_EQ(s2.duplicates, 407u);
+  EXPECT_EQ(s2.posts, 407u);
+  digests(again.store_path, comm);
+}
+
+TEST_F(Ingest, CompressedInputsGiveThePlainStore) {
+  const std::string gz = dir + "/ira.csv.gz", zst = dir + "/ira.csv.zst";
+  if (comm.is_root()) {
+    const std::string plain = slurp(kIra);
+    gzFile out = gzopen(gz.c_str(), "wb");
+    gzwrite(out, plain.data(), static_cast<unsigned>(plain.size()));
+    gzclose(out);
+    std::string compressed(ZSTD_compressBound(plain.size()), '\0');
+    compressed.resize(
+        ZSTD_compress(compressed.data(), compressed.size(), plain.data(), plain.size(), 3));
+    std::ofstream(zst, std::ios::binary) << compressed;
+  }
+  comm.barrier();
+  auto plain = config("plain.h5");
+  plain.tweets = {kIra};
+  ingest::ingest(comm, plain);
+  for (const auto &input : {gz, zst}) {
+    auto c = config(fs::path(input).filename().string() + ".h5");
+    c.tweets = {input};
+    const auto s = ingest::ingest(comm, c);
+    EXPECT_EQ(s.rows_rejected, 1u) << input;
+    auto d = digests(c.store_path, comm);
+    EXPECT_EQ(d, digests(plain.store_path, comm)) << input;
+  }
+}
+
+TEST_F(Ingest, BadRowsAreRejectedWithFileLineAndReason) {
+  const std::string path = dir + "/bad.csv";
+  if (comm.is_root()) {
+    std::string out;
+    std::vector<std::string_view> header(synth::tweet_columns().begin(),
+                                         synth::tweet_columns().end());
+    csv::append_record(out, header);
+    const auto row = [&](std::string tweetid, std::string time, std::string text,
+                         std::string hashtags) {
+      std::vector<std::string> f(31, "");
+      f[0] = tweetid;
+      f[1] = "4125840934";
+      f[13] = time;
+      f[12] = text;
+      f[18] = "false";
+      f[27] = hashtags;
+      f[7] = "10";
+      f[8] = "20";
+      std::vector<std::string_view> v(f.begin(), f.end());
+      csv::append_record(out, v);
+    };
+    row("894109669869985793", "2017-08-06 08:15", "good\nrow", "['a']");  // lines 2-3
+    row("89410966x", "2017-08-06 08:15", "bad id", "[]");                 // line 4
+    out += "\"1\",\"2\"\n";                                               // line 5
+    row("894109669869985794", "2017-08-06 08:15", "bad \xff utf8", "[]"); // line 6
+    row("894109669869985795", "yesterday", "bad time", "[]");             // line 7
+    row("894109669869985796", "2017-08-06 08:15", "bad list", "['x");     // line 8
+    row("894109669869985797", "2017-08-06 08:15", "good", "[]");          // line 9
+    std::ofstream(path, std::ios::binary) << out;
+  }
+  comm.barrier();
+  auto c = config("bad.h5");
+  c.tweets = {path};
+  const auto s = ingest::ingest(comm, c);
+  EXPECT_EQ(s.rows_read, 7u);
+  EXPECT_EQ(s.posts, 2u);
+  EXPECT_EQ(s.rows_rejected, 5u);
+  if (comm.is_root()) {
+    const std::string rejects = slurp(s.rejects_path);
+    for (const char *expected :
+         {"\"4\",\"bad tweetid\"", "\"5\",\"wrong field count\"", "\"6\",\"invalid UTF-8\"",
+          "\"7\",\"bad tweet_time\"", "\"8\",\"bad list field\""}) {
+      EXPECT_NE(rejects.find(expected), std::string::npos) << expected << " in\n" << rejects;
+    }
+  }
+  digests(c.store_path, comm);
+}
+
+TEST_F(Ingest, MissingRequiredColumnStopsBeforeAnyWork) {
+  const std::string path = dir + "/no-id.csv";
+  if (comm.is_root())
+    std::ofstream(path)
+        << "\"userid\",\"tweet_text\",\"tweet_time\"\n\"1\",\"x\",\"2020-01-01 00:00\"\n";
+  comm.barrier();
+  auto c = config("never.h5");
+  c.tweets = {path};
+  try {
+    ingest::ingest(comm, c);
+    ADD_FAILURE() << "no error for a missing column";
+  } catch (const InputError &error) {
+    EXPECT_EQ(error.line(), 1);
+    EXPECT_NE(std::string(error.what()).find("missing required column 'tweetid'"),
+              std::string::npos);
+  }
+  EXPECT_FALSE(fs::exists(c.store_path));
+}
+
+TEST_F(Ingest, CamelCaseUsersFiles) {
+  const std::string path = dir + "/users-camel.csv";
+  if (comm.is_root()) {
+    std::ofstream(path)
+        << "userId,userDisplayName,userScreenName,userReportedLocation,"
+           "userProfileDescription,userProfileUrl,followerCount,followingCount,"
+           "accountCreationDate,accountLanguage\n"
+           "\"42\",\"Name\",\"screen\",\"\",\"\",\"\",\"17.0\",\"3\",\"2019-05-01\",\"en\"\n";
+  }
+  comm.barrier();
+  auto c = config("camel.h5");
+  c.users = {path};
+  const auto s = ingest::ingest(comm, c);
+  EXPECT_EQ(s.accounts, 1u);
+  EXPECT_EQ(s.rows_rejected, 0u);
+  EXPECT_EQ(s.user_rows, 1u);
+  digests(c.store_path, comm);
+}
+
+TEST_F(Ingest, GenericActionTableFromCooRTweet) {
+  auto c = config("actions.h5");
+  c.format = "actions";
+  c.actions = {kCoorTweet};
+  const auto s = ingest::ingest(comm, c);
+  EXPECT_EQ(s.rows_read, 35125u);
+  EXPECT_EQ(s.rows_rejected, 0u);
+  EXPECT_EQ(s.posts + s.duplicates, 35125u);
+  EXPECT_EQ(s.accounts, 9509u);
+  EXPECT_EQ(s.time_sources.at("timestamp"), s.posts);
+  expect_same_as_one_rank(c);
+}
+
+TEST_F(Ingest, GeneratedDataGivesTheSameStoreAtAnyRankCount) {
+  GenerateConfig g;
+  g.out_dir = dir + "/gen";
+  g.accounts = 800;
+  g.days = 3;
+  g.campaign_size = 8;
+  g.parts = 2;
+  synth::generate(comm, g);
+  comm.barrier();
+  auto c = config("gen.h5");
+  c.tweets = {g.out_dir + "/tweets-part-00001.csv", g.out_dir + "/tweets-part-00002.csv"};
+  c.users = {g.out_dir + "/users.csv"};
+  const auto s = ingest::ingest(comm, c);
+  EXPECT_EQ(s.rows_rejected, 0u);
+  EXPECT_EQ(s.accounts, 800u);
+  expect_same_as_one_rank(c);
+}
+
+// The schema cannot drift silently: the structure of a tiny store is compared with a golden copy.
+TEST_F(Ingest, GoldenHeaderOfATinyStore) {
+  auto c = config("tiny.h5");
+  c.partitions = 2;
+  c.tweets = {LOCKSTEP_TEST_DATA "/tiny_tweets.csv"};
+  ingest::ingest(comm, c);
+  comm.barrier();
+  if (!comm.is_root())
+    return;
+  const std::string command = std::string(LOCKSTEP_H5DUMP) + " -H " + c.store_path + " 2>&1";
+  FILE *pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string header;
+  char buffer[4096];
+  while (std::fgets(buffer, sizeof buffer, pipe) != nullptr)
+    header += buffer;
+  ASSERT_EQ(pclose(pipe), 0) << header;
+  header.erase(0, header.find('\n') + 1); // the first line names the file
+  // String attribute sizes hold paths and versions, which differ between checkouts.
+  header = std::regex_replace(header, std::regex("STRSIZE [0-9]+;"), "STRSIZE n;");
+  const std::string golden_path = LOCKSTEP_TEST_DATA "/golden/tiny_store_header.txt";
+  if (std::getenv("LOCKSTEP_UPDATE_GOLDEN") != nullptr)
+    std::ofstream(golden_path) << header;
+  EXPECT_EQ(header, slurp(golden_path))
+      << "the store layout changed: update data-schema/store.md and the golden file "
+         "(LOCKSTEP_UPDATE_GOLDEN=1)";
+}
+
+} // namespace
+} // namespace lockstep::testing
