@@ -20,4 +20,10 @@ echo "== generate the built-in sample: a takedown release with 6 planted campaig
   --campaign-size 30 --parts 2
 echo "== accounts per style in the ground truth ($OUT/sample/truth.csv)"
 tail -n +2 "$OUT/sample/truth.csv" | cut -d, -f3 | sort | uniq -c | sort -rn
-echo "== outputs: $OUT/sample/{tweets-part-00001.csv,tweets-part-00002.csv,users.csv,truth.csv}"
+echo "== ingest the sample into one partitioned HDF5 store (2 ranks)"
+"${RUN[@]}" "$LOCKSTEP" ingest --store "$OUT/sample.h5" --tweets "$OUT"/sample/tweets-part-*.csv \
+  --users "$OUT/sample/users.csv" --partitions 16
+echo "== validate the store against data-schema/store.md"
+"${RUN[@]}" "$LOCKSTEP" validate "$OUT/sample.h5"
+echo "== outputs in $OUT/: sample/ (the generated release and truth.csv), sample.h5 (the store),"
+echo "   sample-manifest.json (inputs, counts, timings), sample-rejects.csv (rows that could not be read)"

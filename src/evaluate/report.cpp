@@ -3,6 +3,7 @@
 
 #include "common/csv.hpp"
 #include "common/error.hpp"
+#include "common/json.hpp"
 
 #include <charconv>
 #include <fmt/format.h>
@@ -16,16 +17,6 @@ std::ifstream open_input(const std::string &path) {
   if (!in)
     throw UsageError("cannot read '" + path + "'");
   return in;
-}
-
-std::string json_string(const std::string &s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"' || c == '\\')
-      out += '\\';
-    out += c;
-  }
-  return out + "\"";
 }
 
 } // namespace
@@ -111,8 +102,8 @@ std::string format_json(const Metrics &m) {
     out += fmt::format(
         "{}\n    {{\"campaign\": {}, \"style\": {}, \"size\": {}, \"best_cluster\": {}, "
         "\"jaccard\": {:.6f}}}",
-        i == 0 ? "" : ",", c.campaign, json_string(c.style), c.size,
-        c.best_cluster.empty() ? "null" : json_string(c.best_cluster), c.jaccard);
+        i == 0 ? "" : ",", c.campaign, json::quote(c.style), c.size,
+        c.best_cluster.empty() ? "null" : json::quote(c.best_cluster), c.jaccard);
   }
   out += m.campaigns.empty() ? "]\n}\n" : "\n  ]\n}\n";
   return out;

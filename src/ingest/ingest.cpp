@@ -5,9 +5,11 @@
 #include "common/atomic_file.hpp"
 #include "common/csv.hpp"
 #include "common/error.hpp"
+#include "common/json.hpp"
 #include "common/log.hpp"
 #include "common/phase_times.hpp"
 #include "common/progress.hpp"
+#include "common/version.hpp"
 #include "ingest/plan.hpp"
 #include "ingest/tables.hpp"
 #include "mpi/alltoallv.hpp"
@@ -21,6 +23,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fmt/format.h>
+#include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <optional>
 #include <unordered_set>
@@ -144,11 +147,6 @@ void receive_rows(const mpi::Exchanged<char> &received, OwnedRows &owned) {
   }
 }
 
-std::string default_rejects_path(const std::string &store) {
-  std::filesystem::path path(store);
-  return (path.parent_path() / (path.stem().string() + "-rejects.csv")).string();
-}
-
 void write_rejects(const mpi::Comm &comm, std::vector<Reject> &local,
                    const std::vector<InputFile> &inputs, const std::string &path) {
   auto all = mpi::gather_objects(comm, local);
@@ -166,6 +164,59 @@ void write_rejects(const mpi::Comm &comm, std::vector<Reject> &local,
   for (const auto &r : rejects) {
     csv::append_record(out, {inputs[r.file].path, std::to_string(r.line), r.reason, r.detail});
   }
+  file.write(out);
+  file.commit();
+}
+
+std::string sibling_path(const std::string &store, const std::string &suffix) {
+  std::filesystem::path path(store);
+  return (path.parent_path() / (path.stem().string() + suffix)).string();
+}
+
+const char *compression_name(Compression c) {
+  return c == Compression::gzip ? "gzip" : c == Compression::zstd ? "zstd" : "none";
+}
+
+// STORE-manifest.json: what went in, what came out, and how long each phase took.
+void write_manifest(const mpi::Comm &comm, const IngestConfig &config,
+                    const std::vector<InputFile> &inputs, const IngestSummary &s) {
+  if (!comm.is_root())
+    return;
+  std::string out = "{\n";
+  out += fmt::format("  \"lockstep_version\": {},\n  \"store\": {},\n", json::quote(kVersion),
+                     json::quote(config.store_path));
+  out += fmt::format("  \"ranks\": {},\n  \"threads_per_rank\": {},\n  \"append\": {},\n",
+                     comm.size(), oneapi::tbb::info::default_concurrency(), config.append);
+  out += "  \"inputs\": [";
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    out += fmt::format("{}\n    {{\"path\": {}, \"bytes\": {}, \"compression\": \"{}\"}}",
+                       i == 0 ? "" : ",", json::quote(inputs[i].path), inputs[i].size,
+                       compression_name(inputs[i].compression));
+  }
+  out += "\n  ],\n";
+  out += fmt::format("  \"rows_read\": {},\n  \"rows_rejected\": {},\n  \"rows_duplicate\": {},\n"
+                     "  \"user_rows\": {},\n",
+                     s.rows_read, s.rows_rejected, s.duplicates, s.user_rows);
+  out += fmt::format("  \"posts\": {},\n  \"accounts\": {},\n  \"actions\": {},\n"
+                     "  \"interactions\": {},\n",
+                     s.posts, s.accounts, s.actions, s.interactions);
+  const auto object = [](const std::map<std::string, std::uint64_t> &m) {
+    std::string o = "{";
+    for (const auto &[k, v] : m)
+      o += fmt::format("{}{}: {}", o.size() > 1 ? ", " : "", json::quote(k), v);
+    return o + "}";
+  };
+  out += fmt::format("  \"rejects_by_reason\": {},\n  \"rejects_file\": {},\n",
+                     object(s.rejects_by_reason), json::quote(s.rejects_path));
+  out += fmt::format("  \"time_sources\": {},\n", object(s.time_sources));
+  std::string phases = "{";
+  for (const auto &[name, seconds] : s.times.phases()) {
+    phases +=
+        fmt::format("{}{}: {:.3f}", phases.size() > 1 ? ", " : "", json::quote(name), seconds);
+  }
+  out += fmt::format("  \"seconds_per_phase_rank0\": {}}},\n  \"seconds\": {:.3f}\n}}\n", phases,
+                     s.seconds);
+  AtomicFile file(sibling_path(config.store_path, "-manifest.json"));
   file.write(out);
   file.commit();
 }
@@ -244,8 +295,9 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
   for (const auto &r : rejects)
     ++summary.rejects_by_reason[r.reason];
   summary.rows_rejected = rejects.size();
-  summary.rejects_path =
-      config.rejects_path.empty() ? default_rejects_path(config.store_path) : config.rejects_path;
+  summary.rejects_path = config.rejects_path.empty()
+                             ? sibling_path(config.store_path, "-rejects.csv")
+                             : config.rejects_path;
   write_rejects(comm, rejects, inputs, summary.rejects_path);
 
   summary.rows_read = mpi::allreduce(comm, summary.rows_read, mpi::Op::sum);
@@ -276,6 +328,7 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
   summary.time_sources = counts.time_sources;
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  write_manifest(comm, config, inputs, summary);
   return summary;
 }
 

@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <hdf5.h>
 #include <regex>
 #include <sstream>
 #include <zlib.h>
@@ -277,6 +278,42 @@ TEST_F(Ingest, GeneratedDataGivesTheSameStoreAtAnyRankCount) {
   EXPECT_EQ(s.rows_rejected, 0u);
   EXPECT_EQ(s.accounts, 800u);
   expect_same_as_one_rank(c);
+}
+
+// validate finds what breaks an invariant: an out-of-range reference and a broken index.
+TEST_F(Ingest, ValidateReportsCorruption) {
+  auto c = config("corrupt.h5");
+  c.tweets = {kIra};
+  ingest::ingest(comm, c);
+  comm.barrier();
+  if (comm.is_root()) {
+    const hid_t file = H5Fopen(c.store_path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    ASSERT_GE(file, 0);
+    const auto overwrite_first = [&](const char *dataset, std::uint64_t value) {
+      const hid_t d = H5Dopen2(file, dataset, H5P_DEFAULT);
+      const hid_t space = H5Dget_space(d);
+      const hsize_t start = 0, count = 1;
+      H5Sselect_hyperslab(space, H5S_SELECT_SET, &start, nullptr, &count, nullptr);
+      const hid_t memory = H5Screate_simple(1, &count, nullptr);
+      EXPECT_GE(H5Dwrite(d, H5T_NATIVE_UINT64, memory, space, H5P_DEFAULT, &value), 0);
+      H5Sclose(memory);
+      H5Sclose(space);
+      H5Dclose(d);
+    };
+    overwrite_first("/posts/account", 1'000'000);
+    overwrite_first("/index/actions", 5);
+    H5Fclose(file);
+  }
+  comm.barrier();
+  const auto report = store::validate_store(comm, c.store_path);
+  if (comm.is_root()) {
+    std::string all;
+    for (const auto &v : report.violations)
+      all += v + "\n";
+    EXPECT_NE(all.find("/index/actions does not start at 0"), std::string::npos) << all;
+  }
+  // Every rank learns the verdict.
+  EXPECT_FALSE(report.violations.empty());
 }
 
 // The schema cannot drift silently: the structure of a tiny store is compared with a golden copy.
