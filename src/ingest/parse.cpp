@@ -142,18 +142,36 @@ std::string clip(std::string_view value) {
   return value.size() > 60 ? out + "..." : out;
 }
 
-// Account fields shared by tweets and users rows; returns a reject reason or "".
-std::string fill_account(AccountRow &account, std::string_view followers,
-                         std::string_view following, std::string_view created,
-                         std::string &detail) {
-  const auto f1 = parse_count(followers), f2 = parse_count(following);
-  if (!f1 || !f2) {
-    detail =
-        fmt::format("follower_count '{}', following_count '{}'", clip(followers), clip(following));
+// Where a table keeps the account profile: tweets rows carry a copy, users rows are one.
+struct ProfileColumns {
+  int id, display_name, screen_name, location, description, followers, following, created, language;
+};
+constexpr ProfileColumns kTweetProfile{kUserId,    kDisplayName, kScreenName,
+                                       kLocation,  kDescription, kFollowers,
+                                       kFollowing, kCreated,     kAccountLanguage};
+constexpr ProfileColumns kUserProfile{kUUserId,    kUDisplayName, kUScreenName,
+                                      kULocation,  kUDescription, kUFollowers,
+                                      kUFollowing, kUCreated,     kULanguage};
+
+// Fills `account` from a row's profile columns; returns a reject reason, or "" when all is well.
+std::string read_profile(const Fields &f, const ProfileColumns &c, std::uint32_t partitions,
+                         AccountRow &account, std::string &detail) {
+  account.id = std::string(f[c.id]);
+  account.partition = partition_of(account.id, partitions);
+  account.screen_name = std::string(f[c.screen_name]);
+  account.display_name = std::string(f[c.display_name]);
+  account.language = std::string(f[c.language]);
+  account.description = std::string(f[c.description]);
+  account.location = std::string(f[c.location]);
+  const auto followers = parse_count(f[c.followers]), following = parse_count(f[c.following]);
+  if (!followers || !following) {
+    detail = fmt::format("follower_count '{}', following_count '{}'", clip(f[c.followers]),
+                         clip(f[c.following]));
     return "bad count";
   }
-  account.followers = *f1;
-  account.following = *f2;
+  account.followers = *followers;
+  account.following = *following;
+  const std::string_view created = f[c.created];
   if (!created.empty()) {
     const auto day = parse_day(created.substr(0, std::min<std::size_t>(created.size(), 10)));
     if (!day) {
@@ -237,18 +255,10 @@ ParsedRecord parse_tweet(const Fields &f, std::uint32_t file, std::int64_t line,
   post.line = line;
 
   AccountRow &account = out.account.emplace();
-  account.partition = post.partition;
-  account.id = post.account;
-  account.screen_name = std::string(f[kScreenName]);
-  account.display_name = std::string(f[kDisplayName]);
-  account.language = std::string(f[kAccountLanguage]);
-  account.description = std::string(f[kDescription]);
-  account.location = std::string(f[kLocation]);
   account.file = file;
   account.line = line;
   std::string detail;
-  if (auto reason = fill_account(account, f[kFollowers], f[kFollowing], f[kCreated], detail);
-      !reason.empty()) {
+  if (auto reason = read_profile(f, kTweetProfile, partitions, account, detail); !reason.empty()) {
     return reject(file, line, reason, detail);
   }
   return out;
@@ -260,19 +270,11 @@ ParsedRecord parse_user(const Fields &f, std::uint32_t file, std::int64_t line,
     return reject(file, line, "missing userid", "userid is empty");
   ParsedRecord out;
   AccountRow &account = out.account.emplace();
-  account.id = std::string(f[kUUserId]);
-  account.partition = partition_of(account.id, partitions);
-  account.screen_name = std::string(f[kUScreenName]);
-  account.display_name = std::string(f[kUDisplayName]);
-  account.language = std::string(f[kULanguage]);
-  account.description = std::string(f[kUDescription]);
-  account.location = std::string(f[kULocation]);
   account.from_users_file = 1;
   account.file = file;
   account.line = line;
   std::string detail;
-  if (auto reason = fill_account(account, f[kUFollowers], f[kUFollowing], f[kUCreated], detail);
-      !reason.empty()) {
+  if (auto reason = read_profile(f, kUserProfile, partitions, account, detail); !reason.empty()) {
     return reject(file, line, reason, detail);
   }
   return out;

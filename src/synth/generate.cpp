@@ -4,6 +4,7 @@
 #include "common/atomic_file.hpp"
 #include "common/csv.hpp"
 #include "common/error.hpp"
+#include "common/io_archive.hpp"
 #include "common/log.hpp"
 #include "common/progress.hpp"
 #include "common/time.hpp"
@@ -14,6 +15,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <oneapi/tbb/parallel_for.h>
+#include <optional>
 
 namespace lockstep::synth {
 namespace {
@@ -151,38 +153,34 @@ std::uint64_t write_part(const World &world, const GenerateConfig &config, int p
   return rows;
 }
 
-void write_users(const World &world, const GenerateConfig &config) {
-  AtomicFile file((std::filesystem::path(config.out_dir) / "users.csv").string());
-  std::string out;
-  std::vector<std::string_view> names(user_columns().begin(), user_columns().end());
-  csv::append_record(out, names);
+// truth.csv and (for the IO-archive format) users.csv, in one pass over the accounts.
+void write_accounts(const World &world, const GenerateConfig &config) {
+  const std::filesystem::path dir(config.out_dir);
+  AtomicFile truth((dir / "truth.csv").string());
+  std::optional<AtomicFile> users;
+  if (config.format == "ioarchive")
+    users.emplace((dir / "users.csv").string());
+  truth.write("userid,campaign,style\n");
+  std::string row;
+  if (users) {
+    std::vector<std::string_view> names(user_columns().begin(), user_columns().end());
+    csv::append_record(row, names);
+    users->write(row);
+  }
   for (std::uint64_t i = 0; i < world.account_count(); ++i) {
     const Account a = world.account(i);
-    csv::append_record(out, {a.id, a.display_name, a.screen_name, a.location, a.description, "",
+    truth.write(fmt::format("{},{},{}\n", a.id, a.campaign, style_name(a.style)));
+    if (!users)
+      continue;
+    row.clear();
+    csv::append_record(row, {a.id, a.display_name, a.screen_name, a.location, a.description, "",
                              std::to_string(a.followers), std::to_string(a.following),
                              time::format_date(a.created_ms), a.language});
-    if (out.size() > (std::size_t{4} << 20)) {
-      file.write(out);
-      out.clear();
-    }
+    users->write(row);
   }
-  file.write(out);
-  file.commit();
-}
-
-void write_truth(const World &world, const GenerateConfig &config) {
-  AtomicFile file((std::filesystem::path(config.out_dir) / "truth.csv").string());
-  std::string out = "userid,campaign,style\n";
-  for (std::uint64_t i = 0; i < world.account_count(); ++i) {
-    const Account a = world.account(i);
-    out += fmt::format("{},{},{}\n", a.id, a.campaign, style_name(a.style));
-    if (out.size() > (std::size_t{4} << 20)) {
-      file.write(out);
-      out.clear();
-    }
-  }
-  file.write(out);
-  file.commit();
+  truth.commit();
+  if (users)
+    users->commit();
 }
 
 void validate(const GenerateConfig &config) {
@@ -208,51 +206,14 @@ void validate(const GenerateConfig &config) {
 } // namespace
 
 const std::vector<std::string> &tweet_columns() {
-  static const std::vector<std::string> columns = {"tweetid",
-                                                   "userid",
-                                                   "user_display_name",
-                                                   "user_screen_name",
-                                                   "user_reported_location",
-                                                   "user_profile_description",
-                                                   "user_profile_url",
-                                                   "follower_count",
-                                                   "following_count",
-                                                   "account_creation_date",
-                                                   "account_language",
-                                                   "tweet_language",
-                                                   "tweet_text",
-                                                   "tweet_time",
-                                                   "tweet_client_name",
-                                                   "in_reply_to_userid",
-                                                   "in_reply_to_tweetid",
-                                                   "quoted_tweet_tweetid",
-                                                   "is_retweet",
-                                                   "retweet_userid",
-                                                   "retweet_tweetid",
-                                                   "latitude",
-                                                   "longitude",
-                                                   "quote_count",
-                                                   "reply_count",
-                                                   "like_count",
-                                                   "retweet_count",
-                                                   "hashtags",
-                                                   "urls",
-                                                   "user_mentions",
-                                                   "poll_choices"};
+  static const std::vector<std::string> columns(io_archive::kTweetColumns.begin(),
+                                                io_archive::kTweetColumns.end());
   return columns;
 }
 
 const std::vector<std::string> &user_columns() {
-  static const std::vector<std::string> columns = {"userid",
-                                                   "user_display_name",
-                                                   "user_screen_name",
-                                                   "user_reported_location",
-                                                   "user_profile_description",
-                                                   "user_profile_url",
-                                                   "follower_count",
-                                                   "following_count",
-                                                   "account_creation_date",
-                                                   "account_language"};
+  static const std::vector<std::string> columns(io_archive::kUserColumns.begin(),
+                                                io_archive::kUserColumns.end());
   return columns;
 }
 
@@ -279,9 +240,7 @@ GenerateSummary generate(const mpi::Comm &comm, const GenerateConfig &config) {
         write_part(world, config, part, comm.is_root() ? &progress : nullptr, accounts_done);
   }
   if (comm.rank() == comm.size() - 1 || comm.size() == 1) {
-    write_truth(world, config);
-    if (config.format == "ioarchive")
-      write_users(world, config);
+    write_accounts(world, config);
   }
 
   GenerateSummary summary;
