@@ -15,6 +15,9 @@ CLI::App *add_ingest_command(CLI::App &app, Config &config) {
   command->add_option("--tweets", c.tweets, "IO-archive tweets files (.csv, .csv.gz, .csv.zst)");
   command->add_option("--users", c.users, "IO-archive users files");
   command->add_option("--actions", c.actions, "Generic action tables (with --format actions)");
+  command->add_option("--snapshots", c.snapshots,
+                      "Follower snapshots: CSV with userid, time (date, date time or unix "
+                      "seconds) and followers columns");
   command->add_option("--format", c.format, "ioarchive or actions")
       ->check(CLI::IsMember({"ioarchive", "actions"}))
       ->capture_default_str();
@@ -41,10 +44,13 @@ int run_ingest(const mpi::Comm &comm, const Config &config) {
                s.rows_read, static_cast<double>(s.bytes_read) / 1e6, s.seconds, comm.size(),
                static_cast<double>(s.rows_read) / s.seconds,
                static_cast<double>(s.rows_read) / s.seconds / comm.size());
-    fmt::print("stored {} posts, {} accounts, {} actions, {} interactions in {}\n", s.posts,
-               s.accounts, s.actions, s.interactions, config.ingest.store_path);
-    fmt::print("rows read {} = new posts + duplicates {} + rejected {} + users-file rows {}\n",
-               s.rows_read, s.duplicates, s.rows_rejected, s.user_rows);
+    fmt::print("stored {} posts, {} accounts, {} actions, {} interactions, {} follower snapshots "
+               "in {}\n",
+               s.posts, s.accounts, s.actions, s.interactions, s.snapshots,
+               config.ingest.store_path);
+    fmt::print("rows read {} = new posts + duplicates {} + rejected {} + rows without posts "
+               "(users, snapshots) {}\n",
+               s.rows_read, s.duplicates, s.rows_rejected, s.non_post_rows);
     for (const auto &[reason, n] : s.rejects_by_reason)
       fmt::print("  rejected, {}: {}\n", reason, n);
     for (const auto &[source, n] : s.time_sources) {

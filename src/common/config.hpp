@@ -46,6 +46,7 @@ struct EvaluateConfig {
 struct IngestConfig {
   std::string store_path;
   std::vector<std::string> tweets, users, actions; // input files (plain, .gz or .zst)
+  std::vector<std::string> snapshots;              // optional follower snapshots
   std::string format = "ioarchive";                // "ioarchive" or "actions"
   std::string action_columns;                      // NAME=COLUMN,... for the action table
   std::uint32_t partitions = 64;                   // fixed at ingest; any rank count reads them

@@ -50,6 +50,7 @@ std::uint32_t read_existing(const mpi::Comm &comm, const std::string &path, Owne
   const auto post_slab = owned_slab(index, "posts", first, last, none);
   const auto action_slab = owned_slab(index, "actions", first, last, none);
   const auto interaction_slab = owned_slab(index, "interactions", first, last, none);
+  const auto snapshot_slab = owned_slab(index, "snapshots", first, last, none);
 
   const auto dictionaries = root.open_group("dictionaries");
   const auto read_all_strings = [&](const store::Group &g, const std::string &name) {
@@ -119,7 +120,21 @@ std::uint32_t read_existing(const mpi::Comm &comm, const std::string &path, Owne
   const auto action_signal = store::read_column<std::uint8_t>(act, "signal", action_slab);
   const auto action_key = store::read_column<std::uint64_t>(act, "key", action_slab);
   const auto action_post = store::read_column<std::uint64_t>(act, "post", action_slab);
-  (void)interaction_slab;
+  (void)interaction_slab; // interactions are derived again from the posts
+
+  const auto f = root.open_group("snapshots");
+  const auto snapshot_account = store::read_column<std::uint64_t>(f, "account", snapshot_slab);
+  const auto snapshot_time = store::read_column<std::int64_t>(f, "time_ms", snapshot_slab);
+  const auto snapshot_followers = store::read_column<std::int64_t>(f, "followers", snapshot_slab);
+  for (std::size_t i = 0; i < snapshot_account.size(); ++i) {
+    SnapshotRow row;
+    row.account = ids.at(snapshot_account[i] - account_slab.offset);
+    row.partition = partition.at(snapshot_account[i] - account_slab.offset);
+    row.time_ms = snapshot_time[i];
+    row.followers = snapshot_followers[i];
+    row.line = static_cast<std::int64_t>(i);
+    rows.snapshots.push_back(std::move(row));
+  }
 
   const std::uint64_t first_account = account_slab.offset;
   for (std::size_t i = 0; i < post_id.size(); ++i) {

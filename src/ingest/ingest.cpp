@@ -39,7 +39,7 @@ namespace lockstep::ingest {
 namespace {
 
 constexpr std::uint64_t kPieceBytes = std::uint64_t{256} << 20;
-constexpr char kPostTag = 'P', kAccountTag = 'A';
+constexpr char kPostTag = 'P', kAccountTag = 'A', kSnapshotTag = 'S';
 
 int owner_of(std::uint32_t partition, std::uint32_t partitions, int ranks) {
   return static_cast<int>(static_cast<std::uint64_t>(partition) *
@@ -97,7 +97,7 @@ private:
 struct RoundOutput {
   std::vector<std::vector<char>> buckets; // packed rows per destination rank
   std::vector<Reject> rejects;
-  std::uint64_t rows = 0, user_rows = 0, bytes = 0;
+  std::uint64_t rows = 0, non_post_rows = 0, bytes = 0;
 };
 
 void route_block(const std::vector<Record> &records, const InputFile &input, std::uint32_t file,
@@ -110,19 +110,26 @@ void route_block(const std::vector<Record> &records, const InputFile &input, std
   for (std::size_t i = 0; i < records.size(); ++i) {
     out.bytes += records[i].text.size() + 1;
     ++out.rows;
-    if (input.kind == TableKind::users)
-      ++out.user_rows;
     auto &record = parsed[i];
     if (record.reject) {
       out.rejects.push_back(std::move(*record.reject));
       continue;
     }
+    if (!record.post)
+      ++out.non_post_rows; // a profile or a snapshot: read, but no post
     if (record.post) {
       auto &bucket = out.buckets[static_cast<std::size_t>(
           owner_of(record.post->partition, partitions, ranks))];
       bucket.push_back(kPostTag);
       bytes::Writer writer(bucket);
       record.post->pack(writer);
+    }
+    if (record.snapshot) {
+      auto &bucket = out.buckets[static_cast<std::size_t>(
+          owner_of(record.snapshot->partition, partitions, ranks))];
+      bucket.push_back(kSnapshotTag);
+      bytes::Writer writer(bucket);
+      record.snapshot->pack(writer);
     }
     if (record.account && profiles_sent.insert(record.account->id).second) {
       auto &bucket = out.buckets[static_cast<std::size_t>(
@@ -140,6 +147,8 @@ void receive_rows(const mpi::Exchanged<char> &received, OwnedRows &owned) {
     const char tag = reader.get<char>();
     if (tag == kPostTag)
       owned.posts.push_back(PostRow::unpack(reader));
+    else if (tag == kSnapshotTag)
+      owned.snapshots.push_back(SnapshotRow::unpack(reader));
     else if (tag == kAccountTag)
       owned.accounts.push_back(AccountRow::unpack(reader));
     else
@@ -195,8 +204,8 @@ void write_manifest(const mpi::Comm &comm, const IngestConfig &config,
   }
   out += "\n  ],\n";
   out += fmt::format("  \"rows_read\": {},\n  \"rows_rejected\": {},\n  \"rows_duplicate\": {},\n"
-                     "  \"user_rows\": {},\n",
-                     s.rows_read, s.rows_rejected, s.duplicates, s.user_rows);
+                     "  \"non_post_rows\": {},\n",
+                     s.rows_read, s.rows_rejected, s.duplicates, s.non_post_rows);
   out += fmt::format("  \"posts\": {},\n  \"accounts\": {},\n  \"actions\": {},\n"
                      "  \"interactions\": {},\n",
                      s.posts, s.accounts, s.actions, s.interactions);
@@ -277,7 +286,7 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
       r.file -= file_base; // rejects name the new inputs
     rejects.insert(rejects.end(), round.rejects.begin(), round.rejects.end());
     summary.rows_read += round.rows;
-    summary.user_rows += round.user_rows;
+    summary.non_post_rows += round.non_post_rows;
     summary.bytes_read += round.bytes;
     std::vector<std::size_t> offsets{0};
     std::vector<char> flat;
@@ -301,7 +310,7 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
   write_rejects(comm, rejects, inputs, summary.rejects_path);
 
   summary.rows_read = mpi::allreduce(comm, summary.rows_read, mpi::Op::sum);
-  summary.user_rows = mpi::allreduce(comm, summary.user_rows, mpi::Op::sum);
+  summary.non_post_rows = mpi::allreduce(comm, summary.non_post_rows, mpi::Op::sum);
   summary.bytes_read = mpi::allreduce(comm, summary.bytes_read, mpi::Op::sum);
   summary.rows_rejected = mpi::allreduce(comm, summary.rows_rejected, mpi::Op::sum);
   auto reasons = mpi::gather_objects(comm, summary.rejects_by_reason);
@@ -324,6 +333,7 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
   summary.accounts = counts.accounts;
   summary.actions = counts.actions;
   summary.interactions = counts.interactions;
+  summary.snapshots = counts.snapshots;
   summary.duplicates = counts.duplicates;
   summary.time_sources = counts.time_sources;
   summary.seconds =

@@ -91,6 +91,13 @@ constexpr std::array<const char *, kUserFieldCount> kUserNames = {"userid",
 
 enum ActionField { kObject, kAccount, kContent, kTimestamp, kActionFieldCount };
 
+// Follower snapshots: (account, time, followers); the names accept the usual spellings.
+enum SnapshotField { kSAccount, kSTime, kSFollowers, kSnapshotFieldCount };
+const std::vector<std::vector<std::string>> kSnapshotNames = {
+    {"userid", "account_id", "account"},
+    {"time", "timestamp", "snapshot_time", "date"},
+    {"followers", "follower_count", "followers_count"}};
+
 // "user_display_name", "userDisplayName" and "User Display Name" all become "userdisplayname".
 std::string canonical(std::string_view name) {
   std::string out;
@@ -313,6 +320,49 @@ ParsedRecord parse_action(const Fields &f, std::uint32_t file, std::int64_t line
   return out;
 }
 
+// A snapshot time: "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS]" or unix seconds.
+std::optional<std::int64_t> parse_snapshot_time(std::string_view text) {
+  if (text.size() == 10 && text[4] == '-') {
+    const auto day = parse_day(text);
+    return day ? std::optional<std::int64_t>(*day * 86'400'000LL) : std::nullopt;
+  }
+  if (const auto minute = parse_minute_time(text))
+    return minute;
+  double seconds = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(seconds)) {
+    return std::nullopt;
+  }
+  return static_cast<std::int64_t>(std::llround(seconds * 1000.0));
+}
+
+ParsedRecord parse_snapshot(const Fields &f, std::uint32_t file, std::int64_t line,
+                            std::uint32_t partitions) {
+  if (f[kSAccount].empty())
+    return reject(file, line, "missing userid", "userid is empty");
+  const auto time_ms = parse_snapshot_time(f[kSTime]);
+  if (!time_ms)
+    return reject(file, line, "bad snapshot time", fmt::format("time '{}'", clip(f[kSTime])));
+  const auto followers = parse_count(f[kSFollowers]);
+  if (!followers || *followers < 0) {
+    return reject(file, line, "bad count", fmt::format("followers '{}'", clip(f[kSFollowers])));
+  }
+  ParsedRecord out;
+  SnapshotRow &snapshot = out.snapshot.emplace();
+  snapshot.account = std::string(f[kSAccount]);
+  snapshot.partition = partition_of(snapshot.account, partitions);
+  snapshot.time_ms = *time_ms;
+  snapshot.followers = *followers;
+  snapshot.file = file;
+  snapshot.line = line;
+  AccountRow &account = out.account.emplace(); // known by id alone unless profiles arrive too
+  account.id = snapshot.account;
+  account.partition = snapshot.partition;
+  account.file = file;
+  account.line = line;
+  return out;
+}
+
 } // namespace
 
 ActionColumns parse_action_columns(const std::string &mapping) {
@@ -363,6 +413,19 @@ TableLayout map_header(TableKind kind, const std::vector<std::string_view> &head
              action_columns.timestamp};
     required = {kObject, kAccount, kTimestamp};
     break;
+  case TableKind::snapshots:
+    for (const auto &alternatives : kSnapshotNames) { // the first spelling present wins
+      std::string chosen = alternatives.front();
+      for (const auto &name : alternatives) {
+        if (find_fields(header, {name})[0] >= 0) {
+          chosen = name;
+          break;
+        }
+      }
+      names.push_back(chosen);
+    }
+    required = {kSAccount, kSTime, kSFollowers};
+    break;
   }
   layout.columns = find_fields(header, names);
   for (const int field : required) {
@@ -398,6 +461,8 @@ ParsedRecord parse_record(const TableLayout &layout, const Record &record, std::
     return parse_user(fields, file, record.line, partitions);
   case TableKind::actions:
     return parse_action(fields, file, record.line, partitions);
+  case TableKind::snapshots:
+    return parse_snapshot(fields, file, record.line, partitions);
   }
   return {};
 }

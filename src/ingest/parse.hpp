@@ -13,7 +13,7 @@
 
 namespace lockstep::ingest {
 
-enum class TableKind { tweets, users, actions };
+enum class TableKind { tweets, users, actions, snapshots };
 
 // The generic action table's column names (CooRTweet's by default).
 struct ActionColumns {
@@ -39,6 +39,7 @@ TableLayout map_header(TableKind kind, const std::vector<std::string_view> &head
 struct ParsedRecord {
   std::optional<PostRow> post;
   std::optional<AccountRow> account;
+  std::optional<SnapshotRow> snapshot;
   std::optional<Reject> reject;
 };
 

@@ -42,17 +42,19 @@ std::vector<InputFile> plan_inputs(const IngestConfig &config) {
     if (config.actions.empty())
       throw UsageError("ingest --format actions needs --actions FILE...");
     if (!config.tweets.empty() || !config.users.empty()) {
-      throw UsageError("ingest --format actions takes --actions files only");
+      throw UsageError("ingest --format actions takes --actions (and --snapshots) files only");
     }
     add(config.actions, TableKind::actions);
+    add(config.snapshots, TableKind::snapshots);
   } else if (config.format == "ioarchive") {
-    if (config.tweets.empty() && config.users.empty()) {
-      throw UsageError("ingest needs --tweets FILE... and/or --users FILE...");
+    if (config.tweets.empty() && config.users.empty() && config.snapshots.empty()) {
+      throw UsageError("ingest needs --tweets, --users or --snapshots files");
     }
     if (!config.actions.empty())
       throw UsageError("--actions needs --format actions");
     add(config.tweets, TableKind::tweets);
     add(config.users, TableKind::users);
+    add(config.snapshots, TableKind::snapshots);
   } else {
     throw UsageError("ingest --format must be 'ioarchive' or 'actions'");
   }

@@ -99,4 +99,24 @@ AccountRow AccountRow::unpack(bytes::Reader &in) {
   return row;
 }
 
+void SnapshotRow::pack(bytes::Writer &out) const {
+  out.put(partition);
+  out.put(std::string_view(account));
+  out.put(time_ms);
+  out.put(followers);
+  out.put(file);
+  out.put(line);
+}
+
+SnapshotRow SnapshotRow::unpack(bytes::Reader &in) {
+  SnapshotRow row;
+  row.partition = in.get<std::uint32_t>();
+  row.account = in.get_string();
+  row.time_ms = in.get<std::int64_t>();
+  row.followers = in.get<std::int64_t>();
+  row.file = in.get<std::uint32_t>();
+  row.line = in.get<std::int64_t>();
+  return row;
+}
+
 } // namespace lockstep::ingest

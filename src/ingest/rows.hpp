@@ -52,6 +52,19 @@ struct AccountRow {
   static AccountRow unpack(bytes::Reader &in);
 };
 
+// One observation of an account's follower count (the optional snapshots table).
+struct SnapshotRow {
+  std::uint32_t partition = 0;
+  std::string account;
+  std::int64_t time_ms = 0;
+  std::int64_t followers = 0;
+  std::uint32_t file = 0;
+  std::int64_t line = 0;
+
+  void pack(bytes::Writer &out) const;
+  static SnapshotRow unpack(bytes::Reader &in);
+};
+
 struct Reject {
   std::uint32_t file = 0;
   std::int64_t line = 0;

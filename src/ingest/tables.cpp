@@ -262,6 +262,20 @@ StoreCounts write_store(const mpi::Comm &comm, const std::string &path, OwnedRow
   }
   const std::uint64_t post_base = store::layout_slabs(comm, posts.size()).local.offset;
 
+  // Follower snapshots, by account and time.
+  struct Snapshot {
+    std::uint64_t account;
+    std::int64_t time_ms, followers;
+  };
+  std::vector<Snapshot> snapshots;
+  snapshots.reserve(rows.snapshots.size());
+  for (const auto &s : rows.snapshots)
+    snapshots.push_back(Snapshot{dense.at(s.account), s.time_ms, s.followers});
+  std::sort(snapshots.begin(), snapshots.end(), [](const Snapshot &a, const Snapshot &b) {
+    return std::tie(a.account, a.time_ms, a.followers) <
+           std::tie(b.account, b.time_ms, b.followers);
+  });
+
   phase.emplace(times, "derive");
   // Actions, interactions and the strings behind their keys, in post order.
   std::vector<Action> actions;
@@ -356,6 +370,10 @@ StoreCounts write_store(const mpi::Comm &comm, const std::string &path, OwnedRow
       partition_offsets(comm, count_by_partition(actions, first, last, [&](const Action &a) {
                           return partition_of_account(a.account);
                         }));
+  const auto snapshot_index =
+      partition_offsets(comm, count_by_partition(snapshots, first, last, [&](const Snapshot &r) {
+                          return partition_of_account(r.account);
+                        }));
   const auto interaction_index = partition_offsets(
       comm, count_by_partition(interactions, first, last, [&](const InteractionRow &r) {
         return partition_of_account(r.source);
@@ -367,6 +385,8 @@ StoreCounts write_store(const mpi::Comm &comm, const std::string &path, OwnedRow
   counts.actions = mpi::allreduce(comm, static_cast<std::uint64_t>(actions.size()), mpi::Op::sum);
   counts.interactions =
       mpi::allreduce(comm, static_cast<std::uint64_t>(interactions.size()), mpi::Op::sum);
+  counts.snapshots =
+      mpi::allreduce(comm, static_cast<std::uint64_t>(snapshots.size()), mpi::Op::sum);
   const auto sources =
       mpi::allreduce(comm, std::span<const std::uint64_t>(time_sources), mpi::Op::sum);
   counts.time_sources = {
@@ -393,7 +413,8 @@ StoreCounts write_store(const mpi::Comm &comm, const std::string &path, OwnedRow
       store::write_attribute(root, "rows_rejected",
                              static_cast<std::int64_t>(summary.rows_rejected));
       store::write_attribute(root, "rows_duplicate", static_cast<std::int64_t>(counts.duplicates));
-      store::write_attribute(root, "user_rows", static_cast<std::int64_t>(summary.user_rows));
+      store::write_attribute(root, "non_post_rows",
+                             static_cast<std::int64_t>(summary.non_post_rows));
       store::write_attribute(
           root, "posts_before",
           static_cast<std::int64_t>(mpi::allreduce(comm, rows.existing_posts, mpi::Op::sum)));
@@ -489,6 +510,17 @@ StoreCounts write_store(const mpi::Comm &comm, const std::string &path, OwnedRow
       store::write_column(
           a, "post", column<Action, std::uint64_t>(actions, [](const auto &r) { return r.post; }));
 
+      const auto f = root.create_group("snapshots");
+      store::write_column(
+          f, "account",
+          column<Snapshot, std::uint64_t>(snapshots, [](const auto &r) { return r.account; }));
+      store::write_column(
+          f, "time_ms",
+          column<Snapshot, std::int64_t>(snapshots, [](const auto &r) { return r.time_ms; }));
+      store::write_column(
+          f, "followers",
+          column<Snapshot, std::int64_t>(snapshots, [](const auto &r) { return r.followers; }));
+
       const auto n = root.create_group("interactions");
       store::write_column(n, "source",
                           column<InteractionRow, std::uint64_t>(
@@ -528,6 +560,7 @@ StoreCounts write_store(const mpi::Comm &comm, const std::string &path, OwnedRow
       store::write_column(x, "posts", post_index);
       store::write_column(x, "actions", action_index);
       store::write_column(x, "interactions", interaction_index);
+      store::write_column(x, "snapshots", snapshot_index);
     } // every group is closed before the file
     file.close();
   }

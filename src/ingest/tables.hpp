@@ -17,6 +17,7 @@ namespace lockstep::ingest {
 struct OwnedRows {
   std::vector<PostRow> posts;
   std::vector<AccountRow> accounts;
+  std::vector<SnapshotRow> snapshots;
   std::uint64_t existing_posts = 0; // posts read back from the store being appended to
 };
 
@@ -28,6 +29,7 @@ struct StoreInfo {
 
 struct StoreCounts {
   std::uint64_t posts = 0, accounts = 0, actions = 0, interactions = 0, duplicates = 0;
+  std::uint64_t snapshots = 0;
   std::map<std::string, std::uint64_t> time_sources;
 };
 

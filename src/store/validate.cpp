@@ -136,7 +136,7 @@ ValidationReport validate_store(const mpi::Comm &comm, const std::string &path) 
   Validator v(comm, root);
   ValidationReport report;
   for (const char *name : {"format", "format_version", "partitions", "rows_read", "rows_rejected",
-                           "rows_duplicate", "user_rows", "posts_before"}) {
+                           "rows_duplicate", "non_post_rows", "posts_before"}) {
     if (!has_attribute(root, name)) {
       report.violations.push_back(std::string("root attribute '") + name + "' is missing");
     }
@@ -154,8 +154,8 @@ ValidationReport validate_store(const mpi::Comm &comm, const std::string &path) 
                                             schema::kVersion));
     return report;
   }
-  for (const char *group :
-       {"accounts", "posts", "actions", "interactions", "keys", "dictionaries", "index"}) {
+  for (const char *group : {"accounts", "posts", "actions", "interactions", "snapshots", "keys",
+                            "dictionaries", "index"}) {
     if (!root.has(group))
       report.violations.push_back(std::string("group /") + group + " is missing");
   }
@@ -213,6 +213,10 @@ ValidationReport validate_store(const mpi::Comm &comm, const std::string &path) 
   const auto post_index = v.column<std::uint64_t>("index", "posts");
   const auto action_index = v.column<std::uint64_t>("index", "actions");
   const auto interaction_index = v.column<std::uint64_t>("index", "interactions");
+  const auto snapshot_account = v.column<std::uint64_t>("snapshots", "account");
+  const auto snapshot_time = v.column<std::int64_t>("snapshots", "time_ms");
+  const auto snapshot_followers = v.column<std::int64_t>("snapshots", "followers");
+  const auto snapshot_index = v.column<std::uint64_t>("index", "snapshots");
 
   if (comm.is_root()) {
     const auto same_length = [&](std::uint64_t n, std::uint64_t expected, const char *what) {
@@ -240,6 +244,10 @@ ValidationReport validate_store(const mpi::Comm &comm, const std::string &path) 
     check_index(v, post_index, partitions, posts, "posts");
     check_index(v, action_index, partitions, action_account.size(), "actions");
     check_index(v, interaction_index, partitions, source.size(), "interactions");
+    check_index(v, snapshot_index, partitions, snapshot_account.size(), "snapshots");
+    v.expect(snapshot_time.size() == snapshot_account.size() &&
+                 snapshot_followers.size() == snapshot_account.size(),
+             [] { return std::string("/snapshots columns differ in length"); });
   }
   if (comm.is_root() && v.violations_.empty()) {
     const auto row_partition = partitions_of_rows(account_index, accounts);
@@ -290,6 +298,20 @@ ValidationReport validate_store(const mpi::Comm &comm, const std::string &path) 
     }
     v.each(source.size(), "/interactions/kind is not 1..3",
            [&](auto i) { return interaction_kind[i] >= 1 && interaction_kind[i] <= 3; });
+    v.each(snapshot_account.size(), "/snapshots/account out of range",
+           [&](auto i) { return snapshot_account[i] < accounts; });
+    if (v.violations_.empty()) {
+      const auto snapshot_partition = partitions_of_rows(snapshot_index, snapshot_account.size());
+      v.each(
+          snapshot_account.size(), "/snapshots/account lies outside the row's partition",
+          [&](auto i) { return account_partition[snapshot_account[i]] == snapshot_partition[i]; });
+      v.each(snapshot_account.size(), "/snapshots are not sorted by (account, time)", [&](auto i) {
+        return i == 0 || std::tie(snapshot_account[i - 1], snapshot_time[i - 1]) <=
+                             std::tie(snapshot_account[i], snapshot_time[i]);
+      });
+      v.each(snapshot_account.size(), "/snapshots/followers is negative",
+             [&](auto i) { return snapshot_followers[i] >= 0; });
+    }
     v.each(source.size(), "/interactions/post out of range", [&](auto i) {
       return interaction_post[i] < posts && source[i] == post_account[interaction_post[i]];
     });
@@ -307,12 +329,12 @@ ValidationReport validate_store(const mpi::Comm &comm, const std::string &path) 
   };
   const std::uint64_t read = attr("rows_read"),
                       accounted = posts - attr("posts_before") + attr("rows_duplicate") +
-                                  attr("rows_rejected") + attr("user_rows");
+                                  attr("rows_rejected") + attr("non_post_rows");
   v.expect(read == accounted, [&] {
     return fmt::format(
         "rows_read {} != stored {} - posts_before {} + duplicates {} + rejected {} + users rows {}",
         read, posts, attr("posts_before"), attr("rows_duplicate"), attr("rows_rejected"),
-        attr("user_rows"));
+        attr("non_post_rows"));
   });
   report.violations.insert(report.violations.end(), v.violations_.begin(), v.violations_.end());
   report.digests = v.digests_;

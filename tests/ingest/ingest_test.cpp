@@ -84,7 +84,7 @@ TEST_F(Ingest, RealSamplesWithExactlyOneRejectedRow) {
   EXPECT_EQ(s.rows_read, 408u + 744u);
   EXPECT_EQ(s.rows_rejected, 1u);
   EXPECT_EQ(s.rejects_by_reason.at("truncated record"), 1u);
-  EXPECT_EQ(s.user_rows, 744u);
+  EXPECT_EQ(s.non_post_rows, 744u);
   EXPECT_EQ(s.posts, 407u);
   EXPECT_EQ(s.duplicates, 0u);
   EXPECT_EQ(s.accounts, 86u + 744u);
@@ -245,7 +245,7 @@ TEST_F(Ingest, CamelCaseUsersFiles) {
   const auto s = ingest::ingest(comm, c);
   EXPECT_EQ(s.accounts, 1u);
   EXPECT_EQ(s.rows_rejected, 0u);
-  EXPECT_EQ(s.user_rows, 1u);
+  EXPECT_EQ(s.non_post_rows, 1u);
   digests(c.store_path, comm);
 }
 
@@ -277,6 +277,29 @@ TEST_F(Ingest, GeneratedDataGivesTheSameStoreAtAnyRankCount) {
   const auto s = ingest::ingest(comm, c);
   EXPECT_EQ(s.rows_rejected, 0u);
   EXPECT_EQ(s.accounts, 800u);
+  expect_same_as_one_rank(c);
+}
+
+TEST_F(Ingest, FollowerSnapshots) {
+  const std::string path = dir + "/snapshots.csv";
+  if (comm.is_root()) {
+    std::ofstream(path) << "userid,time,followers\n"
+                           "4125840934,2017-08-01,19000\n"
+                           "4125840934,2017-08-06 08:15,19816\n"
+                           "4125840934,1502100000,19900\n"
+                           "999,2017-08-01,5\n"      // an account without tweets
+                           "4125840934,someday,1\n"; // rejected
+  }
+  comm.barrier();
+  auto c = config("snapshots.h5");
+  c.tweets = {kIra};
+  c.snapshots = {path};
+  const auto s = ingest::ingest(comm, c);
+  EXPECT_EQ(s.snapshots, 4u);
+  EXPECT_EQ(s.accounts, 87u);
+  EXPECT_EQ(s.rows_rejected, 2u);
+  EXPECT_EQ(s.rejects_by_reason.at("bad snapshot time"), 1u);
+  EXPECT_EQ(s.non_post_rows, 4u); // the rejected snapshot counts once, as rejected
   expect_same_as_one_rank(c);
 }
 
