@@ -30,6 +30,11 @@ CLI::App *add_ingest_command(CLI::App &app, Config &config) {
   command->add_flag("--append", c.append, "Add the inputs to an existing store");
   command->add_option("--rejects", c.rejects_path,
                       "Where rejected rows go (default: beside the store)");
+  command
+      ->add_option("--memory-mb", c.memory_megabytes,
+                   "Rows held per rank (MB); larger inputs take several passes. 0: half the "
+                   "node's memory, shared by its ranks")
+      ->capture_default_str();
   command->add_option("--block-mb", c.block_megabytes, "Input parsed per rank and round (MB)")
       ->check(CLI::Range(1, 4096))
       ->capture_default_str();

@@ -53,6 +53,8 @@ struct IngestConfig {
   bool append = false;                             // add the inputs to an existing store
   std::string rejects_path;                        // default: STORE without .h5 + "-rejects.csv"
   std::uint64_t block_megabytes = 32;              // input parsed per rank and round
+  std::uint64_t memory_megabytes = 0; // rows held per rank; 0 = half the node's memory shared
+                                      // by its ranks. Larger inputs go through in several passes
 };
 
 // `lockstep validate`: checks a store against the schema.

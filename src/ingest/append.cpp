@@ -24,11 +24,14 @@ store::Slab owned_slab(const store::Group &index, const std::string &table, std:
   return store::Slab{offsets[first], offsets[last] - offsets[first]};
 }
 
+std::vector<std::string> read_all_strings(const store::Group &g, const std::string &name) {
+  return store::read_strings(g, name,
+                             store::Slab{0, store::column_length(g.open_group(name), "offsets")});
+}
+
 } // namespace
 
-std::uint32_t read_existing(const mpi::Comm &comm, const std::string &path, OwnedRows &rows,
-                            std::vector<std::string> &files) {
-  using store::schema::Signal;
+ExistingStore read_existing_meta(const mpi::Comm &comm, const std::string &path) {
   const auto file = store::File::open(path, comm, store::Access::read_only);
   const auto root = file.root();
   if (store::read_string_attribute(root, "format") != store::schema::kFormat ||
@@ -36,14 +39,26 @@ std::uint32_t read_existing(const mpi::Comm &comm, const std::string &path, Owne
     throw UsageError("--append: '" + path + "' is not a Lockstep store of version " +
                      std::to_string(store::schema::kVersion));
   }
-  const auto partitions = static_cast<std::uint32_t>(store::read_int_attribute(root, "partitions"));
+  ExistingStore existing;
+  existing.partitions = static_cast<std::uint32_t>(store::read_int_attribute(root, "partitions"));
   const std::string listed = store::read_string_attribute(root, "input_files");
   for (std::size_t begin = 0; begin < listed.size();) {
     const auto end = std::min(listed.find('\n', begin), listed.size());
-    files.push_back(listed.substr(begin, end - begin));
+    existing.files.push_back(listed.substr(begin, end - begin));
     begin = end + 1;
   }
-  const auto [first, last] = owned_partitions(partitions, comm.rank(), comm.size());
+  const auto dictionaries = root.open_group("dictionaries");
+  existing.labels.clients = read_all_strings(dictionaries, "client");
+  existing.labels.languages = read_all_strings(dictionaries, "language");
+  return existing;
+}
+
+void read_existing_rows(const mpi::Comm &comm, const std::string &path, PartitionRange owned,
+                        OwnedRows &rows) {
+  using store::schema::Signal;
+  const auto file = store::File::open(path, comm, store::Access::read_only);
+  const auto root = file.root();
+  const auto [first, last] = owned;
   const bool none = first >= last;
   const auto index = root.open_group("index");
   const auto account_slab = owned_slab(index, "accounts", first, last, none);
@@ -53,10 +68,6 @@ std::uint32_t read_existing(const mpi::Comm &comm, const std::string &path, Owne
   const auto snapshot_slab = owned_slab(index, "snapshots", first, last, none);
 
   const auto dictionaries = root.open_group("dictionaries");
-  const auto read_all_strings = [&](const store::Group &g, const std::string &name) {
-    return store::read_strings(g, name,
-                               store::Slab{0, store::column_length(g.open_group(name), "offsets")});
-  };
   const auto clients = read_all_strings(dictionaries, "client");
   const auto languages = read_all_strings(dictionaries, "language");
 
@@ -187,7 +198,6 @@ std::uint32_t read_existing(const mpi::Comm &comm, const std::string &path, Owne
     row.dedup_key = row.objects.empty() ? row.post_id : hash64(row.objects.front(), row.post_id);
   }
   rows.existing_posts = rows.posts.size();
-  return partitions;
 }
 
 } // namespace lockstep::ingest

@@ -21,11 +21,13 @@
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/vector.hpp>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fmt/format.h>
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <optional>
+#include <unistd.h>
 #include <unordered_set>
 
 namespace boost::serialization {
@@ -41,9 +43,10 @@ namespace {
 constexpr std::uint64_t kPieceBytes = std::uint64_t{256} << 20;
 constexpr char kPostTag = 'P', kAccountTag = 'A', kSnapshotTag = 'S';
 
-int owner_of(std::uint32_t partition, std::uint32_t partitions, int ranks) {
-  return static_cast<int>(static_cast<std::uint64_t>(partition) *
-                          static_cast<std::uint64_t>(ranks) / partitions);
+// Within a group of partitions, rank r owns a contiguous share, in rank order.
+int owner_of(std::uint32_t partition, PartitionRange group, int ranks) {
+  return static_cast<int>(static_cast<std::uint64_t>(partition - group.first) *
+                          static_cast<std::uint64_t>(ranks) / (group.last - group.first));
 }
 
 // This rank's pieces, read one block at a time.
@@ -100,43 +103,55 @@ struct RoundOutput {
   std::uint64_t rows = 0, non_post_rows = 0, bytes = 0;
 };
 
+// Labels seen while reading (the first pass reads every row).
+struct LabelSets {
+  std::unordered_set<std::string> clients, languages;
+};
+
+// Parses a block and routes the rows of partitions in `group` to their owners. The first pass
+// (`count`) also counts rows, keeps rejects and collects labels; later passes only route.
 void route_block(const std::vector<Record> &records, const InputFile &input, std::uint32_t file,
-                 std::uint32_t partitions, int ranks, RoundOutput &out) {
+                 std::uint32_t partitions, PartitionRange group, int ranks, bool count,
+                 RoundOutput &out, LabelSets &labels) {
   std::vector<ParsedRecord> parsed(records.size());
   oneapi::tbb::parallel_for(std::size_t{0}, records.size(), [&](std::size_t i) {
     parsed[i] = parse_record(input.layout, records[i], file, partitions);
   });
+  const auto in_group = [&](std::uint32_t p) { return p >= group.first && p < group.last; };
+  const auto send = [&](std::uint32_t partition, char tag, const auto &row) {
+    auto &bucket = out.buckets[static_cast<std::size_t>(owner_of(partition, group, ranks))];
+    bucket.push_back(tag);
+    bytes::Writer writer(bucket);
+    row.pack(writer);
+  };
   std::unordered_set<std::string> profiles_sent; // one profile per account and block
   for (std::size_t i = 0; i < records.size(); ++i) {
-    out.bytes += records[i].text.size() + 1;
-    ++out.rows;
     auto &record = parsed[i];
-    if (record.reject) {
-      out.rejects.push_back(std::move(*record.reject));
+    if (count) {
+      out.bytes += records[i].text.size() + 1;
+      ++out.rows;
+      if (record.reject) {
+        out.rejects.push_back(std::move(*record.reject));
+        continue;
+      }
+      if (!record.post)
+        ++out.non_post_rows; // a profile or a snapshot: read, but no post
+      if (record.post) {
+        labels.clients.insert(record.post->client);
+        labels.languages.insert(record.post->language);
+      }
+      if (record.account)
+        labels.languages.insert(record.account->language);
+    }
+    if (record.reject)
       continue;
-    }
-    if (!record.post)
-      ++out.non_post_rows; // a profile or a snapshot: read, but no post
-    if (record.post) {
-      auto &bucket = out.buckets[static_cast<std::size_t>(
-          owner_of(record.post->partition, partitions, ranks))];
-      bucket.push_back(kPostTag);
-      bytes::Writer writer(bucket);
-      record.post->pack(writer);
-    }
-    if (record.snapshot) {
-      auto &bucket = out.buckets[static_cast<std::size_t>(
-          owner_of(record.snapshot->partition, partitions, ranks))];
-      bucket.push_back(kSnapshotTag);
-      bytes::Writer writer(bucket);
-      record.snapshot->pack(writer);
-    }
-    if (record.account && profiles_sent.insert(record.account->id).second) {
-      auto &bucket = out.buckets[static_cast<std::size_t>(
-          owner_of(record.account->partition, partitions, ranks))];
-      bucket.push_back(kAccountTag);
-      bytes::Writer writer(bucket);
-      record.account->pack(writer);
+    if (record.post && in_group(record.post->partition))
+      send(record.post->partition, kPostTag, *record.post);
+    if (record.snapshot && in_group(record.snapshot->partition))
+      send(record.snapshot->partition, kSnapshotTag, *record.snapshot);
+    if (record.account && in_group(record.account->partition) &&
+        profiles_sent.insert(record.account->id).second) {
+      send(record.account->partition, kAccountTag, *record.account);
     }
   }
 }
@@ -175,6 +190,34 @@ void write_rejects(const mpi::Comm &comm, std::vector<Reject> &local,
   }
   file.write(out);
   file.commit();
+}
+
+// How many groups of partitions keep the rows each rank holds under its memory budget. Rows take
+// about 2.5 times their CSV bytes in memory (bench/ingest.sh); a compressed input is taken to
+// expand 5 times, an existing store (for --append) 6 times. Collective: all ranks agree.
+std::uint32_t memory_groups(const mpi::Comm &comm, const IngestConfig &config,
+                            const std::vector<InputFile> &inputs) {
+  double bytes = 0;
+  for (const auto &input : inputs) {
+    bytes +=
+        static_cast<double>(input.size) * (input.compression == Compression::none ? 2.5 : 12.5);
+  }
+  if (config.append && std::filesystem::exists(config.store_path))
+    bytes += static_cast<double>(file_size(config.store_path)) * 15.0;
+  double budget = static_cast<double>(config.memory_megabytes) * 1024 * 1024;
+  if (budget <= 0) {
+    MPI_Comm node = MPI_COMM_NULL;
+    MPI_Comm_split_type(comm.raw(), MPI_COMM_TYPE_SHARED, comm.rank(), MPI_INFO_NULL, &node);
+    int ranks_on_node = 1;
+    MPI_Comm_size(node, &ranks_on_node);
+    MPI_Comm_free(&node);
+    const double memory =
+        static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+    budget = 0.5 * memory / ranks_on_node;
+  }
+  const double needed = std::ceil(bytes / (budget * comm.size()));
+  const auto groups = static_cast<std::uint32_t>(std::clamp(needed, 1.0, 1.0e6));
+  return mpi::allreduce(comm, groups, mpi::Op::max);
 }
 
 std::string sibling_path(const std::string &store, const std::string &suffix) {
@@ -232,14 +275,27 @@ void write_manifest(const mpi::Comm &comm, const IngestConfig &config,
 
 } // namespace
 
-std::pair<std::uint32_t, std::uint32_t> owned_partitions(std::uint32_t partitions, int rank,
-                                                         int ranks) {
-  // The inverse of owner_of: partition p belongs to rank floor(p * ranks / partitions).
-  const auto first = [&](int r) {
-    return static_cast<std::uint32_t>((static_cast<std::uint64_t>(r) * partitions + ranks - 1) /
-                                      static_cast<std::uint64_t>(ranks));
+PartitionRange owned_partitions(PartitionRange group, int rank, int ranks) {
+  // The inverse of owner_of: partition p of the group belongs to rank
+  // floor((p - first) * ranks / size).
+  const std::uint64_t size = group.last - group.first;
+  const auto start = [&](int r) {
+    return group.first + static_cast<std::uint32_t>((static_cast<std::uint64_t>(r) * size +
+                                                     static_cast<std::uint64_t>(ranks) - 1) /
+                                                    static_cast<std::uint64_t>(ranks));
   };
-  return {first(rank), first(rank + 1)};
+  return {start(rank), start(rank + 1)};
+}
+
+std::vector<PartitionRange> partition_groups(std::uint32_t partitions, std::uint32_t groups) {
+  groups = std::clamp<std::uint32_t>(groups, 1, partitions);
+  std::vector<PartitionRange> out;
+  for (std::uint32_t g = 0; g < groups; ++g) {
+    out.push_back(PartitionRange{
+        static_cast<std::uint32_t>(static_cast<std::uint64_t>(g) * partitions / groups),
+        static_cast<std::uint32_t>(static_cast<std::uint64_t>(g + 1) * partitions / groups)});
+  }
+  return out;
 }
 
 IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
@@ -250,56 +306,81 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
     throw UsageError("ingest: --partitions must be in 1..1048576");
   }
   const auto inputs = plan_inputs(config);
-  std::uint32_t partitions = config.partitions;
-  OwnedRows owned;
-  std::vector<std::string> previous_files;
-  if (config.append && std::filesystem::exists(config.store_path)) {
-    partitions = read_existing(comm, config.store_path, owned, previous_files);
+  StoreInfo info;
+  info.partitions = config.partitions;
+  info.input_format = config.format;
+  Labels existing_labels;
+  const bool appending = config.append && std::filesystem::exists(config.store_path);
+  if (appending) {
+    auto existing = read_existing_meta(comm, config.store_path);
+    info.partitions = existing.partitions;
+    info.files = std::move(existing.files);
+    existing_labels = std::move(existing.labels);
   }
   // Existing rows keep file indices below the new inputs' so that, among duplicates, the
   // earlier ingest wins.
-  const auto file_base = static_cast<std::uint32_t>(previous_files.size());
+  const auto file_base = static_cast<std::uint32_t>(info.files.size());
+  for (const auto &input : inputs)
+    info.files.push_back(input.path);
   const auto pieces = plan_pieces(comm, inputs, kPieceBytes);
-  log::info("ingest: {} input files, {} pieces, {} partitions, {} ranks", inputs.size(),
-            pieces.size(), partitions, comm.size());
+  const auto groups = partition_groups(info.partitions, memory_groups(comm, config, inputs));
+  log::info("ingest: {} input files, {} pieces, {} partitions in {} group(s), {} ranks",
+            inputs.size(), pieces.size(), info.partitions, groups.size(), comm.size());
 
-  LocalReader reader(inputs, pieces, comm.rank(), comm.size(),
-                     static_cast<std::size_t>(config.block_megabytes) << 20);
-  std::vector<Reject> rejects;
   IngestSummary summary;
-  std::vector<Record> records;
-  ProgressLine progress("ingest (rank 0 rows)", 0);
   PhaseTimes &times = summary.times;
-  for (bool more = true; more;) {
-    RoundOutput round;
-    round.buckets.resize(static_cast<std::size_t>(comm.size()));
-    std::optional<std::uint32_t> file;
-    {
-      ScopedPhase phase(times, "read");
-      file = reader.next(records);
+  std::vector<Reject> rejects;
+  LabelSets seen;
+  std::optional<StoreWriter> writer;
+  ProgressLine progress("ingest (rank 0 rows)", 0);
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const bool first_pass = g == 0;
+    const auto owned = owned_partitions(groups[g], comm.rank(), comm.size());
+    OwnedRows rows;
+    if (appending)
+      read_existing_rows(comm, config.store_path, owned, rows);
+    LocalReader reader(inputs, pieces, comm.rank(), comm.size(),
+                       static_cast<std::size_t>(config.block_megabytes) << 20);
+    std::vector<Record> records;
+    for (bool more = true; more;) {
+      RoundOutput round;
+      round.buckets.resize(static_cast<std::size_t>(comm.size()));
+      std::optional<std::uint32_t> file;
+      {
+        ScopedPhase phase(times, "read");
+        file = reader.next(records);
+      }
+      if (file) {
+        ScopedPhase phase(times, "parse");
+        route_block(records, inputs[*file], *file + file_base, info.partitions, groups[g],
+                    comm.size(), first_pass, round, seen);
+      }
+      for (auto &r : round.rejects)
+        r.file -= file_base; // rejects name the new inputs
+      rejects.insert(rejects.end(), round.rejects.begin(), round.rejects.end());
+      summary.rows_read += round.rows;
+      summary.non_post_rows += round.non_post_rows;
+      summary.bytes_read += round.bytes;
+      std::vector<std::size_t> offsets{0};
+      std::vector<char> flat;
+      for (const auto &bucket : round.buckets) {
+        flat.insert(flat.end(), bucket.begin(), bucket.end());
+        offsets.push_back(flat.size());
+      }
+      {
+        ScopedPhase phase(times, "exchange");
+        receive_rows(mpi::alltoallv<char>(comm, flat, offsets), rows);
+      }
+      progress.update(summary.rows_read);
+      more = mpi::allreduce(comm, file.has_value(), mpi::Op::logical_or);
     }
-    if (file) {
-      ScopedPhase phase(times, "parse");
-      route_block(records, inputs[*file], *file + file_base, partitions, comm.size(), round);
+    if (first_pass) {
+      Labels local = existing_labels;
+      local.clients.insert(local.clients.end(), seen.clients.begin(), seen.clients.end());
+      local.languages.insert(local.languages.end(), seen.languages.begin(), seen.languages.end());
+      writer.emplace(comm, config.store_path, info, global_labels(comm, local));
     }
-    for (auto &r : round.rejects)
-      r.file -= file_base; // rejects name the new inputs
-    rejects.insert(rejects.end(), round.rejects.begin(), round.rejects.end());
-    summary.rows_read += round.rows;
-    summary.non_post_rows += round.non_post_rows;
-    summary.bytes_read += round.bytes;
-    std::vector<std::size_t> offsets{0};
-    std::vector<char> flat;
-    for (const auto &bucket : round.buckets) {
-      flat.insert(flat.end(), bucket.begin(), bucket.end());
-      offsets.push_back(flat.size());
-    }
-    {
-      ScopedPhase phase(times, "exchange");
-      receive_rows(mpi::alltoallv<char>(comm, flat, offsets), owned);
-    }
-    progress.update(summary.rows_read);
-    more = mpi::allreduce(comm, file.has_value(), mpi::Op::logical_or);
+    writer->add_group(std::move(rows), owned, times);
   }
   for (const auto &r : rejects)
     ++summary.rejects_by_reason[r.reason];
@@ -320,15 +401,9 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
     for (const auto &[reason, n] : part)
       summary.rejects_by_reason[reason] += n;
   }
+  summary.groups = groups.size();
 
-  StoreInfo info;
-  info.partitions = partitions;
-  info.input_format = config.format;
-  info.files = previous_files;
-  for (const auto &input : inputs)
-    info.files.push_back(input.path);
-  const StoreCounts counts =
-      write_store(comm, config.store_path, std::move(owned), info, summary, times);
+  const StoreCounts counts = writer->finish(summary, times);
   summary.posts = counts.posts;
   summary.accounts = counts.accounts;
   summary.actions = counts.actions;

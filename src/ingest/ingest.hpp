@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace lockstep::ingest {
 
@@ -24,14 +25,22 @@ struct IngestSummary {
   std::map<std::string, std::uint64_t> rejects_by_reason;
   std::map<std::string, std::uint64_t> time_sources; // snowflake / tweet_time / timestamp
   std::string rejects_path;
+  std::size_t groups = 1; // passes over the input, one per group of partitions
   double seconds = 0;
   PhaseTimes times; // rank 0's time per phase
 };
 
 IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config);
 
-// The partitions [first, last) that rank `rank` of `ranks` owns.
-std::pair<std::uint32_t, std::uint32_t> owned_partitions(std::uint32_t partitions, int rank,
-                                                         int ranks);
+// Partitions [first, last).
+struct PartitionRange {
+  std::uint32_t first = 0, last = 0;
+};
+
+// The share of `group` that rank `rank` of `ranks` owns: contiguous, in rank order.
+PartitionRange owned_partitions(PartitionRange group, int rank, int ranks);
+
+// [0, partitions) cut into `groups` contiguous ranges (at most one per partition).
+std::vector<PartitionRange> partition_groups(std::uint32_t partitions, std::uint32_t groups);
 
 } // namespace lockstep::ingest

@@ -39,11 +39,11 @@ struct InteractionRow {
   std::int64_t time_ms;
   std::uint8_t kind;
 };
-struct KeyValue {
-  std::uint64_t key;
-  std::uint8_t signal;
-  std::string value;
+struct Snapshot {
+  std::uint64_t account;
+  std::int64_t time_ms, followers;
 };
+using KeyValue = KeyString;
 
 // Keeps the first (by file, line) of the posts with equal (account, dedup key); returns how many
 // were dropped. Sorts small keys rather than the rows themselves.
@@ -95,20 +95,6 @@ void merge_accounts(std::vector<AccountRow> &accounts) {
   accounts.erase(std::unique(accounts.begin(), accounts.end(),
                              [](const AccountRow &a, const AccountRow &b) { return a.id == b.id; }),
                  accounts.end());
-}
-
-// A sorted dictionary of every label (client, language) used on any rank. Collective.
-std::vector<std::string> global_labels(const mpi::Comm &comm, const std::set<std::string> &local) {
-  std::vector<char> packed;
-  bytes::Writer writer(packed);
-  for (const auto &label : local)
-    writer.put(std::string_view(label));
-  const auto all = mpi::allgatherv(comm, packed);
-  std::set<std::string> labels;
-  bytes::Reader reader(all.data(), all.data() + all.size());
-  while (!reader.done())
-    labels.insert(reader.get_string());
-  return {labels.begin(), labels.end()};
 }
 
 std::uint32_t label_id(const std::vector<std::string> &labels, const std::string &label) {
@@ -165,19 +151,6 @@ std::vector<KeyValue> global_keys(const mpi::Comm &comm, std::vector<KeyValue> l
   return unique;
 }
 
-// The partition index: offsets[p] is the first row of partition p. Rank 0 returns all P+1
-// offsets, the others nothing (so that rank 0 alone writes them). Collective.
-std::vector<std::uint64_t> partition_offsets(const mpi::Comm &comm,
-                                             const std::vector<std::uint64_t> &owned_counts) {
-  const auto counts = mpi::allgatherv(comm, owned_counts); // partition order = rank order
-  if (!comm.is_root())
-    return {};
-  std::vector<std::uint64_t> offsets(counts.size() + 1, 0);
-  for (std::size_t p = 0; p < counts.size(); ++p)
-    offsets[p + 1] = offsets[p] + counts[p];
-  return offsets;
-}
-
 template <typename Row, typename PartitionOf>
 std::vector<std::uint64_t> count_by_partition(const std::vector<Row> &rows, std::uint32_t first,
                                               std::uint32_t last, PartitionOf partition_of_row) {
@@ -218,18 +191,102 @@ void add_action(std::vector<Action> &actions, std::vector<KeyValue> &keys, std::
 
 } // namespace
 
-StoreCounts write_store(const mpi::Comm &comm, const std::string &path, OwnedRows rows,
-                        const StoreInfo &info, const IngestSummary &summary, PhaseTimes &times) {
+namespace {
+
+// The actions and interactions of one post, each key once, and the strings behind the keys.
+void derive_post(const PostRow &post, std::uint64_t account, std::uint64_t index,
+                 std::vector<Action> &actions, std::vector<InteractionRow> &interactions,
+                 std::vector<KeyString> &keys_) {
+  const std::size_t first_action = actions.size();
+  add_action(actions, keys_, account, post, index, Signal::retweet, post.retweet_of, nullptr);
+  add_action(actions, keys_, account, post, index, Signal::reply, post.reply_to, nullptr);
+  add_action(actions, keys_, account, post, index, Signal::quote, post.quote_of, nullptr);
+  for (const auto &tag : post.hashtags)
+    add_action(actions, keys_, account, post, index, Signal::hashtag, hash64(tag), &tag);
+  for (const auto &url : post.urls) {
+    add_action(actions, keys_, account, post, index, Signal::url, hash64(url), &url);
+    const std::string domain(url_domain(url));
+    add_action(actions, keys_, account, post, index, Signal::domain, hash64(domain), &domain);
+  }
+  for (const auto &user : post.mentions)
+    add_action(actions, keys_, account, post, index, Signal::mention, hash64(user), &user);
+  add_action(actions, keys_, account, post, index, Signal::text, post.text_key, nullptr);
+  for (const auto &object : post.objects)
+    add_action(actions, keys_, account, post, index, Signal::object, hash64(object), &object);
+  // A post acts on each key once, however often the key appears in it.
+  std::sort(actions.begin() + static_cast<std::ptrdiff_t>(first_action), actions.end(),
+            [](const Action &a, const Action &b) {
+              return std::tie(a.signal, a.key) < std::tie(b.signal, b.key);
+            });
+  actions.erase(std::unique(actions.begin() + static_cast<std::ptrdiff_t>(first_action),
+                            actions.end(),
+                            [](const Action &a, const Action &b) {
+                              return a.signal == b.signal && a.key == b.key;
+                            }),
+                actions.end());
+
+  const std::size_t first_interaction = interactions.size();
+  const auto interact = [&](Interaction kind, const std::string &user) {
+    if (user.empty())
+      return;
+    interactions.push_back(InteractionRow{account, hash64(user), index, post.time_ms,
+                                          static_cast<std::uint8_t>(kind)});
+    keys_.push_back(KeyValue{hash64(user), static_cast<std::uint8_t>(Signal::mention), user});
+  };
+  interact(Interaction::retweet_of, post.retweet_user);
+  interact(Interaction::reply_to, post.reply_user);
+  for (const auto &user : post.mentions)
+    interact(Interaction::mention_of, user);
+  std::sort(interactions.begin() + static_cast<std::ptrdiff_t>(first_interaction),
+            interactions.end(), [](const InteractionRow &a, const InteractionRow &b) {
+              return std::tie(a.kind, a.target_key) < std::tie(b.kind, b.target_key);
+            });
+  interactions.erase(
+      std::unique(interactions.begin() + static_cast<std::ptrdiff_t>(first_interaction),
+                  interactions.end(),
+                  [](const InteractionRow &a, const InteractionRow &b) {
+                    return a.kind == b.kind && a.target_key == b.target_key;
+                  }),
+      interactions.end());
+}
+
+} // namespace
+
+StoreWriter::StoreWriter(const mpi::Comm &comm, const std::string &path, StoreInfo info,
+                         Labels labels)
+    : comm_(comm), path_(path), info_(std::move(info)), labels_(std::move(labels)) {
+  long pid = static_cast<long>(getpid());
+  mpi::broadcast(comm_, pid);
+  temporary_ = path_ + ".tmp-" + std::to_string(pid);
+  file_.emplace(store::File::create(temporary_, comm_));
+  const auto root = file_->root();
+  for (const char *group : {"accounts", "posts", "actions", "interactions", "snapshots", "keys",
+                            "dictionaries", "index"}) {
+    root.create_group(group);
+  }
+}
+
+StoreWriter::~StoreWriter() {
+  if (!file_)
+    return; // finished
+  file_.reset();
+  std::error_code ignored;
+  if (comm_.is_root())
+    std::filesystem::remove(temporary_, ignored);
+}
+
+void StoreWriter::add_group(OwnedRows rows, PartitionRange owned, PhaseTimes &times) {
   std::optional<ScopedPhase> phase(std::in_place, times, "sort");
-  const auto [first, last] = owned_partitions(info.partitions, comm.rank(), comm.size());
-  StoreCounts counts;
-  const std::uint64_t local_duplicates = dedup_posts(rows.posts);
+  const auto [first, last] = owned;
+  duplicates_ += dedup_posts(rows.posts);
+  existing_posts_ += rows.existing_posts;
   merge_accounts(rows.accounts);
   auto &accounts = rows.accounts;
   auto &posts = rows.posts;
 
   // Dense account ids: the global row of the account in /accounts.
-  const std::uint64_t account_base = store::layout_slabs(comm, accounts.size()).local.offset;
+  const auto account_layout = store::layout_slabs(comm_, accounts.size());
+  const std::uint64_t account_base = accounts_written_ + account_layout.local.offset;
   std::unordered_map<std::string, std::uint64_t> dense;
   dense.reserve(accounts.size());
   for (std::size_t i = 0; i < accounts.size(); ++i)
@@ -260,13 +317,10 @@ StoreCounts write_store(const mpi::Comm &comm, const std::string &path, OwnedRow
     posts = std::move(sorted);
     post_account = std::move(sorted_account);
   }
-  const std::uint64_t post_base = store::layout_slabs(comm, posts.size()).local.offset;
+  const auto post_layout = store::layout_slabs(comm_, posts.size());
+  const std::uint64_t post_base = posts_written_ + post_layout.local.offset;
 
   // Follower snapshots, by account and time.
-  struct Snapshot {
-    std::uint64_t account;
-    std::int64_t time_ms, followers;
-  };
   std::vector<Snapshot> snapshots;
   snapshots.reserve(rows.snapshots.size());
   for (const auto &s : rows.snapshots)
@@ -280,295 +334,271 @@ StoreCounts write_store(const mpi::Comm &comm, const std::string &path, OwnedRow
   // Actions, interactions and the strings behind their keys, in post order.
   std::vector<Action> actions;
   std::vector<InteractionRow> interactions;
-  std::vector<KeyValue> keys;
   std::vector<std::uint64_t> post_count(accounts.size(), 0);
-  std::array<std::uint64_t, 3> time_sources{};
   for (std::size_t i = 0; i < posts.size(); ++i) {
     const PostRow &post = posts[i];
     const std::uint64_t account = post_account[i], index = post_base + i;
     ++post_count[account - account_base];
-    ++time_sources[static_cast<std::size_t>(post.time_source)];
-    const std::size_t first_action = actions.size();
-    add_action(actions, keys, account, post, index, Signal::retweet, post.retweet_of, nullptr);
-    add_action(actions, keys, account, post, index, Signal::reply, post.reply_to, nullptr);
-    add_action(actions, keys, account, post, index, Signal::quote, post.quote_of, nullptr);
-    for (const auto &tag : post.hashtags)
-      add_action(actions, keys, account, post, index, Signal::hashtag, hash64(tag), &tag);
-    for (const auto &url : post.urls) {
-      add_action(actions, keys, account, post, index, Signal::url, hash64(url), &url);
-      const std::string domain(url_domain(url));
-      add_action(actions, keys, account, post, index, Signal::domain, hash64(domain), &domain);
-    }
-    for (const auto &user : post.mentions)
-      add_action(actions, keys, account, post, index, Signal::mention, hash64(user), &user);
-    add_action(actions, keys, account, post, index, Signal::text, post.text_key, nullptr);
-    for (const auto &object : post.objects)
-      add_action(actions, keys, account, post, index, Signal::object, hash64(object), &object);
-    // A post acts on each key once, however often the key appears in it.
-    std::sort(actions.begin() + static_cast<std::ptrdiff_t>(first_action), actions.end(),
-              [](const Action &a, const Action &b) {
-                return std::tie(a.signal, a.key) < std::tie(b.signal, b.key);
-              });
-    actions.erase(std::unique(actions.begin() + static_cast<std::ptrdiff_t>(first_action),
-                              actions.end(),
-                              [](const Action &a, const Action &b) {
-                                return a.signal == b.signal && a.key == b.key;
-                              }),
-                  actions.end());
-
-    const std::size_t first_interaction = interactions.size();
-    const auto interact = [&](Interaction kind, const std::string &user) {
-      if (user.empty())
-        return;
-      interactions.push_back(InteractionRow{account, hash64(user), index, post.time_ms,
-                                            static_cast<std::uint8_t>(kind)});
-      keys.push_back(KeyValue{hash64(user), static_cast<std::uint8_t>(Signal::mention), user});
-    };
-    interact(Interaction::retweet_of, post.retweet_user);
-    interact(Interaction::reply_to, post.reply_user);
-    for (const auto &user : post.mentions)
-      interact(Interaction::mention_of, user);
-    std::sort(interactions.begin() + static_cast<std::ptrdiff_t>(first_interaction),
-              interactions.end(), [](const InteractionRow &a, const InteractionRow &b) {
-                return std::tie(a.kind, a.target_key) < std::tie(b.kind, b.target_key);
-              });
-    interactions.erase(
-        std::unique(interactions.begin() + static_cast<std::ptrdiff_t>(first_interaction),
-                    interactions.end(),
-                    [](const InteractionRow &a, const InteractionRow &b) {
-                      return a.kind == b.kind && a.target_key == b.target_key;
-                    }),
-        interactions.end());
+    ++time_sources_[static_cast<std::size_t>(post.time_source)];
+    derive_post(post, account, index, actions, interactions, keys_);
   }
+  compact_keys();
 
-  phase.emplace(times, "dictionaries");
-  std::set<std::string> local_clients, local_languages;
-  for (const auto &post : posts) {
-    local_clients.insert(post.client);
-    local_languages.insert(post.language);
-  }
-  for (const auto &account : accounts)
-    local_languages.insert(account.language);
-  const auto clients = global_labels(comm, local_clients);
-  const auto languages = global_labels(comm, local_languages);
-  std::uint64_t collisions = 0;
-  const auto key_values = global_keys(comm, std::move(keys), collisions);
-  if (collisions > 0 && comm.is_root()) {
-    log::warn("ingest: {} distinct strings share a 64-bit key with another; they are merged",
-              collisions);
-  }
-
+  phase.emplace(times, "write");
   const auto partition_of_account = [&](std::uint64_t dense_id) {
     return accounts[dense_id - account_base].partition;
   };
-  const auto account_index =
-      partition_offsets(comm, count_by_partition(accounts, first, last,
-                                                 [](const AccountRow &a) { return a.partition; }));
-  const auto post_index =
-      partition_offsets(comm, count_by_partition(post_account, first, last, partition_of_account));
-  const auto action_index =
-      partition_offsets(comm, count_by_partition(actions, first, last, [&](const Action &a) {
-                          return partition_of_account(a.account);
-                        }));
-  const auto snapshot_index =
-      partition_offsets(comm, count_by_partition(snapshots, first, last, [&](const Snapshot &r) {
-                          return partition_of_account(r.account);
-                        }));
-  const auto interaction_index = partition_offsets(
-      comm, count_by_partition(interactions, first, last, [&](const InteractionRow &r) {
-        return partition_of_account(r.source);
-      }));
+  collect_counts(
+      index_counts_[0],
+      count_by_partition(accounts, first, last, [](const AccountRow &a) { return a.partition; }));
+  collect_counts(index_counts_[1],
+                 count_by_partition(post_account, first, last, partition_of_account));
+  collect_counts(index_counts_[2], count_by_partition(actions, first, last, [&](const Action &a) {
+                   return partition_of_account(a.account);
+                 }));
+  collect_counts(index_counts_[3],
+                 count_by_partition(interactions, first, last, [&](const InteractionRow &r) {
+                   return partition_of_account(r.source);
+                 }));
+  collect_counts(index_counts_[4],
+                 count_by_partition(snapshots, first, last, [&](const Snapshot &r) {
+                   return partition_of_account(r.account);
+                 }));
 
-  counts.duplicates = mpi::allreduce(comm, local_duplicates, mpi::Op::sum);
-  counts.accounts = mpi::allreduce(comm, static_cast<std::uint64_t>(accounts.size()), mpi::Op::sum);
-  counts.posts = mpi::allreduce(comm, static_cast<std::uint64_t>(posts.size()), mpi::Op::sum);
-  counts.actions = mpi::allreduce(comm, static_cast<std::uint64_t>(actions.size()), mpi::Op::sum);
-  counts.interactions =
-      mpi::allreduce(comm, static_cast<std::uint64_t>(interactions.size()), mpi::Op::sum);
-  counts.snapshots =
-      mpi::allreduce(comm, static_cast<std::uint64_t>(snapshots.size()), mpi::Op::sum);
+  const auto root = file_->root();
+  const auto g = root.open_group("accounts");
+  store::append_column(g, "key", column<AccountRow, std::uint64_t>(accounts, [](const auto &a) {
+                         return hash64(a.id);
+                       }));
+  store::append_column(
+      g, "partition",
+      column<AccountRow, std::uint32_t>(accounts, [](const auto &a) { return a.partition; }));
+  store::append_strings(g, "id", string_column(accounts, [](const auto &a) { return a.id; }));
+  store::append_strings(g, "screen_name",
+                        string_column(accounts, [](const auto &a) { return a.screen_name; }));
+  store::append_strings(g, "display_name",
+                        string_column(accounts, [](const auto &a) { return a.display_name; }));
+  store::append_strings(g, "description",
+                        string_column(accounts, [](const auto &a) { return a.description; }));
+  store::append_strings(g, "location",
+                        string_column(accounts, [](const auto &a) { return a.location; }));
+  store::append_column(g, "language",
+                       column<AccountRow, std::uint32_t>(accounts, [&](const auto &a) {
+                         return label_id(labels_.languages, a.language);
+                       }));
+  store::append_column(
+      g, "created_day",
+      column<AccountRow, std::int32_t>(accounts, [](const auto &a) { return a.created_day; }));
+  store::append_column(
+      g, "followers",
+      column<AccountRow, std::int64_t>(accounts, [](const auto &a) { return a.followers; }));
+  store::append_column(
+      g, "following",
+      column<AccountRow, std::int64_t>(accounts, [](const auto &a) { return a.following; }));
+  store::append_column(
+      g, "from_users_file",
+      column<AccountRow, std::uint8_t>(accounts, [](const auto &a) { return a.from_users_file; }));
+  store::append_column(g, "post_count", post_count);
+
+  const auto p = root.open_group("posts");
+  store::append_column(
+      p, "post_id", column<PostRow, std::uint64_t>(posts, [](const auto &r) { return r.post_id; }));
+  store::append_column(p, "account", post_account);
+  store::append_column(
+      p, "time_ms", column<PostRow, std::int64_t>(posts, [](const auto &r) { return r.time_ms; }));
+  store::append_column(p, "time_source", column<PostRow, std::uint8_t>(posts, [](const auto &r) {
+                         return r.time_source;
+                       }));
+  store::append_column(p, "kind",
+                       column<PostRow, std::uint8_t>(posts, [](const auto &r) { return r.kind; }));
+  store::append_column(p, "client", column<PostRow, std::uint32_t>(posts, [&](const auto &r) {
+                         return label_id(labels_.clients, r.client);
+                       }));
+  store::append_column(p, "language", column<PostRow, std::uint32_t>(posts, [&](const auto &r) {
+                         return label_id(labels_.languages, r.language);
+                       }));
+  store::append_strings(p, "text", string_column(posts, [](const auto &r) { return r.text; }));
+  store::append_column(p, "text_key", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
+                         return r.text_key;
+                       }));
+  store::append_column(p, "retweet_of", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
+                         return r.retweet_of;
+                       }));
+  store::append_column(p, "reply_to", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
+                         return r.reply_to;
+                       }));
+  store::append_column(p, "quote_of", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
+                         return r.quote_of;
+                       }));
+  store::append_strings(p, "retweet_user",
+                        string_column(posts, [](const auto &r) { return r.retweet_user; }));
+  store::append_strings(p, "reply_user",
+                        string_column(posts, [](const auto &r) { return r.reply_user; }));
+  store::append_strings(p, "content_id",
+                        string_column(posts, [](const auto &r) { return r.post_id_text; }));
+
+  const auto a = root.open_group("actions");
+  store::append_column(a, "account", column<Action, std::uint64_t>(actions, [](const auto &r) {
+                         return r.account;
+                       }));
+  store::append_column(
+      a, "signal", column<Action, std::uint8_t>(actions, [](const auto &r) { return r.signal; }));
+  store::append_column(a, "key",
+                       column<Action, std::uint64_t>(actions, [](const auto &r) { return r.key; }));
+  store::append_column(
+      a, "time_ms", column<Action, std::int64_t>(actions, [](const auto &r) { return r.time_ms; }));
+  store::append_column(
+      a, "post", column<Action, std::uint64_t>(actions, [](const auto &r) { return r.post; }));
+
+  const auto f = root.open_group("snapshots");
+  store::append_column(f, "account", column<Snapshot, std::uint64_t>(snapshots, [](const auto &r) {
+                         return r.account;
+                       }));
+  store::append_column(f, "time_ms", column<Snapshot, std::int64_t>(snapshots, [](const auto &r) {
+                         return r.time_ms;
+                       }));
+  store::append_column(f, "followers", column<Snapshot, std::int64_t>(snapshots, [](const auto &r) {
+                         return r.followers;
+                       }));
+
+  const auto n = root.open_group("interactions");
+  store::append_column(
+      n, "source",
+      column<InteractionRow, std::uint64_t>(interactions, [](const auto &r) { return r.source; }));
+  store::append_column(
+      n, "kind",
+      column<InteractionRow, std::uint8_t>(interactions, [](const auto &r) { return r.kind; }));
+  store::append_column(n, "target_key",
+                       column<InteractionRow, std::uint64_t>(
+                           interactions, [](const auto &r) { return r.target_key; }));
+  store::append_column(
+      n, "time_ms",
+      column<InteractionRow, std::int64_t>(interactions, [](const auto &r) { return r.time_ms; }));
+  store::append_column(
+      n, "post",
+      column<InteractionRow, std::uint64_t>(interactions, [](const auto &r) { return r.post; }));
+
+  accounts_written_ += account_layout.total;
+  posts_written_ += post_layout.total;
+}
+
+// Keeps one copy of each key string: the keys of all groups wait here until finish().
+void StoreWriter::compact_keys() {
+  std::sort(keys_.begin(), keys_.end(), [](const KeyValue &a, const KeyValue &b) {
+    return std::tie(a.key, a.signal, a.value) < std::tie(b.key, b.signal, b.value);
+  });
+  keys_.erase(std::unique(keys_.begin(), keys_.end(),
+                          [](const KeyValue &a, const KeyValue &b) {
+                            return a.key == b.key && a.signal == b.signal && a.value == b.value;
+                          }),
+              keys_.end());
+}
+
+// Appends this group's per-partition counts (rank order is partition order) on rank 0.
+void StoreWriter::collect_counts(std::vector<std::uint64_t> &all,
+                                 const std::vector<std::uint64_t> &owned_counts) {
+  const auto counts = mpi::allgatherv(comm_, owned_counts);
+  if (comm_.is_root())
+    all.insert(all.end(), counts.begin(), counts.end());
+}
+
+StoreCounts StoreWriter::finish(const IngestSummary &summary, PhaseTimes &times) {
+  ScopedPhase phase(times, "write");
+  StoreCounts counts;
+  std::uint64_t collisions = 0;
+  const auto key_values = global_keys(comm_, std::move(keys_), collisions);
+  if (collisions > 0 && comm_.is_root()) {
+    log::warn("ingest: {} distinct strings share a 64-bit key with another; they are merged",
+              collisions);
+  }
+  counts.duplicates = mpi::allreduce(comm_, duplicates_, mpi::Op::sum);
+  counts.accounts = accounts_written_;
+  counts.posts = posts_written_;
+  const auto table_rows = [&](std::size_t table) {
+    std::uint64_t n = 0;
+    for (const auto c : index_counts_[table])
+      n += c;
+    return mpi::allreduce(comm_, comm_.is_root() ? n : std::uint64_t{0}, mpi::Op::sum);
+  };
+  counts.actions = table_rows(2);
+  counts.interactions = table_rows(3);
+  counts.snapshots = table_rows(4);
   const auto sources =
-      mpi::allreduce(comm, std::span<const std::uint64_t>(time_sources), mpi::Op::sum);
+      mpi::allreduce(comm_, std::span<const std::uint64_t>(time_sources_), mpi::Op::sum);
   counts.time_sources = {
       {"snowflake", sources[0]}, {"tweet_time", sources[1]}, {"timestamp", sources[2]}};
-
-  phase.emplace(times, "write");
-  long pid = static_cast<long>(getpid());
-  mpi::broadcast(comm, pid);
-  const std::string temporary = path + ".tmp-" + std::to_string(pid);
   {
-    auto file = store::File::create(temporary, comm);
-    {
-      const auto root = file.root();
-      store::write_attribute(root, "format", std::string(store::schema::kFormat));
-      store::write_attribute(root, "format_version", store::schema::kVersion);
-      store::write_attribute(root, "created_by", std::string("lockstep ") + kVersion);
-      store::write_attribute(root, "partitions", static_cast<std::int64_t>(info.partitions));
-      store::write_attribute(root, "input_format", info.input_format);
-      std::string files;
-      for (const auto &f : info.files)
-        files += (files.empty() ? "" : "\n") + f;
-      store::write_attribute(root, "input_files", files);
-      store::write_attribute(root, "rows_read", static_cast<std::int64_t>(summary.rows_read));
-      store::write_attribute(root, "rows_rejected",
-                             static_cast<std::int64_t>(summary.rows_rejected));
-      store::write_attribute(root, "rows_duplicate", static_cast<std::int64_t>(counts.duplicates));
-      store::write_attribute(root, "non_post_rows",
-                             static_cast<std::int64_t>(summary.non_post_rows));
-      store::write_attribute(
-          root, "posts_before",
-          static_cast<std::int64_t>(mpi::allreduce(comm, rows.existing_posts, mpi::Op::sum)));
-      for (const auto &[name, n] : counts.time_sources) {
-        store::write_attribute(root, "time_source_" + name, static_cast<std::int64_t>(n));
+    const auto root = file_->root();
+    store::write_attribute(root, "format", std::string(store::schema::kFormat));
+    store::write_attribute(root, "format_version", store::schema::kVersion);
+    store::write_attribute(root, "created_by", std::string("lockstep ") + kVersion);
+    store::write_attribute(root, "partitions", static_cast<std::int64_t>(info_.partitions));
+    store::write_attribute(root, "input_format", info_.input_format);
+    std::string files;
+    for (const auto &f : info_.files)
+      files += (files.empty() ? "" : "\n") + f;
+    store::write_attribute(root, "input_files", files);
+    store::write_attribute(root, "rows_read", static_cast<std::int64_t>(summary.rows_read));
+    store::write_attribute(root, "rows_rejected", static_cast<std::int64_t>(summary.rows_rejected));
+    store::write_attribute(root, "rows_duplicate", static_cast<std::int64_t>(counts.duplicates));
+    store::write_attribute(root, "non_post_rows", static_cast<std::int64_t>(summary.non_post_rows));
+    store::write_attribute(
+        root, "posts_before",
+        static_cast<std::int64_t>(mpi::allreduce(comm_, existing_posts_, mpi::Op::sum)));
+    for (const auto &[name, n] : counts.time_sources)
+      store::write_attribute(root, "time_source_" + name, static_cast<std::int64_t>(n));
+
+    const auto k = root.open_group("keys");
+    store::write_column(
+        k, "key", column<KeyValue, std::uint64_t>(key_values, [](const auto &r) { return r.key; }));
+    store::write_column(k, "signal", column<KeyValue, std::uint8_t>(key_values, [](const auto &r) {
+                          return r.signal;
+                        }));
+    store::write_strings(k, "value",
+                         string_column(key_values, [](const auto &r) { return r.value; }));
+
+    const auto d = root.open_group("dictionaries");
+    const auto mine = [&](const std::vector<std::string> &all) {
+      return comm_.is_root() ? all : std::vector<std::string>{};
+    };
+    store::write_strings(d, "client", mine(labels_.clients));
+    store::write_strings(d, "language", mine(labels_.languages));
+
+    const auto x = root.open_group("index");
+    const char *tables[] = {"accounts", "posts", "actions", "interactions", "snapshots"};
+    for (std::size_t t = 0; t < std::size(tables); ++t) {
+      std::vector<std::uint64_t> offsets; // rank 0 alone writes the P+1 offsets
+      if (comm_.is_root()) {
+        offsets.assign(index_counts_[t].size() + 1, 0);
+        for (std::size_t q = 0; q < index_counts_[t].size(); ++q)
+          offsets[q + 1] = offsets[q] + index_counts_[t][q];
       }
-
-      const auto g = root.create_group("accounts");
-      store::write_column(g, "key", column<AccountRow, std::uint64_t>(accounts, [](const auto &a) {
-                            return hash64(a.id);
-                          }));
-      store::write_column(
-          g, "partition",
-          column<AccountRow, std::uint32_t>(accounts, [](const auto &a) { return a.partition; }));
-      store::write_strings(g, "id", string_column(accounts, [](const auto &a) { return a.id; }));
-      store::write_strings(g, "screen_name",
-                           string_column(accounts, [](const auto &a) { return a.screen_name; }));
-      store::write_strings(g, "display_name",
-                           string_column(accounts, [](const auto &a) { return a.display_name; }));
-      store::write_strings(g, "description",
-                           string_column(accounts, [](const auto &a) { return a.description; }));
-      store::write_strings(g, "location",
-                           string_column(accounts, [](const auto &a) { return a.location; }));
-      store::write_column(g, "language",
-                          column<AccountRow, std::uint32_t>(accounts, [&](const auto &a) {
-                            return label_id(languages, a.language);
-                          }));
-      store::write_column(
-          g, "created_day",
-          column<AccountRow, std::int32_t>(accounts, [](const auto &a) { return a.created_day; }));
-      store::write_column(
-          g, "followers",
-          column<AccountRow, std::int64_t>(accounts, [](const auto &a) { return a.followers; }));
-      store::write_column(
-          g, "following",
-          column<AccountRow, std::int64_t>(accounts, [](const auto &a) { return a.following; }));
-      store::write_column(g, "from_users_file",
-                          column<AccountRow, std::uint8_t>(
-                              accounts, [](const auto &a) { return a.from_users_file; }));
-      store::write_column(g, "post_count", post_count);
-
-      const auto p = root.create_group("posts");
-      store::write_column(p, "post_id", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
-                            return r.post_id;
-                          }));
-      store::write_column(p, "account", post_account);
-      store::write_column(p, "time_ms", column<PostRow, std::int64_t>(posts, [](const auto &r) {
-                            return r.time_ms;
-                          }));
-      store::write_column(p, "time_source", column<PostRow, std::uint8_t>(posts, [](const auto &r) {
-                            return r.time_source;
-                          }));
-      store::write_column(
-          p, "kind", column<PostRow, std::uint8_t>(posts, [](const auto &r) { return r.kind; }));
-      store::write_column(p, "client", column<PostRow, std::uint32_t>(posts, [&](const auto &r) {
-                            return label_id(clients, r.client);
-                          }));
-      store::write_column(p, "language", column<PostRow, std::uint32_t>(posts, [&](const auto &r) {
-                            return label_id(languages, r.language);
-                          }));
-      store::write_strings(p, "text", string_column(posts, [](const auto &r) { return r.text; }));
-      store::write_column(p, "text_key", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
-                            return r.text_key;
-                          }));
-      store::write_column(p, "retweet_of", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
-                            return r.retweet_of;
-                          }));
-      store::write_column(p, "reply_to", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
-                            return r.reply_to;
-                          }));
-      store::write_column(p, "quote_of", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
-                            return r.quote_of;
-                          }));
-      store::write_strings(p, "retweet_user",
-                           string_column(posts, [](const auto &r) { return r.retweet_user; }));
-      store::write_strings(p, "reply_user",
-                           string_column(posts, [](const auto &r) { return r.reply_user; }));
-      store::write_strings(p, "content_id",
-                           string_column(posts, [](const auto &r) { return r.post_id_text; }));
-
-      const auto a = root.create_group("actions");
-      store::write_column(a, "account", column<Action, std::uint64_t>(actions, [](const auto &r) {
-                            return r.account;
-                          }));
-      store::write_column(a, "signal", column<Action, std::uint8_t>(actions, [](const auto &r) {
-                            return r.signal;
-                          }));
-      store::write_column(
-          a, "key", column<Action, std::uint64_t>(actions, [](const auto &r) { return r.key; }));
-      store::write_column(a, "time_ms", column<Action, std::int64_t>(actions, [](const auto &r) {
-                            return r.time_ms;
-                          }));
-      store::write_column(
-          a, "post", column<Action, std::uint64_t>(actions, [](const auto &r) { return r.post; }));
-
-      const auto f = root.create_group("snapshots");
-      store::write_column(
-          f, "account",
-          column<Snapshot, std::uint64_t>(snapshots, [](const auto &r) { return r.account; }));
-      store::write_column(
-          f, "time_ms",
-          column<Snapshot, std::int64_t>(snapshots, [](const auto &r) { return r.time_ms; }));
-      store::write_column(
-          f, "followers",
-          column<Snapshot, std::int64_t>(snapshots, [](const auto &r) { return r.followers; }));
-
-      const auto n = root.create_group("interactions");
-      store::write_column(n, "source",
-                          column<InteractionRow, std::uint64_t>(
-                              interactions, [](const auto &r) { return r.source; }));
-      store::write_column(
-          n, "kind",
-          column<InteractionRow, std::uint8_t>(interactions, [](const auto &r) { return r.kind; }));
-      store::write_column(n, "target_key",
-                          column<InteractionRow, std::uint64_t>(
-                              interactions, [](const auto &r) { return r.target_key; }));
-      store::write_column(n, "time_ms",
-                          column<InteractionRow, std::int64_t>(
-                              interactions, [](const auto &r) { return r.time_ms; }));
-      store::write_column(n, "post",
-                          column<InteractionRow, std::uint64_t>(
-                              interactions, [](const auto &r) { return r.post; }));
-
-      const auto k = root.create_group("keys");
-      store::write_column(k, "key", column<KeyValue, std::uint64_t>(key_values, [](const auto &r) {
-                            return r.key;
-                          }));
-      store::write_column(
-          k, "signal",
-          column<KeyValue, std::uint8_t>(key_values, [](const auto &r) { return r.signal; }));
-      store::write_strings(k, "value",
-                           string_column(key_values, [](const auto &r) { return r.value; }));
-
-      const auto d = root.create_group("dictionaries");
-      const auto mine = [&](const std::vector<std::string> &all) {
-        return comm.is_root() ? all : std::vector<std::string>{};
-      };
-      store::write_strings(d, "client", mine(clients));
-      store::write_strings(d, "language", mine(languages));
-
-      const auto x = root.create_group("index");
-      store::write_column(x, "accounts", account_index);
-      store::write_column(x, "posts", post_index);
-      store::write_column(x, "actions", action_index);
-      store::write_column(x, "interactions", interaction_index);
-      store::write_column(x, "snapshots", snapshot_index);
-    } // every group is closed before the file
-    file.close();
-  }
-  comm.barrier();
-  if (comm.is_root())
-    std::filesystem::rename(temporary, path);
-  comm.barrier();
+      store::write_column(x, tables[t], offsets);
+    }
+  } // every group is closed before the file
+  file_->close();
+  file_.reset();
+  comm_.barrier();
+  if (comm_.is_root())
+    std::filesystem::rename(temporary_, path_);
+  comm_.barrier();
   return counts;
+}
+
+Labels global_labels(const mpi::Comm &comm, const Labels &local) {
+  const auto gather = [&](const std::vector<std::string> &mine) {
+    std::vector<char> packed;
+    bytes::Writer writer(packed);
+    for (const auto &label : mine)
+      writer.put(std::string_view(label));
+    const auto all = mpi::allgatherv(comm, packed);
+    std::set<std::string> labels;
+    bytes::Reader reader(all.data(), all.data() + all.size());
+    while (!reader.done())
+      labels.insert(reader.get_string());
+    return std::vector<std::string>(labels.begin(), labels.end());
+  };
+  return Labels{gather(local.clients), gather(local.languages)};
 }
 
 } // namespace lockstep::ingest

@@ -1,14 +1,18 @@
-// The owners' half of ingest: deduplicate and sort the rows of the partitions this rank owns,
-// derive the action and interaction tables, build the dictionaries, and write every table of the
-// store collectively (to a temporary name, renamed when complete). Also reads a store back into
-// rows for --append.
+// The owners' half of ingest: deduplicate and sort the rows of the partitions a rank owns, derive
+// the action and interaction tables, and append every table to the store collectively. Inputs
+// larger than memory go through in groups of partitions, appended one after the other; the keys,
+// dictionaries, index and attributes follow at the end, and the file is renamed into place only
+// when complete. Also reads a store back into rows for --append.
 #pragma once
 
 #include "ingest/ingest.hpp"
 #include "ingest/rows.hpp"
 #include "mpi/comm.hpp"
+#include "store/file.hpp"
 
+#include <array>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,12 +37,64 @@ struct StoreCounts {
   std::map<std::string, std::uint64_t> time_sources;
 };
 
-StoreCounts write_store(const mpi::Comm &comm, const std::string &path, OwnedRows rows,
-                        const StoreInfo &info, const IngestSummary &summary, PhaseTimes &times);
+// Low-cardinality labels, stored as ids into sorted dictionaries.
+struct Labels {
+  std::vector<std::string> clients, languages;
+};
+// The sorted union of every rank's labels. Collective.
+Labels global_labels(const mpi::Comm &comm, const Labels &local);
 
-// Reads the rows of the partitions this rank owns from an existing store; returns its partition
-// count and fills the list of files it was made from. Collective.
-std::uint32_t read_existing(const mpi::Comm &comm, const std::string &path, OwnedRows &rows,
-                            std::vector<std::string> &files);
+// The string behind a key of an action or interaction.
+struct KeyString {
+  std::uint64_t key = 0;
+  std::uint8_t signal = 0;
+  std::string value;
+};
+
+class StoreWriter {
+public:
+  // Creates the store under a temporary name beside `path`. Collective.
+  StoreWriter(const mpi::Comm &comm, const std::string &path, StoreInfo info, Labels labels);
+  // Without finish(), the temporary file is removed.
+  ~StoreWriter();
+  StoreWriter(const StoreWriter &) = delete;
+  StoreWriter &operator=(const StoreWriter &) = delete;
+
+  // Appends the rows of the partitions this rank owns in the current group. Groups come in
+  // partition order, and within a group rank order is partition order. Collective.
+  void add_group(OwnedRows rows, PartitionRange owned, PhaseTimes &times);
+  // Writes keys, dictionaries, the partition index and the attributes, closes the file and
+  // renames it into place. Collective.
+  StoreCounts finish(const IngestSummary &summary, PhaseTimes &times);
+
+private:
+  void compact_keys();
+  void collect_counts(std::vector<std::uint64_t> &all,
+                      const std::vector<std::uint64_t> &owned_counts);
+
+  mpi::Comm comm_;
+  std::string path_, temporary_;
+  StoreInfo info_;
+  Labels labels_;
+  std::optional<store::File> file_;
+  std::uint64_t accounts_written_ = 0, posts_written_ = 0; // global rows so far
+  std::uint64_t duplicates_ = 0, existing_posts_ = 0;      // this rank's
+  std::array<std::uint64_t, 3> time_sources_{};
+  // Rank 0: rows per partition of accounts, posts, actions, interactions, snapshots.
+  std::array<std::vector<std::uint64_t>, 5> index_counts_;
+  std::vector<KeyString> keys_;
+};
+
+// What --append needs to know of an existing store before reading any rows. Collective.
+struct ExistingStore {
+  std::uint32_t partitions = 0;
+  std::vector<std::string> files;
+  Labels labels;
+};
+ExistingStore read_existing_meta(const mpi::Comm &comm, const std::string &path);
+
+// Reads the rows of partitions `owned` (this rank's share of the current group). Collective.
+void read_existing_rows(const mpi::Comm &comm, const std::string &path, PartitionRange owned,
+                        OwnedRows &rows);
 
 } // namespace lockstep::ingest

@@ -102,6 +102,37 @@ void write_raw(const Group &group, const std::string &name, hid_t mem_type, hid_
                "writing column " + path);
 }
 
+void append_raw(const Group &group, const std::string &name, hid_t mem_type, hid_t file_type,
+                const void *data, std::uint64_t local_count, const ColumnOptions &options) {
+  const std::string path = dataset_path(group, name);
+  const SlabLayout layout = layout_slabs(group.comm(), local_count);
+  if (!group.has(name)) {
+    const hsize_t dims = 0, max_dims = H5S_UNLIMITED;
+    DataspaceHandle space(checked(H5Screate_simple(1, &dims, &max_dims), "H5Screate_simple"));
+    const auto dcpl = chunked_creation(options.chunk_elements, options);
+    DatasetHandle created(H5Dcreate2(group.id(), name.c_str(), file_type, space.id(), H5P_DEFAULT,
+                                     dcpl.id(), H5P_DEFAULT));
+    if (!created)
+      throw_hdf5_error("cannot create column " + path);
+  }
+  if (layout.total == 0)
+    return; // every rank knows the total, so all skip together
+  DatasetHandle dataset(H5Dopen2(group.id(), name.c_str(), H5P_DEFAULT));
+  if (!dataset)
+    throw_hdf5_error("cannot open column " + path);
+  const std::uint64_t current = dataspace_length(dataset.id(), path);
+  const hsize_t extent = current + layout.total;
+  check_status(H5Dset_extent(dataset.id(), &extent), "extending column " + path);
+  DataspaceHandle file_space(checked(H5Dget_space(dataset.id()), "H5Dget_space(" + path + ")"));
+  const auto memory =
+      select_slab(file_space.id(), Slab{current + layout.local.offset, layout.local.count});
+  const auto dxpl = collective_transfer();
+  static const char placeholder = 0;
+  const void *buffer = data != nullptr ? data : &placeholder;
+  check_status(H5Dwrite(dataset.id(), mem_type, memory.id(), file_space.id(), dxpl.id(), buffer),
+               "appending to column " + path);
+}
+
 void read_raw(const Group &group, const std::string &name, hid_t mem_type, void *data, Slab slab) {
   const std::string path = dataset_path(group, name);
   DatasetHandle dataset(H5Dopen2(group.id(), name.c_str(), H5P_DEFAULT));

@@ -40,6 +40,8 @@ namespace detail {
 void write_raw(const Group &group, const std::string &name, hid_t mem_type, hid_t file_type,
                const void *data, std::uint64_t local_count, const ColumnOptions &options);
 void read_raw(const Group &group, const std::string &name, hid_t mem_type, void *data, Slab slab);
+void append_raw(const Group &group, const std::string &name, hid_t mem_type, hid_t file_type,
+                const void *data, std::uint64_t local_count, const ColumnOptions &options);
 } // namespace detail
 
 // Creates dataset `name` under `group` and writes every rank's `local` slab into it. Collective.
@@ -54,6 +56,15 @@ template <ColumnType T>
 void write_column(const Group &group, const std::string &name, const std::vector<T> &local,
                   const ColumnOptions &options = {}) {
   write_column(group, name, std::span<const T>(local), options);
+}
+
+// Appends every rank's `local` slab, in rank order, to column `name` (created empty, with full
+// chunks, when it does not exist yet). Collective.
+template <ColumnType T>
+void append_column(const Group &group, const std::string &name, const std::vector<T> &local,
+                   const ColumnOptions &options = {}) {
+  detail::append_raw(group, name, native_type<T>(), file_type<T>(), local.data(), local.size(),
+                     options);
 }
 
 // Reads `slab` of column `name` on this rank (slabs may differ per rank, may be empty). Collective.

@@ -6,12 +6,15 @@
 
 namespace lockstep::store {
 
-void write_strings(const Group &group, const std::string &name,
-                   const std::vector<std::string> &local, const ColumnOptions &options) {
+namespace {
+
+// Offsets (starting at `base` + the bytes of lower ranks) and bytes of this rank's strings.
+std::pair<std::vector<std::uint64_t>, std::vector<std::uint8_t>>
+pack_strings(const mpi::Comm &comm, const std::vector<std::string> &local, std::uint64_t base) {
   std::uint64_t local_bytes = 0;
   for (const auto &s : local)
     local_bytes += s.size();
-  const std::uint64_t first = layout_slabs(group.comm(), local_bytes).local.offset;
+  const std::uint64_t first = base + layout_slabs(comm, local_bytes).local.offset;
   std::vector<std::uint64_t> offsets;
   std::vector<std::uint8_t> bytes;
   offsets.reserve(local.size());
@@ -20,9 +23,26 @@ void write_strings(const Group &group, const std::string &name,
     offsets.push_back(first + bytes.size());
     bytes.insert(bytes.end(), s.begin(), s.end());
   }
+  return {std::move(offsets), std::move(bytes)};
+}
+
+} // namespace
+
+void write_strings(const Group &group, const std::string &name,
+                   const std::vector<std::string> &local, const ColumnOptions &options) {
+  const auto [offsets, bytes] = pack_strings(group.comm(), local, 0);
   const Group strings = group.create_group(name);
   write_column(strings, "offsets", offsets, options);
   write_column(strings, "bytes", bytes, options);
+}
+
+void append_strings(const Group &group, const std::string &name,
+                    const std::vector<std::string> &local, const ColumnOptions &options) {
+  const Group strings = group.has(name) ? group.open_group(name) : group.create_group(name);
+  const std::uint64_t base = strings.has("bytes") ? column_length(strings, "bytes") : 0;
+  const auto [offsets, bytes] = pack_strings(group.comm(), local, base);
+  append_column(strings, "offsets", offsets, options);
+  append_column(strings, "bytes", bytes, options);
 }
 
 std::vector<std::string> read_strings(const Group &group, const std::string &name, Slab rows) {

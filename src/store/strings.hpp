@@ -14,6 +14,10 @@ namespace lockstep::store {
 void write_strings(const Group &group, const std::string &name,
                    const std::vector<std::string> &local, const ColumnOptions &options = {});
 
+// Appends every rank's strings, in rank order, to string column `name` (created when missing).
+void append_strings(const Group &group, const std::string &name,
+                    const std::vector<std::string> &local, const ColumnOptions &options = {});
+
 std::vector<std::string> read_strings(const Group &group, const std::string &name, Slab rows);
 
 } // namespace lockstep::store

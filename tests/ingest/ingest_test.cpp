@@ -303,6 +303,39 @@ TEST_F(Ingest, FollowerSnapshots) {
   expect_same_as_one_rank(c);
 }
 
+// Inputs larger than the memory budget go through in groups of partitions: the store is the same.
+TEST_F(Ingest, PartitionGroupsUnderAMemoryBudgetGiveTheSameStore) {
+  GenerateConfig g;
+  g.out_dir = dir + "/gen";
+  g.accounts = 1500;
+  g.days = 5;
+  g.campaign_size = 10;
+  synth::generate(comm, g);
+  comm.barrier();
+  auto whole = config("one-pass.h5");
+  whole.tweets = {g.out_dir + "/tweets.csv"};
+  whole.users = {g.out_dir + "/users.csv"};
+  const auto one = ingest::ingest(comm, whole);
+  EXPECT_EQ(one.groups, 1u);
+  auto grouped = whole;
+  grouped.store_path = dir + "/grouped.h5";
+  grouped.rejects_path = dir + "/grouped-rejects.csv";
+  grouped.memory_megabytes = 1; // about 10 MB of CSV: several passes at any rank count
+  const auto many = ingest::ingest(comm, grouped);
+  EXPECT_GT(many.groups, 1u);
+  EXPECT_EQ(many.rows_read, one.rows_read);
+  EXPECT_EQ(many.posts, one.posts);
+  EXPECT_EQ(digests(grouped.store_path, comm), digests(whole.store_path, comm));
+
+  auto appended = grouped; // --append in groups too: the same tweets add nothing
+  appended.users.clear();
+  appended.append = true;
+  const auto again = ingest::ingest(comm, appended);
+  EXPECT_EQ(again.duplicates, one.posts);
+  EXPECT_EQ(again.posts, one.posts);
+  digests(appended.store_path, comm);
+}
+
 // validate finds what breaks an invariant: an out-of-range reference and a broken index.
 TEST_F(Ingest, ValidateReportsCorruption) {
   auto c = config("corrupt.h5");
