@@ -162,7 +162,10 @@ constexpr ProfileColumns kUserProfile{kUUserId,    kUDisplayName, kUScreenName,
 
 // Fills `account` from a row's profile columns; returns a reject reason, or "" when all is well.
 std::string read_profile(const Fields &f, const ProfileColumns &c, std::uint32_t partitions,
-                         AccountRow &account, std::string &detail) {
+                         std::uint32_t file, std::int64_t line, AccountRow &account,
+                         std::string &detail) {
+  account.file = file;
+  account.line = line;
   account.id = std::string(f[c.id]);
   account.partition = partition_of(account.id, partitions);
   account.screen_name = std::string(f[c.screen_name]);
@@ -262,10 +265,9 @@ ParsedRecord parse_tweet(const Fields &f, std::uint32_t file, std::int64_t line,
   post.line = line;
 
   AccountRow &account = out.account.emplace();
-  account.file = file;
-  account.line = line;
   std::string detail;
-  if (auto reason = read_profile(f, kTweetProfile, partitions, account, detail); !reason.empty()) {
+  if (auto reason = read_profile(f, kTweetProfile, partitions, file, line, account, detail);
+      !reason.empty()) {
     return reject(file, line, reason, detail);
   }
   return out;
@@ -278,10 +280,9 @@ ParsedRecord parse_user(const Fields &f, std::uint32_t file, std::int64_t line,
   ParsedRecord out;
   AccountRow &account = out.account.emplace();
   account.from_users_file = 1;
-  account.file = file;
-  account.line = line;
   std::string detail;
-  if (auto reason = read_profile(f, kUserProfile, partitions, account, detail); !reason.empty()) {
+  if (auto reason = read_profile(f, kUserProfile, partitions, file, line, account, detail);
+      !reason.empty()) {
     return reject(file, line, reason, detail);
   }
   return out;
