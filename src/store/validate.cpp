@@ -318,10 +318,6 @@ ValidationReport validate_store(const mpi::Comm &comm, const std::string &path) 
     v.each(key.size(), "/keys are not sorted by (key, signal) without repeats", [&](auto i) {
       return i == 0 || std::tie(key[i - 1], key_signal[i - 1]) < std::tie(key[i], key_signal[i]);
     });
-    const auto attr = [&](const char *name) {
-      return static_cast<std::uint64_t>(read_int_attribute(root, name));
-    };
-    (void)attr;
   }
   // Row accounting (attributes are readable on every rank).
   const auto attr = [&](const char *name) {
