@@ -250,8 +250,8 @@ void write_manifest(const mpi::Comm &comm, const IngestConfig &config,
                      "  \"non_post_rows\": {},\n",
                      s.rows_read, s.rows_rejected, s.duplicates, s.non_post_rows);
   out += fmt::format("  \"posts\": {},\n  \"accounts\": {},\n  \"actions\": {},\n"
-                     "  \"interactions\": {},\n",
-                     s.posts, s.accounts, s.actions, s.interactions);
+                     "  \"interactions\": {},\n  \"snapshots\": {},\n  \"passes\": {},\n",
+                     s.posts, s.accounts, s.actions, s.interactions, s.snapshots, s.groups);
   const auto object = [](const std::map<std::string, std::uint64_t> &m) {
     std::string o = "{";
     for (const auto &[k, v] : m)

@@ -95,6 +95,11 @@ TEST_F(Ingest, RealSamplesWithExactlyOneRejectedRow) {
     EXPECT_NE(rejects.find("io_tweets_sample_ira_2018.csv\",\"998\",\"truncated record\""),
               std::string::npos)
         << rejects;
+    const std::string manifest = slurp(dir + "/real-manifest.json");
+    for (const char *expected : {"\"rows_read\": 1152", "\"rows_rejected\": 1",
+                                 "\"truncated record\": 1", "\"snowflake\": 407"}) {
+      EXPECT_NE(manifest.find(expected), std::string::npos) << expected << " in\n" << manifest;
+    }
   }
   expect_same_as_one_rank(c);
 }
