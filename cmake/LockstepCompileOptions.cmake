@@ -12,6 +12,10 @@ endif()
 if(LOCKSTEP_WARNINGS_AS_ERRORS)
   target_compile_options(lockstep_options INTERFACE $<$<COMPILE_LANGUAGE:CXX>:-Werror>)
 endif()
+if(LOCKSTEP_FUZZ)
+  # Coverage instrumentation in every library, so that libFuzzer sees the parsers' branches.
+  target_compile_options(lockstep_options INTERFACE -fsanitize=fuzzer-no-link)
+endif()
 if(LOCKSTEP_SANITIZE)
   target_compile_options(lockstep_options INTERFACE
     -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
