@@ -4,6 +4,7 @@
 #include "common/csv.hpp"
 #include "common/error.hpp"
 #include "common/hash.hpp"
+#include "common/io_archive.hpp"
 #include "ingest/fields.hpp"
 #include "ingest/normalize.hpp"
 
@@ -15,79 +16,54 @@
 namespace lockstep::ingest {
 namespace {
 
-// Known fields of each table; the order is the index into TableLayout::columns.
+// Known fields of each table; the value is the index into TableLayout::columns. The IO tables'
+// fields are their positions in the archive's column lists (common/io_archive.hpp), which name
+// them; ingest reads all but a few (profile URL, geo, engagement counts, polls).
 enum TweetField {
-  kTweetId,
-  kUserId,
-  kDisplayName,
-  kScreenName,
-  kLocation,
-  kDescription,
-  kFollowers,
-  kFollowing,
-  kCreated,
-  kAccountLanguage,
-  kTweetLanguage,
-  kText,
-  kTime,
-  kClient,
-  kReplyUser,
-  kReplyTweet,
-  kQuoteTweet,
-  kIsRetweet,
-  kRetweetUser,
-  kRetweetTweet,
-  kHashtags,
-  kUrls,
-  kMentions,
-  kTweetFieldCount
+  kTweetId = 0,
+  kUserId = 1,
+  kDisplayName = 2,
+  kScreenName = 3,
+  kLocation = 4,
+  kDescription = 5,
+  kFollowers = 7,
+  kFollowing = 8,
+  kCreated = 9,
+  kAccountLanguage = 10,
+  kTweetLanguage = 11,
+  kText = 12,
+  kTime = 13,
+  kClient = 14,
+  kReplyUser = 15,
+  kReplyTweet = 16,
+  kQuoteTweet = 17,
+  kIsRetweet = 18,
+  kRetweetUser = 19,
+  kRetweetTweet = 20,
+  kHashtags = 27,
+  kUrls = 28,
+  kMentions = 29,
 };
-constexpr std::array<const char *, kTweetFieldCount> kTweetNames = {"tweetid",
-                                                                    "userid",
-                                                                    "user_display_name",
-                                                                    "user_screen_name",
-                                                                    "user_reported_location",
-                                                                    "user_profile_description",
-                                                                    "follower_count",
-                                                                    "following_count",
-                                                                    "account_creation_date",
-                                                                    "account_language",
-                                                                    "tweet_language",
-                                                                    "tweet_text",
-                                                                    "tweet_time",
-                                                                    "tweet_client_name",
-                                                                    "in_reply_to_userid",
-                                                                    "in_reply_to_tweetid",
-                                                                    "quoted_tweet_tweetid",
-                                                                    "is_retweet",
-                                                                    "retweet_userid",
-                                                                    "retweet_tweetid",
-                                                                    "hashtags",
-                                                                    "urls",
-                                                                    "user_mentions"};
+static_assert(io_archive::kTweetColumns[kTweetId] == "tweetid" &&
+              io_archive::kTweetColumns[kFollowers] == "follower_count" &&
+              io_archive::kTweetColumns[kRetweetTweet] == "retweet_tweetid" &&
+              io_archive::kTweetColumns[kHashtags] == "hashtags" &&
+              io_archive::kTweetColumns[kMentions] == "user_mentions");
 constexpr std::array<int, 4> kTweetRequired = {kTweetId, kUserId, kTime, kText};
 
 enum UserField {
-  kUUserId,
-  kUDisplayName,
-  kUScreenName,
-  kULocation,
-  kUDescription,
-  kUFollowers,
-  kUFollowing,
-  kUCreated,
-  kULanguage,
-  kUserFieldCount
+  kUUserId = 0,
+  kUDisplayName = 1,
+  kUScreenName = 2,
+  kULocation = 3,
+  kUDescription = 4,
+  kUFollowers = 6,
+  kUFollowing = 7,
+  kUCreated = 8,
+  kULanguage = 9,
 };
-constexpr std::array<const char *, kUserFieldCount> kUserNames = {"userid",
-                                                                  "user_display_name",
-                                                                  "user_screen_name",
-                                                                  "user_reported_location",
-                                                                  "user_profile_description",
-                                                                  "follower_count",
-                                                                  "following_count",
-                                                                  "account_creation_date",
-                                                                  "account_language"};
+static_assert(io_archive::kUserColumns[kUFollowers] == "follower_count" &&
+              io_archive::kUserColumns[kULanguage] == "account_language");
 
 enum ActionField { kObject, kAccount, kContent, kTimestamp, kActionFieldCount };
 
@@ -215,7 +191,8 @@ ParsedRecord parse_tweet(const Fields &f, std::uint32_t file, std::int64_t line,
   if (!hashtags || !urls || !mentions) {
     const int bad = !hashtags ? kHashtags : !urls ? kUrls : kMentions;
     return reject(file, line, "bad list field",
-                  fmt::format("{} '{}'", kTweetNames[static_cast<std::size_t>(bad)], clip(f[bad])));
+                  fmt::format("{} '{}'", io_archive::kTweetColumns[static_cast<std::size_t>(bad)],
+                              clip(f[bad])));
   }
 
   ParsedRecord out;
@@ -402,11 +379,11 @@ TableLayout map_header(TableKind kind, const std::vector<std::string_view> &head
   std::vector<int> required;
   switch (kind) {
   case TableKind::tweets:
-    names.assign(kTweetNames.begin(), kTweetNames.end());
+    names.assign(io_archive::kTweetColumns.begin(), io_archive::kTweetColumns.end());
     required.assign(kTweetRequired.begin(), kTweetRequired.end());
     break;
   case TableKind::users:
-    names.assign(kUserNames.begin(), kUserNames.end());
+    names.assign(io_archive::kUserColumns.begin(), io_archive::kUserColumns.end());
     required = {kUUserId};
     break;
   case TableKind::actions:
