@@ -156,8 +156,8 @@ void route_block(const std::vector<Record> &records, const InputFile &input, std
   }
 }
 
-void receive_rows(const mpi::Exchanged<char> &received, OwnedRows &owned) {
-  bytes::Reader reader(received.data.data(), received.data.data() + received.data.size());
+void receive_rows(const std::vector<char> &received, OwnedRows &owned) {
+  bytes::Reader reader(received.data(), received.data() + received.size());
   while (!reader.done()) {
     const char tag = reader.get<char>();
     if (tag == kPostTag)
@@ -361,15 +361,9 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
       summary.rows_read += round.rows;
       summary.non_post_rows += round.non_post_rows;
       summary.bytes_read += round.bytes;
-      std::vector<std::size_t> offsets{0};
-      std::vector<char> flat;
-      for (const auto &bucket : round.buckets) {
-        flat.insert(flat.end(), bucket.begin(), bucket.end());
-        offsets.push_back(flat.size());
-      }
       {
         ScopedPhase phase(times, "exchange");
-        receive_rows(mpi::alltoallv<char>(comm, flat, offsets), rows);
+        receive_rows(mpi::alltoallv(comm, round.buckets), rows);
       }
       progress.update(summary.rows_read);
       more = mpi::allreduce(comm, file.has_value(), mpi::Op::logical_or);

@@ -9,7 +9,7 @@ namespace lockstep::store {
 namespace {
 
 std::string describe(const Group &group, const std::string &object, const std::string &name) {
-  return group.path() + (object == "." ? "" : "/" + object) + "@" + name;
+  return (object == "." ? group.path() : group.path_of(object)) + "@" + name;
 }
 
 DatatypeHandle string_type(std::size_t length) {

@@ -9,10 +9,6 @@
 namespace lockstep::store {
 namespace {
 
-std::string dataset_path(const Group &group, const std::string &name) {
-  return group.path() == "/" ? "/" + name : group.path() + "/" + name;
-}
-
 PropListHandle collective_transfer() {
   PropListHandle dxpl(checked(H5Pcreate(H5P_DATASET_XFER), "H5Pcreate(transfer)"));
   check_status(H5Pset_dxpl_mpio(dxpl.id(), H5FD_MPIO_COLLECTIVE), "H5Pset_dxpl_mpio");
@@ -82,7 +78,7 @@ namespace detail {
 
 void write_raw(const Group &group, const std::string &name, hid_t mem_type, hid_t file_type,
                const void *data, std::uint64_t local_count, const ColumnOptions &options) {
-  const std::string path = dataset_path(group, name);
+  const std::string path = group.path_of(name);
   const SlabLayout layout = layout_slabs(group.comm(), local_count);
   const hsize_t dims = layout.total, max_dims = H5S_UNLIMITED;
   DataspaceHandle file_space(checked(H5Screate_simple(1, &dims, &max_dims), "H5Screate_simple"));
@@ -104,7 +100,7 @@ void write_raw(const Group &group, const std::string &name, hid_t mem_type, hid_
 
 void append_raw(const Group &group, const std::string &name, hid_t mem_type, hid_t file_type,
                 const void *data, std::uint64_t local_count, const ColumnOptions &options) {
-  const std::string path = dataset_path(group, name);
+  const std::string path = group.path_of(name);
   const SlabLayout layout = layout_slabs(group.comm(), local_count);
   if (!group.has(name)) {
     const hsize_t dims = 0, max_dims = H5S_UNLIMITED;
@@ -134,7 +130,7 @@ void append_raw(const Group &group, const std::string &name, hid_t mem_type, hid
 }
 
 void read_raw(const Group &group, const std::string &name, hid_t mem_type, void *data, Slab slab) {
-  const std::string path = dataset_path(group, name);
+  const std::string path = group.path_of(name);
   DatasetHandle dataset(H5Dopen2(group.id(), name.c_str(), H5P_DEFAULT));
   if (!dataset)
     throw_hdf5_error("cannot open column " + path);
@@ -156,7 +152,7 @@ void read_raw(const Group &group, const std::string &name, hid_t mem_type, void 
 } // namespace detail
 
 std::uint64_t column_length(const Group &group, const std::string &name) {
-  const std::string path = dataset_path(group, name);
+  const std::string path = group.path_of(name);
   DatasetHandle dataset(H5Dopen2(group.id(), name.c_str(), H5P_DEFAULT));
   if (!dataset)
     throw_hdf5_error("cannot open column " + path);

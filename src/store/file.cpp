@@ -14,10 +14,6 @@ PropListHandle mpio_file_access(const mpi::Comm &comm) {
   return fapl;
 }
 
-std::string child_path(const std::string &parent, const std::string &name) {
-  return parent == "/" ? "/" + name : parent + "/" + name;
-}
-
 } // namespace
 
 File File::create(const std::string &path, const mpi::Comm &comm) {
@@ -53,22 +49,26 @@ void File::close() {
 Group Group::create_group(const std::string &name) const {
   GroupHandle handle(H5Gcreate2(id(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   if (!handle)
-    throw_hdf5_error("cannot create group '" + child_path(path_, name) + "'");
-  return Group(std::move(handle), child_path(path_, name), comm_);
+    throw_hdf5_error("cannot create group '" + path_of(name) + "'");
+  return Group(std::move(handle), path_of(name), comm_);
 }
 
 Group Group::open_group(const std::string &name) const {
   GroupHandle handle(H5Gopen2(id(), name.c_str(), H5P_DEFAULT));
   if (!handle)
-    throw_hdf5_error("cannot open group '" + child_path(path_, name) + "'");
-  return Group(std::move(handle), child_path(path_, name), comm_);
+    throw_hdf5_error("cannot open group '" + path_of(name) + "'");
+  return Group(std::move(handle), path_of(name), comm_);
 }
 
 bool Group::has(const std::string &name) const {
   const htri_t exists = H5Lexists(id(), name.c_str(), H5P_DEFAULT);
   if (exists < 0)
-    throw_hdf5_error("H5Lexists(" + child_path(path_, name) + ")");
+    throw_hdf5_error("H5Lexists(" + path_of(name) + ")");
   return exists > 0;
+}
+
+std::string Group::path_of(const std::string &name) const {
+  return path_ == "/" ? "/" + name : path_ + "/" + name;
 }
 
 } // namespace lockstep::store

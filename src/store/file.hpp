@@ -43,6 +43,8 @@ public:
   Group open_group(const std::string &name) const;
   // Whether a link `name` (a group or dataset) exists directly under this group.
   bool has(const std::string &name) const;
+  // The full path of `name` under this group ("/posts" + "text" -> "/posts/text").
+  std::string path_of(const std::string &name) const;
 
   hid_t id() const { return handle_.id(); }
   const std::string &path() const { return path_; }
