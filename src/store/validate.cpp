@@ -53,17 +53,21 @@ public:
   }
 
   // Checks a string column of `rows` rows: offsets start at 0, never decrease, stay in bytes.
-  void strings(const std::string &table, const std::string &name, std::uint64_t rows) {
+  // Checks a string column of `rows` rows (offsets start at 0, never decrease, stay in bytes)
+  // and returns its strings on rank 0 when the offsets are sound (empty otherwise).
+  std::vector<std::string> strings(const std::string &table, const std::string &name,
+                                   std::uint64_t rows) {
     const Group group = root_.open_group(table);
     if (!group.has(name)) {
       fail("/" + table + "/" + name + " is missing");
-      return;
+      return {};
     }
     const auto offsets = column<std::uint64_t>(table + "/" + name, "offsets");
     const auto bytes = column<std::uint8_t>(table + "/" + name, "bytes");
     if (!comm_.is_root())
-      return;
+      return {};
     const std::string path = "/" + table + "/" + name;
+    const std::size_t before = violations_.size();
     if (offsets.size() != rows)
       fail(fmt::format("{} has {} rows, its table {}", path, offsets.size(), rows));
     if (!offsets.empty() && offsets.front() != 0)
@@ -72,6 +76,15 @@ public:
       fail(path + "/offsets decrease");
     if (!offsets.empty() && offsets.back() > bytes.size())
       fail(path + "/offsets run past bytes");
+    std::vector<std::string> out;
+    if (violations_.size() != before)
+      return out;
+    const auto *data = reinterpret_cast<const char *>(bytes.data());
+    for (std::size_t i = 0; i < offsets.size(); ++i) {
+      const std::uint64_t end = i + 1 < offsets.size() ? offsets[i + 1] : bytes.size();
+      out.emplace_back(data + offsets[i], end - offsets[i]);
+    }
+    return out;
   }
 
   void fail(const std::string &violation) {
@@ -172,12 +185,8 @@ ValidationReport validate_store(const mpi::Comm &comm, const std::string &path) 
   v.column<std::uint8_t>("accounts", "from_users_file");
   const auto post_count = v.column<std::uint64_t>("accounts", "post_count");
   const std::uint64_t accounts = account_key.size();
-  const auto ids = read_strings(
-      root.open_group("accounts"), "id",
-      comm.is_root()
-          ? Slab{0, column_length(root.open_group("accounts").open_group("id"), "offsets")}
-          : Slab{});
-  for (const char *s : {"id", "screen_name", "display_name", "description", "location"})
+  const auto ids = v.strings("accounts", "id", accounts);
+  for (const char *s : {"screen_name", "display_name", "description", "location"})
     v.strings("accounts", s, accounts);
 
   const auto post_account = v.column<std::uint64_t>("posts", "account");
