@@ -69,6 +69,7 @@ int run_cli(const mpi::Comm &comm, int argc, char **argv) {
   const std::vector<Subcommand> subcommands = {
       {add_ingest_command(app, config), run_ingest},
       {add_validate_command(app, config), run_validate},
+      {add_detect_command(app, config), run_detect},
       {add_generate_command(app, config), run_generate},
       {add_evaluate_command(app, config), run_evaluate},
       {add_check_env_command(app, config), run_check_env},

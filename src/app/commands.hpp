@@ -21,6 +21,9 @@ int run_ingest(const mpi::Comm &comm, const Config &config);
 CLI::App *add_validate_command(CLI::App &app, Config &config);
 int run_validate(const mpi::Comm &comm, const Config &config);
 
+CLI::App *add_detect_command(CLI::App &app, Config &config);
+int run_detect(const mpi::Comm &comm, const Config &config);
+
 CLI::App *add_evaluate_command(CLI::App &app, Config &config);
 int run_evaluate(const mpi::Comm &comm, const Config &config);
 

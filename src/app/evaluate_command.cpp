@@ -26,8 +26,20 @@ int run_evaluate(const mpi::Comm &comm, const Config &config) {
   const auto clustering =
       evaluate::read_clustering((std::filesystem::path(e.results_dir) / "accounts.csv").string());
   const auto metrics = evaluate::score(truth, clustering);
-  const std::string text =
-      e.json ? evaluate::format_json(metrics) : evaluate::format_table(metrics);
+  std::string text = e.json ? evaluate::format_json(metrics) : evaluate::format_table(metrics);
+  // The coordination graph, when the results folder has one.
+  const auto edges_csv = std::filesystem::path(e.results_dir) / "edges.csv";
+  if (std::filesystem::exists(edges_csv)) {
+    const auto edge_metrics =
+        evaluate::score_edges(truth, evaluate::read_edges(edges_csv.string()));
+    if (e.json) {
+      // One more member before the closing brace of format_json's object.
+      text.erase(text.find_last_not_of("}\n") + 1);
+      text += ",\n  \"coordination_graph\": " + evaluate::format_edge_json(edge_metrics) + "\n}\n";
+    } else {
+      text += evaluate::format_edge_table(edge_metrics);
+    }
+  }
   std::fputs(text.c_str(), stdout);
   return 0;
 }

@@ -25,6 +25,58 @@ std::string describe(const Config &config) {
   out += "[evaluate]\n";
   out += fmt::format("truth_file = \"{}\"\nresults_dir = \"{}\"\njson = {}\n",
                      config.evaluate.truth_file, config.evaluate.results_dir, config.evaluate.json);
+  out += describe_detect(config.detect);
+  return out;
+}
+
+std::map<std::string, SignalConfig> DetectConfig::default_signals() {
+  // Retweets get 5 minutes (the peers' 60 s misses amplifiers that wait a few minutes; the null
+  // model keeps the wider window from flagging organic cascades); the action table's objects keep
+  // the peers' 60 s. Domain co-sharing is off: a few big news domains tie most organic link
+  // sharers together.
+  return {{"retweet", {true, 300, 500}}, {"reply", {true, 300, 500}}, {"quote", {true, 300, 500}},
+          {"hashtag", {true, 300, 500}}, {"url", {true, 600, 500}},   {"domain", {false, 600, 500}},
+          {"mention", {true, 300, 500}}, {"text", {true, 3600, 500}}, {"object", {true, 60, 500}}};
+}
+
+std::vector<std::string> DetectConfig::default_automation_clients() {
+  return {"twittbot.net",
+          "IFTTT",
+          "dlvr.it",
+          "Buffer",
+          "Hootsuite",
+          "Hootsuite Inc.",
+          "twitterfeed",
+          "SocialOomph",
+          "Zapier.com",
+          "Botize",
+          "RoundTeam",
+          "Cheap Bots, Done Quick!",
+          "Tweet Old Post",
+          "Sprout Social",
+          "Twibble.io",
+          "Revive Old Post",
+          "WordPress.com",
+          "Publicize",
+          "Microsoft Power Platform"};
+}
+
+std::string describe_detect(const DetectConfig &d) {
+  std::string out = "[detect]\n";
+  out += fmt::format("store = \"{}\"\njob = \"{}\"\nout = \"{}\"\n", d.store_path, d.job_path,
+                     d.out_dir);
+  out += fmt::format("alpha = {}\nmin_keys = {}\nmin_weight_quantile = {}\n", d.alpha, d.min_keys,
+                     d.min_weight_quantile);
+  out += fmt::format("evidence_per_edge = {}\nkeep_candidates = {}\nexchange_megabytes = {}\n",
+                     d.evidence_per_edge, d.keep_candidates, d.exchange_megabytes);
+  std::string clients;
+  for (const auto &c : d.automation_clients)
+    clients += (clients.empty() ? "\"" : ", \"") + c + "\"";
+  out += fmt::format("automation_clients = [{}]\n", clients);
+  for (const auto &[name, s] : d.signals) {
+    out += fmt::format("[signals.{}]\nenabled = {}\nwindow_seconds = {}\nhub_cap = {}\n", name,
+                       s.enabled, s.window_seconds, s.hub_cap);
+  }
   return out;
 }
 

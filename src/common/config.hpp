@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,35 @@ struct ValidateConfig {
   bool digest = false; // also print a content digest per table
 };
 
+// One co-action signal of `lockstep detect`: two accounts co-act when they act on the same key
+// (retweeted post, hashtag, URL, ...) at most window_seconds apart.
+struct SignalConfig {
+  bool enabled = true;
+  double window_seconds = 60;
+  std::uint32_t hub_cap = 500; // partners kept per action inside one window; the rest are counted
+};
+
+// `lockstep detect`: account features and the coordination graph (jobs/default.toml lists every
+// key with its default).
+struct DetectConfig {
+  std::string store_path;
+  std::string job_path;
+  std::string out_dir;
+  // retweet, reply, quote, hashtag, url, domain, mention, text, object (store signal order)
+  std::map<std::string, SignalConfig> signals = default_signals();
+  double alpha = 0.01;            // family-wise error rate of the edge test (Bonferroni)
+  std::uint64_t min_keys = 2;     // distinct co-acted keys, all signals together, for an edge
+  double min_weight_quantile = 0; // also require weight > this quantile of candidates (CooRTweet)
+  std::uint32_t evidence_per_edge = 5;
+  bool keep_candidates = true; // every candidate pair in results.h5, significant or not
+  std::vector<std::string> automation_clients = default_automation_clients(); // by name
+  std::uint64_t exchange_megabytes = 256; // bytes per rank and exchange round
+
+  static std::map<std::string, SignalConfig> default_signals();
+  // Clients that post by program (matched case-insensitively, whole name).
+  static std::vector<std::string> default_automation_clients();
+};
+
 struct Config {
   GeneralConfig general;
   IngestConfig ingest;
@@ -70,9 +100,11 @@ struct Config {
   CheckEnvConfig check_env;
   GenerateConfig generate;
   EvaluateConfig evaluate;
+  DetectConfig detect;
 };
 
 // A readable multi-line listing of every value, for the log and the run manifest.
 std::string describe(const Config &config);
+std::string describe_detect(const DetectConfig &detect);
 
 } // namespace lockstep

@@ -115,6 +115,13 @@ void append_quoted(std::string &out, std::string_view value) {
   out.push_back('"');
 }
 
+void append_field(std::string &out, std::string_view value) {
+  if (value.find_first_of(",\"\r\n") == std::string_view::npos)
+    out.append(value);
+  else
+    append_quoted(out, value);
+}
+
 void append_record(std::string &out, const std::vector<std::string_view> &fields) {
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (i > 0)

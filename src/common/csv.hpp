@@ -42,6 +42,9 @@ bool split_record(std::string_view record, std::vector<std::string_view> &fields
 // Appends `value` to `out` as a quoted field ("" doubles embedded quotes).
 void append_quoted(std::string &out, std::string_view value);
 
+// Appends `value` as a field, quoted only when it holds a comma, quote, CR or LF.
+void append_field(std::string &out, std::string_view value);
+
 // Appends a whole record: every field quoted, comma separated, '\n' terminated.
 void append_record(std::string &out, const std::vector<std::string_view> &fields);
 

@@ -67,6 +67,14 @@ std::string format_minute(std::int64_t ms) {
                      minute_of_day % 60);
 }
 
+std::string format_second(std::int64_t ms) {
+  const std::int64_t day = floor_div(ms, 86'400'000);
+  const std::int64_t second_of_day = (ms - day * 86'400'000) / 1000;
+  const CivilDate d = civil_from_days(day);
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", d.year, d.month, d.day,
+                     second_of_day / 3600, second_of_day / 60 % 60, second_of_day % 60);
+}
+
 int weekday(std::int64_t days) {
   return static_cast<int>(((days % 7) + 7 + 3) % 7);
 }

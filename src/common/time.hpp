@@ -25,6 +25,7 @@ std::optional<CivilDate> parse_date(std::string_view text);
 // Milliseconds since the epoch -> "YYYY-MM-DD" and "YYYY-MM-DD HH:MM".
 std::string format_date(std::int64_t ms);
 std::string format_minute(std::int64_t ms);
+std::string format_second(std::int64_t ms); // YYYY-MM-DD HH:MM:SS (UTC)
 
 // Day of the week of a day count: 0 = Monday ... 6 = Sunday.
 int weekday(std::int64_t days);

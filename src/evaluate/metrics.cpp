@@ -103,4 +103,52 @@ Metrics score(const std::vector<TruthRow> &truth, const Clustering &clustering) 
   return m;
 }
 
+EdgeMetrics score_edges(const std::vector<TruthRow> &truth, const EdgeList &edges) {
+  std::map<std::string, const TruthRow *> by_account;
+  for (const auto &row : truth)
+    by_account[row.account] = &row;
+  std::set<std::string> inside, touched;
+  EdgeMetrics m;
+  m.edges = edges.size();
+  for (const auto &[a, b] : edges) {
+    const auto ia = by_account.find(a), ib = by_account.find(b);
+    if (ia == by_account.end() || ib == by_account.end()) {
+      ++m.unknown_endpoints;
+      continue;
+    }
+    touched.insert(a);
+    touched.insert(b);
+    if (ia->second->campaign != 0 && ia->second->campaign == ib->second->campaign) {
+      ++m.inside_edges;
+      inside.insert(a);
+      inside.insert(b);
+    }
+  }
+  std::map<std::string, StyleRecall> styles;
+  for (const auto &row : truth) {
+    if (row.campaign == 0) {
+      ++m.organic_accounts;
+      m.organic_with_edge += touched.contains(row.account);
+      continue;
+    }
+    ++m.campaign_accounts;
+    auto &style = styles[row.style];
+    style.style = row.style;
+    ++style.accounts;
+    if (inside.contains(row.account)) {
+      ++m.campaign_with_inside_edge;
+      ++style.with_inside_edge;
+    }
+  }
+  for (auto &[name, style] : styles)
+    m.styles.push_back(style);
+  const auto ratio = [](std::uint64_t x, std::uint64_t n, double empty) {
+    return n == 0 ? empty : static_cast<double>(x) / static_cast<double>(n);
+  };
+  m.edge_precision = ratio(m.inside_edges, m.edges, 1);
+  m.campaign_recall = ratio(m.campaign_with_inside_edge, m.campaign_accounts, 0);
+  m.organic_edge_rate = ratio(m.organic_with_edge, m.organic_accounts, 0);
+  return m;
+}
+
 } // namespace lockstep::evaluate

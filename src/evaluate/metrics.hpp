@@ -42,6 +42,24 @@ struct Metrics {
 
 Metrics score(const std::vector<TruthRow> &truth, const Clustering &clustering);
 
+// The coordination graph against the truth: how many edges join two accounts of one campaign,
+// how many campaign accounts have such an edge (per style too), how many organic accounts have any.
+using EdgeList = std::vector<std::pair<std::string, std::string>>;
+struct StyleRecall {
+  std::string style;
+  std::uint64_t accounts = 0, with_inside_edge = 0;
+};
+struct EdgeMetrics {
+  std::uint64_t edges = 0, inside_edges = 0, unknown_endpoints = 0;
+  double edge_precision = 0; // inside_edges / edges (1 when there are no edges)
+  std::uint64_t campaign_accounts = 0, campaign_with_inside_edge = 0;
+  double campaign_recall = 0;
+  std::uint64_t organic_accounts = 0, organic_with_edge = 0;
+  double organic_edge_rate = 0;
+  std::vector<StyleRecall> styles; // campaign styles in name order
+};
+EdgeMetrics score_edges(const std::vector<TruthRow> &truth, const EdgeList &edges);
+
 // Adjusted Rand index of two labellings of the same items (Hubert & Arabie 1985). Defined as 1
 // when the index is degenerate (both labellings put every item apart, or together).
 double adjusted_rand_index(const std::vector<std::string> &a, const std::vector<std::string> &b);

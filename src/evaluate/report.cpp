@@ -61,6 +61,55 @@ Clustering read_clustering(const std::string &accounts_csv) {
   return clustering;
 }
 
+EdgeList read_edges(const std::string &edges_csv) {
+  auto in = open_input(edges_csv);
+  csv::Reader reader(in, edges_csv);
+  std::vector<std::string> fields;
+  if (!reader.next(fields))
+    throw InputError(edges_csv, 1, "empty file: expected a header");
+  const auto columns = csv::find_columns(fields, {"account_a", "account_b"}, edges_csv);
+  EdgeList edges;
+  while (reader.next(fields)) {
+    if (fields.size() <= std::max(columns[0], columns[1]))
+      throw InputError(edges_csv, reader.record_line(), "too few fields");
+    edges.emplace_back(fields[columns[0]], fields[columns[1]]);
+  }
+  return edges;
+}
+
+std::string format_edge_table(const EdgeMetrics &m) {
+  std::string out;
+  out += fmt::format("coordination edges {}: inside one campaign {} (precision {:.4f})\n", m.edges,
+                     m.inside_edges, m.edge_precision);
+  out += fmt::format("campaign accounts with an edge inside their campaign {} of {} ({:.4f})\n",
+                     m.campaign_with_inside_edge, m.campaign_accounts, m.campaign_recall);
+  out += fmt::format("organic accounts with any edge {} of {} ({:.4f}%)\n", m.organic_with_edge,
+                     m.organic_accounts, 100 * m.organic_edge_rate);
+  for (const auto &s : m.styles)
+    out += fmt::format("  {:<14} {:>5} of {:>5}\n", s.style, s.with_inside_edge, s.accounts);
+  if (m.unknown_endpoints > 0)
+    out += fmt::format("note: {} edges name accounts the truth file does not know\n",
+                       m.unknown_endpoints);
+  return out;
+}
+
+std::string format_edge_json(const EdgeMetrics &m) {
+  std::string styles;
+  for (const auto &s : m.styles) {
+    styles += fmt::format("{}{{\"style\": {}, \"accounts\": {}, \"with_inside_edge\": {}}}",
+                          styles.empty() ? "" : ", ", json::quote(s.style), s.accounts,
+                          s.with_inside_edge);
+  }
+  return fmt::format(
+      "{{\"edges\": {}, \"inside_edges\": {}, \"edge_precision\": {:.6f}, "
+      "\"campaign_accounts\": {}, \"campaign_with_inside_edge\": {}, \"campaign_recall\": {:.6f}, "
+      "\"organic_accounts\": {}, \"organic_with_edge\": {}, \"organic_edge_rate\": {:.6f}, "
+      "\"unknown_endpoints\": {}, \"styles\": [{}]}}",
+      m.edges, m.inside_edges, m.edge_precision, m.campaign_accounts, m.campaign_with_inside_edge,
+      m.campaign_recall, m.organic_accounts, m.organic_with_edge, m.organic_edge_rate,
+      m.unknown_endpoints, styles);
+}
+
 std::string format_table(const Metrics &m) {
   std::string out;
   out += fmt::format("accounts {} (campaign {}, organic {}), clustered {}\n", m.accounts,

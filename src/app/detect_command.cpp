@@ -1,0 +1,62 @@
+// `lockstep detect`: options, the job file, the run, and the summary printed at the end.
+#include "app/commands.hpp"
+#include "app/job_file.hpp"
+#include "common/log.hpp"
+#include "detect/detect.hpp"
+#include "detect/partition_data.hpp"
+#include "report/results.hpp"
+
+#include <chrono>
+#include <fmt/format.h>
+#include <oneapi/tbb/task_arena.h>
+
+namespace lockstep::app {
+
+CLI::App *add_detect_command(CLI::App &app, Config &config) {
+  auto &c = config.detect;
+  auto *command = app.add_subcommand(
+      "detect", "Find accounts that act in lockstep: behaviour features, co-action signals tested "
+                "against a null model, and the coordination graph with evidence per edge");
+  command->add_option("--store", c.store_path, "The store written by 'lockstep ingest'")
+      ->required();
+  command->add_option("--job", c.job_path,
+                      "Job file (TOML; see jobs/default.toml). Without it the defaults apply");
+  command->add_option("--out", c.out_dir, "Results directory (created if missing)")->required();
+  return command;
+}
+
+int run_detect(const mpi::Comm &comm, const Config &config) {
+  const auto start = std::chrono::steady_clock::now();
+  DetectConfig job = config.detect;
+  if (!job.job_path.empty())
+    apply_job_file(job.job_path, job);
+  const auto effective = describe_detect(job);
+  log::debug("effective job:\n{}", effective);
+
+  const auto data = detect::read_partitions(comm, job.store_path);
+  log::info("detect: {} accounts and {} posts in {} partitions on {} ranks", data.total_accounts,
+            data.total_posts, data.partitions, comm.size());
+  const auto result = detect::detect(comm, job, data);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report::write_results(comm, job, data, result,
+                        {effective, comm.size(), tbb::this_task_arena::max_concurrency(), seconds});
+  if (comm.is_root()) {
+    for (const auto &s : result.signals) {
+      fmt::print("{:>8}: {} actions, {} keys, {} co-action pairs within {} s ({} over the hub cap "
+                 "on {} keys), {} candidate pairs\n",
+                 s.name, s.totals.actions, s.totals.keys, s.totals.window_pairs,
+                 double(s.rule.window_ms) / 1000, s.totals.window_pairs - s.totals.emitted_pairs,
+                 s.totals.capped_keys, s.candidates);
+    }
+    fmt::print("{} candidate pairs, {} significant edges (false discovery rate {}: p <= 10^{:.2f}) "
+               "in {:.2f} s on {} ranks\n",
+               result.candidate_edges, result.significant_edges, job.alpha,
+               result.log10_p_threshold, seconds, comm.size());
+    fmt::print("time per phase on rank 0: {}\n", result.times.describe());
+    fmt::print("results in {}\n", job.out_dir);
+  }
+  return 0;
+}
+
+} // namespace lockstep::app

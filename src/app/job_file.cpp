@@ -1,0 +1,153 @@
+// Reads and checks job files with toml++.
+#include "app/job_file.hpp"
+
+#include "common/error.hpp"
+
+#include <fmt/format.h>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace lockstep::app {
+
+namespace {
+
+class JobReader {
+public:
+  explicit JobReader(std::string name) : name_(std::move(name)) {}
+
+  [[noreturn]] void fail(const toml::node &node, const std::string &key,
+                         const std::string &reason) const {
+    throw UsageError(fmt::format("{}:{}: {}: {}", name_, node.source().begin.line, key, reason));
+  }
+
+  void only_keys(const toml::table &table, const std::string &prefix,
+                 const std::set<std::string> &allowed) const {
+    for (const auto &[key, node] : table) {
+      if (!allowed.contains(std::string(key.str())))
+        fail(node, prefix + std::string(key.str()), "unknown key");
+    }
+  }
+
+  template <typename T>
+  void number(const toml::table &table, const std::string &prefix, const char *key, T &out,
+              double min, double max) const {
+    const auto *node = table.get(key);
+    if (node == nullptr)
+      return;
+    const auto name = prefix + key;
+    double value = 0;
+    if (const auto *i = node->as_integer())
+      value = static_cast<double>(i->get());
+    else if (const auto *f = node->as_floating_point(); f != nullptr && std::is_floating_point_v<T>)
+      value = f->get();
+    else
+      fail(*node, name, std::is_floating_point_v<T> ? "expected a number" : "expected an integer");
+    if (!(value >= min && value <= max))
+      fail(*node, name, fmt::format("{} is outside [{}, {}]", value, min, max));
+    out = static_cast<T>(value);
+  }
+
+  void boolean(const toml::table &table, const std::string &prefix, const char *key,
+               bool &out) const {
+    if (const auto *node = table.get(key)) {
+      const auto *b = node->as_boolean();
+      if (b == nullptr)
+        fail(*node, prefix + key, "expected true or false");
+      out = b->get();
+    }
+  }
+
+  void strings(const toml::table &table, const std::string &prefix, const char *key,
+               std::vector<std::string> &out) const {
+    const auto *node = table.get(key);
+    if (node == nullptr)
+      return;
+    const auto *array = node->as_array();
+    if (array == nullptr)
+      fail(*node, prefix + key, "expected an array of strings");
+    out.clear();
+    for (const auto &item : *array) {
+      const auto *s = item.as_string();
+      if (s == nullptr)
+        fail(item, prefix + key, "expected an array of strings");
+      out.push_back(s->get());
+    }
+  }
+
+  const toml::table *section(const toml::table &root, const char *key) const {
+    const auto *node = root.get(key);
+    if (node == nullptr)
+      return nullptr;
+    if (!node->is_table())
+      fail(*node, key, "expected a table");
+    return node->as_table();
+  }
+
+private:
+  std::string name_;
+};
+
+void apply_detect(const JobReader &job, const toml::table &t, DetectConfig &c) {
+  const std::string p = "detect.";
+  job.only_keys(t, p,
+                {"alpha", "min_keys", "min_weight_quantile", "evidence_per_edge", "keep_candidates",
+                 "automation_clients", "exchange_megabytes"});
+  job.number(t, p, "alpha", c.alpha, 1e-300, 1);
+  job.number(t, p, "min_keys", c.min_keys, 1, 1e12);
+  job.number(t, p, "min_weight_quantile", c.min_weight_quantile, 0, 0.999999);
+  job.number(t, p, "evidence_per_edge", c.evidence_per_edge, 0, 1000);
+  job.boolean(t, p, "keep_candidates", c.keep_candidates);
+  job.strings(t, p, "automation_clients", c.automation_clients);
+  job.number(t, p, "exchange_megabytes", c.exchange_megabytes, 1, 1 << 20);
+}
+
+void apply_signals(const JobReader &job, const toml::table &t, DetectConfig &c) {
+  for (const auto &[key, node] : t) {
+    const std::string name(key.str());
+    const auto found = c.signals.find(name);
+    if (found == c.signals.end()) {
+      job.fail(node, "signals." + name,
+               "unknown signal (retweet, reply, quote, hashtag, url, domain, mention, text, "
+               "object)");
+    }
+    if (!node.is_table())
+      job.fail(node, "signals." + name, "expected a table");
+    const auto &s = *node.as_table();
+    const auto p = "signals." + name + ".";
+    job.only_keys(s, p, {"enabled", "window_seconds", "hub_cap"});
+    job.boolean(s, p, "enabled", found->second.enabled);
+    job.number(s, p, "window_seconds", found->second.window_seconds, 0, 366.0 * 86400);
+    job.number(s, p, "hub_cap", found->second.hub_cap, 1, 1e9);
+  }
+}
+
+} // namespace
+
+void apply_job_text(const std::string &text, const std::string &name, DetectConfig &config) {
+  toml::table root;
+  try {
+    root = toml::parse(text, name);
+  } catch (const toml::parse_error &error) {
+    throw UsageError(
+        fmt::format("{}:{}: {}", name, error.source().begin.line, error.description()));
+  }
+  const JobReader job(name);
+  job.only_keys(root, "", {"detect", "signals"});
+  if (const auto *detect = job.section(root, "detect"))
+    apply_detect(job, *detect, config);
+  if (const auto *signals = job.section(root, "signals"))
+    apply_signals(job, *signals, config);
+}
+
+void apply_job_file(const std::string &path, DetectConfig &config) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw UsageError("cannot read job file '" + path + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  apply_job_text(text.str(), path, config);
+}
+
+} // namespace lockstep::app

@@ -1,0 +1,288 @@
+// The co-action engine: shuffle by key, sort by time, window scan, route pairs, aggregate.
+#include "detect/coaction.hpp"
+
+#include "mpi/collectives.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <tbb/combinable.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_sort.h>
+#include <tuple>
+
+namespace lockstep::detect {
+
+namespace {
+
+// A well-mixed owner for keys that may be plain tweet ids (splitmix64's finaliser).
+std::uint64_t mix(std::uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+std::int64_t abs_dt(const CoactionPair &p) {
+  return p.time_a > p.time_b ? p.time_a - p.time_b : p.time_b - p.time_a;
+}
+
+auto pair_order(const CoactionPair &p) {
+  return std::make_tuple(p.a, p.b, p.key, abs_dt(p), p.time_a, p.post_a, p.post_b);
+}
+
+// Start of each run of equal keys in `sorted`, plus the end.
+std::vector<std::size_t> key_runs(std::span<const Action> sorted) {
+  std::vector<std::size_t> starts;
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    if (i == 0 || sorted[i].key != sorted[i - 1].key)
+      starts.push_back(i);
+  }
+  starts.push_back(sorted.size());
+  return starts;
+}
+
+template <typename T>
+std::vector<T> concatenate(tbb::enumerable_thread_specific<std::vector<T>> &parts) {
+  std::size_t total = 0;
+  for (const auto &part : parts)
+    total += part.size();
+  std::vector<T> out;
+  out.reserve(total);
+  for (auto &part : parts) {
+    out.insert(out.end(), part.begin(), part.end());
+    std::vector<T>().swap(part);
+  }
+  return out;
+}
+
+// Sorts by key, then time, account, post, and scans every key's run in parallel.
+std::vector<CoactionPair> scan_all_keys(std::vector<Action> &actions, const WindowRule &rule,
+                                        ScanTotals &totals) {
+  tbb::parallel_sort(actions.begin(), actions.end(), [](const Action &x, const Action &y) {
+    return std::tie(x.key, x.time_ms, x.account, x.post) <
+           std::tie(y.key, y.time_ms, y.account, y.post);
+  });
+  const auto runs = key_runs(actions);
+  tbb::enumerable_thread_specific<std::vector<CoactionPair>> local_pairs;
+  tbb::combinable<ScanTotals> local_totals;
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, runs.size() - 1),
+                    [&](const tbb::blocked_range<std::size_t> &range) {
+                      auto &out = local_pairs.local();
+                      auto &sum = local_totals.local();
+                      for (std::size_t k = range.begin(); k < range.end(); ++k) {
+                        const std::span<const Action> run(actions.data() + runs[k],
+                                                          runs[k + 1] - runs[k]);
+                        scan_key(run, rule, out, sum);
+                      }
+                    });
+  local_totals.combine_each([&](const ScanTotals &part) { totals += part; });
+  return concatenate(local_pairs);
+}
+
+// Distinct values of `field` over the pairs of one group.
+template <typename Field>
+std::uint64_t count_distinct(std::span<const CoactionPair> group, Field field,
+                             std::vector<std::uint64_t> &scratch) {
+  scratch.clear();
+  for (const auto &p : group)
+    scratch.push_back(field(p));
+  std::sort(scratch.begin(), scratch.end());
+  return static_cast<std::uint64_t>(std::unique(scratch.begin(), scratch.end()) - scratch.begin());
+}
+
+PairSignal summarise(std::span<const CoactionPair> group, std::size_t evidence_limit) {
+  PairSignal s;
+  s.a = group.front().a;
+  s.b = group.front().b;
+  s.coactions = group.size();
+  s.keys = 1;
+  for (std::size_t i = 1; i < group.size(); ++i)
+    s.keys += group[i].key != group[i - 1].key;
+  std::vector<std::uint64_t> scratch;
+  s.posts_a = count_distinct(
+      group, [](const CoactionPair &p) { return p.post_a; }, scratch);
+  s.posts_b = count_distinct(
+      group, [](const CoactionPair &p) { return p.post_b; }, scratch);
+
+  std::vector<std::size_t> order(group.size());
+  for (std::size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  const auto closer = [&](std::size_t x, std::size_t y) {
+    const auto &p = group[x], &q = group[y];
+    return std::make_tuple(abs_dt(p), p.key, p.time_a, p.post_a, p.post_b) <
+           std::make_tuple(abs_dt(q), q.key, q.time_a, q.post_a, q.post_b);
+  };
+  const std::size_t middle = (order.size() - 1) / 2;
+  std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(middle), order.end(),
+                   closer);
+  s.median_dt_ms = abs_dt(group[order[middle]]);
+  long double sum = 0;
+  for (const auto &p : group)
+    sum += static_cast<long double>(abs_dt(p));
+  s.mean_dt_ms = static_cast<double>(sum / static_cast<long double>(group.size()));
+
+  const std::size_t kept = std::min(evidence_limit, order.size());
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(kept), order.end(),
+                    closer);
+  s.min_dt_ms = abs_dt(group[order.front()]);
+  for (std::size_t i = 0; i < kept; ++i) {
+    const auto &p = group[order[i]];
+    s.evidence.push_back({p.key, p.post_a, p.post_b, p.time_a, p.time_b});
+  }
+  return s;
+}
+
+} // namespace
+
+ScanTotals &ScanTotals::operator+=(const ScanTotals &other) {
+  actions += other.actions;
+  keys += other.keys;
+  window_pairs += other.window_pairs;
+  emitted_pairs += other.emitted_pairs;
+  capped_keys += other.capped_keys;
+  return *this;
+}
+
+void scan_key(std::span<const Action> by_time, const WindowRule &rule,
+              std::vector<CoactionPair> &out, ScanTotals &totals) {
+  totals.actions += by_time.size();
+  totals.keys += 1;
+  bool capped = false;
+  std::size_t end = 0; // one past the last action inside the window of action i
+  for (std::size_t i = 0; i < by_time.size(); ++i) {
+    const Action &x = by_time[i];
+    end = std::max(end, i + 1);
+    while (end < by_time.size() && by_time[end].time_ms - x.time_ms <= rule.window_ms)
+      ++end;
+    std::uint64_t emitted_here = 0;
+    for (std::size_t j = i + 1; j < end; ++j) {
+      const Action &y = by_time[j];
+      if (y.account == x.account)
+        continue;
+      ++totals.window_pairs;
+      if (emitted_here == rule.hub_cap) {
+        capped = true;
+        continue;
+      }
+      ++emitted_here;
+      const bool x_first = x.account < y.account;
+      const Action &lo = x_first ? x : y;
+      const Action &hi = x_first ? y : x;
+      out.push_back({lo.account, hi.account, x.key, lo.time_ms, hi.time_ms, lo.post, hi.post});
+    }
+    totals.emitted_pairs += emitted_here;
+  }
+  totals.capped_keys += capped;
+}
+
+void sort_pairs(std::vector<CoactionPair> &pairs) {
+  tbb::parallel_sort(pairs.begin(), pairs.end(), [](const CoactionPair &x, const CoactionPair &y) {
+    return pair_order(x) < pair_order(y);
+  });
+}
+
+std::vector<PairSignal> aggregate_pairs(std::span<const CoactionPair> sorted,
+                                        std::size_t evidence_limit) {
+  std::vector<std::size_t> starts;
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    if (i == 0 || sorted[i].a != sorted[i - 1].a || sorted[i].b != sorted[i - 1].b)
+      starts.push_back(i);
+  }
+  starts.push_back(sorted.size());
+  std::vector<PairSignal> out(starts.size() - 1);
+  tbb::parallel_for(std::size_t{0}, out.size(), [&](std::size_t g) {
+    out[g] = summarise(sorted.subspan(starts[g], starts[g + 1] - starts[g]), evidence_limit);
+  });
+  return out;
+}
+
+std::int64_t bin_of(std::int64_t time_ms, std::int64_t bin_ms) {
+  return time_ms / bin_ms - ((time_ms % bin_ms != 0) && (time_ms < 0));
+}
+
+double KeyConcentration::at(std::int64_t bin) const {
+  const auto i = bin - first_bin;
+  if (i < 0 || i >= static_cast<std::int64_t>(actions.size()))
+    return 0;
+  const auto n = actions[static_cast<std::size_t>(i)];
+  return n > 0 ? sum_squares[static_cast<std::size_t>(i)] / (n * n) : 0;
+}
+
+void add_concentration(std::span<const Action> by_key_time, KeyConcentration &concentration) {
+  std::size_t i = 0;
+  while (i < by_key_time.size()) {
+    const auto bin = bin_of(by_key_time[i].time_ms, concentration.bin_ms);
+    std::size_t j = i + 1;
+    while (j < by_key_time.size() && by_key_time[j].key == by_key_time[i].key &&
+           bin_of(by_key_time[j].time_ms, concentration.bin_ms) == bin)
+      ++j;
+    const auto slot = static_cast<std::size_t>(bin - concentration.first_bin);
+    const auto count = static_cast<double>(j - i);
+    concentration.actions[slot] += count;
+    concentration.sum_squares[slot] += count * count;
+    i = j;
+  }
+}
+
+int owner_of(std::span<const std::uint64_t> account_begin, std::uint64_t account) {
+  const auto it = std::upper_bound(account_begin.begin(), account_begin.end(), account);
+  return static_cast<int>(it - account_begin.begin()) - 1;
+}
+
+CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions,
+                              const WindowRule &rule, std::int64_t bin_ms,
+                              std::span<const std::uint64_t> account_begin,
+                              std::size_t evidence_limit, const mpi::ExchangeOptions &exchange) {
+  const auto ranks = static_cast<std::size_t>(comm.size());
+  CoactionResult result;
+  auto &concentration = result.concentration;
+  concentration.bin_ms = bin_ms;
+  std::int64_t first = INT64_MAX, last = INT64_MIN;
+  for (const auto &action : actions) {
+    first = std::min(first, bin_of(action.time_ms, bin_ms));
+    last = std::max(last, bin_of(action.time_ms, bin_ms));
+  }
+  first = mpi::allreduce(comm, first, mpi::Op::min);
+  last = mpi::allreduce(comm, last, mpi::Op::max);
+  const auto bins = first <= last ? static_cast<std::size_t>(last - first + 1) : 0;
+  concentration.first_bin = first;
+  concentration.actions.assign(bins, 0);
+  concentration.sum_squares.assign(bins, 0);
+
+  std::vector<std::vector<Action>> by_key_owner(ranks);
+  for (const auto &action : actions)
+    by_key_owner[mix(action.key) % ranks].push_back(action);
+  std::vector<Action>().swap(actions);
+  auto keyed = mpi::alltoallv(comm, by_key_owner, exchange);
+  by_key_owner.clear();
+
+  ScanTotals local_totals;
+  auto pairs = scan_all_keys(keyed, rule, local_totals);
+  add_concentration(keyed, concentration);
+  concentration.actions =
+      mpi::allreduce(comm, std::span<const double>(concentration.actions), mpi::Op::sum);
+  concentration.sum_squares =
+      mpi::allreduce(comm, std::span<const double>(concentration.sum_squares), mpi::Op::sum);
+  std::vector<Action>().swap(keyed);
+
+  std::vector<std::vector<CoactionPair>> by_pair_owner(ranks);
+  for (const auto &pair : pairs)
+    by_pair_owner[static_cast<std::size_t>(owner_of(account_begin, pair.a))].push_back(pair);
+  std::vector<CoactionPair>().swap(pairs);
+  auto owned = mpi::alltoallv(comm, by_pair_owner, exchange);
+  by_pair_owner.clear();
+
+  sort_pairs(owned);
+  result.pairs = aggregate_pairs(owned, evidence_limit);
+
+  const std::vector<std::uint64_t> counts{local_totals.actions, local_totals.keys,
+                                          local_totals.window_pairs, local_totals.emitted_pairs,
+                                          local_totals.capped_keys};
+  const auto sums = mpi::allreduce(comm, std::span<const std::uint64_t>(counts), mpi::Op::sum);
+  result.totals = {sums[0], sums[1], sums[2], sums[3], sums[4]};
+  return result;
+}
+
+} // namespace lockstep::detect

@@ -1,0 +1,115 @@
+// The co-action engine, generic over signals: actions (account acted on key at time) are shuffled
+// by key, sorted per key by time, scanned with a sliding window for pairs of different accounts
+// with |dt| <= W, and the pairs are routed to the owner of their lower account and aggregated per
+// account pair. Hub keys (more partners inside one window than a cap) are capped and counted.
+#pragma once
+
+#include "mpi/alltoallv.hpp"
+#include "mpi/comm.hpp"
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace lockstep::detect {
+
+// One account acting on one key: the unit every signal is made of.
+struct Action {
+  std::uint64_t key = 0;
+  std::int64_t time_ms = 0;
+  std::uint64_t account = 0; // dense account id
+  std::uint64_t post = 0;    // row of /posts
+};
+
+struct WindowRule {
+  std::int64_t window_ms = 60'000; // two actions co-act when |dt| <= window_ms (inclusive)
+  std::uint32_t hub_cap = 500;     // at most this many later partners per action in a window
+};
+
+// Two actions by different accounts on the same key inside the window; a < b.
+struct CoactionPair {
+  std::uint64_t a = 0, b = 0;
+  std::uint64_t key = 0;
+  std::int64_t time_a = 0, time_b = 0;
+  std::uint64_t post_a = 0, post_b = 0;
+};
+
+// What one signal's scan saw, summed over ranks by the caller when needed.
+struct ScanTotals {
+  std::uint64_t actions = 0;
+  std::uint64_t keys = 0;
+  std::uint64_t window_pairs = 0;  // co-action pairs of different accounts, capped ones included
+  std::uint64_t emitted_pairs = 0; // pairs kept (window_pairs minus those over the hub cap)
+  std::uint64_t capped_keys = 0;   // keys where some action had more partners than the cap
+  ScanTotals &operator+=(const ScanTotals &other);
+};
+
+// Scans the actions of one key, sorted by (time, account, post), appending pairs to `out`.
+// Action i pairs with the next actions j while t_j - t_i <= window; only the first hub_cap of
+// them are emitted. Same-account pairs are never pairs.
+void scan_key(std::span<const Action> by_time, const WindowRule &rule,
+              std::vector<CoactionPair> &out, ScanTotals &totals);
+
+// Evidence for one pair: one co-action, with both posts and times.
+struct Evidence {
+  std::uint64_t key = 0;
+  std::uint64_t post_a = 0, post_b = 0;
+  std::int64_t time_a = 0, time_b = 0;
+};
+
+// Everything one signal says about one account pair.
+struct PairSignal {
+  std::uint64_t a = 0, b = 0;
+  std::uint64_t keys = 0;      // distinct keys co-acted on
+  std::uint64_t coactions = 0; // co-action pairs (CooRTweet's edge weight)
+  std::uint64_t posts_a = 0;   // distinct posts of a in the pairs (QUT's weight a -> b)
+  std::uint64_t posts_b = 0;   // distinct posts of b (QUT's weight b -> a)
+  std::int64_t min_dt_ms = 0;
+  std::int64_t median_dt_ms = 0; // the lower median of |dt|
+  double mean_dt_ms = 0;
+  std::vector<Evidence> evidence; // the closest co-actions in time, at most the evidence limit
+};
+
+// Aggregates pairs sorted by (a, b, key, ...) into one PairSignal per account pair.
+std::vector<PairSignal> aggregate_pairs(std::span<const CoactionPair> sorted,
+                                        std::size_t evidence_limit);
+
+// Orders pairs by (a, b, key, |dt|, time_a, post_a, post_b): a total order, so the aggregate does
+// not depend on the order pairs arrived in.
+void sort_pairs(std::vector<CoactionPair> &pairs);
+
+// How concentrated the signal's actions are on few keys, per time bin (over all ranks): the
+// chance that two actions in bin t hit the same key if each picked a key in proportion to the
+// keys' activity in that bin is sum_k c_kt^2 / N_t^2 (a Simpson index). The null model uses it.
+struct KeyConcentration {
+  std::int64_t bin_ms = 3'600'000;
+  std::int64_t first_bin = 0;        // bin of the earliest action
+  std::vector<double> actions;       // N_t
+  std::vector<double> sum_squares;   // sum over keys of c_kt^2
+  double at(std::int64_t bin) const; // the Simpson index of `bin`; 0 outside the data
+};
+
+// Counts actions per (key, bin) in actions sorted by (key, time). Local: sum over ranks after.
+void add_concentration(std::span<const Action> by_key_time, KeyConcentration &concentration);
+
+struct CoactionResult {
+  std::vector<PairSignal> pairs;  // pairs whose a this rank owns, sorted by (a, b)
+  ScanTotals totals;              // summed over all ranks
+  KeyConcentration concentration; // over all ranks
+};
+
+// The whole distributed engine for one signal. `account_begin` (size ranks+1) gives the dense
+// account range each rank owns; pairs go to the owner of a. Collective.
+// `bin_ms` is the time bin of the key concentration.
+CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions,
+                              const WindowRule &rule, std::int64_t bin_ms,
+                              std::span<const std::uint64_t> account_begin,
+                              std::size_t evidence_limit, const mpi::ExchangeOptions &exchange);
+
+// floor(time / bin): the time bin of an action.
+std::int64_t bin_of(std::int64_t time_ms, std::int64_t bin_ms);
+
+// The rank owning dense account `account` under `account_begin`.
+int owner_of(std::span<const std::uint64_t> account_begin, std::uint64_t account);
+
+} // namespace lockstep::detect

@@ -1,0 +1,219 @@
+// The detect pipeline on one rank: features, each signal through the engine, tests, fusion.
+#include "detect/detect.hpp"
+
+#include "common/log.hpp"
+#include "detect/lookup.hpp"
+#include "detect/significance.hpp"
+#include "mpi/collectives.hpp"
+#include "store/schema.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <tbb/parallel_sort.h>
+
+namespace lockstep::detect {
+
+namespace {
+
+using store::schema::kSignalCount;
+
+std::vector<Action> actions_of(const ActionTable &table, std::uint8_t signal) {
+  std::vector<Action> out;
+  for (std::size_t i = 0; i < table.signal.size(); ++i) {
+    if (table.signal[i] == signal)
+      out.push_back({table.key[i], table.time_ms[i], table.account[i], table.post[i]});
+  }
+  return out;
+}
+
+// The expected co-actions of every pair under the null model: a's profile is local, b's is
+// fetched from its owner. Collective.
+std::vector<double> expected_per_pair(const mpi::Comm &comm, const PartitionData &data,
+                                      const std::vector<ActivityProfile> &profiles,
+                                      const std::vector<PairSignal> &pairs,
+                                      const KeyConcentration &concentration,
+                                      std::int64_t window_ms) {
+  std::vector<std::uint64_t> partners;
+  for (const auto &pair : pairs)
+    partners.push_back(pair.b);
+  std::sort(partners.begin(), partners.end());
+  partners.erase(std::unique(partners.begin(), partners.end()), partners.end());
+  const auto fetched = remote_lookup(
+      comm, partners, [&](std::uint64_t account) { return owner_of(data.account_begin, account); },
+      [&](std::uint64_t account) {
+        return encode_profile(profiles[account - data.accounts.rows.begin]);
+      });
+  std::vector<double> expected(pairs.size());
+  std::size_t partner = 0;
+  std::vector<ActivityProfile> decoded(fetched.size());
+  for (std::size_t i = 0; i < fetched.size(); ++i)
+    decoded[i] = decode_profile(fetched[i]);
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    partner = static_cast<std::size_t>(
+        std::lower_bound(partners.begin(), partners.end(), pairs[i].b) - partners.begin());
+    expected[i] = expected_coactions(profiles[pairs[i].a - data.accounts.rows.begin],
+                                     decoded[partner], concentration, window_ms);
+  }
+  return expected;
+}
+
+// Every enabled signal through the engine; one EdgeSignal per pair and signal, unadjusted.
+std::vector<EdgeSignal> run_signals(const mpi::Comm &comm, const DetectConfig &config,
+                                    const PartitionData &data, DetectResult &result) {
+  const mpi::ExchangeOptions exchange{config.exchange_megabytes << 20};
+  std::vector<EdgeSignal> tested;
+  for (std::uint8_t signal = 1; signal < kSignalCount; ++signal) {
+    const std::string name = store::schema::signal_name(signal);
+    const auto found = config.signals.find(name);
+    if (found == config.signals.end() || !found->second.enabled)
+      continue;
+    ScopedPhase phase(result.times, name);
+    SignalSummary summary{signal, name, {}, {}, 0, 0};
+    summary.rule.window_ms = std::llround(found->second.window_seconds * 1000);
+    summary.rule.hub_cap = found->second.hub_cap;
+    const auto bin_ms = null_bin_ms(summary.rule.window_ms);
+    auto actions = actions_of(data.actions, signal);
+    const auto profiles =
+        activity_profiles(actions, data.accounts.rows.begin, data.accounts.rows.count, bin_ms);
+    auto found_pairs = find_coactions(comm, std::move(actions), summary.rule, bin_ms,
+                                      data.account_begin, config.evidence_per_edge, exchange);
+    summary.totals = found_pairs.totals;
+    summary.bin_ms = bin_ms;
+    const auto expected = expected_per_pair(comm, data, profiles, found_pairs.pairs,
+                                            found_pairs.concentration, summary.rule.window_ms);
+    for (std::size_t i = 0; i < found_pairs.pairs.size(); ++i) {
+      EdgeSignal tested_pair{signal, std::move(found_pairs.pairs[i]), expected[i], 0};
+      tested_pair.log10_p =
+          log10_poisson_tail(observed_statistic(signal, tested_pair.stats), expected[i]);
+      tested.push_back(std::move(tested_pair));
+    }
+    summary.candidates =
+        mpi::allreduce(comm, static_cast<std::uint64_t>(found_pairs.pairs.size()), mpi::Op::sum);
+    log::info("{}: {} actions on {} keys, {} co-action pairs in {} s windows ({} over the hub "
+              "cap on {} keys), {} candidate pairs",
+              name, summary.totals.actions, summary.totals.keys, summary.totals.window_pairs,
+              found->second.window_seconds,
+              summary.totals.window_pairs - summary.totals.emitted_pairs,
+              summary.totals.capped_keys, summary.candidates);
+    result.signals.push_back(summary);
+  }
+  return tested;
+}
+
+// Groups the tested pair-signals by account pair.
+std::vector<Edge> fuse(std::vector<EdgeSignal> tested) {
+  tbb::parallel_sort(tested.begin(), tested.end(), [](const EdgeSignal &x, const EdgeSignal &y) {
+    return std::tie(x.stats.a, x.stats.b, x.signal) < std::tie(y.stats.a, y.stats.b, y.signal);
+  });
+  std::vector<Edge> edges;
+  for (auto &t : tested) {
+    if (edges.empty() || edges.back().a != t.stats.a || edges.back().b != t.stats.b) {
+      edges.emplace_back();
+      edges.back().a = t.stats.a;
+      edges.back().b = t.stats.b;
+    }
+    auto &edge = edges.back();
+    edge.weight += t.stats.keys;
+    edge.coactions += t.stats.coactions;
+    edge.log10_p = std::min(edge.log10_p, t.log10_p);
+    edge.signals.push_back(std::move(t));
+  }
+  for (auto &edge : edges) // the smallest of the pair's per-signal p-values, times their number
+    edge.log10_p = bonferroni_log10(edge.log10_p, edge.signals.size());
+  return edges;
+}
+
+// The Benjamini-Hochberg cut over every candidate edge: only p-values at most alpha can pass, so
+// only those are gathered. Collective.
+double fdr_threshold(const mpi::Comm &comm, const std::vector<Edge> &edges, std::uint64_t tests,
+                     double alpha) {
+  const double log10_alpha = std::log10(alpha);
+  std::vector<double> small;
+  for (const auto &edge : edges) {
+    if (edge.log10_p <= log10_alpha)
+      small.push_back(edge.log10_p);
+  }
+  auto all = mpi::allgatherv(comm, small);
+  std::sort(all.begin(), all.end());
+  return benjamini_hochberg_log10(all, tests, alpha);
+}
+
+double weight_quantile(const mpi::Comm &comm, const std::vector<Edge> &edges, double p) {
+  std::map<std::uint64_t, std::uint64_t> local;
+  for (const auto &edge : edges)
+    ++local[edge.weight];
+  std::vector<std::uint64_t> flat;
+  for (const auto &[weight, count] : local) {
+    flat.push_back(weight);
+    flat.push_back(count);
+  }
+  const auto all = mpi::allgatherv(comm, flat);
+  std::map<std::uint64_t, std::uint64_t> merged;
+  for (std::size_t i = 0; i + 1 < all.size(); i += 2)
+    merged[all[i]] += all[i + 1];
+  return quantile_type7({merged.begin(), merged.end()}, p);
+}
+
+} // namespace
+
+std::uint8_t signal_of(const std::string &name) {
+  for (std::uint8_t s = 1; s < kSignalCount; ++s) {
+    if (name == store::schema::signal_name(s))
+      return s;
+  }
+  return 0;
+}
+
+double quantile_type7(const std::vector<std::pair<std::uint64_t, std::uint64_t>> &histogram,
+                      double p) {
+  std::uint64_t n = 0;
+  for (const auto &[weight, count] : histogram)
+    n += count;
+  if (n == 0)
+    return 0;
+  const double h = static_cast<double>(n - 1) * p;
+  const auto lo = static_cast<std::uint64_t>(std::floor(h));
+  const auto value_at = [&](std::uint64_t index) { // index-th smallest, 0-based
+    for (const auto &[weight, count] : histogram) {
+      if (index < count)
+        return static_cast<double>(weight);
+      index -= count;
+    }
+    return static_cast<double>(histogram.back().first);
+  };
+  const double x = value_at(lo);
+  const double y = value_at(std::min(lo + 1, n - 1));
+  return x + (h - static_cast<double>(lo)) * (y - x);
+}
+
+DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const PartitionData &data) {
+  DetectResult result;
+  {
+    ScopedPhase phase(result.times, "features");
+    const auto context = gather_feature_context(comm, data, config.automation_clients);
+    result.features = compute_features(data, context);
+  }
+  auto tested = run_signals(comm, config, data, result);
+  ScopedPhase phase(result.times, "test and fuse");
+  for (const auto &summary : result.signals)
+    result.tests += summary.candidates;
+  result.edges = fuse(std::move(tested));
+  result.candidate_edges =
+      mpi::allreduce(comm, static_cast<std::uint64_t>(result.edges.size()), mpi::Op::sum);
+  result.log10_p_threshold =
+      fdr_threshold(comm, result.edges, result.candidate_edges, config.alpha);
+  if (config.min_weight_quantile > 0)
+    result.weight_threshold = weight_quantile(comm, result.edges, config.min_weight_quantile);
+  std::uint64_t significant = 0;
+  for (auto &edge : result.edges) {
+    edge.significant = edge.log10_p <= result.log10_p_threshold && edge.weight >= config.min_keys &&
+                       (config.min_weight_quantile <= 0 ||
+                        static_cast<double>(edge.weight) > result.weight_threshold);
+    significant += edge.significant;
+  }
+  result.significant_edges = mpi::allreduce(comm, significant, mpi::Op::sum);
+  return result;
+}
+
+} // namespace lockstep::detect

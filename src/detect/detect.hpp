@@ -1,0 +1,67 @@
+// `lockstep detect`, the computation: features per account, every enabled co-action signal through
+// the engine, the null-model test per pair and signal, and the fused coordination graph. Writing
+// the results is src/report's job.
+#pragma once
+
+#include "common/config.hpp"
+#include "common/phase_times.hpp"
+#include "detect/coaction.hpp"
+#include "detect/features.hpp"
+#include "detect/partition_data.hpp"
+#include "mpi/comm.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lockstep::detect {
+
+// One signal's evidence about one pair, with its test.
+struct EdgeSignal {
+  std::uint8_t signal = 0; // store::schema::Signal
+  PairSignal stats;
+  double expected = 0; // co-actions expected under the null model
+  double log10_p = 0;  // log10 P(X >= observed) under the null model, unadjusted
+};
+
+// A candidate pair: every signal that tied the two accounts, fused.
+struct Edge {
+  std::uint64_t a = 0, b = 0; // dense account ids, a < b
+  std::vector<EdgeSignal> signals;
+  std::uint64_t weight = 0;    // distinct keys co-acted on, summed over signals
+  std::uint64_t coactions = 0; // co-action pairs, summed over signals
+  double log10_p = 0;          // smallest per-signal p times the number of signals (Bonferroni)
+  bool significant = false;    // passes the FDR cut, weight >= min_keys, above the quantile
+};
+
+struct SignalSummary {
+  std::uint8_t signal = 0;
+  std::string name;
+  WindowRule rule;
+  ScanTotals totals;
+  std::int64_t bin_ms = 0;      // the null model's time bin
+  std::uint64_t candidates = 0; // pairs with at least one co-action (all ranks)
+};
+
+struct DetectResult {
+  std::vector<FeatureRow> features; // this rank's accounts
+  std::vector<Edge> edges;          // candidates whose a this rank owns, sorted by (a, b)
+  std::vector<SignalSummary> signals;
+  std::uint64_t tests = 0;      // pair-signal tests over all signals
+  double log10_p_threshold = 0; // the Benjamini-Hochberg cut on edge p-values at alpha
+  std::uint64_t candidate_edges = 0, significant_edges = 0;
+  double weight_threshold = 0; // the min_weight_quantile of candidate weights (0 when off)
+  PhaseTimes times;
+};
+
+// Runs the computation on this rank's partitions. Collective.
+DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const PartitionData &data);
+
+// The signal number of a job's signal name, or 0 when the name is unknown.
+std::uint8_t signal_of(const std::string &name);
+
+// R's type-7 quantile of integer weights given as (weight, count), sorted by weight.
+double quantile_type7(const std::vector<std::pair<std::uint64_t, std::uint64_t>> &histogram,
+                      double p);
+
+} // namespace lockstep::detect

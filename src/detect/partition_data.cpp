@@ -1,0 +1,140 @@
+// Reading whole partitions of the store through its /index.
+#include "detect/partition_data.hpp"
+
+#include "common/error.hpp"
+#include "mpi/collectives.hpp"
+#include "store/attribute.hpp"
+#include "store/column.hpp"
+#include "store/file.hpp"
+#include "store/schema.hpp"
+#include "store/strings.hpp"
+
+#include <fmt/format.h>
+
+namespace lockstep::detect {
+
+namespace {
+
+// The rows that partitions [share.begin, share.end) cover under a table's index.
+RowRange rows_of(const std::vector<std::uint64_t> &index, PartitionShare share) {
+  return {index[share.begin], index[share.end] - index[share.begin]};
+}
+
+template <typename T>
+std::vector<T> read(const store::Group &group, const std::string &name, RowRange rows) {
+  return store::read_column<T>(group, name, store::Slab{rows.begin, rows.count});
+}
+
+void check_format(const store::Group &root, const std::string &path) {
+  if (!store::has_attribute(root, "format") ||
+      store::read_string_attribute(root, "format") != store::schema::kFormat) {
+    throw UsageError(fmt::format("{}: not a Lockstep store (root attribute 'format' is not '{}')",
+                                 path, store::schema::kFormat));
+  }
+  const auto version = store::read_int_attribute(root, "format_version");
+  if (version != store::schema::kVersion) {
+    throw UsageError(fmt::format("{}: store format version {}, this lockstep reads version {}",
+                                 path, version, store::schema::kVersion));
+  }
+}
+
+AccountTable read_accounts(const store::Group &group, RowRange rows) {
+  AccountTable t;
+  t.rows = rows;
+  const store::Slab slab{rows.begin, rows.count};
+  t.id = store::read_strings(group, "id", slab);
+  t.screen_name = store::read_strings(group, "screen_name", slab);
+  t.key = read<std::uint64_t>(group, "key", rows);
+  t.post_count = read<std::uint64_t>(group, "post_count", rows);
+  t.created_day = read<std::int32_t>(group, "created_day", rows);
+  t.followers = read<std::int64_t>(group, "followers", rows);
+  t.following = read<std::int64_t>(group, "following", rows);
+  return t;
+}
+
+PostTable read_posts(const store::Group &group, RowRange rows, bool content_ids) {
+  PostTable t;
+  t.rows = rows;
+  t.post_id = read<std::uint64_t>(group, "post_id", rows);
+  t.account = read<std::uint64_t>(group, "account", rows);
+  t.text_key = read<std::uint64_t>(group, "text_key", rows);
+  t.time_ms = read<std::int64_t>(group, "time_ms", rows);
+  t.kind = read<std::uint8_t>(group, "kind", rows);
+  t.client = read<std::uint32_t>(group, "client", rows);
+  if (content_ids)
+    t.content_id = store::read_strings(group, "content_id", store::Slab{rows.begin, rows.count});
+  return t;
+}
+
+ActionTable read_actions(const store::Group &group, RowRange rows) {
+  ActionTable t;
+  t.account = read<std::uint64_t>(group, "account", rows);
+  t.key = read<std::uint64_t>(group, "key", rows);
+  t.post = read<std::uint64_t>(group, "post", rows);
+  t.signal = read<std::uint8_t>(group, "signal", rows);
+  t.time_ms = read<std::int64_t>(group, "time_ms", rows);
+  return t;
+}
+
+InteractionTable read_interactions(const store::Group &group, RowRange rows) {
+  InteractionTable t;
+  t.source = read<std::uint64_t>(group, "source", rows);
+  t.target_key = read<std::uint64_t>(group, "target_key", rows);
+  t.kind = read<std::uint8_t>(group, "kind", rows);
+  return t;
+}
+
+SnapshotTable read_snapshots(const store::Group &group, RowRange rows) {
+  SnapshotTable t;
+  t.account = read<std::uint64_t>(group, "account", rows);
+  t.time_ms = read<std::int64_t>(group, "time_ms", rows);
+  t.followers = read<std::int64_t>(group, "followers", rows);
+  return t;
+}
+
+} // namespace
+
+PartitionShare partition_share(std::uint32_t partitions, int rank, int ranks) {
+  const auto bound = [&](int r) {
+    const auto p = static_cast<std::uint64_t>(partitions);
+    const auto n = static_cast<std::uint64_t>(ranks);
+    return static_cast<std::uint32_t>((static_cast<std::uint64_t>(r) * p + n - 1) / n);
+  };
+  return {bound(rank), bound(rank + 1)};
+}
+
+PartitionData read_partitions(const mpi::Comm &comm, const std::string &store_path) {
+  const auto file = store::File::open(store_path, comm, store::Access::read_only);
+  const auto root = file.root();
+  check_format(root, store_path);
+  PartitionData data;
+  data.partitions = static_cast<std::uint32_t>(store::read_int_attribute(root, "partitions"));
+  data.input_format = store::read_string_attribute(root, "input_format");
+  const auto share = partition_share(data.partitions, comm.rank(), comm.size());
+
+  const auto index = root.open_group("index");
+  const auto whole = [&](const std::string &table) {
+    return store::read_column<std::uint64_t>(index, table, store::Slab{0, data.partitions + 1});
+  };
+  const auto account_index = whole("accounts");
+  const auto post_index = whole("posts");
+  data.total_accounts = account_index.back();
+  data.total_posts = post_index.back();
+  const auto account_rows = rows_of(account_index, share);
+  data.account_begin = mpi::allgather(comm, account_rows.begin);
+  data.account_begin.push_back(data.total_accounts);
+
+  data.accounts = read_accounts(root.open_group("accounts"), account_rows);
+  data.posts = read_posts(root.open_group("posts"), rows_of(post_index, share),
+                          data.input_format == "actions");
+  data.actions = read_actions(root.open_group("actions"), rows_of(whole("actions"), share));
+  data.interactions =
+      read_interactions(root.open_group("interactions"), rows_of(whole("interactions"), share));
+  data.snapshots = read_snapshots(root.open_group("snapshots"), rows_of(whole("snapshots"), share));
+  const auto dictionaries = root.open_group("dictionaries");
+  const auto clients = store::column_length(dictionaries.open_group("client"), "offsets");
+  data.clients = store::read_strings(dictionaries, "client", store::Slab{0, clients});
+  return data;
+}
+
+} // namespace lockstep::detect

@@ -1,0 +1,75 @@
+// What one rank of `detect` reads from the store: whole partitions, rank r of R taking partitions
+// [ceil(r P / R), ceil((r+1) P / R)). Rows are those of every account-owned table for these
+// partitions; dense account ids and post rows stay global, so results do not depend on R.
+#pragma once
+
+#include "mpi/comm.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lockstep::detect {
+
+// A contiguous slice of a global table: rows [begin, begin + count).
+struct RowRange {
+  std::uint64_t begin = 0;
+  std::uint64_t count = 0;
+};
+
+struct AccountTable {
+  RowRange rows; // dense account ids owned by this rank
+  std::vector<std::string> id, screen_name;
+  std::vector<std::uint64_t> key, post_count;
+  std::vector<std::int32_t> created_day; // days since 1970; INT32_MIN when unknown
+  std::vector<std::int64_t> followers, following;
+};
+
+struct PostTable {
+  RowRange rows;
+  std::vector<std::uint64_t> post_id, account, text_key;
+  std::vector<std::int64_t> time_ms;
+  std::vector<std::uint8_t> kind; // 0 original, 1 retweet, 2 reply, 3 quote
+  std::vector<std::uint32_t> client;
+  std::vector<std::string> content_id; // the action table's ids; empty for IO-archive stores
+};
+
+struct ActionTable {
+  std::vector<std::uint64_t> account, key, post;
+  std::vector<std::uint8_t> signal;
+  std::vector<std::int64_t> time_ms;
+};
+
+struct InteractionTable {
+  std::vector<std::uint64_t> source, target_key;
+  std::vector<std::uint8_t> kind;
+};
+
+struct SnapshotTable {
+  std::vector<std::uint64_t> account;
+  std::vector<std::int64_t> time_ms, followers;
+};
+
+struct PartitionData {
+  std::uint32_t partitions = 0;
+  std::string input_format; // "ioarchive" or "actions"
+  std::uint64_t total_accounts = 0, total_posts = 0;
+  std::vector<std::uint64_t> account_begin; // ranks+1 entries: the dense ids each rank owns
+  AccountTable accounts;
+  PostTable posts;
+  ActionTable actions;
+  InteractionTable interactions;
+  SnapshotTable snapshots;
+  std::vector<std::string> clients; // /dictionaries/client
+};
+
+// The partitions rank `rank` of `ranks` reads.
+struct PartitionShare {
+  std::uint32_t begin = 0, end = 0;
+};
+PartitionShare partition_share(std::uint32_t partitions, int rank, int ranks);
+
+// Reads this rank's partitions of `store_path`, checking the format name and version. Collective.
+PartitionData read_partitions(const mpi::Comm &comm, const std::string &store_path);
+
+} // namespace lockstep::detect

@@ -1,0 +1,137 @@
+// The null model's expected co-actions, and the Poisson tail in log space.
+#include "detect/significance.hpp"
+
+#include "store/schema.hpp"
+
+#include <algorithm>
+#include <boost/math/special_functions/gamma.hpp>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace lockstep::detect {
+
+namespace {
+
+constexpr std::int64_t kHourMs = 3'600'000;
+constexpr double kSmallestExpectation = 1e-9;
+
+// Counts of `profile` at `bin`, by binary search.
+double count_at(const ActivityProfile &profile, std::int64_t bin) {
+  const auto it =
+      std::lower_bound(profile.begin(), profile.end(), bin,
+                       [](const auto &entry, std::int64_t b) { return entry.first < b; });
+  return it != profile.end() && it->first == bin ? it->second : 0;
+}
+
+} // namespace
+
+std::uint64_t observed_statistic(std::uint8_t signal, const PairSignal &pair) {
+  using store::schema::Signal;
+  switch (static_cast<Signal>(signal)) {
+  case Signal::retweet:
+  case Signal::reply:
+  case Signal::quote:
+  case Signal::object:
+    return pair.keys;
+  default:
+    return std::min(pair.posts_a, pair.posts_b);
+  }
+}
+
+std::vector<ActivityProfile> activity_profiles(const std::vector<Action> &actions,
+                                               std::uint64_t first_account, std::uint64_t count,
+                                               std::int64_t bin_ms) {
+  std::vector<std::vector<std::int64_t>> bins(count);
+  for (const auto &action : actions)
+    bins[action.account - first_account].push_back(bin_of(action.time_ms, bin_ms));
+  std::vector<ActivityProfile> profiles(count);
+  for (std::size_t a = 0; a < count; ++a) {
+    auto &b = bins[a];
+    std::sort(b.begin(), b.end());
+    for (std::size_t i = 0; i < b.size(); ++i) {
+      if (i == 0 || b[i] != b[i - 1])
+        profiles[a].emplace_back(b[i], 0);
+      ++profiles[a].back().second;
+    }
+  }
+  return profiles;
+}
+
+std::string encode_profile(const ActivityProfile &profile) {
+  std::string bytes(profile.size() * 12, '\0');
+  for (std::size_t i = 0; i < profile.size(); ++i) {
+    std::memcpy(bytes.data() + 12 * i, &profile[i].first, 8);
+    std::memcpy(bytes.data() + 12 * i + 8, &profile[i].second, 4);
+  }
+  return bytes;
+}
+
+ActivityProfile decode_profile(const std::string &bytes) {
+  ActivityProfile profile(bytes.size() / 12);
+  for (std::size_t i = 0; i < profile.size(); ++i) {
+    std::memcpy(&profile[i].first, bytes.data() + 12 * i, 8);
+    std::memcpy(&profile[i].second, bytes.data() + 12 * i + 8, 4);
+  }
+  return profile;
+}
+
+std::int64_t null_bin_ms(std::int64_t window_ms) {
+  return std::max(kHourMs, window_ms);
+}
+
+double expected_coactions(const ActivityProfile &u, const ActivityProfile &v,
+                          const KeyConcentration &concentration, std::int64_t window_ms) {
+  // For two uniform times in bins of width B, P(|dt| <= W) with r = W/B <= 1 is 2r - r^2 in the
+  // same bin and r^2/2 in adjacent bins.
+  const double r =
+      std::min(1.0, double(std::max<std::int64_t>(window_ms, 1000)) / double(concentration.bin_ms));
+  const double same = 2 * r - r * r, adjacent = r * r / 2;
+  double expected = 0;
+  for (const auto &[bin, count] : u) {
+    const double h = concentration.at(bin);
+    double sum = same * count_at(v, bin) * h;
+    if (adjacent > 0) {
+      sum += adjacent * count_at(v, bin - 1) * (h + concentration.at(bin - 1)) / 2;
+      sum += adjacent * count_at(v, bin + 1) * (h + concentration.at(bin + 1)) / 2;
+    }
+    expected += count * sum;
+  }
+  return expected;
+}
+
+double log10_poisson_tail(std::uint64_t observed, double expected) {
+  if (observed == 0)
+    return 0.0;
+  expected = std::max(expected, kSmallestExpectation);
+  const double x = static_cast<double>(observed);
+  if (expected >= x) // the tail is large: the regularised gamma is accurate here
+    return std::log10(boost::math::gamma_p(x, expected));
+  // P(X >= x) = e^-E E^x / x! * sum_j E^j x! / (x+j)!; the series' ratios E/(x+j+1) are below 1.
+  double term = 1.0, series = 1.0;
+  for (int j = 1; j < 100000 && term > 1e-17 * series; ++j) {
+    term *= expected / (x + j);
+    series += term;
+  }
+  const double log_e = -expected + x * std::log(expected) - std::lgamma(x + 1) + std::log(series);
+  return std::min(0.0, log_e / std::log(10.0));
+}
+
+double bonferroni_log10(double log10_p, std::uint64_t tests) {
+  return std::min(0.0,
+                  log10_p + std::log10(static_cast<double>(std::max<std::uint64_t>(1, tests))));
+}
+
+double benjamini_hochberg_log10(const std::vector<double> &ascending_log10_p, std::uint64_t tests,
+                                double alpha) {
+  double cut = -std::numeric_limits<double>::infinity();
+  const double log10_step =
+      std::log10(alpha) - std::log10(double(std::max<std::uint64_t>(1, tests)));
+  for (std::size_t k = 1; k <= ascending_log10_p.size(); ++k) {
+    if (ascending_log10_p[k - 1] <= log10_step + std::log10(double(k)))
+      cut = ascending_log10_p[k - 1];
+  }
+  return cut;
+}
+
+} // namespace lockstep::detect

@@ -1,0 +1,65 @@
+// Whether a pair's co-actions could be chance. The null model: every account keeps its own
+// activity times, every key its popularity over time, and accounts pick keys independently, in
+// proportion to the keys' activity at that time. Two actions of u and v close in time then hit
+// the same key with probability H_t, the Simpson index of the signal's keys in their time bin
+// (KeyConcentration), so the co-actions expected for u and v are
+//   E = sum over time-close action pairs (one of u, one of v) of H_t,
+// computed from both accounts' actions per bin. Viral cascades and trending hashtags raise H_t
+// exactly when organic accounts pile in, so they do not look coordinated; synchronised actions on
+// keys that few others touch do. The observed count is compared with Poisson(E); an edge's p is
+// the smallest over its signals times their number, and edges are kept by the Benjamini-Hochberg
+// procedure over all candidate edges (false discovery rate alpha).
+#pragma once
+
+#include "detect/coaction.hpp"
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lockstep::detect {
+
+// An account's actions of one signal per time bin: (bin, count), sorted by bin.
+using ActivityProfile = std::vector<std::pair<std::int64_t, std::uint32_t>>;
+
+// The profiles of the accounts in [first_account, first_account + count) from actions sorted by
+// account (any order of times).
+std::vector<ActivityProfile> activity_profiles(const std::vector<Action> &actions,
+                                               std::uint64_t first_account, std::uint64_t count,
+                                               std::int64_t bin_ms);
+
+// A profile as bytes, for the exchange, and back.
+std::string encode_profile(const ActivityProfile &profile);
+ActivityProfile decode_profile(const std::string &bytes);
+
+// The null model's time bin for a window: an hour, or the window when longer.
+std::int64_t null_bin_ms(std::int64_t window_ms);
+
+// Expected co-actions of u and v within `window_ms` under the null model. Action times are taken
+// as uniform inside their bin; windows under a second count as a second (time resolution).
+double expected_coactions(const ActivityProfile &u, const ActivityProfile &v,
+                          const KeyConcentration &concentration, std::int64_t window_ms);
+
+// The count tested against the null: distinct keys for signals whose keys are posts (retweet,
+// reply, quote, object: sharing one post again is no new evidence), and the matched posts
+// min(posts_a, posts_b) for content keys (hashtag, url, domain, mention, text), where repeating a
+// key is the behaviour. Both are at most the co-actions, so E (expected co-actions) is
+// conservative for them.
+std::uint64_t observed_statistic(std::uint8_t signal, const PairSignal &pair);
+
+// log10 of P(X >= observed) for X ~ Poisson(expected); 0 when observed is 0. Exact in log space
+// for tiny tails (no underflow), so scores stay ordered far beyond double's range. Expectations
+// below 1e-9 count as 1e-9.
+double log10_poisson_tail(std::uint64_t observed, double expected);
+
+// min(1, p * tests) in log10.
+double bonferroni_log10(double log10_p, std::uint64_t tests);
+
+// The Benjamini-Hochberg step-up cut controlling the false discovery rate at `alpha` over `tests`
+// p-values: the largest log10 p_(k) with p_(k) <= k alpha / tests, given the smallest p-values
+// (every one at most alpha suffices) in ascending order. -infinity when nothing passes.
+double benjamini_hochberg_log10(const std::vector<double> &ascending_log10_p, std::uint64_t tests,
+                                double alpha);
+
+} // namespace lockstep::detect

@@ -1,0 +1,16 @@
+// Shared output files written through MPI-IO: every rank's bytes land in one file in rank order,
+// at offsets from an exclusive scan, so no rank has to gather the others' output.
+#pragma once
+
+#include "mpi/comm.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace lockstep::mpi {
+
+// Creates (or truncates) `path` and writes every rank's `local` bytes into it, in rank order.
+// Collective; throws on any rank's failure with the path and MPI's reason.
+void write_ordered(const Comm &comm, const std::string &path, std::string_view local);
+
+} // namespace lockstep::mpi

@@ -1,0 +1,97 @@
+// Label lookups: owners by dense ranges (accounts, posts) or by the sorted /keys table.
+#include "report/labels.hpp"
+
+#include "detect/coaction.hpp"
+#include "detect/lookup.hpp"
+#include "mpi/collectives.hpp"
+#include "store/column.hpp"
+#include "store/file.hpp"
+#include "store/schema.hpp"
+#include "store/strings.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace lockstep::report {
+
+namespace {
+
+constexpr std::uint64_t kHashedId = std::uint64_t{1} << 63; // post keys hashed from non-numbers
+
+bool names_a_post(std::uint8_t signal) {
+  using store::schema::Signal;
+  return signal == std::uint8_t(Signal::retweet) || signal == std::uint8_t(Signal::reply) ||
+         signal == std::uint8_t(Signal::quote);
+}
+
+} // namespace
+
+std::vector<std::string> account_labels(const mpi::Comm &comm, const detect::PartitionData &data,
+                                        const std::vector<std::uint64_t> &accounts) {
+  return detect::remote_lookup(
+      comm, accounts,
+      [&](std::uint64_t account) { return detect::owner_of(data.account_begin, account); },
+      [&](std::uint64_t account) { return data.accounts.id[account - data.accounts.rows.begin]; });
+}
+
+std::vector<std::string> post_labels(const mpi::Comm &comm, const detect::PartitionData &data,
+                                     const std::vector<std::uint64_t> &posts) {
+  auto post_begin = mpi::allgather(comm, data.posts.rows.begin);
+  post_begin.push_back(data.total_posts);
+  return detect::remote_lookup(
+      comm, posts, [&](std::uint64_t post) { return detect::owner_of(post_begin, post); },
+      [&](std::uint64_t post) {
+        const auto row = post - data.posts.rows.begin;
+        if (!data.posts.content_id.empty())
+          return data.posts.content_id[row];
+        return std::to_string(data.posts.post_id[row]);
+      });
+}
+
+std::vector<std::string> key_labels(const mpi::Comm &comm, const std::string &store_path,
+                                    const std::vector<KeyRequest> &requests) {
+  // Keys of hashtags, URLs, domains, mentions and objects are hashes of their strings, kept in
+  // /keys (sorted by key): each rank reads an even share and answers for its key range.
+  const auto file = store::File::open(store_path, comm, store::Access::read_only);
+  const auto keys = file.root().open_group("keys");
+  const auto share = store::even_share(store::column_length(keys, "key"), comm.rank(), comm.size());
+  const auto key = store::read_column<std::uint64_t>(keys, "key", share);
+  const auto value = store::read_strings(keys, "value", share);
+  // Where each rank's share starts (ranks with an empty share start where the next one does).
+  const auto first = mpi::allgather(comm, key.empty() ? ~std::uint64_t{0} : key.front());
+  std::vector<std::uint64_t> share_begin(first.size());
+  std::uint64_t next = ~std::uint64_t{0};
+  for (std::size_t r = first.size(); r-- > 0;) {
+    next = std::min(next, first[r]);
+    share_begin[r] = r == 0 ? 0 : next;
+  }
+
+  std::vector<std::uint64_t> looked_up;
+  for (const auto &request : requests) {
+    if (!names_a_post(request.signal) &&
+        request.signal != std::uint8_t(store::schema::Signal::text))
+      looked_up.push_back(request.key);
+  }
+  const auto found = detect::remote_lookup(
+      comm, looked_up, [&](std::uint64_t k) { return detect::owner_of(share_begin, k); },
+      [&](std::uint64_t k) -> std::string {
+        const auto it = std::lower_bound(key.begin(), key.end(), k);
+        return it != key.end() && *it == k ? value[std::size_t(it - key.begin())] : "";
+      });
+
+  std::vector<std::string> out;
+  std::size_t next_found = 0;
+  for (const auto &request : requests) {
+    if (names_a_post(request.signal)) {
+      out.push_back((request.key & kHashedId) != 0 ? fmt::format("post:{:016x}", request.key)
+                                                   : std::to_string(request.key));
+    } else if (request.signal == std::uint8_t(store::schema::Signal::text)) {
+      out.push_back(fmt::format("text:{:016x}", request.key));
+    } else {
+      out.push_back(found[next_found++]);
+    }
+  }
+  return out;
+}
+
+} // namespace lockstep::report

@@ -1,0 +1,31 @@
+// The strings researchers read in the results, fetched from the ranks that hold them: account
+// ids, post ids (tweetids, or the action table's content ids) and key values (hashtags, URLs,
+// mentioned users, objects; retweeted/replied/quoted tweetids).
+#pragma once
+
+#include "detect/partition_data.hpp"
+#include "mpi/comm.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lockstep::report {
+
+// Original id strings of dense account ids. Collective.
+std::vector<std::string> account_labels(const mpi::Comm &comm, const detect::PartitionData &data,
+                                        const std::vector<std::uint64_t> &accounts);
+
+// Post ids of /posts rows. Collective.
+std::vector<std::string> post_labels(const mpi::Comm &comm, const detect::PartitionData &data,
+                                     const std::vector<std::uint64_t> &posts);
+
+// What a key of `signal` stands for. Collective (reads /keys of the store).
+struct KeyRequest {
+  std::uint8_t signal = 0;
+  std::uint64_t key = 0;
+};
+std::vector<std::string> key_labels(const mpi::Comm &comm, const std::string &store_path,
+                                    const std::vector<KeyRequest> &requests);
+
+} // namespace lockstep::report

@@ -1,0 +1,374 @@
+// Results files: CSV tables through ordered MPI-IO writes, results.h5 through the store layer, and
+// the manifest from rank 0. Rows are in dense account order, so no file depends on the rank count.
+#include "report/results.hpp"
+
+#include "common/csv.hpp"
+#include "common/json.hpp"
+#include "common/time.hpp"
+#include "common/version.hpp"
+#include "mpi/alltoallv.hpp"
+#include "mpi/collectives.hpp"
+#include "mpi/file_io.hpp"
+#include "report/labels.hpp"
+#include "store/attribute.hpp"
+#include "store/column.hpp"
+#include "store/file.hpp"
+#include "store/schema.hpp"
+#include "store/strings.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+
+namespace lockstep::report {
+
+namespace {
+
+namespace fs = std::filesystem;
+using detect::Edge;
+using detect::EdgeSignal;
+
+std::string number(double value) {
+  return std::isnan(value) ? "" : fmt::format("{}", value);
+}
+
+// The edges written to the CSV files: the significant ones.
+std::vector<const Edge *> significant_edges(const detect::DetectResult &result) {
+  std::vector<const Edge *> out;
+  for (const auto &edge : result.edges) {
+    if (edge.significant)
+      out.push_back(&edge);
+  }
+  return out;
+}
+
+// Significant edges per local account (both ends counted), and their summed weights.
+struct Degrees {
+  std::vector<std::uint64_t> edges, weight;
+};
+
+Degrees significant_degrees(const mpi::Comm &comm, const detect::PartitionData &data,
+                            const std::vector<const Edge *> &edges) {
+  const auto ranks = static_cast<std::size_t>(comm.size());
+  std::vector<std::vector<std::uint64_t>> to_owner(ranks);
+  for (const auto *edge : edges) {
+    for (const auto account : {edge->a, edge->b}) {
+      auto &bucket = to_owner[std::size_t(detect::owner_of(data.account_begin, account))];
+      bucket.push_back(account);
+      bucket.push_back(edge->weight);
+    }
+  }
+  const auto received = mpi::alltoallv(comm, to_owner);
+  Degrees d{std::vector<std::uint64_t>(data.accounts.rows.count, 0),
+            std::vector<std::uint64_t>(data.accounts.rows.count, 0)};
+  for (std::size_t i = 0; i + 1 < received.size(); i += 2) {
+    const auto local = received[i] - data.accounts.rows.begin;
+    ++d.edges[local];
+    d.weight[local] += received[i + 1];
+  }
+  return d;
+}
+
+std::string accounts_csv(const detect::PartitionData &data, const detect::DetectResult &result,
+                         const Degrees &degrees, bool header) {
+  std::string out;
+  if (header) {
+    out += "account_id,screen_name,cluster_id,coordination_edges,coordination_weight";
+    for (const auto &feature : detect::kFeatures)
+      out += fmt::format(",{}", feature.name);
+    out += '\n';
+  }
+  for (std::size_t a = 0; a < data.accounts.rows.count; ++a) {
+    csv::append_field(out, data.accounts.id[a]);
+    out += ',';
+    csv::append_field(out, data.accounts.screen_name[a]);
+    out += fmt::format(",,{},{}", degrees.edges[a], degrees.weight[a]);
+    for (const double value : result.features[a])
+      out += ',' + number(value);
+    out += '\n';
+  }
+  return out;
+}
+
+const EdgeSignal *find_signal(const Edge &edge, std::uint8_t signal) {
+  for (const auto &s : edge.signals) {
+    if (s.signal == signal)
+      return &s;
+  }
+  return nullptr;
+}
+
+std::string signal_list(const Edge &edge) {
+  std::string out;
+  for (const auto &s : edge.signals)
+    out += (out.empty() ? "" : ";") + std::string(store::schema::signal_name(s.signal));
+  return out;
+}
+
+std::string edges_csv(const detect::DetectResult &result, const std::vector<const Edge *> &edges,
+                      const std::vector<std::string> &id_a, const std::vector<std::string> &id_b,
+                      bool header) {
+  std::string out;
+  if (header) {
+    out += "account_a,account_b,weight,coactions,log10_p,signals";
+    for (const auto &s : result.signals) {
+      out += fmt::format(",{0}_keys,{0}_coactions,{0}_posts_a,{0}_posts_b,{0}_min_dt_s,"
+                         "{0}_median_dt_s,{0}_mean_dt_s,{0}_expected,{0}_log10_p",
+                         s.name);
+    }
+    out += '\n';
+  }
+  for (std::size_t i = 0; i < edges.size(); ++i) {
+    const auto &edge = *edges[i];
+    csv::append_field(out, id_a[i]);
+    out += ',';
+    csv::append_field(out, id_b[i]);
+    out += fmt::format(",{},{},{},{}", edge.weight, edge.coactions, number(edge.log10_p),
+                       signal_list(edge));
+    for (const auto &summary : result.signals) {
+      const auto *s = find_signal(edge, summary.signal);
+      if (s == nullptr) {
+        out += ",0,0,0,0,,,,,";
+        continue;
+      }
+      const auto &t = s->stats;
+      out += fmt::format(",{},{},{},{},{},{},{},{},{}", t.keys, t.coactions, t.posts_a, t.posts_b,
+                         number(double(t.min_dt_ms) / 1000), number(double(t.median_dt_ms) / 1000),
+                         number(t.mean_dt_ms / 1000), number(s->expected), number(s->log10_p));
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+// evidence.csv: the closest co-actions of every significant edge, signal by signal.
+std::string evidence_csv(const mpi::Comm &comm, const DetectConfig &config,
+                         const detect::PartitionData &data, const std::vector<const Edge *> &edges,
+                         const std::vector<std::string> &id_a, const std::vector<std::string> &id_b,
+                         bool header) {
+  std::vector<std::uint64_t> posts;
+  std::vector<KeyRequest> keys;
+  for (const auto *edge : edges) {
+    for (const auto &s : edge->signals) {
+      for (const auto &e : s.stats.evidence) {
+        posts.push_back(e.post_a);
+        posts.push_back(e.post_b);
+        keys.push_back({s.signal, e.key});
+      }
+    }
+  }
+  const auto post_names = post_labels(comm, data, posts);
+  const auto key_names = key_labels(comm, config.store_path, keys);
+  std::string out;
+  if (header)
+    out += "account_a,account_b,signal,key,post_a,post_b,time_a,time_b,dt_s\n";
+  std::size_t item = 0;
+  for (std::size_t i = 0; i < edges.size(); ++i) {
+    for (const auto &s : edges[i]->signals) {
+      for (const auto &e : s.stats.evidence) {
+        const auto time_a = time::format_second(e.time_a), time_b = time::format_second(e.time_b);
+        const auto dt = number(double(std::llabs(e.time_a - e.time_b)) / 1000);
+        const std::string_view fields[] = {id_a[i],
+                                           id_b[i],
+                                           store::schema::signal_name(s.signal),
+                                           key_names[item],
+                                           post_names[2 * item],
+                                           post_names[2 * item + 1],
+                                           time_a,
+                                           time_b,
+                                           dt};
+        for (std::size_t f = 0; f < std::size(fields); ++f) {
+          if (f > 0)
+            out += ',';
+          csv::append_field(out, fields[f]);
+        }
+        out += '\n';
+        ++item;
+      }
+    }
+  }
+  return out;
+}
+
+template <typename T, typename Get>
+void write_edge_column(const store::Group &group, const std::string &name,
+                       const std::vector<Edge> &edges, Get get) {
+  std::vector<T> values;
+  values.reserve(edges.size());
+  for (const auto &edge : edges)
+    values.push_back(get(edge));
+  store::write_column(group, name, values);
+}
+
+void write_signal_columns(const store::Group &group, const std::vector<Edge> &edges,
+                          std::uint8_t signal) {
+  const auto stat = [&](const Edge &edge) { return find_signal(edge, signal); };
+  const auto count = [&](auto field) {
+    return [&, field](const Edge &edge) -> std::uint64_t {
+      const auto *s = stat(edge);
+      return s == nullptr ? 0 : field(s->stats);
+    };
+  };
+  write_edge_column<std::uint64_t>(group, "keys", edges,
+                                   count([](const detect::PairSignal &t) { return t.keys; }));
+  write_edge_column<std::uint64_t>(group, "coactions", edges,
+                                   count([](const detect::PairSignal &t) { return t.coactions; }));
+  write_edge_column<std::uint64_t>(group, "posts_a", edges,
+                                   count([](const detect::PairSignal &t) { return t.posts_a; }));
+  write_edge_column<std::uint64_t>(group, "posts_b", edges,
+                                   count([](const detect::PairSignal &t) { return t.posts_b; }));
+  const auto nan = std::numeric_limits<double>::quiet_NaN();
+  write_edge_column<double>(group, "min_dt_s", edges, [&](const Edge &edge) {
+    const auto *s = stat(edge);
+    return s == nullptr ? nan : double(s->stats.min_dt_ms) / 1000;
+  });
+  write_edge_column<double>(group, "median_dt_s", edges, [&](const Edge &edge) {
+    const auto *s = stat(edge);
+    return s == nullptr ? nan : double(s->stats.median_dt_ms) / 1000;
+  });
+  write_edge_column<double>(group, "expected", edges, [&](const Edge &edge) {
+    const auto *s = stat(edge);
+    return s == nullptr ? nan : s->expected;
+  });
+  write_edge_column<double>(group, "log10_p", edges, [&](const Edge &edge) {
+    const auto *s = stat(edge);
+    return s == nullptr ? 0.0 : s->log10_p;
+  });
+}
+
+void write_results_content(const store::Group &root, const DetectConfig &config,
+                           const detect::PartitionData &data, const detect::DetectResult &result,
+                           const Degrees &degrees) {
+  store::write_attribute(root, "format", std::string(kResultsFormat));
+  store::write_attribute(root, "format_version", kResultsVersion);
+  store::write_attribute(root, "created_by", std::string("lockstep ") + kVersion);
+  store::write_attribute(root, "store", config.store_path);
+  store::write_attribute(root, "alpha", config.alpha);
+  store::write_attribute(root, "tests", static_cast<std::int64_t>(result.tests));
+  store::write_attribute(root, "log10_p_threshold", result.log10_p_threshold);
+  store::write_attribute(root, "weight_threshold", result.weight_threshold);
+
+  const auto accounts = root.create_group("accounts");
+  store::write_strings(accounts, "id", data.accounts.id);
+  store::write_column(accounts, "coordination_edges", degrees.edges);
+  store::write_column(accounts, "coordination_weight", degrees.weight);
+  const auto features = accounts.create_group("features");
+  for (std::size_t f = 0; f < detect::kFeatureCount; ++f) {
+    std::vector<double> column;
+    column.reserve(result.features.size());
+    for (const auto &row : result.features)
+      column.push_back(row[f]);
+    store::write_column(features, detect::kFeatures[f].name, column);
+    store::write_attribute(features, "unit", std::string(detect::kFeatures[f].unit),
+                           detect::kFeatures[f].name);
+  }
+
+  std::vector<Edge> kept;
+  for (const auto &edge : result.edges) {
+    if (config.keep_candidates || edge.significant)
+      kept.push_back({edge.a, edge.b, edge.signals, edge.weight, edge.coactions, edge.log10_p,
+                      edge.significant});
+  }
+  const auto edges = root.create_group("edges");
+  write_edge_column<std::uint64_t>(edges, "a", kept, [](const Edge &e) { return e.a; });
+  write_edge_column<std::uint64_t>(edges, "b", kept, [](const Edge &e) { return e.b; });
+  write_edge_column<std::uint64_t>(edges, "weight", kept, [](const Edge &e) { return e.weight; });
+  write_edge_column<std::uint64_t>(edges, "coactions", kept,
+                                   [](const Edge &e) { return e.coactions; });
+  write_edge_column<double>(edges, "log10_p", kept, [](const Edge &e) { return e.log10_p; });
+  write_edge_column<std::uint8_t>(edges, "significant", kept,
+                                  [](const Edge &e) { return std::uint8_t(e.significant); });
+  const auto signals = edges.create_group("signals");
+  for (const auto &summary : result.signals) {
+    const auto group = signals.create_group(summary.name);
+    write_signal_columns(group, kept, summary.signal);
+    store::write_attribute(group, "window_s", double(summary.rule.window_ms) / 1000);
+    store::write_attribute(group, "hub_cap", std::int64_t(summary.rule.hub_cap));
+    store::write_attribute(group, "null_bin_s", double(summary.bin_ms) / 1000);
+  }
+}
+
+void write_results_h5(const mpi::Comm &comm, const std::string &path, const DetectConfig &config,
+                      const detect::PartitionData &data, const detect::DetectResult &result,
+                      const Degrees &degrees) {
+  auto file = store::File::create(path, comm);
+  write_results_content(file.root(), config, data, result, degrees);
+  file.close();
+}
+
+std::string manifest_json(const DetectConfig &config, const detect::DetectResult &result,
+                          const RunInfo &run) {
+  std::string signals;
+  for (const auto &s : result.signals) {
+    signals += fmt::format(
+        "{}    {{\"signal\": {}, \"window_s\": {}, \"hub_cap\": {}, \"actions\": {}, \"keys\": {}, "
+        "\"window_pairs\": {}, \"pairs_over_hub_cap\": {}, \"capped_keys\": {}, "
+        "\"candidate_pairs\": {}, \"null_bin_s\": {}}}",
+        signals.empty() ? "" : ",\n", json::quote(s.name), double(s.rule.window_ms) / 1000,
+        s.rule.hub_cap, s.totals.actions, s.totals.keys, s.totals.window_pairs,
+        s.totals.window_pairs - s.totals.emitted_pairs, s.totals.capped_keys, s.candidates,
+        double(s.bin_ms) / 1000);
+  }
+  std::string times;
+  for (const auto &[phase, seconds] : result.times.phases())
+    times += fmt::format("{}{}: {:.3f}", times.empty() ? "" : ", ", json::quote(phase), seconds);
+  return fmt::format(
+      "{{\n  \"format\": \"lockstep-results-manifest\",\n  \"created_by\": \"lockstep {}\",\n"
+      "  \"store\": {},\n  \"ranks\": {},\n  \"threads_per_rank\": {},\n  \"seconds\": {:.3f},\n"
+      "  \"tests\": {},\n  \"log10_p_threshold\": {},\n  \"candidate_edges\": {},\n  "
+      "\"significant_edges\": {},\n"
+      "  \"weight_threshold\": {},\n  \"signals\": [\n{}\n  ],\n  \"phase_seconds_rank0\": "
+      "{{{}}},\n"
+      "  \"files\": [\"accounts.csv\", \"edges.csv\", \"evidence.csv\", \"results.h5\"],\n"
+      "  \"job\": {}\n}}\n",
+      kVersion, json::quote(config.store_path), run.ranks, run.threads, run.seconds, result.tests,
+      result.log10_p_threshold, result.candidate_edges, result.significant_edges,
+      result.weight_threshold, signals, times, json::quote(run.effective_job));
+}
+
+} // namespace
+
+void write_results(const mpi::Comm &comm, const DetectConfig &config,
+                   const detect::PartitionData &data, const detect::DetectResult &result,
+                   const RunInfo &run) {
+  const fs::path dir(config.out_dir);
+  if (comm.is_root())
+    fs::create_directories(dir);
+  comm.barrier();
+  const auto partial = [&](const std::string &name) {
+    return (dir / (name + ".partial")).string();
+  };
+
+  const auto edges = significant_edges(result);
+  std::vector<std::uint64_t> a, b;
+  for (const auto *edge : edges) {
+    a.push_back(edge->a);
+    b.push_back(edge->b);
+  }
+  const auto id_a = account_labels(comm, data, a);
+  const auto id_b = account_labels(comm, data, b);
+  const auto degrees = significant_degrees(comm, data, edges);
+
+  mpi::write_ordered(comm, partial("accounts.csv"),
+                     accounts_csv(data, result, degrees, comm.is_root()));
+  mpi::write_ordered(comm, partial("edges.csv"),
+                     edges_csv(result, edges, id_a, id_b, comm.is_root()));
+  mpi::write_ordered(comm, partial("evidence.csv"),
+                     evidence_csv(comm, config, data, edges, id_a, id_b, comm.is_root()));
+  write_results_h5(comm, partial("results.h5"), config, data, result, degrees);
+  comm.barrier();
+  if (comm.is_root()) {
+    std::ofstream manifest(partial("manifest.json"));
+    manifest << manifest_json(config, result, run);
+    manifest.close();
+    if (!manifest)
+      throw std::runtime_error("cannot write " + partial("manifest.json"));
+    for (const char *name :
+         {"accounts.csv", "edges.csv", "evidence.csv", "results.h5", "manifest.json"})
+      fs::rename(partial(name), dir / name);
+  }
+  comm.barrier();
+}
+
+} // namespace lockstep::report

@@ -1,0 +1,30 @@
+// The results of `lockstep detect`, written into RESULTS_DIR (data-schema/results.md):
+// accounts.csv, edges.csv, evidence.csv, results.h5 and manifest.json. Every file is written under
+// a temporary name and renamed only when all of them are complete.
+#pragma once
+
+#include "common/config.hpp"
+#include "detect/detect.hpp"
+#include "detect/partition_data.hpp"
+#include "mpi/comm.hpp"
+
+#include <string>
+
+namespace lockstep::report {
+
+inline constexpr const char *kResultsFormat = "lockstep-results";
+inline constexpr std::int64_t kResultsVersion = 1;
+
+struct RunInfo {
+  std::string effective_job; // the configuration as TOML
+  int ranks = 1;
+  int threads = 1;
+  double seconds = 0;
+};
+
+// Writes every results file. Collective.
+void write_results(const mpi::Comm &comm, const DetectConfig &config,
+                   const detect::PartitionData &data, const detect::DetectResult &result,
+                   const RunInfo &run);
+
+} // namespace lockstep::report
