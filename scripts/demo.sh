@@ -25,5 +25,13 @@ echo "== ingest the sample into one partitioned HDF5 store (2 ranks)"
   --users "$OUT/sample/users.csv" --partitions 16
 echo "== validate the store against data-schema/store.md"
 "${RUN[@]}" "$LOCKSTEP" validate "$OUT/sample.h5"
+echo "== detect: behaviour features, co-action signals tested against the null model (2 ranks)"
+"${RUN[@]}" "$LOCKSTEP" detect --store "$OUT/sample.h5" --job jobs/default.toml --out "$OUT/results"
+echo "== how the coordination graph compares with the planted campaigns"
+"$LOCKSTEP" evaluate --truth "$OUT/sample/truth.csv" "$OUT/results" | sed -n '/coordination edges/,$p'
+echo "== the strongest edge and the evidence behind it"
+head -2 "$OUT/results/edges.csv" | cut -d, -f1-6
+sed -n 2,4p "$OUT/results/evidence.csv"
 echo "== outputs in $OUT/: sample/ (the generated release and truth.csv), sample.h5 (the store),"
-echo "   sample-manifest.json (inputs, counts, timings), sample-rejects.csv (rows that could not be read)"
+echo "   sample-manifest.json (inputs, counts, timings), sample-rejects.csv (rows that could not be read),"
+echo "   results/ (accounts.csv, edges.csv, evidence.csv, results.h5, manifest.json)"

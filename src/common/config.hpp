@@ -84,7 +84,7 @@ struct DetectConfig {
   std::uint64_t min_keys = 2;     // distinct co-acted keys, all signals together, for an edge
   double min_weight_quantile = 0; // also require weight > this quantile of candidates (CooRTweet)
   std::uint32_t evidence_per_edge = 5;
-  bool keep_candidates = true; // every candidate pair in results.h5, significant or not
+  bool keep_candidates = false; // every candidate pair in results.h5, significant or not
   std::vector<std::string> automation_clients = default_automation_clients(); // by name
   std::uint64_t exchange_megabytes = 256; // bytes per rank and exchange round
 

@@ -29,7 +29,7 @@ std::int64_t abs_dt(const CoactionPair &p) {
 }
 
 auto pair_order(const CoactionPair &p) {
-  return std::make_tuple(p.a, p.b, p.key, abs_dt(p), p.time_a, p.post_a, p.post_b);
+  return std::make_tuple(p.a, p.b, p.key, p.time_a, p.time_b, p.post_a, p.post_b);
 }
 
 // Start of each run of equal keys in `sorted`, plus the end.
@@ -81,56 +81,53 @@ std::vector<CoactionPair> scan_all_keys(std::vector<Action> &actions, const Wind
   return concatenate(local_pairs);
 }
 
-// Distinct values of `field` over the pairs of one group.
-template <typename Field>
-std::uint64_t count_distinct(std::span<const CoactionPair> group, Field field,
-                             std::vector<std::uint64_t> &scratch) {
-  scratch.clear();
-  for (const auto &p : group)
-    scratch.push_back(field(p));
-  std::sort(scratch.begin(), scratch.end());
-  return static_cast<std::uint64_t>(std::unique(scratch.begin(), scratch.end()) - scratch.begin());
+// Reused buffers of one thread.
+struct Scratch {
+  std::vector<std::uint64_t> values;
+  std::vector<std::int64_t> dts;
+};
+
+std::uint64_t count_distinct(std::vector<std::uint64_t> &values) {
+  std::sort(values.begin(), values.end());
+  return static_cast<std::uint64_t>(std::unique(values.begin(), values.end()) - values.begin());
 }
 
-PairSignal summarise(std::span<const CoactionPair> group, std::size_t evidence_limit) {
+PairSignal summarise(std::span<const CoactionPair> group, Scratch &scratch) {
   PairSignal s;
   s.a = group.front().a;
   s.b = group.front().b;
   s.coactions = group.size();
+  if (group.size() == 1) { // most pairs: one co-action
+    s.keys = s.posts_a = s.posts_b = 1;
+    s.min_dt_ms = s.median_dt_ms = abs_dt(group.front());
+    s.mean_dt_ms = static_cast<double>(s.min_dt_ms);
+    return s;
+  }
   s.keys = 1;
   for (std::size_t i = 1; i < group.size(); ++i)
     s.keys += group[i].key != group[i - 1].key;
-  std::vector<std::uint64_t> scratch;
-  s.posts_a = count_distinct(
-      group, [](const CoactionPair &p) { return p.post_a; }, scratch);
-  s.posts_b = count_distinct(
-      group, [](const CoactionPair &p) { return p.post_b; }, scratch);
-
-  std::vector<std::size_t> order(group.size());
-  for (std::size_t i = 0; i < order.size(); ++i)
-    order[i] = i;
-  const auto closer = [&](std::size_t x, std::size_t y) {
-    const auto &p = group[x], &q = group[y];
-    return std::make_tuple(abs_dt(p), p.key, p.time_a, p.post_a, p.post_b) <
-           std::make_tuple(abs_dt(q), q.key, q.time_a, q.post_a, q.post_b);
-  };
-  const std::size_t middle = (order.size() - 1) / 2;
-  std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(middle), order.end(),
-                   closer);
-  s.median_dt_ms = abs_dt(group[order[middle]]);
-  long double sum = 0;
+  auto &values = scratch.values;
+  values.clear();
   for (const auto &p : group)
-    sum += static_cast<long double>(abs_dt(p));
-  s.mean_dt_ms = static_cast<double>(sum / static_cast<long double>(group.size()));
+    values.push_back(p.post_a);
+  s.posts_a = count_distinct(values);
+  values.clear();
+  for (const auto &p : group)
+    values.push_back(p.post_b);
+  s.posts_b = count_distinct(values);
 
-  const std::size_t kept = std::min(evidence_limit, order.size());
-  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(kept), order.end(),
-                    closer);
-  s.min_dt_ms = abs_dt(group[order.front()]);
-  for (std::size_t i = 0; i < kept; ++i) {
-    const auto &p = group[order[i]];
-    s.evidence.push_back({p.key, p.post_a, p.post_b, p.time_a, p.time_b});
+  auto &dts = scratch.dts;
+  dts.clear();
+  long double sum = 0;
+  for (const auto &p : group) {
+    dts.push_back(abs_dt(p));
+    sum += static_cast<long double>(dts.back());
   }
+  s.mean_dt_ms = static_cast<double>(sum / static_cast<long double>(group.size()));
+  s.min_dt_ms = *std::min_element(dts.begin(), dts.end());
+  const auto middle = dts.begin() + static_cast<std::ptrdiff_t>((dts.size() - 1) / 2);
+  std::nth_element(dts.begin(), middle, dts.end());
+  s.median_dt_ms = *middle;
   return s;
 }
 
@@ -184,18 +181,48 @@ void sort_pairs(std::vector<CoactionPair> &pairs) {
 }
 
 std::vector<PairSignal> aggregate_pairs(std::span<const CoactionPair> sorted,
-                                        std::size_t evidence_limit) {
-  std::vector<std::size_t> starts;
+                                        std::vector<std::size_t> &group_begin) {
+  group_begin.clear();
   for (std::size_t i = 0; i < sorted.size(); ++i) {
     if (i == 0 || sorted[i].a != sorted[i - 1].a || sorted[i].b != sorted[i - 1].b)
-      starts.push_back(i);
+      group_begin.push_back(i);
   }
-  starts.push_back(sorted.size());
-  std::vector<PairSignal> out(starts.size() - 1);
-  tbb::parallel_for(std::size_t{0}, out.size(), [&](std::size_t g) {
-    out[g] = summarise(sorted.subspan(starts[g], starts[g + 1] - starts[g]), evidence_limit);
-  });
+  group_begin.push_back(sorted.size());
+  std::vector<PairSignal> out(group_begin.size() - 1);
+  tbb::enumerable_thread_specific<Scratch> scratch;
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, out.size()),
+      [&](const tbb::blocked_range<std::size_t> &range) {
+        auto &mine = scratch.local();
+        for (std::size_t g = range.begin(); g < range.end(); ++g) {
+          out[g] =
+              summarise(sorted.subspan(group_begin[g], group_begin[g + 1] - group_begin[g]), mine);
+        }
+      });
   return out;
+}
+
+std::vector<Evidence> select_evidence(std::span<const CoactionPair> group, std::size_t limit) {
+  std::vector<CoactionPair> closest(group.begin(), group.end());
+  const auto closer = [](const CoactionPair &p, const CoactionPair &q) {
+    return std::make_tuple(abs_dt(p), p.key, p.time_a, p.post_a, p.post_b) <
+           std::make_tuple(abs_dt(q), q.key, q.time_a, q.post_a, q.post_b);
+  };
+  const std::size_t kept = std::min(limit, closest.size());
+  std::partial_sort(closest.begin(), closest.begin() + static_cast<std::ptrdiff_t>(kept),
+                    closest.end(), closer);
+  std::vector<Evidence> out;
+  for (std::size_t i = 0; i < kept; ++i) {
+    const auto &p = closest[i];
+    out.push_back({p.key, p.post_a, p.post_b, p.time_a, p.time_b});
+  }
+  return out;
+}
+
+std::vector<Evidence> CoactionResult::evidence(std::size_t pair, std::size_t limit) const {
+  return select_evidence(std::span<const CoactionPair>(records).subspan(
+                             group_begin[pair], group_begin[pair + 1] - group_begin[pair]),
+                         limit);
 }
 
 std::int64_t bin_of(std::int64_t time_ms, std::int64_t bin_ms) {
@@ -234,7 +261,7 @@ int owner_of(std::span<const std::uint64_t> account_begin, std::uint64_t account
 CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions,
                               const WindowRule &rule, std::int64_t bin_ms,
                               std::span<const std::uint64_t> account_begin,
-                              std::size_t evidence_limit, const mpi::ExchangeOptions &exchange) {
+                              const mpi::ExchangeOptions &exchange) {
   const auto ranks = static_cast<std::size_t>(comm.size());
   CoactionResult result;
   auto &concentration = result.concentration;
@@ -251,12 +278,9 @@ CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions
   concentration.actions.assign(bins, 0);
   concentration.sum_squares.assign(bins, 0);
 
-  std::vector<std::vector<Action>> by_key_owner(ranks);
-  for (const auto &action : actions)
-    by_key_owner[mix(action.key) % ranks].push_back(action);
-  std::vector<Action>().swap(actions);
-  auto keyed = mpi::alltoallv(comm, by_key_owner, exchange);
-  by_key_owner.clear();
+  auto keyed = mpi::route(
+      comm, std::move(actions),
+      [&](const Action &action) { return static_cast<int>(mix(action.key) % ranks); }, exchange);
 
   ScanTotals local_totals;
   auto pairs = scan_all_keys(keyed, rule, local_totals);
@@ -267,15 +291,12 @@ CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions
       mpi::allreduce(comm, std::span<const double>(concentration.sum_squares), mpi::Op::sum);
   std::vector<Action>().swap(keyed);
 
-  std::vector<std::vector<CoactionPair>> by_pair_owner(ranks);
-  for (const auto &pair : pairs)
-    by_pair_owner[static_cast<std::size_t>(owner_of(account_begin, pair.a))].push_back(pair);
-  std::vector<CoactionPair>().swap(pairs);
-  auto owned = mpi::alltoallv(comm, by_pair_owner, exchange);
-  by_pair_owner.clear();
-
+  auto owned = mpi::route(
+      comm, std::move(pairs),
+      [&](const CoactionPair &pair) { return owner_of(account_begin, pair.a); }, exchange);
   sort_pairs(owned);
-  result.pairs = aggregate_pairs(owned, evidence_limit);
+  result.pairs = aggregate_pairs(owned, result.group_begin);
+  result.records = std::move(owned);
 
   const std::vector<std::uint64_t> counts{local_totals.actions, local_totals.keys,
                                           local_totals.window_pairs, local_totals.emitted_pairs,

@@ -67,15 +67,18 @@ struct PairSignal {
   std::int64_t min_dt_ms = 0;
   std::int64_t median_dt_ms = 0; // the lower median of |dt|
   double mean_dt_ms = 0;
-  std::vector<Evidence> evidence; // the closest co-actions in time, at most the evidence limit
 };
 
-// Aggregates pairs sorted by (a, b, key, ...) into one PairSignal per account pair.
+// Aggregates pairs sorted by (a, b, key, ...) into one PairSignal per account pair; `group_begin`
+// receives where each pair's records start in `sorted` (plus the end).
 std::vector<PairSignal> aggregate_pairs(std::span<const CoactionPair> sorted,
-                                        std::size_t evidence_limit);
+                                        std::vector<std::size_t> &group_begin);
 
-// Orders pairs by (a, b, key, |dt|, time_a, post_a, post_b): a total order, so the aggregate does
-// not depend on the order pairs arrived in.
+// The `limit` co-actions of one pair's records closest in time (ties by key, time, posts).
+std::vector<Evidence> select_evidence(std::span<const CoactionPair> group, std::size_t limit);
+
+// Orders pairs by (a, b, key, time_a, time_b, post_a, post_b): a total order, so the aggregate
+// (floating-point sums included) does not depend on the order pairs arrived in.
 void sort_pairs(std::vector<CoactionPair> &pairs);
 
 // How concentrated the signal's actions are on few keys, per time bin (over all ranks): the
@@ -96,6 +99,12 @@ struct CoactionResult {
   std::vector<PairSignal> pairs;  // pairs whose a this rank owns, sorted by (a, b)
   ScanTotals totals;              // summed over all ranks
   KeyConcentration concentration; // over all ranks
+  // The co-action records behind the pairs, kept until the evidence is chosen: pair i's records
+  // are records[group_begin[i], group_begin[i + 1]).
+  std::vector<CoactionPair> records;
+  std::vector<std::size_t> group_begin;
+
+  std::vector<Evidence> evidence(std::size_t pair, std::size_t limit) const;
 };
 
 // The whole distributed engine for one signal. `account_begin` (size ranks+1) gives the dense
@@ -104,7 +113,7 @@ struct CoactionResult {
 CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions,
                               const WindowRule &rule, std::int64_t bin_ms,
                               std::span<const std::uint64_t> account_begin,
-                              std::size_t evidence_limit, const mpi::ExchangeOptions &exchange);
+                              const mpi::ExchangeOptions &exchange);
 
 // floor(time / bin): the time bin of an action.
 std::int64_t bin_of(std::int64_t time_ms, std::int64_t bin_ms);

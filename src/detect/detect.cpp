@@ -10,6 +10,9 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
 #include <tbb/parallel_sort.h>
 
 namespace lockstep::detect {
@@ -27,8 +30,9 @@ std::vector<Action> actions_of(const ActionTable &table, std::uint8_t signal) {
   return out;
 }
 
-// The expected co-actions of every pair under the null model: a's profile is local, b's is
-// fetched from its owner. Collective.
+// The expected co-actions of every pair under the null model. Pairs come sorted by (a, b): a's
+// weighted profile is spread into a dense array over the signal's bins once, and each partner's
+// profile (fetched from its owner) is summed against it. Collective.
 std::vector<double> expected_per_pair(const mpi::Comm &comm, const PartitionData &data,
                                       const std::vector<ActivityProfile> &profiles,
                                       const std::vector<PairSignal> &pairs,
@@ -44,17 +48,38 @@ std::vector<double> expected_per_pair(const mpi::Comm &comm, const PartitionData
       [&](std::uint64_t account) {
         return encode_profile(profiles[account - data.accounts.rows.begin]);
       });
-  std::vector<double> expected(pairs.size());
-  std::size_t partner = 0;
-  std::vector<ActivityProfile> decoded(fetched.size());
-  for (std::size_t i = 0; i < fetched.size(); ++i)
-    decoded[i] = decode_profile(fetched[i]);
+  std::vector<ActivityProfile> partner_profiles(fetched.size());
+  tbb::parallel_for(std::size_t{0}, fetched.size(),
+                    [&](std::size_t i) { partner_profiles[i] = decode_profile(fetched[i]); });
+
+  std::vector<std::size_t> group_begin; // runs of pairs with the same a
   for (std::size_t i = 0; i < pairs.size(); ++i) {
-    partner = static_cast<std::size_t>(
-        std::lower_bound(partners.begin(), partners.end(), pairs[i].b) - partners.begin());
-    expected[i] = expected_coactions(profiles[pairs[i].a - data.accounts.rows.begin],
-                                     decoded[partner], concentration, window_ms);
+    if (i == 0 || pairs[i].a != pairs[i - 1].a)
+      group_begin.push_back(i);
   }
+  group_begin.push_back(pairs.size());
+  // Dense arrays cover the bins of the data and one on each side.
+  const std::int64_t first = concentration.first_bin - 1;
+  const std::size_t bins = concentration.actions.size() + 2;
+  tbb::enumerable_thread_specific<std::vector<double>> dense(std::vector<double>(bins, 0.0));
+  std::vector<double> expected(pairs.size());
+  tbb::parallel_for(std::size_t{0}, group_begin.size() - 1, [&](std::size_t g) {
+    auto &weights = dense.local();
+    const auto a = pairs[group_begin[g]].a - data.accounts.rows.begin;
+    const auto weighted = weighted_profile(profiles[a], concentration, window_ms);
+    for (const auto &[bin, weight] : weighted)
+      weights[static_cast<std::size_t>(bin - first)] = weight;
+    for (std::size_t i = group_begin[g]; i < group_begin[g + 1]; ++i) {
+      const auto partner = static_cast<std::size_t>(
+          std::lower_bound(partners.begin(), partners.end(), pairs[i].b) - partners.begin());
+      double sum = 0;
+      for (const auto &[bin, count] : partner_profiles[partner])
+        sum += count * weights[static_cast<std::size_t>(bin - first)];
+      expected[i] = sum;
+    }
+    for (const auto &[bin, weight] : weighted)
+      weights[static_cast<std::size_t>(bin - first)] = 0;
+  });
   return expected;
 }
 
@@ -68,7 +93,7 @@ std::vector<EdgeSignal> run_signals(const mpi::Comm &comm, const DetectConfig &c
     const auto found = config.signals.find(name);
     if (found == config.signals.end() || !found->second.enabled)
       continue;
-    ScopedPhase phase(result.times, name);
+    auto phase = std::make_unique<ScopedPhase>(result.times, name + " pairs");
     SignalSummary summary{signal, name, {}, {}, 0, 0};
     summary.rule.window_ms = std::llround(found->second.window_seconds * 1000);
     summary.rule.hub_cap = found->second.hub_cap;
@@ -77,15 +102,19 @@ std::vector<EdgeSignal> run_signals(const mpi::Comm &comm, const DetectConfig &c
     const auto profiles =
         activity_profiles(actions, data.accounts.rows.begin, data.accounts.rows.count, bin_ms);
     auto found_pairs = find_coactions(comm, std::move(actions), summary.rule, bin_ms,
-                                      data.account_begin, config.evidence_per_edge, exchange);
+                                      data.account_begin, exchange);
     summary.totals = found_pairs.totals;
     summary.bin_ms = bin_ms;
+    phase = std::make_unique<ScopedPhase>(result.times, name + " null model");
     const auto expected = expected_per_pair(comm, data, profiles, found_pairs.pairs,
                                             found_pairs.concentration, summary.rule.window_ms);
+    const double log10_alpha = std::log10(config.alpha);
     for (std::size_t i = 0; i < found_pairs.pairs.size(); ++i) {
-      EdgeSignal tested_pair{signal, std::move(found_pairs.pairs[i]), expected[i], 0};
+      EdgeSignal tested_pair{signal, found_pairs.pairs[i], expected[i], 0, {}};
       tested_pair.log10_p =
           log10_poisson_tail(observed_statistic(signal, tested_pair.stats), expected[i]);
+      if (tested_pair.log10_p <= log10_alpha)
+        tested_pair.evidence = found_pairs.evidence(i, config.evidence_per_edge);
       tested.push_back(std::move(tested_pair));
     }
     summary.candidates =
@@ -101,26 +130,31 @@ std::vector<EdgeSignal> run_signals(const mpi::Comm &comm, const DetectConfig &c
   return tested;
 }
 
-// Groups the tested pair-signals by account pair.
-std::vector<Edge> fuse(std::vector<EdgeSignal> tested) {
+// Sorts the tested pair-signals by account pair and makes one edge per pair over them.
+std::vector<Edge> fuse(std::vector<EdgeSignal> &tested) {
   tbb::parallel_sort(tested.begin(), tested.end(), [](const EdgeSignal &x, const EdgeSignal &y) {
     return std::tie(x.stats.a, x.stats.b, x.signal) < std::tie(y.stats.a, y.stats.b, y.signal);
   });
   std::vector<Edge> edges;
-  for (auto &t : tested) {
-    if (edges.empty() || edges.back().a != t.stats.a || edges.back().b != t.stats.b) {
-      edges.emplace_back();
-      edges.back().a = t.stats.a;
-      edges.back().b = t.stats.b;
+  std::size_t begin = 0;
+  for (std::size_t i = 1; i <= tested.size(); ++i) {
+    if (i < tested.size() && tested[i].stats.a == tested[begin].stats.a &&
+        tested[i].stats.b == tested[begin].stats.b)
+      continue;
+    Edge edge;
+    edge.a = tested[begin].stats.a;
+    edge.b = tested[begin].stats.b;
+    edge.signals = std::span<const EdgeSignal>(tested).subspan(begin, i - begin);
+    for (const auto &t : edge.signals) {
+      edge.weight += t.stats.keys;
+      edge.coactions += t.stats.coactions;
+      edge.log10_p = std::min(edge.log10_p, t.log10_p);
     }
-    auto &edge = edges.back();
-    edge.weight += t.stats.keys;
-    edge.coactions += t.stats.coactions;
-    edge.log10_p = std::min(edge.log10_p, t.log10_p);
-    edge.signals.push_back(std::move(t));
-  }
-  for (auto &edge : edges) // the smallest of the pair's per-signal p-values, times their number
+    // the smallest of the pair's per-signal p-values, times their number
     edge.log10_p = bonferroni_log10(edge.log10_p, edge.signals.size());
+    edges.push_back(edge);
+    begin = i;
+  }
   return edges;
 }
 
@@ -198,7 +232,8 @@ DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const Par
   ScopedPhase phase(result.times, "test and fuse");
   for (const auto &summary : result.signals)
     result.tests += summary.candidates;
-  result.edges = fuse(std::move(tested));
+  result.edge_signals = std::move(tested);
+  result.edges = fuse(result.edge_signals);
   result.candidate_edges =
       mpi::allreduce(comm, static_cast<std::uint64_t>(result.edges.size()), mpi::Op::sum);
   result.log10_p_threshold =

@@ -11,6 +11,7 @@
 #include "mpi/comm.hpp"
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,16 +23,19 @@ struct EdgeSignal {
   PairSignal stats;
   double expected = 0; // co-actions expected under the null model
   double log10_p = 0;  // log10 P(X >= observed) under the null model, unadjusted
+  // The co-actions closest in time (at most evidence_per_edge), kept when log10_p passes alpha:
+  // only such a signal can make an edge significant.
+  std::vector<Evidence> evidence;
 };
 
 // A candidate pair: every signal that tied the two accounts, fused.
 struct Edge {
-  std::uint64_t a = 0, b = 0; // dense account ids, a < b
-  std::vector<EdgeSignal> signals;
-  std::uint64_t weight = 0;    // distinct keys co-acted on, summed over signals
-  std::uint64_t coactions = 0; // co-action pairs, summed over signals
-  double log10_p = 0;          // smallest per-signal p times the number of signals (Bonferroni)
-  bool significant = false;    // passes the FDR cut, weight >= min_keys, above the quantile
+  std::uint64_t a = 0, b = 0;          // dense account ids, a < b
+  std::span<const EdgeSignal> signals; // in DetectResult::edge_signals, by signal number
+  std::uint64_t weight = 0;            // distinct keys co-acted on, summed over signals
+  std::uint64_t coactions = 0;         // co-action pairs, summed over signals
+  double log10_p = 0;       // smallest per-signal p times the number of signals (Bonferroni)
+  bool significant = false; // passes the FDR cut, weight >= min_keys, above the quantile
 };
 
 struct SignalSummary {
@@ -43,9 +47,17 @@ struct SignalSummary {
   std::uint64_t candidates = 0; // pairs with at least one co-action (all ranks)
 };
 
+// Move-only: the edges' signal spans point into edge_signals.
 struct DetectResult {
-  std::vector<FeatureRow> features; // this rank's accounts
-  std::vector<Edge> edges;          // candidates whose a this rank owns, sorted by (a, b)
+  DetectResult() = default;
+  DetectResult(DetectResult &&) = default;
+  DetectResult &operator=(DetectResult &&) = default;
+  DetectResult(const DetectResult &) = delete;
+  DetectResult &operator=(const DetectResult &) = delete;
+
+  std::vector<FeatureRow> features;     // this rank's accounts
+  std::vector<EdgeSignal> edge_signals; // every tested pair and signal, by (a, b, signal)
+  std::vector<Edge> edges;              // candidates whose a this rank owns, sorted by (a, b)
   std::vector<SignalSummary> signals;
   std::uint64_t tests = 0;      // pair-signal tests over all signals
   double log10_p_threshold = 0; // the Benjamini-Hochberg cut on edge p-values at alpha

@@ -13,7 +13,7 @@ namespace lockstep::detect {
 
 namespace {
 
-constexpr std::int64_t kHourMs = 3'600'000;
+constexpr std::int64_t kQuarterHourMs = 900'000;
 constexpr double kSmallestExpectation = 1e-9;
 
 // Counts of `profile` at `bin`, by binary search.
@@ -77,27 +77,52 @@ ActivityProfile decode_profile(const std::string &bytes) {
 }
 
 std::int64_t null_bin_ms(std::int64_t window_ms) {
-  return std::max(kHourMs, window_ms);
+  return std::max(kQuarterHourMs, window_ms);
+}
+
+WeightedProfile weighted_profile(const ActivityProfile &v, const KeyConcentration &concentration,
+                                 std::int64_t window_ms) {
+  const double r =
+      std::min(1.0, double(std::max<std::int64_t>(window_ms, 1000)) / double(concentration.bin_ms));
+  const double same = 2 * r - r * r, adjacent = r * r / 2;
+  std::vector<std::int64_t> bins;
+  for (const auto &[bin, count] : v) {
+    bins.push_back(bin - 1);
+    bins.push_back(bin);
+    bins.push_back(bin + 1);
+  }
+  std::sort(bins.begin(), bins.end());
+  bins.erase(std::unique(bins.begin(), bins.end()), bins.end());
+  WeightedProfile g;
+  g.reserve(bins.size());
+  for (const auto t : bins) {
+    const double h = concentration.at(t);
+    double weight = same * count_at(v, t) * h;
+    weight += adjacent * count_at(v, t - 1) * (h + concentration.at(t - 1)) / 2;
+    weight += adjacent * count_at(v, t + 1) * (h + concentration.at(t + 1)) / 2;
+    if (weight > 0)
+      g.emplace_back(t, weight);
+  }
+  return g;
+}
+
+double expected_coactions(const ActivityProfile &u, const WeightedProfile &v_weighted) {
+  double expected = 0;
+  auto from = v_weighted.begin();
+  for (const auto &[bin, count] : u) {
+    from = std::lower_bound(from, v_weighted.end(), bin,
+                            [](const auto &entry, std::int64_t b) { return entry.first < b; });
+    if (from == v_weighted.end())
+      break;
+    if (from->first == bin)
+      expected += count * from->second;
+  }
+  return expected;
 }
 
 double expected_coactions(const ActivityProfile &u, const ActivityProfile &v,
                           const KeyConcentration &concentration, std::int64_t window_ms) {
-  // For two uniform times in bins of width B, P(|dt| <= W) with r = W/B <= 1 is 2r - r^2 in the
-  // same bin and r^2/2 in adjacent bins.
-  const double r =
-      std::min(1.0, double(std::max<std::int64_t>(window_ms, 1000)) / double(concentration.bin_ms));
-  const double same = 2 * r - r * r, adjacent = r * r / 2;
-  double expected = 0;
-  for (const auto &[bin, count] : u) {
-    const double h = concentration.at(bin);
-    double sum = same * count_at(v, bin) * h;
-    if (adjacent > 0) {
-      sum += adjacent * count_at(v, bin - 1) * (h + concentration.at(bin - 1)) / 2;
-      sum += adjacent * count_at(v, bin + 1) * (h + concentration.at(bin + 1)) / 2;
-    }
-    expected += count * sum;
-  }
-  return expected;
+  return expected_coactions(u, weighted_profile(v, concentration, window_ms));
 }
 
 double log10_poisson_tail(std::uint64_t observed, double expected) {

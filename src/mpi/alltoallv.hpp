@@ -145,4 +145,31 @@ std::vector<T> alltoallv(const Comm &comm, const std::vector<std::vector<T>> &bu
       .data;
 }
 
+// Sends each item to rank destination(item) and returns what this rank received, in source-rank
+// order (each source's items in their original order). Items are placed by a counting pass, so
+// they are copied once; on one rank nothing is copied at all.
+template <Transferable T, typename Destination>
+std::vector<T> route(const Comm &comm, std::vector<T> items, Destination destination,
+                     ExchangeOptions options = {}) {
+  if (comm.size() == 1)
+    return items;
+  const auto p = static_cast<std::size_t>(comm.size());
+  std::vector<int> target(items.size());
+  std::vector<std::size_t> offsets(p + 1, 0);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    target[i] = destination(items[i]);
+    ++offsets[static_cast<std::size_t>(target[i]) + 1];
+  }
+  for (std::size_t d = 0; d < p; ++d)
+    offsets[d + 1] += offsets[d];
+  std::vector<T> send(items.size());
+  auto cursor = offsets;
+  for (std::size_t i = 0; i < items.size(); ++i)
+    send[cursor[static_cast<std::size_t>(target[i])]++] = items[i];
+  std::vector<T>().swap(items);
+  return alltoallv<T>(comm, std::span<const T>(send), std::span<const std::size_t>(offsets),
+                      options)
+      .data;
+}
+
 } // namespace lockstep::mpi

@@ -151,7 +151,7 @@ std::string evidence_csv(const mpi::Comm &comm, const DetectConfig &config,
   std::vector<KeyRequest> keys;
   for (const auto *edge : edges) {
     for (const auto &s : edge->signals) {
-      for (const auto &e : s.stats.evidence) {
+      for (const auto &e : s.evidence) {
         posts.push_back(e.post_a);
         posts.push_back(e.post_b);
         keys.push_back({s.signal, e.key});
@@ -166,7 +166,7 @@ std::string evidence_csv(const mpi::Comm &comm, const DetectConfig &config,
   std::size_t item = 0;
   for (std::size_t i = 0; i < edges.size(); ++i) {
     for (const auto &s : edges[i]->signals) {
-      for (const auto &e : s.stats.evidence) {
+      for (const auto &e : s.evidence) {
         const auto time_a = time::format_second(e.time_a), time_b = time::format_second(e.time_b);
         const auto dt = number(double(std::llabs(e.time_a - e.time_b)) / 1000);
         const std::string_view fields[] = {id_a[i],

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# `lockstep detect` end to end through the command line on generated data:
+# - every results file identical for 1, 2, 3 and 4 ranks, with 1 and 2 threads;
+# - the small quality bar of the detect issue on a 3,000-account world: at least 99% of edges
+#   inside one campaign, at most 0.5% of organic accounts with any edge, and at least 90% of the
+#   accounts of the campaign styles this part targets (retweet rings, link sharing, camouflaged
+#   amplifiers, sleeper cells) with an edge inside their campaign;
+# - a failed run leaves no file that looks complete.
+# Usage: detect_end_to_end.sh LOCKSTEP H5DIFF MPIEXEC [MPIEXEC_FLAGS...]
+set -euo pipefail
+lockstep=$1
+h5diff=$2
+shift 2
+mpiexec=("$@")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+"${mpiexec[@]}" -n 2 "$lockstep" generate --accounts 3000 --days 14 --seed 7 --out "$work/data" \
+  --log-level warn
+"${mpiexec[@]}" -n 2 "$lockstep" ingest --store "$work/store.h5" --tweets "$work/data/tweets.csv" \
+  --users "$work/data/users.csv" --partitions 16 --log-level warn >/dev/null
+
+run() { # ranks threads out
+  "${mpiexec[@]}" -n "$1" "$lockstep" detect --store "$work/store.h5" --out "$work/$3" \
+    --threads "$2" --log-level warn
+}
+run 1 1 np1
+for setting in "2 2" "3 1" "4 2"; do
+  read -r ranks threads <<<"$setting"
+  run "$ranks" "$threads" "np$ranks" >/dev/null
+  for f in edges.csv accounts.csv evidence.csv; do
+    cmp "$work/np1/$f" "$work/np$ranks/$f" || fail "$f differs between 1 rank and $ranks ranks"
+  done
+  "$h5diff" "$work/np1/results.h5" "$work/np$ranks/results.h5" ||
+    fail "results.h5 differs between 1 rank and $ranks ranks"
+done
+[ "$(wc -l <"$work/np1/edges.csv")" -gt 100 ] || fail "too few edges to compare"
+if ls "$work/np1" | grep -q partial; then fail "partial files left behind"; fi
+
+report=$("$lockstep" evaluate --json --truth "$work/data/truth.csv" "$work/np1")
+echo "$report" | tail -2
+value() { grep -o "\"$1\": [0-9.]*" <<<"$report" | head -1 | awk '{print $2}'; }
+style() { grep -o "\"style\": \"$1\", \"accounts\": [0-9]*, \"with_inside_edge\": [0-9]*" \
+  <<<"$report" | awk -F'[:,]' '{print $6 / $4}'; }
+awk -v p="$(value edge_precision)" 'BEGIN { exit !(p >= 0.99) }' || fail "edge precision below 0.99"
+awk -v o="$(value organic_edge_rate)" 'BEGIN { exit !(o <= 0.005) }' ||
+  fail "more than 0.5% of organic accounts have an edge"
+for s in retweet_ring link_sharing camouflaged sleeper; do
+  awk -v r="$(style "$s")" 'BEGIN { exit !(r >= 0.9) }' || fail "$s recall $(style "$s") below 0.9"
+done
+
+# A run that fails (a job file naming an unknown key) leaves no results behind.
+printf '[detect]\nalpah = 0.1\n' >"$work/bad.toml"
+if "${mpiexec[@]}" -n 2 "$lockstep" detect --store "$work/store.h5" --job "$work/bad.toml" \
+  --out "$work/bad" 2>"$work/bad.err"; then
+  fail "a bad job file was accepted"
+fi
+grep -q "bad.toml:2: detect.alpah: unknown key" "$work/bad.err" || fail "unclear job-file error"
+[ ! -e "$work/bad/edges.csv" ] || fail "a failed run left edges.csv"
+# A file that is HDF5 but not a store is refused with a clear reason.
+if "$lockstep" detect --store "$work/np1/results.h5" --out "$work/bad" 2>"$work/bad.err"; then
+  fail "a results file was accepted as a store"
+fi
+grep -q "not a Lockstep store" "$work/bad.err" || fail "unclear error for a non-store"
+echo "detect end to end: ok"

@@ -1,0 +1,188 @@
+// The co-action engine at 1 to 4 ranks against the brute-force oracle, the window's inclusive
+// edge (CooRTweet's simulate_data construction: pairs at W found, pairs at W + 1 not), the hub cap,
+// and evidence selection.
+#include "coaction_oracle.hpp"
+#include "detect/coaction.hpp"
+#include "mpi/collectives.hpp"
+#include "mpi/serialize.hpp"
+#include "mpi_test.hpp"
+
+#include <random>
+
+namespace lockstep::testing {
+namespace {
+
+using detect::Action;
+using detect::PairSignal;
+
+// Account ranges: rank r owns an uneven share of [0, accounts).
+std::vector<std::uint64_t> account_ranges(const mpi::Comm &comm, std::uint64_t accounts) {
+  std::vector<std::uint64_t> begin;
+  for (int r = 0; r < comm.size(); ++r)
+    begin.push_back(accounts * static_cast<std::uint64_t>(r * r) /
+                    static_cast<std::uint64_t>(comm.size() * comm.size()));
+  begin.push_back(accounts);
+  return begin;
+}
+
+// Random actions, the same on every rank; each rank keeps those of the accounts it owns.
+std::vector<Action> random_actions(std::uint64_t seed, std::uint64_t accounts, std::size_t n,
+                                   std::uint64_t keys, std::int64_t span_ms) {
+  std::mt19937_64 rng(seed);
+  std::vector<Action> all;
+  for (std::size_t i = 0; i < n; ++i) {
+    all.push_back({rng() % keys, static_cast<std::int64_t>(rng() % span_ms), rng() % accounts, i});
+  }
+  return all;
+}
+
+std::vector<Action> owned(const std::vector<Action> &all, std::span<const std::uint64_t> begin,
+                          int rank) {
+  std::vector<Action> mine;
+  for (const auto &a : all) {
+    if (detect::owner_of(begin, a.account) == rank)
+      mine.push_back(a);
+  }
+  return mine;
+}
+
+// Every rank's pairs, gathered on all ranks in (a, b) order.
+std::vector<PairSignal> gather_pairs(const mpi::Comm &comm, const std::vector<PairSignal> &local) {
+  std::vector<std::uint64_t> flat;
+  for (const auto &p : local) {
+    flat.insert(flat.end(), {p.a, p.b, p.keys, p.coactions, p.posts_a, p.posts_b,
+                             static_cast<std::uint64_t>(p.min_dt_ms),
+                             static_cast<std::uint64_t>(p.median_dt_ms)});
+  }
+  const auto all = mpi::allgatherv(comm, flat);
+  std::vector<PairSignal> out;
+  for (std::size_t i = 0; i < all.size(); i += 8) {
+    PairSignal p;
+    p.a = all[i];
+    p.b = all[i + 1];
+    p.keys = all[i + 2];
+    p.coactions = all[i + 3];
+    p.posts_a = all[i + 4];
+    p.posts_b = all[i + 5];
+    p.min_dt_ms = static_cast<std::int64_t>(all[i + 6]);
+    p.median_dt_ms = static_cast<std::int64_t>(all[i + 7]);
+    out.push_back(p);
+  }
+  return out;
+}
+
+class Coaction : public MpiTest {};
+
+TEST_F(Coaction, MatchesBruteForceOracleAtAnyRankCount) {
+  const std::uint64_t accounts = 60;
+  const auto begin = account_ranges(comm, accounts);
+  for (const std::int64_t window : {0, 1000, 60'000}) {
+    const auto all = random_actions(42 + std::uint64_t(window), accounts, 3000, 40, 3'600'000);
+    const auto expected = oracle_coactions(all, window);
+    const auto result = detect::find_coactions(comm, owned(all, begin, comm.rank()),
+                                               {window, 1'000'000}, 3'600'000, begin, {});
+    for (const auto &p : result.pairs)
+      EXPECT_EQ(detect::owner_of(begin, p.a), comm.rank()) << "pairs live with the owner of a";
+    EXPECT_TRUE(std::is_sorted(result.pairs.begin(), result.pairs.end(),
+                               [](const PairSignal &x, const PairSignal &y) {
+                                 return std::tie(x.a, x.b) < std::tie(y.a, y.b);
+                               }));
+    const auto found = gather_pairs(comm, result.pairs);
+    ASSERT_EQ(found.size(), expected.size()) << "window " << window;
+    std::uint64_t coactions = 0;
+    for (const auto &p : found) {
+      const auto it = expected.find({p.a, p.b});
+      ASSERT_NE(it, expected.end()) << p.a << "," << p.b;
+      const auto &o = it->second;
+      EXPECT_EQ(p.keys, o.keys);
+      EXPECT_EQ(p.coactions, o.coactions);
+      EXPECT_EQ(p.posts_a, o.posts_a);
+      EXPECT_EQ(p.posts_b, o.posts_b);
+      EXPECT_EQ(p.min_dt_ms, o.min_dt);
+      EXPECT_EQ(p.median_dt_ms, o.median_dt);
+      coactions += p.coactions;
+    }
+    EXPECT_EQ(result.totals.window_pairs, coactions);
+    EXPECT_EQ(result.totals.emitted_pairs, coactions);
+    EXPECT_EQ(result.totals.actions, all.size());
+  }
+}
+
+// CooRTweet's simulate_data: coordinated shares land within the window, the others just outside.
+TEST_F(Coaction, WindowIsInclusiveLikeThePeers) {
+  const std::int64_t window = 60'000;
+  const std::uint64_t accounts = 40;
+  const auto begin = account_ranges(comm, accounts);
+  std::vector<Action> all;
+  std::uint64_t post = 0;
+  // Accounts 0-9 share objects 0-19 exactly at W apart (in pairs 2i, 2i+1); accounts 10-39 share
+  // objects 100-119 at W + 1 ms apart.
+  for (std::uint64_t object = 0; object < 20; ++object) {
+    const std::int64_t t = static_cast<std::int64_t>(object) * 10'000'000;
+    const std::uint64_t u = (object % 5) * 2;
+    all.push_back({object, t, u, post++});
+    all.push_back({object, t + window, u + 1, post++});
+    all.push_back({object + 100, t, 10 + object, post++});
+    all.push_back({object + 100, t + window + 1, 30 + (object % 10), post++});
+  }
+  const auto result = detect::find_coactions(comm, owned(all, begin, comm.rank()), {window, 500},
+                                             3'600'000, begin, {});
+  const auto found = gather_pairs(comm, result.pairs);
+  ASSERT_EQ(found.size(), 5u);
+  for (const auto &p : found) {
+    EXPECT_EQ(p.a % 2, 0u);
+    EXPECT_EQ(p.b, p.a + 1);
+    EXPECT_EQ(p.coactions, 4u); // objects u/2, u/2 + 5, + 10, + 15
+    EXPECT_EQ(p.min_dt_ms, window);
+  }
+}
+
+TEST_F(Coaction, HubCapKeepsTheNearestPartnersAndCountsTheRest) {
+  // One key, 10 accounts a second apart: each action has 9 - i later partners in a 60 s window.
+  std::vector<Action> run;
+  for (std::uint64_t i = 0; i < 10; ++i)
+    run.push_back({7, static_cast<std::int64_t>(i) * 1000, i, i});
+  std::vector<detect::CoactionPair> pairs;
+  detect::ScanTotals totals;
+  detect::scan_key(run, {60'000, 3}, pairs, totals);
+  EXPECT_EQ(totals.window_pairs, 45u);
+  EXPECT_EQ(totals.emitted_pairs, 3u * 7 + 2 + 1); // min(3, 9 - i) for i = 0..8
+  EXPECT_EQ(pairs.size(), totals.emitted_pairs);
+  EXPECT_EQ(totals.capped_keys, 1u);
+  for (const auto &p : pairs)
+    EXPECT_LE(p.b - p.a, 3u) << "the nearest partners in time are the ones kept";
+}
+
+TEST_F(Coaction, SameAccountNeverPairsWithItself) {
+  std::vector<Action> run{{1, 0, 5, 0}, {1, 10, 5, 1}, {1, 20, 6, 2}};
+  std::vector<detect::CoactionPair> pairs;
+  detect::ScanTotals totals;
+  detect::scan_key(run, {60'000, 100}, pairs, totals);
+  ASSERT_EQ(pairs.size(), 2u);
+  for (const auto &p : pairs) {
+    EXPECT_EQ(p.a, 5u);
+    EXPECT_EQ(p.b, 6u);
+  }
+}
+
+TEST_F(Coaction, EvidenceIsTheClosestCoactionsInOrder) {
+  std::vector<detect::CoactionPair> pairs{
+      {1, 2, 10, 0, 5000, 0, 1}, {1, 2, 11, 0, 1000, 2, 3}, {1, 2, 12, 0, 3000, 4, 5}};
+  detect::sort_pairs(pairs);
+  std::vector<std::size_t> group_begin;
+  const auto summary = detect::aggregate_pairs(pairs, group_begin);
+  ASSERT_EQ(summary.size(), 1u);
+  EXPECT_EQ(group_begin, (std::vector<std::size_t>{0, 3}));
+  const auto &s = summary.front();
+  EXPECT_EQ(s.keys, 3u);
+  EXPECT_EQ(s.min_dt_ms, 1000);
+  EXPECT_EQ(s.median_dt_ms, 3000);
+  EXPECT_DOUBLE_EQ(s.mean_dt_ms, 3000);
+  const auto evidence = detect::select_evidence(pairs, 2);
+  ASSERT_EQ(evidence.size(), 2u);
+  EXPECT_EQ(evidence[0].key, 11u);
+  EXPECT_EQ(evidence[1].key, 12u);
+}
+
+} // namespace
+} // namespace lockstep::testing

@@ -1,0 +1,75 @@
+// Job files: jobs/default.toml equals the built-in defaults, values apply, and every mistake is a
+// UsageError that names the file, line and key.
+#include "app/job_file.hpp"
+#include "common/error.hpp"
+#include "mpi_test.hpp"
+
+namespace lockstep::testing {
+namespace {
+
+class JobFile : public MpiTest {};
+
+std::string error_of(const std::string &text) {
+  DetectConfig config;
+  try {
+    app::apply_job_text(text, "job.toml", config);
+  } catch (const UsageError &error) {
+    return error.what();
+  }
+  return "";
+}
+
+TEST_F(JobFile, DefaultJobFileEqualsBuiltInDefaults) {
+  DetectConfig from_file;
+  app::apply_job_file(LOCKSTEP_JOBS "/default.toml", from_file);
+  // Flip every value first, so that the file must set each one back.
+  DetectConfig flipped;
+  flipped.alpha = 0.5;
+  flipped.min_keys = 9;
+  flipped.min_weight_quantile = 0.7;
+  flipped.evidence_per_edge = 1;
+  flipped.keep_candidates = false;
+  flipped.automation_clients = {"x"};
+  flipped.exchange_megabytes = 1;
+  for (auto &[name, s] : flipped.signals)
+    s = {!s.enabled, s.window_seconds + 1, s.hub_cap + 1};
+  app::apply_job_file(LOCKSTEP_JOBS "/default.toml", flipped);
+  EXPECT_EQ(describe_detect(flipped), describe_detect(DetectConfig{}));
+  EXPECT_EQ(describe_detect(from_file), describe_detect(DetectConfig{}));
+}
+
+TEST_F(JobFile, ValuesApply) {
+  DetectConfig config;
+  app::apply_job_text("[detect]\nalpha = 0.001\nmin_keys = 3\n[signals.hashtag]\n"
+                      "enabled = false\nwindow_seconds = 30\nhub_cap = 7\n",
+                      "job.toml", config);
+  EXPECT_EQ(config.alpha, 0.001);
+  EXPECT_EQ(config.min_keys, 3u);
+  EXPECT_FALSE(config.signals["hashtag"].enabled);
+  EXPECT_EQ(config.signals["hashtag"].window_seconds, 30);
+  EXPECT_EQ(config.signals["hashtag"].hub_cap, 7u);
+  EXPECT_TRUE(config.signals["retweet"].enabled) << "keys not in the file keep their values";
+}
+
+TEST_F(JobFile, MistakesNameFileLineAndKey) {
+  EXPECT_EQ(error_of("[detect]\nalpah = 0.1\n"), "job.toml:2: detect.alpah: unknown key");
+  EXPECT_EQ(error_of("[detect]\n\nalpha = 2\n"),
+            "job.toml:3: detect.alpha: 2 is outside [1e-300, 1]");
+  EXPECT_EQ(error_of("[detect]\nmin_keys = 1.5\n"),
+            "job.toml:2: detect.min_keys: expected an integer");
+  EXPECT_EQ(error_of("[detect]\nkeep_candidates = 1\n"),
+            "job.toml:2: detect.keep_candidates: expected true or false");
+  EXPECT_EQ(error_of("[signals.retweets]\nenabled = true\n"),
+            "job.toml:1: signals.retweets: unknown signal (retweet, reply, quote, hashtag, url, "
+            "domain, mention, text, object)");
+  EXPECT_EQ(error_of("[signals.url]\nwindow = 5\n"), "job.toml:2: signals.url.window: unknown key");
+  EXPECT_EQ(error_of("[signals.url]\nhub_cap = 0\n"),
+            "job.toml:2: signals.url.hub_cap: 0 is outside [1, 1000000000]");
+  EXPECT_EQ(error_of("[clustering]\nx = 1\n"), "job.toml:1: clustering: unknown key");
+  EXPECT_NE(error_of("[detect\n").find("job.toml:1:"), std::string::npos);
+  DetectConfig config;
+  EXPECT_THROW(app::apply_job_file("/nonexistent/job.toml", config), UsageError);
+}
+
+} // namespace
+} // namespace lockstep::testing

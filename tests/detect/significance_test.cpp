@@ -1,0 +1,102 @@
+// The null model's pieces against direct computation: the Poisson tail, Benjamini-Hochberg, the
+// Simpson index per bin and the expected co-actions of two activity profiles.
+#include "detect/significance.hpp"
+#include "mpi_test.hpp"
+
+#include <cmath>
+
+namespace lockstep::testing {
+namespace {
+
+using detect::ActivityProfile;
+
+// P(X >= x) by summing the pmf directly (fine for small x and moderate E).
+double direct_tail(std::uint64_t x, double e) {
+  double below = 0, term = std::exp(-e);
+  for (std::uint64_t k = 0; k < x; ++k) {
+    below += term;
+    term *= e / double(k + 1);
+  }
+  return 1 - below;
+}
+
+class Significance : public MpiTest {};
+
+TEST_F(Significance, PoissonTailMatchesDirectSum) {
+  for (const double e : {0.01, 0.5, 1.0, 3.0, 12.0}) {
+    for (const std::uint64_t x : {1, 2, 5, 10, 20}) {
+      const double direct = direct_tail(x, e);
+      if (direct < 1e-12)
+        continue; // the direct sum loses precision there; the log-space series does not
+      EXPECT_NEAR(detect::log10_poisson_tail(x, e), std::log10(direct), 1e-6)
+          << "x " << x << " E " << e;
+    }
+  }
+  EXPECT_EQ(detect::log10_poisson_tail(0, 5.0), 0.0);
+  // Far tails stay finite and ordered: log10 P(X >= 200 | E = 0.001) ~ 200 * -3 - log10(200!).
+  const double far = detect::log10_poisson_tail(200, 0.001);
+  EXPECT_TRUE(std::isfinite(far));
+  EXPECT_NEAR(far, -600 - std::lgamma(201.0) / std::log(10.0), 1e-3);
+  EXPECT_LT(detect::log10_poisson_tail(201, 0.001), far);
+}
+
+TEST_F(Significance, BenjaminiHochbergStepUp) {
+  // m = 10, alpha 0.05: thresholds k * 0.005. p = .001 .008 .012 .041 -> k=3 passes (.012 <=
+  // .015) though k=2 alone would not (.008 <= .010 passes too); k=4 fails (.041 > .020).
+  const std::vector<double> p{std::log10(0.001), std::log10(0.008), std::log10(0.012),
+                              std::log10(0.041)};
+  EXPECT_DOUBLE_EQ(detect::benjamini_hochberg_log10(p, 10, 0.05), std::log10(0.012));
+  const std::vector<double> none{std::log10(0.02)};
+  EXPECT_TRUE(std::isinf(detect::benjamini_hochberg_log10(none, 10, 0.05)));
+  // The step-up: a later p under its line rescues earlier ones above theirs.
+  const std::vector<double> rescue{std::log10(0.006), std::log10(0.009)};
+  EXPECT_DOUBLE_EQ(detect::benjamini_hochberg_log10(rescue, 10, 0.05), std::log10(0.009));
+}
+
+TEST_F(Significance, SimpsonIndexPerBin) {
+  // Bin 0: key 1 four times, key 2 twice -> (16 + 4) / 36. Bin 1: key 1 once -> 1.
+  std::vector<detect::Action> sorted{{1, 0, 0, 0},    {1, 10, 1, 1}, {1, 20, 2, 2}, {1, 30, 3, 3},
+                                     {1, 5000, 4, 4}, {2, 0, 5, 5},  {2, 40, 6, 6}};
+  detect::KeyConcentration c;
+  c.bin_ms = 1000;
+  c.first_bin = 0;
+  c.actions.assign(6, 0);
+  c.sum_squares.assign(6, 0);
+  detect::add_concentration(sorted, c);
+  EXPECT_DOUBLE_EQ(c.at(0), 20.0 / 36.0);
+  EXPECT_DOUBLE_EQ(c.at(5), 1.0);
+  EXPECT_EQ(c.at(3), 0.0);
+  EXPECT_EQ(c.at(-1), 0.0);
+  EXPECT_EQ(c.at(99), 0.0);
+}
+
+TEST_F(Significance, ExpectedCoactionsFromProfiles) {
+  detect::KeyConcentration c;
+  c.bin_ms = 3'600'000;
+  c.first_bin = 10;
+  c.actions = {100, 100, 100};
+  c.sum_squares = {1000, 2000, 500}; // H = 0.1, 0.2, 0.05
+  const ActivityProfile u{{10, 2}, {11, 1}};
+  const ActivityProfile v{{11, 3}, {12, 4}};
+  const double r = 60'000.0 / 3'600'000.0, same = 2 * r - r * r, adjacent = r * r / 2;
+  // u in 10 meets v in 11 (adjacent); u in 11 meets v in 11 (same) and v in 12 (adjacent).
+  const double expected =
+      2 * (adjacent * 3 * (0.1 + 0.2) / 2) + 1 * (same * 3 * 0.2 + adjacent * 4 * (0.2 + 0.05) / 2);
+  EXPECT_NEAR(detect::expected_coactions(u, v, c, 60'000), expected, 1e-15);
+  EXPECT_NEAR(detect::expected_coactions(u, v, c, 60'000),
+              detect::expected_coactions(v, u, c, 60'000), 1e-15)
+      << "symmetric in u and v";
+  EXPECT_EQ(detect::decode_profile(detect::encode_profile(u)), u);
+}
+
+TEST_F(Significance, ProfilesCountActionsPerBin) {
+  const std::vector<detect::Action> actions{
+      {1, 3'600'000, 7, 0}, {2, 3'600'001, 7, 1}, {3, 0, 8, 2}, {4, 7'200'000, 7, 3}};
+  const auto profiles = detect::activity_profiles(actions, 7, 2, 3'600'000);
+  ASSERT_EQ(profiles.size(), 2u);
+  EXPECT_EQ(profiles[0], (ActivityProfile{{1, 2}, {2, 1}}));
+  EXPECT_EQ(profiles[1], (ActivityProfile{{0, 1}}));
+}
+
+} // namespace
+} // namespace lockstep::testing
