@@ -123,6 +123,17 @@ void apply_signals(const JobReader &job, const toml::table &t, DetectConfig &c) 
   }
 }
 
+void apply_similarity(const JobReader &job, const toml::table &t, SimilarityConfig &c) {
+  const std::string p = "similarity.";
+  job.only_keys(t, p,
+                {"enabled", "top_n", "min_cosine", "min_shared_targets", "max_target_accounts"});
+  job.boolean(t, p, "enabled", c.enabled);
+  job.number(t, p, "top_n", c.top_n, 1, 1e6);
+  job.number(t, p, "min_cosine", c.min_cosine, 0, 1);
+  job.number(t, p, "min_shared_targets", c.min_shared_targets, 1, 1e9);
+  job.number(t, p, "max_target_accounts", c.max_target_accounts, 2, 1e9);
+}
+
 } // namespace
 
 void apply_job_text(const std::string &text, const std::string &name, DetectConfig &config) {
@@ -134,11 +145,13 @@ void apply_job_text(const std::string &text, const std::string &name, DetectConf
         fmt::format("{}:{}: {}", name, error.source().begin.line, error.description()));
   }
   const JobReader job(name);
-  job.only_keys(root, "", {"detect", "signals"});
+  job.only_keys(root, "", {"detect", "signals", "similarity"});
   if (const auto *detect = job.section(root, "detect"))
     apply_detect(job, *detect, config);
   if (const auto *signals = job.section(root, "signals"))
     apply_signals(job, *signals, config);
+  if (const auto *similarity = job.section(root, "similarity"))
+    apply_similarity(job, *similarity, config.similarity);
 }
 
 void apply_job_file(const std::string &path, DetectConfig &config) {

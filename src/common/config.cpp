@@ -34,9 +34,9 @@ std::map<std::string, SignalConfig> DetectConfig::default_signals() {
   // model keeps the wider window from flagging organic cascades); the action table's objects keep
   // the peers' 60 s. Domain co-sharing is off: a few big news domains tie most organic link
   // sharers together.
-  return {{"retweet", {true, 300, 500}}, {"reply", {true, 300, 500}}, {"quote", {true, 300, 500}},
-          {"hashtag", {true, 300, 500}}, {"url", {true, 600, 500}},   {"domain", {false, 600, 500}},
-          {"mention", {true, 300, 500}}, {"text", {true, 3600, 500}}, {"object", {true, 60, 500}}};
+  return {{"retweet", {true, 300, 50}}, {"reply", {true, 300, 50}}, {"quote", {true, 300, 50}},
+          {"hashtag", {true, 300, 50}}, {"url", {true, 600, 50}},   {"domain", {false, 600, 50}},
+          {"mention", {true, 300, 50}}, {"text", {true, 3600, 50}}, {"object", {true, 60, 50}}};
 }
 
 std::vector<std::string> DetectConfig::default_automation_clients() {
@@ -73,6 +73,10 @@ std::string describe_detect(const DetectConfig &d) {
   for (const auto &c : d.automation_clients)
     clients += (clients.empty() ? "\"" : ", \"") + c + "\"";
   out += fmt::format("automation_clients = [{}]\n", clients);
+  const auto &m = d.similarity;
+  out += fmt::format("[similarity]\nenabled = {}\ntop_n = {}\nmin_cosine = {}\n"
+                     "min_shared_targets = {}\nmax_target_accounts = {}\n",
+                     m.enabled, m.top_n, m.min_cosine, m.min_shared_targets, m.max_target_accounts);
   for (const auto &[name, s] : d.signals) {
     out += fmt::format("[signals.{}]\nenabled = {}\nwindow_seconds = {}\nhub_cap = {}\n", name,
                        s.enabled, s.window_seconds, s.hub_cap);

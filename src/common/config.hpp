@@ -69,7 +69,17 @@ struct ValidateConfig {
 struct SignalConfig {
   bool enabled = true;
   double window_seconds = 60;
-  std::uint32_t hub_cap = 500; // partners kept per action inside one window; the rest are counted
+  std::uint32_t hub_cap = 50; // partners kept per action inside one window; the rest are counted
+};
+
+// Behavioural similarity (Pacheco et al. 2021): TF-IDF cosine of whom accounts retweet, reply
+// to and mention over the whole period.
+struct SimilarityConfig {
+  bool enabled = true;
+  std::uint32_t top_n = 10;                // partners kept per account
+  double min_cosine = 0.95;                // an edge needs at least this cosine
+  std::uint64_t min_shared_targets = 20;   // and this many (kind, target) terms in common
+  std::uint64_t max_target_accounts = 250; // terms of more accounts are skipped (and counted)
 };
 
 // `lockstep detect`: account features and the coordination graph (jobs/default.toml lists every
@@ -80,6 +90,7 @@ struct DetectConfig {
   std::string out_dir;
   // retweet, reply, quote, hashtag, url, domain, mention, text, object (store signal order)
   std::map<std::string, SignalConfig> signals = default_signals();
+  SimilarityConfig similarity;
   double alpha = 0.01;            // family-wise error rate of the edge test (Bonferroni)
   std::uint64_t min_keys = 2;     // distinct co-acted keys, all signals together, for an edge
   double min_weight_quantile = 0; // also require weight > this quantile of candidates (CooRTweet)

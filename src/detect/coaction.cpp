@@ -1,6 +1,7 @@
 // The co-action engine: shuffle by key, sort by time, window scan, route pairs, aggregate.
 #include "detect/coaction.hpp"
 
+#include "common/hash.hpp"
 #include "mpi/collectives.hpp"
 
 #include <algorithm>
@@ -14,15 +15,6 @@
 namespace lockstep::detect {
 
 namespace {
-
-// A well-mixed owner for keys that may be plain tweet ids (splitmix64's finaliser).
-std::uint64_t mix(std::uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 
 std::int64_t abs_dt(const CoactionPair &p) {
   return p.time_a > p.time_b ? p.time_a - p.time_b : p.time_b - p.time_a;
@@ -280,7 +272,7 @@ CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions
 
   auto keyed = mpi::route(
       comm, std::move(actions),
-      [&](const Action &action) { return static_cast<int>(mix(action.key) % ranks); }, exchange);
+      [&](const Action &action) { return static_cast<int>(mix64(action.key) % ranks); }, exchange);
 
   ScanTotals local_totals;
   auto pairs = scan_all_keys(keyed, rule, local_totals);

@@ -4,13 +4,16 @@
 #include "common/log.hpp"
 #include "detect/lookup.hpp"
 #include "detect/significance.hpp"
+#include "detect/similarity.hpp"
 #include "mpi/collectives.hpp"
 #include "store/schema.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <memory>
+#include <sys/resource.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_sort.h>
@@ -20,6 +23,13 @@ namespace lockstep::detect {
 namespace {
 
 using store::schema::kSignalCount;
+
+// The peak resident memory of this process so far, in MB.
+double peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
 
 std::vector<Action> actions_of(const ActionTable &table, std::uint8_t signal) {
   std::vector<Action> out;
@@ -93,6 +103,7 @@ std::vector<EdgeSignal> run_signals(const mpi::Comm &comm, const DetectConfig &c
     const auto found = config.signals.find(name);
     if (found == config.signals.end() || !found->second.enabled)
       continue;
+    const auto start = std::chrono::steady_clock::now();
     auto phase = std::make_unique<ScopedPhase>(result.times, name + " pairs");
     SignalSummary summary{signal, name, {}, {}, 0, 0};
     summary.rule.window_ms = std::llround(found->second.window_seconds * 1000);
@@ -125,9 +136,41 @@ std::vector<EdgeSignal> run_signals(const mpi::Comm &comm, const DetectConfig &c
               found->second.window_seconds,
               summary.totals.window_pairs - summary.totals.emitted_pairs,
               summary.totals.capped_keys, summary.candidates);
+    phase.reset();
+    summary.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    summary.peak_rss_mb = mpi::allreduce(comm, peak_rss_mb(), mpi::Op::max);
     result.signals.push_back(summary);
   }
   return tested;
+}
+
+// Behavioural similarity's kept pairs, as pseudo-signals fused with the co-action signals: keys
+// carries the shared terms and expected the cosine. Collective.
+void add_similarity(const mpi::Comm &comm, const DetectConfig &config, const PartitionData &data,
+                    DetectResult &result, std::vector<EdgeSignal> &tested) {
+  ScopedPhase phase(result.times, "similarity");
+  const auto &c = config.similarity;
+  const auto similar = find_similar_accounts(comm, data, {c.top_n, c.max_target_accounts},
+                                             {config.exchange_megabytes << 20});
+  for (const auto &p : similar.pairs) {
+    EdgeSignal s;
+    s.signal = kSimilaritySignal;
+    s.stats.a = p.a;
+    s.stats.b = p.b;
+    s.stats.keys = p.shared_terms;
+    s.expected = p.cosine;
+    tested.push_back(std::move(s));
+  }
+  result.similarity_terms = similar.terms;
+  result.similarity_skipped_terms = similar.skipped_terms;
+  result.similarity_pairs = similar.candidate_pairs;
+  log::info("similarity: {} accounts with interactions, {} targets ({} with more than {} accounts "
+            "skipped), {} pairs sharing a target, {} kept as top {} of either side",
+            similar.accounts, similar.terms, similar.skipped_terms, c.max_target_accounts,
+            similar.candidate_pairs,
+            mpi::allreduce(comm, static_cast<std::uint64_t>(similar.pairs.size()), mpi::Op::sum),
+            c.top_n);
 }
 
 // Sorts the tested pair-signals by account pair and makes one edge per pair over them.
@@ -145,13 +188,21 @@ std::vector<Edge> fuse(std::vector<EdgeSignal> &tested) {
     edge.a = tested[begin].stats.a;
     edge.b = tested[begin].stats.b;
     edge.signals = std::span<const EdgeSignal>(tested).subspan(begin, i - begin);
+    std::size_t timed_signals = 0;
     for (const auto &t : edge.signals) {
+      if (t.signal == kSimilaritySignal) {
+        edge.shared_targets = t.stats.keys;
+        edge.cosine = t.expected; // the cosine travels in the expectation's place
+        continue;
+      }
+      ++timed_signals;
       edge.weight += t.stats.keys;
       edge.coactions += t.stats.coactions;
       edge.log10_p = std::min(edge.log10_p, t.log10_p);
     }
+    edge.timed = timed_signals > 0;
     // the smallest of the pair's per-signal p-values, times their number
-    edge.log10_p = bonferroni_log10(edge.log10_p, edge.signals.size());
+    edge.log10_p = bonferroni_log10(edge.log10_p, std::max<std::size_t>(1, timed_signals));
     edges.push_back(edge);
     begin = i;
   }
@@ -191,6 +242,10 @@ double weight_quantile(const mpi::Comm &comm, const std::vector<Edge> &edges, do
 
 } // namespace
 
+const char *signal_label(std::uint8_t signal) {
+  return signal == kSimilaritySignal ? "similarity" : store::schema::signal_name(signal);
+}
+
 std::uint8_t signal_of(const std::string &name) {
   for (std::uint8_t s = 1; s < kSignalCount; ++s) {
     if (name == store::schema::signal_name(s))
@@ -229,22 +284,31 @@ DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const Par
     result.features = compute_features(data, context);
   }
   auto tested = run_signals(comm, config, data, result);
+  if (config.similarity.enabled)
+    add_similarity(comm, config, data, result, tested);
   ScopedPhase phase(result.times, "test and fuse");
   for (const auto &summary : result.signals)
     result.tests += summary.candidates;
   result.edge_signals = std::move(tested);
   result.edges = fuse(result.edge_signals);
-  result.candidate_edges =
-      mpi::allreduce(comm, static_cast<std::uint64_t>(result.edges.size()), mpi::Op::sum);
+  std::uint64_t timed_edges = 0;
+  for (auto &edge : result.edges) {
+    timed_edges += edge.timed;
+    edge.similar = edge.cosine >= config.similarity.min_cosine &&
+                   edge.shared_targets >= config.similarity.min_shared_targets;
+  }
+  result.candidate_edges = mpi::allreduce(comm, timed_edges, mpi::Op::sum);
   result.log10_p_threshold =
       fdr_threshold(comm, result.edges, result.candidate_edges, config.alpha);
   if (config.min_weight_quantile > 0)
     result.weight_threshold = weight_quantile(comm, result.edges, config.min_weight_quantile);
   std::uint64_t significant = 0;
   for (auto &edge : result.edges) {
-    edge.significant = edge.log10_p <= result.log10_p_threshold && edge.weight >= config.min_keys &&
-                       (config.min_weight_quantile <= 0 ||
-                        static_cast<double>(edge.weight) > result.weight_threshold);
+    const bool tested_significant = edge.timed && edge.log10_p <= result.log10_p_threshold &&
+                                    edge.weight >= config.min_keys &&
+                                    (config.min_weight_quantile <= 0 ||
+                                     static_cast<double>(edge.weight) > result.weight_threshold);
+    edge.significant = tested_significant || edge.similar;
     significant += edge.significant;
   }
   result.significant_edges = mpi::allreduce(comm, significant, mpi::Op::sum);

@@ -34,8 +34,13 @@ struct Edge {
   std::span<const EdgeSignal> signals; // in DetectResult::edge_signals, by signal number
   std::uint64_t weight = 0;            // distinct keys co-acted on, summed over signals
   std::uint64_t coactions = 0;         // co-action pairs, summed over signals
-  double log10_p = 0;       // smallest per-signal p times the number of signals (Bonferroni)
-  bool significant = false; // passes the FDR cut, weight >= min_keys, above the quantile
+  double log10_p = 0; // smallest per-signal p times the number of signals (Bonferroni)
+  bool timed = false; // some co-action signal tied the pair (it was tested)
+  std::uint64_t shared_targets = 0; // behavioural similarity: (kind, target) terms in common
+  double cosine = 0;                // and the TF-IDF cosine (0 when not among either's top N)
+  bool similar = false;             // cosine and shared targets pass the job's thresholds
+  // passes the FDR cut with weight >= min_keys (and above the quantile), or is similar
+  bool significant = false;
 };
 
 struct SignalSummary {
@@ -45,6 +50,8 @@ struct SignalSummary {
   ScanTotals totals;
   std::int64_t bin_ms = 0;      // the null model's time bin
   std::uint64_t candidates = 0; // pairs with at least one co-action (all ranks)
+  double seconds = 0;           // on rank 0: engine and null model
+  double peak_rss_mb = 0;       // the largest resident memory of any rank so far
 };
 
 // Move-only: the edges' signal spans point into edge_signals.
@@ -59,7 +66,8 @@ struct DetectResult {
   std::vector<EdgeSignal> edge_signals; // every tested pair and signal, by (a, b, signal)
   std::vector<Edge> edges;              // candidates whose a this rank owns, sorted by (a, b)
   std::vector<SignalSummary> signals;
-  std::uint64_t tests = 0;      // pair-signal tests over all signals
+  std::uint64_t tests = 0; // pair-signal tests over all signals
+  std::uint64_t similarity_terms = 0, similarity_skipped_terms = 0, similarity_pairs = 0;
   double log10_p_threshold = 0; // the Benjamini-Hochberg cut on edge p-values at alpha
   std::uint64_t candidate_edges = 0, significant_edges = 0;
   double weight_threshold = 0; // the min_weight_quantile of candidate weights (0 when off)
@@ -68,6 +76,11 @@ struct DetectResult {
 
 // Runs the computation on this rank's partitions. Collective.
 DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const PartitionData &data);
+
+// Behavioural similarity is fused like a signal, after the store's nine.
+inline constexpr std::uint8_t kSimilaritySignal = 10;
+// The name of a signal number: the store's names, and "similarity".
+const char *signal_label(std::uint8_t signal);
 
 // The signal number of a job's signal name, or 0 when the name is unknown.
 std::uint8_t signal_of(const std::string &name);

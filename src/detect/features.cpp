@@ -2,6 +2,7 @@
 // clients and identity.
 #include "detect/features.hpp"
 
+#include "common/hash.hpp"
 #include "common/time.hpp"
 #include "mpi/alltoallv.hpp"
 #include "mpi/collectives.hpp"
@@ -65,14 +66,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   return a / b - ((a % b != 0) && (a < 0));
-}
-
-std::uint64_t mix(std::uint64_t x) {
-  x ^= x >> 31;
-  x *= 0x7fb5d329728ea185ULL;
-  x ^= x >> 27;
-  x *= 0x81dadef4bc2dd44dULL;
-  return x ^ (x >> 33);
 }
 
 std::string lower(std::string s) {
@@ -191,14 +184,14 @@ std::vector<std::uint64_t> global_counts(const mpi::Comm &comm,
   const auto ranks = static_cast<std::size_t>(comm.size());
   std::vector<std::size_t> send_offsets(ranks + 1, 0);
   for (const auto v : values)
-    ++send_offsets[mix(v) % ranks + 1];
+    ++send_offsets[mix64(v) % ranks + 1];
   for (std::size_t r = 0; r < ranks; ++r)
     send_offsets[r + 1] += send_offsets[r];
   std::vector<std::uint64_t> send(values.size());
   std::vector<std::size_t> slot(values.size());
   auto cursor = send_offsets;
   for (std::size_t i = 0; i < values.size(); ++i) {
-    slot[i] = cursor[mix(values[i]) % ranks]++;
+    slot[i] = cursor[mix64(values[i]) % ranks]++;
     send[slot[i]] = values[i];
   }
   auto received = mpi::alltoallv(comm, std::span<const std::uint64_t>(send),

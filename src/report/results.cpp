@@ -102,7 +102,7 @@ const EdgeSignal *find_signal(const Edge &edge, std::uint8_t signal) {
 std::string signal_list(const Edge &edge) {
   std::string out;
   for (const auto &s : edge.signals)
-    out += (out.empty() ? "" : ";") + std::string(store::schema::signal_name(s.signal));
+    out += (out.empty() ? "" : ";") + std::string(detect::signal_label(s.signal));
   return out;
 }
 
@@ -111,7 +111,8 @@ std::string edges_csv(const detect::DetectResult &result, const std::vector<cons
                       bool header) {
   std::string out;
   if (header) {
-    out += "account_a,account_b,weight,coactions,log10_p,signals";
+    out += "account_a,account_b,weight,coactions,log10_p,similarity_targets,similarity_cosine,"
+           "signals";
     for (const auto &s : result.signals) {
       out += fmt::format(",{0}_keys,{0}_coactions,{0}_posts_a,{0}_posts_b,{0}_min_dt_s,"
                          "{0}_median_dt_s,{0}_mean_dt_s,{0}_expected,{0}_log10_p",
@@ -124,8 +125,8 @@ std::string edges_csv(const detect::DetectResult &result, const std::vector<cons
     csv::append_field(out, id_a[i]);
     out += ',';
     csv::append_field(out, id_b[i]);
-    out += fmt::format(",{},{},{},{}", edge.weight, edge.coactions, number(edge.log10_p),
-                       signal_list(edge));
+    out += fmt::format(",{},{},{},{},{},{}", edge.weight, edge.coactions, number(edge.log10_p),
+                       edge.shared_targets, number(edge.cosine), signal_list(edge));
     for (const auto &summary : result.signals) {
       const auto *s = find_signal(edge, summary.signal);
       if (s == nullptr) {
@@ -171,7 +172,7 @@ std::string evidence_csv(const mpi::Comm &comm, const DetectConfig &config,
         const auto dt = number(double(std::llabs(e.time_a - e.time_b)) / 1000);
         const std::string_view fields[] = {id_a[i],
                                            id_b[i],
-                                           store::schema::signal_name(s.signal),
+                                           detect::signal_label(s.signal),
                                            key_names[item],
                                            post_names[2 * item],
                                            post_names[2 * item + 1],
@@ -267,8 +268,7 @@ void write_results_content(const store::Group &root, const DetectConfig &config,
   std::vector<Edge> kept;
   for (const auto &edge : result.edges) {
     if (config.keep_candidates || edge.significant)
-      kept.push_back({edge.a, edge.b, edge.signals, edge.weight, edge.coactions, edge.log10_p,
-                      edge.significant});
+      kept.push_back(edge);
   }
   const auto edges = root.create_group("edges");
   write_edge_column<std::uint64_t>(edges, "a", kept, [](const Edge &e) { return e.a; });
@@ -277,6 +277,10 @@ void write_results_content(const store::Group &root, const DetectConfig &config,
   write_edge_column<std::uint64_t>(edges, "coactions", kept,
                                    [](const Edge &e) { return e.coactions; });
   write_edge_column<double>(edges, "log10_p", kept, [](const Edge &e) { return e.log10_p; });
+  write_edge_column<std::uint64_t>(edges, "similarity_targets", kept,
+                                   [](const Edge &e) { return e.shared_targets; });
+  write_edge_column<double>(edges, "similarity_cosine", kept,
+                            [](const Edge &e) { return e.cosine; });
   write_edge_column<std::uint8_t>(edges, "significant", kept,
                                   [](const Edge &e) { return std::uint8_t(e.significant); });
   const auto signals = edges.create_group("signals");
@@ -304,11 +308,12 @@ std::string manifest_json(const DetectConfig &config, const detect::DetectResult
     signals += fmt::format(
         "{}    {{\"signal\": {}, \"window_s\": {}, \"hub_cap\": {}, \"actions\": {}, \"keys\": {}, "
         "\"window_pairs\": {}, \"pairs_over_hub_cap\": {}, \"capped_keys\": {}, "
-        "\"candidate_pairs\": {}, \"null_bin_s\": {}}}",
+        "\"candidate_pairs\": {}, \"null_bin_s\": {}, \"seconds_rank0\": {:.3f}, "
+        "\"peak_rss_mb\": {:.0f}}}",
         signals.empty() ? "" : ",\n", json::quote(s.name), double(s.rule.window_ms) / 1000,
         s.rule.hub_cap, s.totals.actions, s.totals.keys, s.totals.window_pairs,
         s.totals.window_pairs - s.totals.emitted_pairs, s.totals.capped_keys, s.candidates,
-        double(s.bin_ms) / 1000);
+        double(s.bin_ms) / 1000, s.seconds, s.peak_rss_mb);
   }
   std::string times;
   for (const auto &[phase, seconds] : result.times.phases())

@@ -31,6 +31,7 @@ TEST_F(JobFile, DefaultJobFileEqualsBuiltInDefaults) {
   flipped.keep_candidates = false;
   flipped.automation_clients = {"x"};
   flipped.exchange_megabytes = 1;
+  flipped.similarity = {false, 3, 0.5, 9, 7};
   for (auto &[name, s] : flipped.signals)
     s = {!s.enabled, s.window_seconds + 1, s.hub_cap + 1};
   app::apply_job_file(LOCKSTEP_JOBS "/default.toml", flipped);
@@ -66,6 +67,8 @@ TEST_F(JobFile, MistakesNameFileLineAndKey) {
   EXPECT_EQ(error_of("[signals.url]\nhub_cap = 0\n"),
             "job.toml:2: signals.url.hub_cap: 0 is outside [1, 1000000000]");
   EXPECT_EQ(error_of("[clustering]\nx = 1\n"), "job.toml:1: clustering: unknown key");
+  EXPECT_EQ(error_of("[similarity]\nmin_cosine = 1.5\n"),
+            "job.toml:2: similarity.min_cosine: 1.5 is outside [0, 1]");
   EXPECT_NE(error_of("[detect\n").find("job.toml:1:"), std::string::npos);
   DetectConfig config;
   EXPECT_THROW(app::apply_job_file("/nonexistent/job.toml", config), UsageError);

@@ -71,6 +71,7 @@ protected:
     for (auto &[name, signal] : config.signals)
       signal.enabled = name == "object";
     config.signals["object"].window_seconds = window;
+    config.signals["object"].hub_cap = 1'000'000; // the peers cap nothing
     config.alpha = 1;
     config.min_keys = 1;
     const auto data = detect::read_partitions(comm, config.store_path);
