@@ -44,7 +44,7 @@ std::vector<Action> actions_of(const ActionTable &table, std::uint8_t signal) {
 // weighted profile is spread into a dense array over the signal's bins once, and each partner's
 // profile (fetched from its owner) is summed against it. Collective.
 std::vector<double> expected_per_pair(const mpi::Comm &comm, const PartitionData &data,
-                                      const std::vector<ActivityProfile> &profiles,
+                                      const ActivityProfiles &profiles,
                                       const std::vector<PairSignal> &pairs,
                                       const KeyConcentration &concentration,
                                       std::int64_t window_ms) {
@@ -53,14 +53,29 @@ std::vector<double> expected_per_pair(const mpi::Comm &comm, const PartitionData
     partners.push_back(pair.b);
   std::sort(partners.begin(), partners.end());
   partners.erase(std::unique(partners.begin(), partners.end()), partners.end());
+  // Partners on this rank are read in place; the others' profiles are fetched from their owners.
+  const auto is_local = [&](std::uint64_t account) {
+    return account - data.accounts.rows.begin < data.accounts.rows.count;
+  };
+  std::vector<std::uint64_t> remote;
+  for (const auto b : partners) {
+    if (!is_local(b))
+      remote.push_back(b);
+  }
   const auto fetched = remote_lookup(
-      comm, partners, [&](std::uint64_t account) { return owner_of(data.account_begin, account); },
+      comm, remote, [&](std::uint64_t account) { return owner_of(data.account_begin, account); },
       [&](std::uint64_t account) {
         return encode_profile(profiles[account - data.accounts.rows.begin]);
       });
-  std::vector<ActivityProfile> partner_profiles(fetched.size());
+  std::vector<ActivityProfile> remote_profiles(fetched.size());
   tbb::parallel_for(std::size_t{0}, fetched.size(),
-                    [&](std::size_t i) { partner_profiles[i] = decode_profile(fetched[i]); });
+                    [&](std::size_t i) { remote_profiles[i] = decode_profile(fetched[i]); });
+  const auto profile_of = [&](std::uint64_t account) -> ProfileView {
+    if (is_local(account))
+      return profiles[account - data.accounts.rows.begin];
+    const auto i = std::lower_bound(remote.begin(), remote.end(), account) - remote.begin();
+    return remote_profiles[static_cast<std::size_t>(i)];
+  };
 
   std::vector<std::size_t> group_begin; // runs of pairs with the same a
   for (std::size_t i = 0; i < pairs.size(); ++i) {
@@ -80,10 +95,8 @@ std::vector<double> expected_per_pair(const mpi::Comm &comm, const PartitionData
     for (const auto &[bin, weight] : weighted)
       weights[static_cast<std::size_t>(bin - first)] = weight;
     for (std::size_t i = group_begin[g]; i < group_begin[g + 1]; ++i) {
-      const auto partner = static_cast<std::size_t>(
-          std::lower_bound(partners.begin(), partners.end(), pairs[i].b) - partners.begin());
       double sum = 0;
-      for (const auto &[bin, count] : partner_profiles[partner])
+      for (const auto &[bin, count] : profile_of(pairs[i].b))
         sum += count * weights[static_cast<std::size_t>(bin - first)];
       expected[i] = sum;
     }

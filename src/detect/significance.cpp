@@ -17,7 +17,7 @@ constexpr std::int64_t kQuarterHourMs = 900'000;
 constexpr double kSmallestExpectation = 1e-9;
 
 // Counts of `profile` at `bin`, by binary search.
-double count_at(const ActivityProfile &profile, std::int64_t bin) {
+double count_at(ProfileView profile, std::int64_t bin) {
   const auto it =
       std::lower_bound(profile.begin(), profile.end(), bin,
                        [](const auto &entry, std::int64_t b) { return entry.first < b; });
@@ -39,26 +39,36 @@ std::uint64_t observed_statistic(std::uint8_t signal, const PairSignal &pair) {
   }
 }
 
-std::vector<ActivityProfile> activity_profiles(const std::vector<Action> &actions,
-                                               std::uint64_t first_account, std::uint64_t count,
-                                               std::int64_t bin_ms) {
-  std::vector<std::vector<std::int64_t>> bins(count);
+ActivityProfiles activity_profiles(const std::vector<Action> &actions, std::uint64_t first_account,
+                                   std::uint64_t count, std::int64_t bin_ms) {
+  // Counting sort of the actions' bins by account, then each account's bins sorted and counted.
+  std::vector<std::size_t> start(count + 1, 0);
   for (const auto &action : actions)
-    bins[action.account - first_account].push_back(bin_of(action.time_ms, bin_ms));
-  std::vector<ActivityProfile> profiles(count);
+    ++start[action.account - first_account + 1];
+  for (std::size_t a = 0; a < count; ++a)
+    start[a + 1] += start[a];
+  std::vector<std::int64_t> bins(actions.size());
+  auto cursor = start;
+  for (const auto &action : actions)
+    bins[cursor[action.account - first_account]++] = bin_of(action.time_ms, bin_ms);
+  ActivityProfiles profiles;
+  profiles.begin.assign(count + 1, 0);
   for (std::size_t a = 0; a < count; ++a) {
-    auto &b = bins[a];
-    std::sort(b.begin(), b.end());
-    for (std::size_t i = 0; i < b.size(); ++i) {
-      if (i == 0 || b[i] != b[i - 1])
-        profiles[a].emplace_back(b[i], 0);
-      ++profiles[a].back().second;
+    profiles.begin[a] = profiles.entries.size();
+    const auto first = bins.begin() + static_cast<std::ptrdiff_t>(start[a]);
+    const auto last = bins.begin() + static_cast<std::ptrdiff_t>(start[a + 1]);
+    std::sort(first, last);
+    for (auto it = first; it != last; ++it) {
+      if (it == first || *it != *(it - 1))
+        profiles.entries.emplace_back(*it, 0);
+      ++profiles.entries.back().second;
     }
   }
+  profiles.begin[count] = profiles.entries.size();
   return profiles;
 }
 
-std::string encode_profile(const ActivityProfile &profile) {
+std::string encode_profile(ProfileView profile) {
   std::string bytes(profile.size() * 12, '\0');
   for (std::size_t i = 0; i < profile.size(); ++i) {
     std::memcpy(bytes.data() + 12 * i, &profile[i].first, 8);
@@ -80,7 +90,7 @@ std::int64_t null_bin_ms(std::int64_t window_ms) {
   return std::max(kQuarterHourMs, window_ms);
 }
 
-WeightedProfile weighted_profile(const ActivityProfile &v, const KeyConcentration &concentration,
+WeightedProfile weighted_profile(ProfileView v, const KeyConcentration &concentration,
                                  std::int64_t window_ms) {
   const double r =
       std::min(1.0, double(std::max<std::int64_t>(window_ms, 1000)) / double(concentration.bin_ms));
@@ -106,7 +116,7 @@ WeightedProfile weighted_profile(const ActivityProfile &v, const KeyConcentratio
   return g;
 }
 
-double expected_coactions(const ActivityProfile &u, const WeightedProfile &v_weighted) {
+double expected_coactions(ProfileView u, const WeightedProfile &v_weighted) {
   double expected = 0;
   auto from = v_weighted.begin();
   for (const auto &[bin, count] : u) {
@@ -120,8 +130,8 @@ double expected_coactions(const ActivityProfile &u, const WeightedProfile &v_wei
   return expected;
 }
 
-double expected_coactions(const ActivityProfile &u, const ActivityProfile &v,
-                          const KeyConcentration &concentration, std::int64_t window_ms) {
+double expected_coactions(ProfileView u, ProfileView v, const KeyConcentration &concentration,
+                          std::int64_t window_ms) {
   return expected_coactions(u, weighted_profile(v, concentration, window_ms));
 }
 

@@ -14,6 +14,7 @@
 #include "detect/coaction.hpp"
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,16 +22,27 @@
 namespace lockstep::detect {
 
 // An account's actions of one signal per time bin: (bin, count), sorted by bin.
-using ActivityProfile = std::vector<std::pair<std::int64_t, std::uint32_t>>;
+using BinCount = std::pair<std::int64_t, std::uint32_t>;
+using ActivityProfile = std::vector<BinCount>;
+using ProfileView = std::span<const BinCount>;
+
+// The profiles of a range of accounts in one flat array: account i's are
+// entries[begin[i], begin[i + 1]).
+struct ActivityProfiles {
+  std::vector<std::size_t> begin;
+  std::vector<BinCount> entries;
+  ProfileView operator[](std::size_t account) const {
+    return ProfileView(entries).subspan(begin[account], begin[account + 1] - begin[account]);
+  }
+};
 
 // The profiles of the accounts in [first_account, first_account + count) from actions sorted by
 // account (any order of times).
-std::vector<ActivityProfile> activity_profiles(const std::vector<Action> &actions,
-                                               std::uint64_t first_account, std::uint64_t count,
-                                               std::int64_t bin_ms);
+ActivityProfiles activity_profiles(const std::vector<Action> &actions, std::uint64_t first_account,
+                                   std::uint64_t count, std::int64_t bin_ms);
 
 // A profile as bytes, for the exchange, and back.
-std::string encode_profile(const ActivityProfile &profile);
+std::string encode_profile(ProfileView profile);
 ActivityProfile decode_profile(const std::string &bytes);
 
 // The null model's time bin for a window: 15 minutes, or the window when longer. Shorter bins let
@@ -43,14 +55,14 @@ std::int64_t null_bin_ms(std::int64_t window_ms);
 // d = r^2 / 2 the chances that two uniform times in the same (adjacent) bins of width B are within
 // the window, r = window / B. Windows under a second count as a second (time resolution).
 using WeightedProfile = std::vector<std::pair<std::int64_t, double>>;
-WeightedProfile weighted_profile(const ActivityProfile &v, const KeyConcentration &concentration,
+WeightedProfile weighted_profile(ProfileView v, const KeyConcentration &concentration,
                                  std::int64_t window_ms);
 
 // Expected co-actions of u and v under the null model: sum_t a_ut g_v(t). It is symmetric in u and
 // v; callers iterate over the account with fewer bins.
-double expected_coactions(const ActivityProfile &u, const WeightedProfile &v_weighted);
-double expected_coactions(const ActivityProfile &u, const ActivityProfile &v,
-                          const KeyConcentration &concentration, std::int64_t window_ms);
+double expected_coactions(ProfileView u, const WeightedProfile &v_weighted);
+double expected_coactions(ProfileView u, ProfileView v, const KeyConcentration &concentration,
+                          std::int64_t window_ms);
 
 // The count tested against the null: distinct keys for signals whose keys are posts (retweet,
 // reply, quote, object: sharing one post again is no new evidence), and the matched posts

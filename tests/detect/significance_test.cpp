@@ -93,9 +93,10 @@ TEST_F(Significance, ProfilesCountActionsPerBin) {
   const std::vector<detect::Action> actions{
       {1, 3'600'000, 7, 0}, {2, 3'600'001, 7, 1}, {3, 0, 8, 2}, {4, 7'200'000, 7, 3}};
   const auto profiles = detect::activity_profiles(actions, 7, 2, 3'600'000);
-  ASSERT_EQ(profiles.size(), 2u);
-  EXPECT_EQ(profiles[0], (ActivityProfile{{1, 2}, {2, 1}}));
-  EXPECT_EQ(profiles[1], (ActivityProfile{{0, 1}}));
+  ASSERT_EQ(profiles.begin.size(), 3u);
+  const auto as_vector = [](detect::ProfileView v) { return ActivityProfile(v.begin(), v.end()); };
+  EXPECT_EQ(as_vector(profiles[0]), (ActivityProfile{{1, 2}, {2, 1}}));
+  EXPECT_EQ(as_vector(profiles[1]), (ActivityProfile{{0, 1}}));
 }
 
 } // namespace
