@@ -16,6 +16,7 @@ BIN=${BIN:-build/bin}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 accounts=${1:-20000}
 work=${BENCH_DIR:-$(mktemp -d)}
+mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
 run() { mpiexec -n "$1" --oversubscribe --bind-to none "${@:2}"; }
 
