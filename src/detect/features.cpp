@@ -310,7 +310,7 @@ std::vector<FeatureRow> compute_features(const PartitionData &data, const Featur
         known && n > 0 ? double(floor_div(times.front(), kDayMs) - created) : kNaN;
     f(Feature::creation_day_cohort) = known ? cohort(created) : kNaN;
     double week = 0;
-    const std::int64_t monday = created - time::weekday(created);
+    const std::int64_t monday = known ? std::int64_t{created} - time::weekday(created) : 0;
     for (int d = 0; d < 7 && known; ++d)
       week += cohort(monday + d);
     f(Feature::creation_week_cohort) = known ? week : kNaN;

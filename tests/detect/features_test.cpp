@@ -29,7 +29,7 @@ detect::PartitionData three_accounts() {
   a.post_count = {4, 0, 1};
   const std::int32_t created = kDayIndex - 10;
   const std::int32_t monday = created - time::weekday(created);
-  a.created_day = {created, created, monday == created ? monday + 6 : monday};
+  a.created_day = {created, INT32_MIN, monday == created ? monday + 6 : monday};
   a.followers = {100, -1, 5};
   a.following = {0, -1, 10};
 
@@ -92,8 +92,8 @@ TEST_F(Features, HandComputedValues) {
   EXPECT_EQ(get(r, Feature::automation_client_share), 0.75);
   EXPECT_EQ(get(r, Feature::distinct_clients), 3);
   EXPECT_EQ(get(r, Feature::age_at_first_post), 10);
-  EXPECT_EQ(get(r, Feature::creation_day_cohort), 2);
-  EXPECT_EQ(get(r, Feature::creation_week_cohort), 3);
+  EXPECT_EQ(get(r, Feature::creation_day_cohort), 1);
+  EXPECT_EQ(get(r, Feature::creation_week_cohort), 2);
   EXPECT_EQ(get(r, Feature::follower_ratio), 100);
   EXPECT_DOUBLE_EQ(get(r, Feature::max_follower_growth), 240); // 10 in 30 min, counted as 1 h
   EXPECT_DOUBLE_EQ(get(r, Feature::screen_name_digit_share), 0.5);
@@ -105,6 +105,8 @@ TEST_F(Features, HandComputedValues) {
   EXPECT_TRUE(std::isnan(get(silent, Feature::retweet_share)));
   EXPECT_TRUE(std::isnan(get(silent, Feature::follower_ratio)));
   EXPECT_TRUE(std::isnan(get(silent, Feature::max_follower_growth)));
+  EXPECT_TRUE(std::isnan(get(silent, Feature::creation_day_cohort))) << "creation day unknown";
+  EXPECT_TRUE(std::isnan(get(silent, Feature::creation_week_cohort)));
   EXPECT_EQ(get(silent, Feature::screen_name_hash_like), 1);
 
   const auto &single = rows[2]; // one post: no gaps
@@ -112,7 +114,7 @@ TEST_F(Features, HandComputedValues) {
   EXPECT_TRUE(std::isnan(get(single, Feature::rapid_post_share)));
   EXPECT_EQ(get(single, Feature::duplicate_text_share), 0);
   EXPECT_EQ(get(single, Feature::longest_daily_gap), 23);
-  EXPECT_EQ(get(single, Feature::creation_week_cohort), 3);
+  EXPECT_EQ(get(single, Feature::creation_week_cohort), 2);
   EXPECT_EQ(get(single, Feature::follower_ratio), 0.5);
   EXPECT_TRUE(std::isnan(get(single, Feature::screen_name_digit_share)));
 }
