@@ -106,54 +106,64 @@ std::vector<double> expected_per_pair(const mpi::Comm &comm, const PartitionData
   return expected;
 }
 
-// Every enabled signal through the engine; one EdgeSignal per pair and signal, unadjusted.
+// Tests one engine result's pairs against the null model, appending them to `tested`; evidence is
+// kept for the pairs whose p passes alpha (only those can make an edge significant).
+void test_pairs(const DetectConfig &config, std::uint8_t signal, const CoactionResult &found,
+                const std::vector<double> &expected, std::vector<EdgeSignal> &tested) {
+  const double log10_alpha = std::log10(config.alpha);
+  for (std::size_t i = 0; i < found.pairs.size(); ++i) {
+    EdgeSignal pair{signal, found.pairs[i], expected[i], 0, {}};
+    pair.log10_p = log10_poisson_tail(observed_statistic(signal, pair.stats), expected[i]);
+    if (pair.log10_p <= log10_alpha)
+      pair.evidence = found.evidence(i, config.evidence_per_edge);
+    tested.push_back(std::move(pair));
+  }
+}
+
+// One co-action signal through the engine and the null model. Collective.
+SignalSummary run_signal(const mpi::Comm &comm, const DetectConfig &config,
+                         const PartitionData &data, std::uint8_t signal,
+                         const SignalConfig &signal_config, DetectResult &result,
+                         std::vector<EdgeSignal> &tested) {
+  const auto start = std::chrono::steady_clock::now();
+  SignalSummary summary{signal, store::schema::signal_name(signal), {}, {}, 0, 0};
+  summary.rule.window_ms = std::llround(signal_config.window_seconds * 1000);
+  summary.rule.hub_cap = signal_config.hub_cap;
+  summary.bin_ms = null_bin_ms(summary.rule.window_ms);
+  auto phase = std::make_unique<ScopedPhase>(result.times, summary.name + " pairs");
+  auto actions = actions_of(data.actions, signal);
+  const auto profiles = activity_profiles(actions, data.accounts.rows.begin,
+                                          data.accounts.rows.count, summary.bin_ms);
+  const auto found = find_coactions(comm, std::move(actions), summary.rule, summary.bin_ms,
+                                    data.account_begin, {config.exchange_megabytes << 20});
+  summary.totals = found.totals;
+  phase = std::make_unique<ScopedPhase>(result.times, summary.name + " null model");
+  const auto expected = expected_per_pair(comm, data, profiles, found.pairs, found.concentration,
+                                          summary.rule.window_ms);
+  test_pairs(config, signal, found, expected, tested);
+  summary.candidates =
+      mpi::allreduce(comm, static_cast<std::uint64_t>(found.pairs.size()), mpi::Op::sum);
+  phase.reset();
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  summary.peak_rss_mb = mpi::allreduce(comm, peak_rss_mb(), mpi::Op::max);
+  log::info("{}: {} actions on {} keys, {} co-action pairs in {} s windows ({} over the hub cap "
+            "on {} keys), {} candidate pairs",
+            summary.name, summary.totals.actions, summary.totals.keys, summary.totals.window_pairs,
+            signal_config.window_seconds,
+            summary.totals.window_pairs - summary.totals.emitted_pairs, summary.totals.capped_keys,
+            summary.candidates);
+  return summary;
+}
+
+// Every enabled signal, in store order; one EdgeSignal per pair and signal, unadjusted.
 std::vector<EdgeSignal> run_signals(const mpi::Comm &comm, const DetectConfig &config,
                                     const PartitionData &data, DetectResult &result) {
-  const mpi::ExchangeOptions exchange{config.exchange_megabytes << 20};
   std::vector<EdgeSignal> tested;
   for (std::uint8_t signal = 1; signal < kSignalCount; ++signal) {
-    const std::string name = store::schema::signal_name(signal);
-    const auto found = config.signals.find(name);
-    if (found == config.signals.end() || !found->second.enabled)
-      continue;
-    const auto start = std::chrono::steady_clock::now();
-    auto phase = std::make_unique<ScopedPhase>(result.times, name + " pairs");
-    SignalSummary summary{signal, name, {}, {}, 0, 0};
-    summary.rule.window_ms = std::llround(found->second.window_seconds * 1000);
-    summary.rule.hub_cap = found->second.hub_cap;
-    const auto bin_ms = null_bin_ms(summary.rule.window_ms);
-    auto actions = actions_of(data.actions, signal);
-    const auto profiles =
-        activity_profiles(actions, data.accounts.rows.begin, data.accounts.rows.count, bin_ms);
-    auto found_pairs = find_coactions(comm, std::move(actions), summary.rule, bin_ms,
-                                      data.account_begin, exchange);
-    summary.totals = found_pairs.totals;
-    summary.bin_ms = bin_ms;
-    phase = std::make_unique<ScopedPhase>(result.times, name + " null model");
-    const auto expected = expected_per_pair(comm, data, profiles, found_pairs.pairs,
-                                            found_pairs.concentration, summary.rule.window_ms);
-    const double log10_alpha = std::log10(config.alpha);
-    for (std::size_t i = 0; i < found_pairs.pairs.size(); ++i) {
-      EdgeSignal tested_pair{signal, found_pairs.pairs[i], expected[i], 0, {}};
-      tested_pair.log10_p =
-          log10_poisson_tail(observed_statistic(signal, tested_pair.stats), expected[i]);
-      if (tested_pair.log10_p <= log10_alpha)
-        tested_pair.evidence = found_pairs.evidence(i, config.evidence_per_edge);
-      tested.push_back(std::move(tested_pair));
-    }
-    summary.candidates =
-        mpi::allreduce(comm, static_cast<std::uint64_t>(found_pairs.pairs.size()), mpi::Op::sum);
-    log::info("{}: {} actions on {} keys, {} co-action pairs in {} s windows ({} over the hub "
-              "cap on {} keys), {} candidate pairs",
-              name, summary.totals.actions, summary.totals.keys, summary.totals.window_pairs,
-              found->second.window_seconds,
-              summary.totals.window_pairs - summary.totals.emitted_pairs,
-              summary.totals.capped_keys, summary.candidates);
-    phase.reset();
-    summary.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    summary.peak_rss_mb = mpi::allreduce(comm, peak_rss_mb(), mpi::Op::max);
-    result.signals.push_back(summary);
+    const auto found = config.signals.find(store::schema::signal_name(signal));
+    if (found != config.signals.end() && found->second.enabled)
+      result.signals.push_back(
+          run_signal(comm, config, data, signal, found->second, result, tested));
   }
   return tested;
 }
