@@ -323,13 +323,16 @@ std::string manifest_json(const DetectConfig &config, const detect::DetectResult
       "  \"store\": {},\n  \"ranks\": {},\n  \"threads_per_rank\": {},\n  \"seconds\": {:.3f},\n"
       "  \"tests\": {},\n  \"log10_p_threshold\": {},\n  \"candidate_edges\": {},\n  "
       "\"significant_edges\": {},\n"
-      "  \"weight_threshold\": {},\n  \"signals\": [\n{}\n  ],\n  \"phase_seconds_rank0\": "
+      "  \"weight_threshold\": {},\n  \"signals\": [\n{}\n  ],\n"
+      "  \"similarity\": {{\"targets\": {}, \"skipped_targets\": {}, \"pairs\": {}}},\n"
+      "  \"phase_seconds_rank0\": "
       "{{{}}},\n"
       "  \"files\": [\"accounts.csv\", \"edges.csv\", \"evidence.csv\", \"results.h5\"],\n"
       "  \"job\": {}\n}}\n",
       kVersion, json::quote(config.store_path), run.ranks, run.threads, run.seconds, result.tests,
       result.log10_p_threshold, result.candidate_edges, result.significant_edges,
-      result.weight_threshold, signals, times, json::quote(run.effective_job));
+      result.weight_threshold, signals, result.similarity_terms, result.similarity_skipped_terms,
+      result.similarity_pairs, times, json::quote(run.effective_job));
 }
 
 } // namespace
