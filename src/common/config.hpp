@@ -79,7 +79,7 @@ struct SimilarityConfig {
   std::uint32_t top_n = 10;                // partners kept per account
   double min_cosine = 0.95;                // an edge needs at least this cosine
   std::uint64_t min_shared_targets = 20;   // and this many (kind, target) terms in common
-  std::uint64_t max_target_accounts = 250; // terms of more accounts are skipped (and counted)
+  std::uint64_t max_target_accounts = 100; // terms of more accounts are skipped (and counted)
 };
 
 // `lockstep detect`: account features and the coordination graph (jobs/default.toml lists every

@@ -150,11 +150,13 @@ void scan_key(std::span<const Action> by_time, const WindowRule &rule,
       const Action &y = by_time[j];
       if (y.account == x.account)
         continue;
-      ++totals.window_pairs;
       if (emitted_here == rule.hub_cap) {
+        // The rest of the window is counted, not walked: a viral key can hold 10^9 pairs.
+        totals.window_pairs += end - j;
         capped = true;
-        continue;
+        break;
       }
+      ++totals.window_pairs;
       ++emitted_here;
       const bool x_first = x.account < y.account;
       const Action &lo = x_first ? x : y;

@@ -38,7 +38,9 @@ struct CoactionPair {
 struct ScanTotals {
   std::uint64_t actions = 0;
   std::uint64_t keys = 0;
-  std::uint64_t window_pairs = 0;  // co-action pairs of different accounts, capped ones included
+  // Co-action pairs of different accounts. Past an action's hub cap the rest of its window is
+  // counted without looking at accounts, so same-account pairs there are included.
+  std::uint64_t window_pairs = 0;
   std::uint64_t emitted_pairs = 0; // pairs kept (window_pairs minus those over the hub cap)
   std::uint64_t capped_keys = 0;   // keys where some action had more partners than the cap
   ScanTotals &operator+=(const ScanTotals &other);
