@@ -29,9 +29,12 @@ echo "== detect: behaviour features, co-action signals tested against the null m
 "${RUN[@]}" "$LOCKSTEP" detect --store "$OUT/sample.h5" --job jobs/default.toml --out "$OUT/results"
 echo "== how the coordination graph compares with the planted campaigns"
 "$LOCKSTEP" evaluate --truth "$OUT/sample/truth.csv" "$OUT/results" | sed -n '/coordination edges/,$p'
-echo "== the strongest edge and the evidence behind it"
-head -2 "$OUT/results/edges.csv" | cut -d, -f1-6
-sed -n 2,4p "$OUT/results/evidence.csv"
+echo "== the strongest edge (smallest p) and the evidence behind it"
+best=$(tail -n +2 "$OUT/results/edges.csv" | sort -t, -k5,5g | head -1)
+head -1 "$OUT/results/edges.csv" | cut -d, -f1-8
+cut -d, -f1-8 <<<"$best"
+head -1 "$OUT/results/evidence.csv"
+grep "^$(cut -d, -f1-2 <<<"$best")," "$OUT/results/evidence.csv" | head -3
 echo "== outputs in $OUT/: sample/ (the generated release and truth.csv), sample.h5 (the store),"
 echo "   sample-manifest.json (inputs, counts, timings), sample-rejects.csv (rows that could not be read),"
 echo "   results/ (accounts.csv, edges.csv, evidence.csv, results.h5, manifest.json)"
