@@ -48,11 +48,11 @@ std::optional<CivilDate> parse_date(std::string_view text) {
   return date;
 }
 
-namespace {
+namespace {} // namespace
+
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
-} // namespace
 
 std::string format_date(std::int64_t ms) {
   const CivilDate d = civil_from_days(floor_div(ms, 86'400'000));

@@ -27,6 +27,9 @@ std::string format_date(std::int64_t ms);
 std::string format_minute(std::int64_t ms);
 std::string format_second(std::int64_t ms); // YYYY-MM-DD HH:MM:SS (UTC)
 
+// a / b rounded towards minus infinity (b != 0): the day, hour or bin of a time before 1970 too.
+std::int64_t floor_div(std::int64_t a, std::int64_t b);
+
 // Day of the week of a day count: 0 = Monday ... 6 = Sunday.
 int weekday(std::int64_t days);
 

@@ -2,6 +2,7 @@
 #include "detect/coaction.hpp"
 
 #include "common/hash.hpp"
+#include "common/time.hpp"
 #include "mpi/collectives.hpp"
 
 #include <algorithm>
@@ -220,7 +221,7 @@ std::vector<Evidence> CoactionResult::evidence(std::size_t pair, std::size_t lim
 }
 
 std::int64_t bin_of(std::int64_t time_ms, std::int64_t bin_ms) {
-  return time_ms / bin_ms - ((time_ms % bin_ms != 0) && (time_ms < 0));
+  return time::floor_div(time_ms, bin_ms);
 }
 
 double KeyConcentration::at(std::int64_t bin) const {

@@ -269,14 +269,6 @@ const char *signal_label(std::uint8_t signal) {
   return signal == kSimilaritySignal ? "similarity" : store::schema::signal_name(signal);
 }
 
-std::uint8_t signal_of(const std::string &name) {
-  for (std::uint8_t s = 1; s < kSignalCount; ++s) {
-    if (name == store::schema::signal_name(s))
-      return s;
-  }
-  return 0;
-}
-
 double quantile_type7(const std::vector<std::pair<std::uint64_t, std::uint64_t>> &histogram,
                       double p) {
   std::uint64_t n = 0;

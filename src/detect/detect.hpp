@@ -82,9 +82,6 @@ inline constexpr std::uint8_t kSimilaritySignal = 10;
 // The name of a signal number: the store's names, and "similarity".
 const char *signal_label(std::uint8_t signal);
 
-// The signal number of a job's signal name, or 0 when the name is unknown.
-std::uint8_t signal_of(const std::string &name);
-
 // R's type-7 quantile of integer weights given as (weight, count), sorted by weight.
 double quantile_type7(const std::vector<std::pair<std::uint64_t, std::uint64_t>> &histogram,
                       double p);

@@ -64,10 +64,6 @@ constexpr std::int64_t kHourMs = 3'600'000;
 constexpr std::int64_t kDayMs = 24 * kHourMs;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  return a / b - ((a % b != 0) && (a < 0));
-}
-
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -99,7 +95,7 @@ TimeProfile time_profile(const std::vector<std::int64_t> &times) {
   std::int64_t day = LLONG_MIN, hour = LLONG_MIN;
   int in_day = 0, in_hour = 0;
   for (const auto t : times) { // sorted
-    const auto d = floor_div(t, kDayMs), h = floor_div(t, kHourMs);
+    const auto d = time::floor_div(t, kDayMs), h = time::floor_div(t, kHourMs);
     in_day = d == day ? in_day + 1 : 1;
     in_hour = h == hour ? in_hour + 1 : 1;
     p.active_days += d != day;
@@ -307,7 +303,7 @@ std::vector<FeatureRow> compute_features(const PartitionData &data, const Featur
     const auto created = accounts.created_day[a];
     const bool known = created != INT32_MIN;
     f(Feature::age_at_first_post) =
-        known && n > 0 ? double(floor_div(times.front(), kDayMs) - created) : kNaN;
+        known && n > 0 ? double(time::floor_div(times.front(), kDayMs) - created) : kNaN;
     f(Feature::creation_day_cohort) = known ? cohort(created) : kNaN;
     double week = 0;
     const std::int64_t monday = known ? std::int64_t{created} - time::weekday(created) : 0;

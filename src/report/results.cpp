@@ -204,38 +204,29 @@ void write_edge_column(const store::Group &group, const std::string &name,
 
 void write_signal_columns(const store::Group &group, const std::vector<Edge> &edges,
                           std::uint8_t signal) {
-  const auto stat = [&](const Edge &edge) { return find_signal(edge, signal); };
-  const auto count = [&](auto field) {
-    return [&, field](const Edge &edge) -> std::uint64_t {
-      const auto *s = stat(edge);
-      return s == nullptr ? 0 : field(s->stats);
-    };
+  std::vector<const EdgeSignal *> found; // per edge, this signal's evidence or nullptr
+  found.reserve(edges.size());
+  for (const auto &edge : edges)
+    found.push_back(find_signal(edge, signal));
+  // One column: get(signal) per edge, `missing` where the signal did not tie the pair.
+  const auto column = [&](const char *name, auto missing, auto get) {
+    std::vector<decltype(missing)> values;
+    values.reserve(found.size());
+    for (const auto *s : found)
+      values.push_back(s == nullptr ? missing : static_cast<decltype(missing)>(get(*s)));
+    store::write_column(group, name, values);
   };
-  write_edge_column<std::uint64_t>(group, "keys", edges,
-                                   count([](const detect::PairSignal &t) { return t.keys; }));
-  write_edge_column<std::uint64_t>(group, "coactions", edges,
-                                   count([](const detect::PairSignal &t) { return t.coactions; }));
-  write_edge_column<std::uint64_t>(group, "posts_a", edges,
-                                   count([](const detect::PairSignal &t) { return t.posts_a; }));
-  write_edge_column<std::uint64_t>(group, "posts_b", edges,
-                                   count([](const detect::PairSignal &t) { return t.posts_b; }));
-  const auto nan = std::numeric_limits<double>::quiet_NaN();
-  write_edge_column<double>(group, "min_dt_s", edges, [&](const Edge &edge) {
-    const auto *s = stat(edge);
-    return s == nullptr ? nan : double(s->stats.min_dt_ms) / 1000;
-  });
-  write_edge_column<double>(group, "median_dt_s", edges, [&](const Edge &edge) {
-    const auto *s = stat(edge);
-    return s == nullptr ? nan : double(s->stats.median_dt_ms) / 1000;
-  });
-  write_edge_column<double>(group, "expected", edges, [&](const Edge &edge) {
-    const auto *s = stat(edge);
-    return s == nullptr ? nan : s->expected;
-  });
-  write_edge_column<double>(group, "log10_p", edges, [&](const Edge &edge) {
-    const auto *s = stat(edge);
-    return s == nullptr ? 0.0 : s->log10_p;
-  });
+  const std::uint64_t zero = 0;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  column("keys", zero, [](const EdgeSignal &s) { return s.stats.keys; });
+  column("coactions", zero, [](const EdgeSignal &s) { return s.stats.coactions; });
+  column("posts_a", zero, [](const EdgeSignal &s) { return s.stats.posts_a; });
+  column("posts_b", zero, [](const EdgeSignal &s) { return s.stats.posts_b; });
+  column("min_dt_s", nan, [](const EdgeSignal &s) { return double(s.stats.min_dt_ms) / 1000; });
+  column("median_dt_s", nan,
+         [](const EdgeSignal &s) { return double(s.stats.median_dt_ms) / 1000; });
+  column("expected", nan, [](const EdgeSignal &s) { return s.expected; });
+  column("log10_p", 0.0, [](const EdgeSignal &s) { return s.log10_p; });
 }
 
 void write_results_content(const store::Group &root, const DetectConfig &config,
