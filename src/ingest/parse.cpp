@@ -6,7 +6,7 @@
 #include "common/hash.hpp"
 #include "common/io_archive.hpp"
 #include "ingest/fields.hpp"
-#include "ingest/normalize.hpp"
+#include "text/normalize.hpp"
 
 #include <array>
 #include <charconv>
@@ -225,16 +225,16 @@ ParsedRecord parse_tweet(const Fields &f, std::uint32_t file, std::int64_t line,
               : post.quote_of != 0                  ? PostKind::quote
                                                     : PostKind::original;
   for (const auto &tag : *hashtags) {
-    if (auto folded = normalize_hashtag(tag); folded && !folded->empty())
+    if (auto folded = text::normalize_hashtag(tag); folded && !folded->empty())
       post.hashtags.push_back(*folded);
   }
   for (const auto &url : *urls) {
-    if (auto normal = normalize_url(url); !normal.empty())
+    if (auto normal = text::normalize_url(url); !normal.empty())
       post.urls.push_back(std::move(normal));
   }
   post.mentions = *mentions;
   if (post.kind != PostKind::retweet) {
-    if (const auto normal = normalize_text(post.text); normal && !normal->empty()) {
+    if (const auto normal = text::normalize_text(post.text); normal && !normal->empty()) {
       post.text_key = hash64(*normal) | 1; // never 0, which means "no text"
     }
   }

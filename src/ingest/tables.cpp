@@ -5,7 +5,6 @@
 #include "common/hash.hpp"
 #include "common/log.hpp"
 #include "common/version.hpp"
-#include "ingest/normalize.hpp"
 #include "mpi/alltoallv.hpp"
 #include "mpi/collectives.hpp"
 #include "store/attribute.hpp"
@@ -13,6 +12,7 @@
 #include "store/file.hpp"
 #include "store/schema.hpp"
 #include "store/strings.hpp"
+#include "text/normalize.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -205,7 +205,7 @@ void derive_post(const PostRow &post, std::uint64_t account, std::uint64_t index
     add_action(actions, keys_, account, post, index, Signal::hashtag, hash64(tag), &tag);
   for (const auto &url : post.urls) {
     add_action(actions, keys_, account, post, index, Signal::url, hash64(url), &url);
-    const std::string domain(url_domain(url));
+    const std::string domain(text::url_domain(url));
     add_action(actions, keys_, account, post, index, Signal::domain, hash64(domain), &domain);
   }
   for (const auto &user : post.mentions)

@@ -3,8 +3,8 @@
 // -DLOCKSTEP_FUZZ=ON and clang; .ci/run runs it for a bounded time.
 #include "common/csv.hpp"
 #include "ingest/fields.hpp"
-#include "ingest/normalize.hpp"
 #include "ingest/records.hpp"
+#include "text/normalize.hpp"
 
 #include <cstdint>
 #include <cstring>
@@ -46,9 +46,9 @@ std::size_t count_records(const std::string &data, lockstep::ingest::StreamState
           (void)parse_list(field);
           (void)parse_count(field);
           (void)parse_minute_time(field);
-          (void)normalize_url(field);
+          (void)lockstep::text::normalize_url(field);
           if (valid_utf8(field))
-            (void)normalize_text(field);
+            (void)lockstep::text::normalize_text(field);
         }
       }
     }

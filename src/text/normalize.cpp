@@ -1,5 +1,5 @@
 // Normalisation rules.
-#include "ingest/normalize.hpp"
+#include "text/normalize.hpp"
 
 #include <algorithm>
 #include <array>
@@ -8,7 +8,7 @@
 #include <utf8proc.h>
 #include <vector>
 
-namespace lockstep::ingest {
+namespace lockstep::text {
 namespace {
 
 bool is_space(char c) {
@@ -146,4 +146,4 @@ std::optional<std::string> normalize_text(std::string_view text) {
   return out;
 }
 
-} // namespace lockstep::ingest
+} // namespace lockstep::text

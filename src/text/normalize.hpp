@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace lockstep::ingest {
+namespace lockstep::text {
 
 // Unicode NFKC with case folding (utf8proc); nullopt for invalid UTF-8.
 std::optional<std::string> fold(std::string_view text);
@@ -26,4 +26,4 @@ std::string_view url_domain(std::string_view normalized_url);
 // URLs removed, whitespace collapsed. nullopt for invalid UTF-8.
 std::optional<std::string> normalize_text(std::string_view text);
 
-} // namespace lockstep::ingest
+} // namespace lockstep::text
