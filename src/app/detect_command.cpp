@@ -33,7 +33,7 @@ int run_detect(const mpi::Comm &comm, const Config &config) {
   const auto effective = describe_detect(job);
   log::debug("effective job:\n{}", effective);
 
-  const auto data = detect::read_partitions(comm, job.store_path);
+  const auto data = detect::read_partitions(comm, job.store_path, job.near_duplicate.enabled);
   log::info("detect: {} accounts and {} posts in {} partitions on {} ranks", data.total_accounts,
             data.total_posts, data.partitions, comm.size());
   const auto result = detect::detect(comm, job, data);

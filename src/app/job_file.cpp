@@ -76,6 +76,20 @@ public:
     }
   }
 
+  void choice(const toml::table &table, const std::string &prefix, const char *key,
+              std::string &out, const std::set<std::string> &allowed) const {
+    const auto *node = table.get(key);
+    if (node == nullptr)
+      return;
+    const auto *s = node->as_string();
+    std::string names;
+    for (const auto &a : allowed)
+      names += (names.empty() ? "" : ", ") + a;
+    if (s == nullptr || !allowed.contains(s->get()))
+      fail(*node, prefix + key, "expected one of " + names);
+    out = s->get();
+  }
+
   const toml::table *section(const toml::table &root, const char *key) const {
     const auto *node = root.get(key);
     if (node == nullptr)
@@ -134,6 +148,24 @@ void apply_similarity(const JobReader &job, const toml::table &t, SimilarityConf
   job.number(t, p, "max_target_accounts", c.max_target_accounts, 2, 1e9);
 }
 
+void apply_near_duplicate(const JobReader &job, const toml::table &t, NearDuplicateConfig &c) {
+  const std::string p = "near_duplicate.";
+  job.only_keys(t, p,
+                {"enabled", "window_seconds", "hub_cap", "min_jaccard", "shingle", "word_ngram",
+                 "char_ngram", "min_shingles", "bands", "rows", "bucket_cap"});
+  job.boolean(t, p, "enabled", c.enabled);
+  job.number(t, p, "window_seconds", c.window_seconds, 0, 366.0 * 86400);
+  job.number(t, p, "hub_cap", c.hub_cap, 1, 1e9);
+  job.number(t, p, "min_jaccard", c.min_jaccard, 0.01, 1);
+  job.choice(t, p, "shingle", c.shingle, {"words", "chars"});
+  job.number(t, p, "word_ngram", c.word_ngram, 1, 16);
+  job.number(t, p, "char_ngram", c.char_ngram, 1, 64);
+  job.number(t, p, "min_shingles", c.min_shingles, 1, 1e6);
+  job.number(t, p, "bands", c.bands, 1, 1000);
+  job.number(t, p, "rows", c.rows, 1, 64);
+  job.number(t, p, "bucket_cap", c.bucket_cap, 1, 1e9);
+}
+
 } // namespace
 
 void apply_job_text(const std::string &text, const std::string &name, DetectConfig &config) {
@@ -145,13 +177,15 @@ void apply_job_text(const std::string &text, const std::string &name, DetectConf
         fmt::format("{}:{}: {}", name, error.source().begin.line, error.description()));
   }
   const JobReader job(name);
-  job.only_keys(root, "", {"detect", "signals", "similarity"});
+  job.only_keys(root, "", {"detect", "signals", "similarity", "near_duplicate"});
   if (const auto *detect = job.section(root, "detect"))
     apply_detect(job, *detect, config);
   if (const auto *signals = job.section(root, "signals"))
     apply_signals(job, *signals, config);
   if (const auto *similarity = job.section(root, "similarity"))
     apply_similarity(job, *similarity, config.similarity);
+  if (const auto *near_duplicate = job.section(root, "near_duplicate"))
+    apply_near_duplicate(job, *near_duplicate, config.near_duplicate);
 }
 
 void apply_job_file(const std::string &path, DetectConfig &config) {

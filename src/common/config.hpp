@@ -82,6 +82,23 @@ struct SimilarityConfig {
   std::uint64_t max_target_accounts = 100; // terms of more accounts are skipped (and counted)
 };
 
+// Near-duplicate text (MinHash + LSH): posts of two accounts whose shingle sets have Jaccard
+// similarity >= min_jaccard, at most window_seconds apart. Exact copies count too.
+struct NearDuplicateConfig {
+  bool enabled = true;
+  double window_seconds = 3600;
+  std::uint32_t hub_cap = 50;     // partners looked at per post inside one window
+  double min_jaccard = 0.6;       // verified exactly on the shingle sets
+  std::string shingle = "words";  // "words" (n-grams of words; unspaced scripts by character)
+                                  // or "chars" (character n-grams throughout)
+  std::uint32_t word_ngram = 1;   // words per shingle
+  std::uint32_t char_ngram = 2;   // characters per shingle
+  std::uint32_t min_shingles = 4; // shorter texts are left to the exact text signal
+  std::uint32_t bands = 20;       // LSH bands of `rows` minimums each
+  std::uint32_t rows = 4;
+  std::uint32_t bucket_cap = 100; // texts paired with each text inside one LSH bucket
+};
+
 // `lockstep detect`: account features and the coordination graph (jobs/default.toml lists every
 // key with its default).
 struct DetectConfig {
@@ -91,7 +108,8 @@ struct DetectConfig {
   // retweet, reply, quote, hashtag, url, domain, mention, text, object (store signal order)
   std::map<std::string, SignalConfig> signals = default_signals();
   SimilarityConfig similarity;
-  double alpha = 0.01;            // family-wise error rate of the edge test (Bonferroni)
+  NearDuplicateConfig near_duplicate;
+  double alpha = 0.01;            // false discovery rate of the edge test (Benjamini-Hochberg)
   std::uint64_t min_keys = 2;     // distinct co-acted keys, all signals together, for an edge
   double min_weight_quantile = 0; // also require weight > this quantile of candidates (CooRTweet)
   std::uint32_t evidence_per_edge = 5;

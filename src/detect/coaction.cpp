@@ -52,7 +52,7 @@ std::vector<T> concatenate(tbb::enumerable_thread_specific<std::vector<T>> &part
 
 // Sorts by key, then time, account, post, and scans every key's run in parallel.
 std::vector<CoactionPair> scan_all_keys(std::vector<Action> &actions, const WindowRule &rule,
-                                        ScanTotals &totals) {
+                                        ScanTotals &totals, const PairFilter *filter) {
   tbb::parallel_sort(actions.begin(), actions.end(), [](const Action &x, const Action &y) {
     return std::tie(x.key, x.time_ms, x.account, x.post) <
            std::tie(y.key, y.time_ms, y.account, y.post);
@@ -67,7 +67,7 @@ std::vector<CoactionPair> scan_all_keys(std::vector<Action> &actions, const Wind
                       for (std::size_t k = range.begin(); k < range.end(); ++k) {
                         const std::span<const Action> run(actions.data() + runs[k],
                                                           runs[k + 1] - runs[k]);
-                        scan_key(run, rule, out, sum);
+                        scan_key(run, rule, out, sum, filter);
                       }
                     });
   local_totals.combine_each([&](const ScanTotals &part) { totals += part; });
@@ -136,7 +136,7 @@ ScanTotals &ScanTotals::operator+=(const ScanTotals &other) {
 }
 
 void scan_key(std::span<const Action> by_time, const WindowRule &rule,
-              std::vector<CoactionPair> &out, ScanTotals &totals) {
+              std::vector<CoactionPair> &out, ScanTotals &totals, const PairFilter *filter) {
   totals.actions += by_time.size();
   totals.keys += 1;
   bool capped = false;
@@ -146,17 +146,20 @@ void scan_key(std::span<const Action> by_time, const WindowRule &rule,
     end = std::max(end, i + 1);
     while (end < by_time.size() && by_time[end].time_ms - x.time_ms <= rule.window_ms)
       ++end;
-    std::uint64_t emitted_here = 0;
+    std::uint64_t partners_here = 0, emitted_here = 0;
     for (std::size_t j = i + 1; j < end; ++j) {
       const Action &y = by_time[j];
       if (y.account == x.account)
         continue;
-      if (emitted_here == rule.hub_cap) {
+      if (partners_here == rule.hub_cap) {
         // The rest of the window is counted, not walked: a viral key can hold 10^9 pairs.
         totals.window_pairs += end - j;
         capped = true;
         break;
       }
+      ++partners_here;
+      if (filter != nullptr && !filter->accepts(x, y))
+        continue;
       ++totals.window_pairs;
       ++emitted_here;
       const bool x_first = x.account < y.account;
@@ -253,11 +256,14 @@ int owner_of(std::span<const std::uint64_t> account_begin, std::uint64_t account
   return static_cast<int>(it - account_begin.begin()) - 1;
 }
 
+int key_owner(std::uint64_t key, int ranks) {
+  return static_cast<int>(mix64(key) % static_cast<std::uint64_t>(ranks));
+}
+
 CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions,
                               const WindowRule &rule, std::int64_t bin_ms,
                               std::span<const std::uint64_t> account_begin,
-                              const mpi::ExchangeOptions &exchange) {
-  const auto ranks = static_cast<std::size_t>(comm.size());
+                              const mpi::ExchangeOptions &exchange, const PairFilter *filter) {
   CoactionResult result;
   auto &concentration = result.concentration;
   concentration.bin_ms = bin_ms;
@@ -275,10 +281,10 @@ CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions
 
   auto keyed = mpi::route(
       comm, std::move(actions),
-      [&](const Action &action) { return static_cast<int>(mix64(action.key) % ranks); }, exchange);
+      [&](const Action &action) { return key_owner(action.key, comm.size()); }, exchange);
 
   ScanTotals local_totals;
-  auto pairs = scan_all_keys(keyed, rule, local_totals);
+  auto pairs = scan_all_keys(keyed, rule, local_totals, filter);
   add_concentration(keyed, concentration);
   concentration.actions =
       mpi::allreduce(comm, std::span<const double>(concentration.actions), mpi::Op::sum);

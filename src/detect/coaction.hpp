@@ -26,6 +26,14 @@ struct WindowRule {
   std::uint32_t hub_cap = 500;     // at most this many later partners per action in a window
 };
 
+// Which pairs of one key's actions count, beyond "different accounts within the window" (for
+// example: only posts whose texts are near-duplicates). Called on the rank that owns the key.
+class PairFilter {
+public:
+  virtual ~PairFilter() = default;
+  virtual bool accepts(const Action &x, const Action &y) const = 0;
+};
+
 // Two actions by different accounts on the same key inside the window; a < b.
 struct CoactionPair {
   std::uint64_t a = 0, b = 0;
@@ -48,9 +56,11 @@ struct ScanTotals {
 
 // Scans the actions of one key, sorted by (time, account, post), appending pairs to `out`.
 // Action i pairs with the next actions j while t_j - t_i <= window; only the first hub_cap of
-// them are emitted. Same-account pairs are never pairs.
+// them are looked at. Same-account pairs are never pairs; with a filter, pairs it refuses are
+// not pairs either (the rest of a capped window is counted unfiltered).
 void scan_key(std::span<const Action> by_time, const WindowRule &rule,
-              std::vector<CoactionPair> &out, ScanTotals &totals);
+              std::vector<CoactionPair> &out, ScanTotals &totals,
+              const PairFilter *filter = nullptr);
 
 // Evidence for one pair: one co-action, with both posts and times.
 struct Evidence {
@@ -112,10 +122,15 @@ struct CoactionResult {
 // The whole distributed engine for one signal. `account_begin` (size ranks+1) gives the dense
 // account range each rank owns; pairs go to the owner of a. Collective.
 // `bin_ms` is the time bin of the key concentration.
+// `filter`, when given, is consulted on the rank owning each key (see key_owner).
 CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions,
                               const WindowRule &rule, std::int64_t bin_ms,
                               std::span<const std::uint64_t> account_begin,
-                              const mpi::ExchangeOptions &exchange);
+                              const mpi::ExchangeOptions &exchange,
+                              const PairFilter *filter = nullptr);
+
+// The rank that scans `key`'s actions.
+int key_owner(std::uint64_t key, int ranks);
 
 // floor(time / bin): the time bin of an action.
 std::int64_t bin_of(std::int64_t time_ms, std::int64_t bin_ms);

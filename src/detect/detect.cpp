@@ -3,6 +3,7 @@
 
 #include "common/log.hpp"
 #include "detect/lookup.hpp"
+#include "detect/near_duplicate.hpp"
 #include "detect/significance.hpp"
 #include "detect/similarity.hpp"
 #include "mpi/collectives.hpp"
@@ -120,22 +121,23 @@ void test_pairs(const DetectConfig &config, std::uint8_t signal, const CoactionR
   }
 }
 
-// One co-action signal through the engine and the null model. Collective.
-SignalSummary run_signal(const mpi::Comm &comm, const DetectConfig &config,
-                         const PartitionData &data, std::uint8_t signal,
-                         const SignalConfig &signal_config, DetectResult &result,
-                         std::vector<EdgeSignal> &tested) {
+WindowRule window_rule(double window_seconds, std::uint32_t hub_cap) {
+  return {std::llround(window_seconds * 1000), hub_cap};
+}
+
+// One signal's actions through the engine and the null model. Collective.
+SignalSummary run_engine(const mpi::Comm &comm, const DetectConfig &config,
+                         const PartitionData &data, std::uint8_t signal, const WindowRule &rule,
+                         std::vector<Action> actions, const PairFilter *filter,
+                         DetectResult &result, std::vector<EdgeSignal> &tested) {
   const auto start = std::chrono::steady_clock::now();
-  SignalSummary summary{signal, store::schema::signal_name(signal), {}, {}, 0, 0};
-  summary.rule.window_ms = std::llround(signal_config.window_seconds * 1000);
-  summary.rule.hub_cap = signal_config.hub_cap;
+  SignalSummary summary{signal, signal_label(signal), rule, {}, 0, 0};
   summary.bin_ms = null_bin_ms(summary.rule.window_ms);
   auto phase = std::make_unique<ScopedPhase>(result.times, summary.name + " pairs");
-  auto actions = actions_of(data.actions, signal);
   const auto profiles = activity_profiles(actions, data.accounts.rows.begin,
                                           data.accounts.rows.count, summary.bin_ms);
   const auto found = find_coactions(comm, std::move(actions), summary.rule, summary.bin_ms,
-                                    data.account_begin, {config.exchange_megabytes << 20});
+                                    data.account_begin, {config.exchange_megabytes << 20}, filter);
   summary.totals = found.totals;
   phase = std::make_unique<ScopedPhase>(result.times, summary.name + " null model");
   const auto expected = expected_per_pair(comm, data, profiles, found.pairs, found.concentration,
@@ -149,7 +151,7 @@ SignalSummary run_signal(const mpi::Comm &comm, const DetectConfig &config,
   log::info("{}: {} actions on {} keys, {} co-action pairs in {} s windows ({} over the hub cap "
             "on {} keys), {} candidate pairs",
             summary.name, summary.totals.actions, summary.totals.keys, summary.totals.window_pairs,
-            signal_config.window_seconds,
+            static_cast<double>(rule.window_ms) / 1000,
             summary.totals.window_pairs - summary.totals.emitted_pairs, summary.totals.capped_keys,
             summary.candidates);
   return summary;
@@ -161,11 +163,47 @@ std::vector<EdgeSignal> run_signals(const mpi::Comm &comm, const DetectConfig &c
   std::vector<EdgeSignal> tested;
   for (std::uint8_t signal = 1; signal < kSignalCount; ++signal) {
     const auto found = config.signals.find(store::schema::signal_name(signal));
-    if (found != config.signals.end() && found->second.enabled)
-      result.signals.push_back(
-          run_signal(comm, config, data, signal, found->second, result, tested));
+    if (found == config.signals.end() || !found->second.enabled)
+      continue;
+    const auto &c = found->second;
+    result.signals.push_back(run_engine(comm, config, data, signal,
+                                        window_rule(c.window_seconds, c.hub_cap),
+                                        actions_of(data.actions, signal), nullptr, result, tested));
   }
   return tested;
+}
+
+// Near-duplicate texts: verified text pairs first, then the engine over text families with the
+// filter that keeps only post pairs of near-duplicate texts. Collective.
+void add_near_duplicates(const mpi::Comm &comm, const DetectConfig &config,
+                         const PartitionData &data, DetectResult &result,
+                         std::vector<EdgeSignal> &tested) {
+  const auto &c = config.near_duplicate;
+  const auto rule = near_duplicate_rule(c);
+  const mpi::ExchangeOptions exchange{config.exchange_megabytes << 20};
+  LocalTexts texts;
+  NearDuplicateTexts found;
+  {
+    ScopedPhase phase(result.times, "near_duplicate texts");
+    texts = shingle_local_texts(data.posts, rule.shingles, rule.min_shingles);
+    found = find_near_duplicate_texts(comm, texts, rule, exchange);
+  }
+  auto &s = result.near_duplicate;
+  s = {found.texts, found.short_texts,    found.candidates,  found.pairs.size(),
+       0,           found.capped_buckets, found.capped_pairs};
+  for (const auto &[text, family] : found.family)
+    s.families += text == family;
+  log::info("near_duplicate: {} distinct texts ({} with fewer than {} shingles left out), {} "
+            "candidate pairs from {} x {} LSH bands, {} verified at Jaccard >= {} in {} families "
+            "({} buckets over the cap of {}, {} pairs not looked at)",
+            s.texts, s.short_texts, c.min_shingles, s.candidates, c.bands, c.rows, s.verified,
+            c.min_jaccard, s.families, s.capped_buckets, c.bucket_cap, s.capped_pairs);
+  auto actions = near_duplicate_actions(data.posts, texts, found);
+  texts = LocalTexts{};
+  const NearDuplicateFilter filter(comm, data.posts, actions, found, exchange);
+  result.signals.push_back(run_engine(comm, config, data, kNearDuplicateSignal,
+                                      window_rule(c.window_seconds, c.hub_cap), std::move(actions),
+                                      &filter, result, tested));
 }
 
 // Behavioural similarity's kept pairs, as pseudo-signals fused with the co-action signals: keys
@@ -266,7 +304,11 @@ double weight_quantile(const mpi::Comm &comm, const std::vector<Edge> &edges, do
 } // namespace
 
 const char *signal_label(std::uint8_t signal) {
-  return signal == kSimilaritySignal ? "similarity" : store::schema::signal_name(signal);
+  if (signal == kSimilaritySignal)
+    return "similarity";
+  if (signal == kNearDuplicateSignal)
+    return "near_duplicate";
+  return store::schema::signal_name(signal);
 }
 
 double quantile_type7(const std::vector<std::pair<std::uint64_t, std::uint64_t>> &histogram,
@@ -299,6 +341,8 @@ DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const Par
     result.features = compute_features(data, context);
   }
   auto tested = run_signals(comm, config, data, result);
+  if (config.near_duplicate.enabled)
+    add_near_duplicates(comm, config, data, result, tested);
   if (config.similarity.enabled)
     add_similarity(comm, config, data, result, tested);
   ScopedPhase phase(result.times, "test and fuse");

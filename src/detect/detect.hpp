@@ -54,6 +54,16 @@ struct SignalSummary {
   double peak_rss_mb = 0;       // the largest resident memory of any rank so far
 };
 
+// What near-duplicate detection found among the texts (over all ranks).
+struct NearDuplicateSummary {
+  std::uint64_t texts = 0;       // distinct texts shingled (per rank holding them)
+  std::uint64_t short_texts = 0; // left out: fewer than min_shingles
+  std::uint64_t candidates = 0;  // distinct text pairs sharing an LSH bucket
+  std::uint64_t verified = 0;    // of those, Jaccard >= min_jaccard
+  std::uint64_t families = 0;    // connected components of verified pairs
+  std::uint64_t capped_buckets = 0, capped_pairs = 0;
+};
+
 // Move-only: the edges' signal spans point into edge_signals.
 struct DetectResult {
   DetectResult() = default;
@@ -68,6 +78,7 @@ struct DetectResult {
   std::vector<SignalSummary> signals;
   std::uint64_t tests = 0; // pair-signal tests over all signals
   std::uint64_t similarity_terms = 0, similarity_skipped_terms = 0, similarity_pairs = 0;
+  NearDuplicateSummary near_duplicate;
   double log10_p_threshold = 0; // the Benjamini-Hochberg cut on edge p-values at alpha
   std::uint64_t candidate_edges = 0, significant_edges = 0;
   double weight_threshold = 0; // the min_weight_quantile of candidate weights (0 when off)
@@ -77,9 +88,10 @@ struct DetectResult {
 // Runs the computation on this rank's partitions. Collective.
 DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const PartitionData &data);
 
-// Behavioural similarity is fused like a signal, after the store's nine.
+// Behavioural similarity and near-duplicate text are fused like signals, after the store's nine.
 inline constexpr std::uint8_t kSimilaritySignal = 10;
-// The name of a signal number: the store's names, and "similarity".
+inline constexpr std::uint8_t kNearDuplicateSignal = 11;
+// The name of a signal number: the store's names, "similarity" and "near_duplicate".
 const char *signal_label(std::uint8_t signal);
 
 // R's type-7 quantile of integer weights given as (weight, count), sorted by weight.

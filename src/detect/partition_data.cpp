@@ -52,7 +52,7 @@ AccountTable read_accounts(const store::Group &group, RowRange rows) {
   return t;
 }
 
-PostTable read_posts(const store::Group &group, RowRange rows, bool content_ids) {
+PostTable read_posts(const store::Group &group, RowRange rows, bool content_ids, bool texts) {
   PostTable t;
   t.rows = rows;
   t.post_id = read<std::uint64_t>(group, "post_id", rows);
@@ -63,6 +63,8 @@ PostTable read_posts(const store::Group &group, RowRange rows, bool content_ids)
   t.client = read<std::uint32_t>(group, "client", rows);
   if (content_ids)
     t.content_id = store::read_strings(group, "content_id", store::Slab{rows.begin, rows.count});
+  if (texts)
+    t.text = store::read_strings(group, "text", store::Slab{rows.begin, rows.count});
   return t;
 }
 
@@ -103,7 +105,8 @@ PartitionShare partition_share(std::uint32_t partitions, int rank, int ranks) {
   return {bound(rank), bound(rank + 1)};
 }
 
-PartitionData read_partitions(const mpi::Comm &comm, const std::string &store_path) {
+PartitionData read_partitions(const mpi::Comm &comm, const std::string &store_path,
+                              bool read_texts) {
   const auto file = store::File::open(store_path, comm, store::Access::read_only);
   const auto root = file.root();
   check_format(root, store_path);
@@ -126,7 +129,7 @@ PartitionData read_partitions(const mpi::Comm &comm, const std::string &store_pa
 
   data.accounts = read_accounts(root.open_group("accounts"), account_rows);
   data.posts = read_posts(root.open_group("posts"), rows_of(post_index, share),
-                          data.input_format == "actions");
+                          data.input_format == "actions", read_texts);
   data.actions = read_actions(root.open_group("actions"), rows_of(whole("actions"), share));
   data.interactions =
       read_interactions(root.open_group("interactions"), rows_of(whole("interactions"), share));

@@ -32,6 +32,7 @@ struct PostTable {
   std::vector<std::uint8_t> kind; // 0 original, 1 retweet, 2 reply, 3 quote
   std::vector<std::uint32_t> client;
   std::vector<std::string> content_id; // the action table's ids; empty for IO-archive stores
+  std::vector<std::string> text;       // read only for near-duplicate detection
 };
 
 struct ActionTable {
@@ -69,7 +70,9 @@ struct PartitionShare {
 };
 PartitionShare partition_share(std::uint32_t partitions, int rank, int ranks);
 
-// Reads this rank's partitions of `store_path`, checking the format name and version. Collective.
-PartitionData read_partitions(const mpi::Comm &comm, const std::string &store_path);
+// Reads this rank's partitions of `store_path`, checking the format name and version; the posts'
+// texts only when `read_texts`. Collective.
+PartitionData read_partitions(const mpi::Comm &comm, const std::string &store_path,
+                              bool read_texts = false);
 
 } // namespace lockstep::detect

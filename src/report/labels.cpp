@@ -2,6 +2,7 @@
 #include "report/labels.hpp"
 
 #include "detect/coaction.hpp"
+#include "detect/detect.hpp"
 #include "detect/lookup.hpp"
 #include "mpi/collectives.hpp"
 #include "store/column.hpp"
@@ -22,6 +23,11 @@ bool names_a_post(std::uint8_t signal) {
   using store::schema::Signal;
   return signal == std::uint8_t(Signal::retweet) || signal == std::uint8_t(Signal::reply) ||
          signal == std::uint8_t(Signal::quote);
+}
+
+bool names_a_text(std::uint8_t signal) {
+  return signal == std::uint8_t(store::schema::Signal::text) ||
+         signal == detect::kNearDuplicateSignal;
 }
 
 } // namespace
@@ -68,8 +74,7 @@ std::vector<std::string> key_labels(const mpi::Comm &comm, const std::string &st
 
   std::vector<std::uint64_t> looked_up;
   for (const auto &request : requests) {
-    if (!names_a_post(request.signal) &&
-        request.signal != std::uint8_t(store::schema::Signal::text))
+    if (!names_a_post(request.signal) && !names_a_text(request.signal))
       looked_up.push_back(request.key);
   }
   const auto found = detect::remote_lookup(
@@ -85,7 +90,7 @@ std::vector<std::string> key_labels(const mpi::Comm &comm, const std::string &st
     if (names_a_post(request.signal)) {
       out.push_back((request.key & kHashedId) != 0 ? fmt::format("post:{:016x}", request.key)
                                                    : std::to_string(request.key));
-    } else if (request.signal == std::uint8_t(store::schema::Signal::text)) {
+    } else if (names_a_text(request.signal)) { // a text key, or a near-duplicate family's
       out.push_back(fmt::format("text:{:016x}", request.key));
     } else {
       out.push_back(found[next_found++]);

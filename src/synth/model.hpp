@@ -159,7 +159,9 @@ private:
 std::vector<Tweet> generate_tweets(const World &world, const Account &account);
 
 // Text helpers (text.cpp).
+// Words drawn with Zipf weights from a core list and 5000 made-up words per language.
 std::string random_sentence(Rng &rng, const std::string &language, int words);
+// One of the few dozen core words (names, hashtags, domains).
 std::string random_word(Rng &rng, const std::string &language);
 std::string edit_template(Rng &rng, const std::string &text, const std::string &language);
 std::string pick_language(Rng &rng);

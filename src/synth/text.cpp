@@ -35,6 +35,82 @@ const std::map<std::string, std::vector<std::string>> &vocabularies() {
   return words;
 }
 
+// Syllables of made-up words per script: consonants, then vowels (empty vowels: letters only).
+struct Syllables {
+  std::vector<std::string> consonants, vowels;
+};
+
+std::vector<std::string> letters(std::string_view utf8) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < utf8.size();) {
+    const auto lead = static_cast<unsigned char>(utf8[i]);
+    const std::size_t n = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    out.emplace_back(utf8.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
+std::string made_up_word(Rng &rng, const std::string &language) {
+  if (language == "zh") { // two characters of the common CJK block
+    std::string word;
+    for (int i = 0; i < 2; ++i) {
+      const auto cp = static_cast<std::uint32_t>(0x4E00 + rng.below(6000));
+      word += static_cast<char>(0xE0 | (cp >> 12));
+      word += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      word += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    return word;
+  }
+  static const std::map<std::string, Syllables> scripts = {
+      {"latin", {letters("bcdfghjklmnprstvz"), letters("aeiou")}},
+      {"ru", {letters("бвгдзклмнпрстфх"), letters("аеиоуя")}},
+      {"ar", {letters("بتجحدرزسشصطعفقكلمنهوي"), {}}},
+  };
+  const auto &script = scripts.at(language == "ru" || language == "ar" ? language : "latin");
+  std::string word;
+  const auto syllables = 2 + rng.below(2);
+  for (std::uint64_t i = 0; i < syllables; ++i) {
+    word += script.consonants[rng.below(script.consonants.size())];
+    word += script.vowels.empty() ? script.consonants[rng.below(script.consonants.size())]
+                                  : script.vowels[rng.below(script.vowels.size())];
+  }
+  return word;
+}
+
+// The words sentences are drawn from: the core words first (the most frequent), then made-up
+// words, with Zipf weights 1 / rank. Real tweets share few words beyond the most common ones;
+// a vocabulary of a few dozen words would make any two texts look alike.
+struct Vocabulary {
+  std::vector<std::string> words;
+  std::vector<double> cumulative;
+};
+
+const Vocabulary &sentence_vocabulary(const std::string &language) {
+  static const std::map<std::string, Vocabulary> all = [] {
+    constexpr std::size_t kMadeUpWords = 5000;
+    std::map<std::string, Vocabulary> out;
+    for (const auto &[name, core] : vocabularies()) {
+      Vocabulary v;
+      v.words = core;
+      Rng rng(0x766f636162ULL, std::hash<std::string>{}(name)); // the same words every run
+      while (v.words.size() < core.size() + kMadeUpWords)
+        v.words.push_back(made_up_word(rng, name));
+      double sum = 0;
+      for (std::size_t rank = 0; rank < v.words.size(); ++rank)
+        v.cumulative.push_back(sum += 1.0 / static_cast<double>(rank + 1));
+      out.emplace(name, std::move(v));
+    }
+    return out;
+  }();
+  return all.at(all.count(language) ? language : "en");
+}
+
+std::string sentence_word(Rng &rng, const std::string &language) {
+  const auto &v = sentence_vocabulary(language);
+  return v.words[rng.pick(v.cumulative)];
+}
+
 } // namespace
 
 std::string pick_language(Rng &rng) {
@@ -54,7 +130,7 @@ std::string random_sentence(Rng &rng, const std::string &language, int words) {
   for (int i = 0; i < words; ++i) {
     if (i > 0 && spaced)
       text += ' ';
-    text += random_word(rng, language);
+    text += sentence_word(rng, language);
   }
   return text;
 }
@@ -72,9 +148,9 @@ std::string edit_template(Rng &rng, const std::string &text, const std::string &
     const std::size_t begin = starts[w];
     const std::size_t end = edited.find(' ', begin);
     edited.replace(begin, (end == std::string::npos ? edited.size() : end) - begin,
-                   random_word(rng, language));
+                   sentence_word(rng, language));
   } else {
-    edited += random_word(rng, language);
+    edited += sentence_word(rng, language);
   }
   if (rng.chance(0.3))
     edited += rng.chance(0.5) ? "!!" : " ...";

@@ -32,11 +32,23 @@ TEST_F(JobFile, DefaultJobFileEqualsBuiltInDefaults) {
   flipped.automation_clients = {"x"};
   flipped.exchange_megabytes = 1;
   flipped.similarity = {false, 3, 0.5, 9, 7};
+  flipped.near_duplicate.enabled = false;
+  flipped.near_duplicate.window_seconds = 7;
+  flipped.near_duplicate.hub_cap = 3;
+  flipped.near_duplicate.min_jaccard = 0.9;
+  flipped.near_duplicate.shingle = "chars";
+  flipped.near_duplicate.word_ngram = 3;
+  flipped.near_duplicate.char_ngram = 5;
+  flipped.near_duplicate.min_shingles = 9;
+  flipped.near_duplicate.bands = 2;
+  flipped.near_duplicate.rows = 9;
+  flipped.near_duplicate.bucket_cap = 2;
   for (auto &[name, s] : flipped.signals)
     s = {!s.enabled, s.window_seconds + 1, s.hub_cap + 1};
   app::apply_job_file(LOCKSTEP_JOBS "/default.toml", flipped);
-  EXPECT_EQ(describe_detect(flipped), describe_detect(DetectConfig{}));
-  EXPECT_EQ(describe_detect(from_file), describe_detect(DetectConfig{}));
+  const auto defaults = describe_detect(DetectConfig());
+  EXPECT_EQ(describe_detect(flipped), defaults);
+  EXPECT_EQ(describe_detect(from_file), defaults);
 }
 
 TEST_F(JobFile, ValuesApply) {

@@ -1,0 +1,329 @@
+// Near-duplicate texts: shingle, MinHash into LSH buckets, pair within buckets, verify exactly,
+// join into families; then the filter that lets the co-action engine count only true pairs.
+#include "detect/near_duplicate.hpp"
+
+#include "common/hash.hpp"
+#include "detect/lookup.hpp"
+#include "mpi/collectives.hpp"
+#include "text/normalize.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <numeric>
+#include <tbb/combinable.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_sort.h>
+#include <tuple>
+
+namespace lockstep::detect {
+
+namespace {
+
+// One text in one LSH bucket, sent by a rank holding the text's shingles.
+struct BucketEntry {
+  std::uint64_t bucket = 0;
+  std::uint64_t text = 0;
+  std::int32_t holder = 0;
+};
+
+// Two texts that share a bucket, x < y, with the ranks holding their shingles.
+struct Candidate {
+  std::uint64_t x = 0, y = 0;
+  std::int32_t holder_x = 0, holder_y = 0;
+};
+
+std::vector<BucketEntry> bucket_entries(const LocalTexts &texts, const text::LshRule &lsh,
+                                        int rank) {
+  std::vector<BucketEntry> out(texts.key.size() * lsh.bands);
+  tbb::enumerable_thread_specific<std::pair<text::MinHasher, std::vector<std::uint64_t>>> hashers(
+      text::MinHasher(lsh), std::vector<std::uint64_t>{});
+  tbb::parallel_for(std::size_t{0}, texts.key.size(), [&](std::size_t i) {
+    auto &[hasher, keys] = hashers.local();
+    hasher.band_keys(texts.shingles(i), keys);
+    for (std::size_t band = 0; band < keys.size(); ++band)
+      out[i * lsh.bands + band] = {keys[band], texts.key[i], rank};
+  });
+  return out;
+}
+
+struct BucketTotals {
+  std::uint64_t capped_buckets = 0, capped_pairs = 0;
+};
+
+// Pairs the texts of every bucket (each with its next bucket_cap texts), distinct pairs only.
+std::vector<Candidate> pair_buckets(std::vector<BucketEntry> &entries, std::uint32_t bucket_cap,
+                                    BucketTotals &totals) {
+  tbb::parallel_sort(entries.begin(), entries.end(), [](const auto &p, const auto &q) {
+    return std::tie(p.bucket, p.text, p.holder) < std::tie(q.bucket, q.text, q.holder);
+  });
+  // One entry per (bucket, text): the lowest holder, which every bucket owner agrees on.
+  entries.erase(std::unique(entries.begin(), entries.end(),
+                            [](const auto &p, const auto &q) {
+                              return p.bucket == q.bucket && p.text == q.text;
+                            }),
+                entries.end());
+  std::vector<Candidate> out;
+  for (std::size_t begin = 0, end = 0; begin < entries.size(); begin = end) {
+    end = begin + 1;
+    while (end < entries.size() && entries[end].bucket == entries[begin].bucket)
+      ++end;
+    const std::size_t size = end - begin;
+    if (size > std::size_t{bucket_cap} + 1) {
+      ++totals.capped_buckets;
+      // pairs past each text's cap: all pairs minus those kept
+      const std::size_t kept =
+          bucket_cap * (size - bucket_cap) + std::size_t{bucket_cap} * (bucket_cap - 1) / 2;
+      totals.capped_pairs += size * (size - 1) / 2 - kept;
+    }
+    for (std::size_t i = begin; i < end; ++i) {
+      for (std::size_t j = i + 1; j < std::min(end, i + 1 + bucket_cap); ++j)
+        out.push_back({entries[i].text, entries[j].text, entries[i].holder, entries[j].holder});
+    }
+  }
+  return out;
+}
+
+void sort_unique(std::vector<Candidate> &candidates) {
+  tbb::parallel_sort(candidates.begin(), candidates.end(), [](const auto &p, const auto &q) {
+    return std::tie(p.x, p.y) < std::tie(q.x, q.y);
+  });
+  candidates.erase(
+      std::unique(candidates.begin(), candidates.end(),
+                  [](const auto &p, const auto &q) { return p.x == q.x && p.y == q.y; }),
+      candidates.end());
+}
+
+std::string encode_ids(std::span<const std::uint32_t> ids) {
+  std::string out(ids.size() * sizeof(std::uint32_t), '\0');
+  std::memcpy(out.data(), ids.data(), out.size());
+  return out;
+}
+
+std::vector<std::uint32_t> decode_ids(const std::string &bytes) {
+  std::vector<std::uint32_t> out(bytes.size() / sizeof(std::uint32_t));
+  std::memcpy(out.data(), bytes.data(), out.size() * sizeof(std::uint32_t));
+  return out;
+}
+
+// Verifies the candidates this rank holds y of, fetching each remote x's shingles once.
+// Collective.
+std::vector<TextPair> verify(const mpi::Comm &comm, const LocalTexts &texts,
+                             const std::vector<Candidate> &candidates, double min_jaccard) {
+  std::vector<std::uint64_t> remote;
+  std::unordered_map<std::uint64_t, int> holder;
+  for (const auto &c : candidates) {
+    if (c.holder_x != comm.rank() && holder.emplace(c.x, c.holder_x).second)
+      remote.push_back(c.x);
+  }
+  std::sort(remote.begin(), remote.end());
+  const auto fetched = remote_lookup(
+      comm, remote, [&](std::uint64_t text) { return holder.at(text); },
+      [&](std::uint64_t text) { return encode_ids(texts.shingles(texts.find(text))); });
+  std::vector<std::vector<std::uint32_t>> remote_ids(fetched.size());
+  tbb::parallel_for(std::size_t{0}, fetched.size(),
+                    [&](std::size_t i) { remote_ids[i] = decode_ids(fetched[i]); });
+  const auto shingles_of = [&](const Candidate &c) -> std::span<const std::uint32_t> {
+    if (c.holder_x == comm.rank())
+      return texts.shingles(texts.find(c.x));
+    const auto i = std::lower_bound(remote.begin(), remote.end(), c.x) - remote.begin();
+    return remote_ids[static_cast<std::size_t>(i)];
+  };
+  std::vector<double> similarity(candidates.size());
+  tbb::parallel_for(std::size_t{0}, candidates.size(), [&](std::size_t i) {
+    similarity[i] =
+        text::jaccard(shingles_of(candidates[i]), texts.shingles(texts.find(candidates[i].y)));
+  });
+  std::vector<TextPair> out;
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    if (similarity[i] >= min_jaccard)
+      out.push_back({candidates[i].x, candidates[i].y, similarity[i]});
+  }
+  return out;
+}
+
+// Union-find over text keys: every text in a verified pair gets its component's smallest key.
+std::unordered_map<std::uint64_t, std::uint64_t> families(const std::vector<TextPair> &pairs) {
+  std::vector<std::uint64_t> nodes;
+  for (const auto &p : pairs) {
+    nodes.push_back(p.a);
+    nodes.push_back(p.b);
+  }
+  std::sort(nodes.begin(), nodes.end());
+  nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
+  const auto index = [&](std::uint64_t key) {
+    return static_cast<std::size_t>(std::lower_bound(nodes.begin(), nodes.end(), key) -
+                                    nodes.begin());
+  };
+  std::vector<std::size_t> parent(nodes.size());
+  std::iota(parent.begin(), parent.end(), std::size_t{0});
+  const auto root = [&](std::size_t i) {
+    while (parent[i] != i)
+      i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  for (const auto &p : pairs) {
+    const auto ra = root(index(p.a)), rb = root(index(p.b));
+    parent[std::max(ra, rb)] = std::min(ra, rb); // the smaller index (and key) is the root
+  }
+  std::unordered_map<std::uint64_t, std::uint64_t> out;
+  out.reserve(nodes.size());
+  for (std::size_t i = 0; i < nodes.size(); ++i)
+    out.emplace(nodes[i], nodes[root(i)]);
+  return out;
+}
+
+} // namespace
+
+NearDuplicateRule near_duplicate_rule(const NearDuplicateConfig &c) {
+  NearDuplicateRule rule;
+  rule.shingles.unit =
+      c.shingle == "chars" ? text::ShingleRule::Unit::chars : text::ShingleRule::Unit::words;
+  rule.shingles.word_ngram = c.word_ngram;
+  rule.shingles.char_ngram = c.char_ngram;
+  rule.lsh.bands = c.bands;
+  rule.lsh.rows = c.rows;
+  rule.min_jaccard = c.min_jaccard;
+  rule.min_shingles = c.min_shingles;
+  rule.bucket_cap = c.bucket_cap;
+  return rule;
+}
+
+bool NearDuplicateTexts::similar(std::uint64_t a, std::uint64_t b) const {
+  if (a == b)
+    return true;
+  if (a > b)
+    std::swap(a, b);
+  return std::binary_search(
+      pairs.begin(), pairs.end(), TextPair{a, b, 0},
+      [](const TextPair &p, const TextPair &q) { return std::tie(p.a, p.b) < std::tie(q.a, q.b); });
+}
+
+std::uint64_t NearDuplicateTexts::family_of(std::uint64_t text) const {
+  const auto it = family.find(text);
+  return it == family.end() ? text : it->second;
+}
+
+std::span<const std::uint32_t> LocalTexts::shingles(std::size_t i) const {
+  return std::span<const std::uint32_t>(ids).subspan(begin[i], begin[i + 1] - begin[i]);
+}
+
+std::size_t LocalTexts::find(std::uint64_t text_key) const {
+  const auto it = std::lower_bound(key.begin(), key.end(), text_key);
+  return it != key.end() && *it == text_key ? static_cast<std::size_t>(it - key.begin())
+                                            : key.size();
+}
+
+LocalTexts shingle_local_texts(const PostTable &posts, const text::ShingleRule &rule,
+                               std::uint32_t min_shingles) {
+  // One post per distinct text (text_key 0: retweets and empty texts).
+  std::vector<std::pair<std::uint64_t, std::size_t>> first; // (text key, row)
+  for (std::size_t row = 0; row < posts.text_key.size(); ++row) {
+    if (posts.text_key[row] != 0)
+      first.emplace_back(posts.text_key[row], row);
+  }
+  tbb::parallel_sort(first.begin(), first.end());
+  first.erase(std::unique(first.begin(), first.end(),
+                          [](const auto &p, const auto &q) { return p.first == q.first; }),
+              first.end());
+  std::vector<std::vector<std::uint32_t>> shingles(first.size());
+  tbb::parallel_for(std::size_t{0}, first.size(), [&](std::size_t i) {
+    const auto normalized = text::normalize_text(posts.text[first[i].second]);
+    if (normalized)
+      shingles[i] = text::shingle_ids(*normalized, rule);
+  });
+  LocalTexts out;
+  out.begin.push_back(0);
+  for (std::size_t i = 0; i < first.size(); ++i) {
+    if (shingles[i].size() < min_shingles) {
+      ++out.short_texts;
+      continue;
+    }
+    out.key.push_back(first[i].first);
+    out.ids.insert(out.ids.end(), shingles[i].begin(), shingles[i].end());
+    out.begin.push_back(out.ids.size());
+  }
+  return out;
+}
+
+NearDuplicateTexts find_near_duplicate_texts(const mpi::Comm &comm, const LocalTexts &texts,
+                                             const NearDuplicateRule &rule,
+                                             const mpi::ExchangeOptions &exchange) {
+  auto entries = mpi::route(
+      comm, bucket_entries(texts, rule.lsh, comm.rank()),
+      [&](const BucketEntry &e) { return key_owner(e.bucket, comm.size()); }, exchange);
+  BucketTotals bucket_totals;
+  auto candidates = pair_buckets(entries, rule.bucket_cap, bucket_totals);
+  std::vector<BucketEntry>().swap(entries);
+  candidates = mpi::route(
+      comm, std::move(candidates), [](const Candidate &c) { return c.holder_y; }, exchange);
+  sort_unique(candidates);
+  const auto verified = verify(comm, texts, candidates, rule.min_jaccard);
+
+  NearDuplicateTexts found;
+  found.pairs = mpi::allgatherv(comm, verified);
+  std::sort(found.pairs.begin(), found.pairs.end(), [](const TextPair &p, const TextPair &q) {
+    return std::tie(p.a, p.b) < std::tie(q.a, q.b);
+  });
+  found.family = families(found.pairs);
+  const std::vector<std::uint64_t> counts{texts.key.size(), texts.short_texts, candidates.size(),
+                                          bucket_totals.capped_buckets, bucket_totals.capped_pairs};
+  const auto sums = mpi::allreduce(comm, std::span<const std::uint64_t>(counts), mpi::Op::sum);
+  found.texts = sums[0];
+  found.short_texts = sums[1];
+  found.candidates = sums[2];
+  found.capped_buckets = sums[3];
+  found.capped_pairs = sums[4];
+  return found;
+}
+
+std::vector<Action> near_duplicate_actions(const PostTable &posts, const LocalTexts &texts,
+                                           const NearDuplicateTexts &found) {
+  std::vector<Action> out;
+  for (std::size_t row = 0; row < posts.text_key.size(); ++row) {
+    const auto text = posts.text_key[row];
+    if (text == 0 || texts.find(text) == texts.key.size())
+      continue; // no text, or too short
+    out.push_back(
+        {found.family_of(text), posts.time_ms[row], posts.account[row], posts.rows.begin + row});
+  }
+  return out;
+}
+
+NearDuplicateFilter::NearDuplicateFilter(const mpi::Comm &comm, const PostTable &posts,
+                                         const std::vector<Action> &actions,
+                                         const NearDuplicateTexts &found,
+                                         const mpi::ExchangeOptions &exchange)
+    : found_(found) {
+  // Posts under a family of one text need no lookup: all their texts are equal.
+  struct PostText {
+    std::uint64_t family = 0, post = 0, text = 0;
+  };
+  std::vector<PostText> mine;
+  for (const auto &action : actions) {
+    if (found.family.contains(action.key)) {
+      mine.push_back({action.key, action.post, posts.text_key[action.post - posts.rows.begin]});
+    }
+  }
+  const auto owned = mpi::route(
+      comm, std::move(mine), [&](const PostText &p) { return key_owner(p.family, comm.size()); },
+      exchange);
+  post_text_.reserve(owned.size());
+  for (const auto &p : owned)
+    post_text_.emplace_back(p.post, p.text);
+  tbb::parallel_sort(post_text_.begin(), post_text_.end());
+}
+
+std::uint64_t NearDuplicateFilter::text_of(std::uint64_t post) const {
+  const auto it = std::lower_bound(post_text_.begin(), post_text_.end(),
+                                   std::pair<std::uint64_t, std::uint64_t>{post, 0});
+  return it != post_text_.end() && it->first == post ? it->second : 0;
+}
+
+bool NearDuplicateFilter::accepts(const Action &x, const Action &y) const {
+  if (!found_.family.contains(x.key))
+    return true; // a family of one text: the posts' texts are equal
+  return found_.similar(text_of(x.post), text_of(y.post));
+}
+
+} // namespace lockstep::detect
