@@ -94,8 +94,8 @@ struct NearDuplicateConfig {
   std::uint32_t word_ngram = 1;   // words per shingle
   std::uint32_t char_ngram = 2;   // characters per shingle
   std::uint32_t min_shingles = 4; // shorter texts are left to the exact text signal
-  std::uint32_t bands = 20;       // LSH bands of `rows` minimums each
-  std::uint32_t rows = 4;
+  std::uint32_t bands = 40;       // LSH bands of `rows` minimums each
+  std::uint32_t rows = 5;
   std::uint32_t bucket_cap = 100; // texts paired with each text inside one LSH bucket
 };
 

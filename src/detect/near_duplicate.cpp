@@ -20,18 +20,26 @@ namespace lockstep::detect {
 
 namespace {
 
-// One text in one LSH bucket, sent by a rank holding the text's shingles.
+// One text in one LSH bucket, sent by a rank holding the text's shingles (at `index` of its
+// LocalTexts).
 struct BucketEntry {
   std::uint64_t bucket = 0;
   std::uint64_t text = 0;
   std::int32_t holder = 0;
+  std::uint32_t index = 0;
 };
 
-// Two texts that share a bucket, x < y, with the ranks holding their shingles.
+// Two texts that share a bucket, x < y, with where their shingles are held.
 struct Candidate {
   std::uint64_t x = 0, y = 0;
   std::int32_t holder_x = 0, holder_y = 0;
+  std::uint32_t index_x = 0, index_y = 0;
 };
+
+// A request for the shingles at `index` on rank `holder`, as one number.
+std::uint64_t shingle_request(std::int32_t holder, std::uint32_t index) {
+  return static_cast<std::uint64_t>(holder) << 32 | index;
+}
 
 std::vector<BucketEntry> bucket_entries(const LocalTexts &texts, const text::LshRule &lsh,
                                         int rank) {
@@ -42,7 +50,7 @@ std::vector<BucketEntry> bucket_entries(const LocalTexts &texts, const text::Lsh
     auto &[hasher, keys] = hashers.local();
     hasher.band_keys(texts.shingles(i), keys);
     for (std::size_t band = 0; band < keys.size(); ++band)
-      out[i * lsh.bands + band] = {keys[band], texts.key[i], rank};
+      out[i * lsh.bands + band] = {keys[band], texts.key[i], rank, static_cast<std::uint32_t>(i)};
   });
   return out;
 }
@@ -78,7 +86,8 @@ std::vector<Candidate> pair_buckets(std::vector<BucketEntry> &entries, std::uint
     }
     for (std::size_t i = begin; i < end; ++i) {
       for (std::size_t j = i + 1; j < std::min(end, i + 1 + bucket_cap); ++j)
-        out.push_back({entries[i].text, entries[j].text, entries[i].holder, entries[j].holder});
+        out.push_back({entries[i].text, entries[j].text, entries[i].holder, entries[j].holder,
+                       entries[i].index, entries[j].index});
     }
   }
   return out;
@@ -106,33 +115,46 @@ std::vector<std::uint32_t> decode_ids(const std::string &bytes) {
   return out;
 }
 
+// Jaccard of two sorted id lists when it can reach `min`, else 0: sets whose sizes differ by more
+// than that ratio cannot (|a & b| / |a | b| <= min size / max size).
+double jaccard_at_least(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b,
+                        double min) {
+  const auto [small, large] = std::minmax(a.size(), b.size());
+  if (static_cast<double>(small) < min * static_cast<double>(large))
+    return 0;
+  return text::jaccard(a, b);
+}
+
 // Verifies the candidates this rank holds y of, fetching each remote x's shingles once.
 // Collective.
 std::vector<TextPair> verify(const mpi::Comm &comm, const LocalTexts &texts,
                              const std::vector<Candidate> &candidates, double min_jaccard) {
   std::vector<std::uint64_t> remote;
-  std::unordered_map<std::uint64_t, int> holder;
   for (const auto &c : candidates) {
-    if (c.holder_x != comm.rank() && holder.emplace(c.x, c.holder_x).second)
-      remote.push_back(c.x);
+    if (c.holder_x != comm.rank())
+      remote.push_back(shingle_request(c.holder_x, c.index_x));
   }
-  std::sort(remote.begin(), remote.end());
+  tbb::parallel_sort(remote.begin(), remote.end());
+  remote.erase(std::unique(remote.begin(), remote.end()), remote.end());
   const auto fetched = remote_lookup(
-      comm, remote, [&](std::uint64_t text) { return holder.at(text); },
-      [&](std::uint64_t text) { return encode_ids(texts.shingles(texts.find(text))); });
+      comm, remote, [](std::uint64_t request) { return static_cast<int>(request >> 32); },
+      [&](std::uint64_t request) {
+        return encode_ids(texts.shingles(static_cast<std::uint32_t>(request)));
+      });
   std::vector<std::vector<std::uint32_t>> remote_ids(fetched.size());
   tbb::parallel_for(std::size_t{0}, fetched.size(),
                     [&](std::size_t i) { remote_ids[i] = decode_ids(fetched[i]); });
-  const auto shingles_of = [&](const Candidate &c) -> std::span<const std::uint32_t> {
+  const auto shingles_of_x = [&](const Candidate &c) -> std::span<const std::uint32_t> {
     if (c.holder_x == comm.rank())
-      return texts.shingles(texts.find(c.x));
-    const auto i = std::lower_bound(remote.begin(), remote.end(), c.x) - remote.begin();
+      return texts.shingles(c.index_x);
+    const auto request = shingle_request(c.holder_x, c.index_x);
+    const auto i = std::lower_bound(remote.begin(), remote.end(), request) - remote.begin();
     return remote_ids[static_cast<std::size_t>(i)];
   };
   std::vector<double> similarity(candidates.size());
   tbb::parallel_for(std::size_t{0}, candidates.size(), [&](std::size_t i) {
-    similarity[i] =
-        text::jaccard(shingles_of(candidates[i]), texts.shingles(texts.find(candidates[i].y)));
+    const auto &c = candidates[i];
+    similarity[i] = jaccard_at_least(shingles_of_x(c), texts.shingles(c.index_y), min_jaccard);
   });
   std::vector<TextPair> out;
   for (std::size_t i = 0; i < candidates.size(); ++i) {

@@ -292,6 +292,14 @@ void write_results_h5(const mpi::Comm &comm, const std::string &path, const Dete
   file.close();
 }
 
+std::string near_duplicate_json(const detect::NearDuplicateSummary &n) {
+  return fmt::format("{{\"texts\": {}, \"short_texts\": {}, \"candidate_text_pairs\": {}, "
+                     "\"verified_text_pairs\": {}, \"families\": {}, \"capped_buckets\": {}, "
+                     "\"capped_bucket_pairs\": {}}}",
+                     n.texts, n.short_texts, n.candidates, n.verified, n.families, n.capped_buckets,
+                     n.capped_pairs);
+}
+
 std::string manifest_json(const DetectConfig &config, const detect::DetectResult &result,
                           const RunInfo &run) {
   std::string signals;
@@ -316,6 +324,7 @@ std::string manifest_json(const DetectConfig &config, const detect::DetectResult
       "\"significant_edges\": {},\n"
       "  \"weight_threshold\": {},\n  \"signals\": [\n{}\n  ],\n"
       "  \"similarity\": {{\"targets\": {}, \"skipped_targets\": {}, \"pairs\": {}}},\n"
+      "  \"near_duplicate\": {},\n"
       "  \"phase_seconds_rank0\": "
       "{{{}}},\n"
       "  \"files\": [\"accounts.csv\", \"edges.csv\", \"evidence.csv\", \"results.h5\"],\n"
@@ -323,7 +332,8 @@ std::string manifest_json(const DetectConfig &config, const detect::DetectResult
       kVersion, json::quote(config.store_path), run.ranks, run.threads, run.seconds, result.tests,
       result.log10_p_threshold, result.candidate_edges, result.significant_edges,
       result.weight_threshold, signals, result.similarity_terms, result.similarity_skipped_terms,
-      result.similarity_pairs, times, json::quote(run.effective_job));
+      result.similarity_pairs, near_duplicate_json(result.near_duplicate), times,
+      json::quote(run.effective_job));
 }
 
 } // namespace

@@ -11,8 +11,8 @@
 namespace lockstep::text {
 
 struct LshRule {
-  std::uint32_t bands = 20;
-  std::uint32_t rows = 4; // minimums per band
+  std::uint32_t bands = 40;
+  std::uint32_t rows = 5; // minimums per band
   std::uint64_t seed = 0x4c6f636b73746570ULL;
 };
 

@@ -94,28 +94,29 @@ TEST(MinHash, AgreementEstimatesJaccard) {
 
 TEST(MinHash, BandCollisionsFollowTheSCurve) {
   std::mt19937_64 rng(3);
-  const LshRule rule{20, 4, 5};
   EXPECT_NEAR(lsh_threshold(20, 4), 0.473, 0.001);
   EXPECT_NEAR(lsh_candidate_probability(0.8, 20, 4), 1.0 - std::pow(1.0 - 0.4096, 20), 1e-12);
-  for (const std::size_t common : {6, 12, 18}) { // Jaccard 0.2, 0.5, 0.82 with 20-id sets
-    const int trials = 800;
-    int collided = 0;
-    double s = 0;
-    for (int t = 0; t < trials; ++t) {
-      const MinHasher hasher({rule.bands, rule.rows, rule.seed + static_cast<std::uint64_t>(t)});
-      const auto [a, b] = sets_with_overlap(rng, 20, common);
-      s = jaccard(a, b);
-      std::vector<std::uint64_t> ka, kb;
-      hasher.band_keys(a, ka);
-      hasher.band_keys(b, kb);
-      bool any = false;
-      for (std::size_t band = 0; band < ka.size(); ++band)
-        any = any || ka[band] == kb[band];
-      collided += any;
+  for (const LshRule rule : {LshRule{20, 4, 5}, LshRule{}}) { // and the default, 40 x 5
+    for (const std::size_t common : {6, 12, 15, 18}) {        // Jaccard 0.18, 0.43, 0.6, 0.82
+      const int trials = 800;
+      int collided = 0;
+      double s = 0;
+      for (int t = 0; t < trials; ++t) {
+        const MinHasher hasher({rule.bands, rule.rows, rule.seed + static_cast<std::uint64_t>(t)});
+        const auto [a, b] = sets_with_overlap(rng, 20, common);
+        s = jaccard(a, b);
+        std::vector<std::uint64_t> ka, kb;
+        hasher.band_keys(a, ka);
+        hasher.band_keys(b, kb);
+        bool any = false;
+        for (std::size_t band = 0; band < ka.size(); ++band)
+          any = any || ka[band] == kb[band];
+        collided += any;
+      }
+      EXPECT_NEAR(static_cast<double>(collided) / trials,
+                  lsh_candidate_probability(s, rule.bands, rule.rows), 0.05)
+          << "jaccard " << s << ", " << rule.bands << " x " << rule.rows;
     }
-    EXPECT_NEAR(static_cast<double>(collided) / trials,
-                lsh_candidate_probability(s, rule.bands, rule.rows), 0.05)
-        << "jaccard " << s;
   }
 }
 
