@@ -3,8 +3,10 @@
 # - every results file identical for 1, 2, 3 and 4 ranks, with 1 and 2 threads;
 # - the small quality bar of the detect issue on a 3,000-account world: at least 99% of edges
 #   inside one campaign, at most 0.5% of organic accounts with any edge, and at least 90% of the
-#   accounts of the campaign styles this part targets (retweet rings, link sharing, camouflaged
-#   amplifiers, sleeper cells) with an edge inside their campaign;
+#   accounts of the campaign styles this part targets (retweet rings, copypasta, link sharing,
+#   camouflaged amplifiers, sleeper cells) with an edge inside their campaign;
+# - the near-duplicate text signal alone finds the copypasta and sleeper campaigns (recall >= 0.9,
+#   edge precision >= 0.99), with the same edges at 1 and 3 ranks;
 # - a failed run leaves no file that looks complete.
 # Usage: detect_end_to_end.sh LOCKSTEP H5DIFF MPIEXEC [MPIEXEC_FLAGS...]
 set -euo pipefail
@@ -46,8 +48,28 @@ style() { grep -o "\"style\": \"$1\", \"accounts\": [0-9]*, \"with_inside_edge\"
 awk -v p="$(value edge_precision)" 'BEGIN { exit !(p >= 0.99) }' || fail "edge precision below 0.99"
 awk -v o="$(value organic_edge_rate)" 'BEGIN { exit !(o <= 0.005) }' ||
   fail "more than 0.5% of organic accounts have an edge"
-for s in retweet_ring link_sharing camouflaged sleeper; do
+for s in retweet_ring copypasta link_sharing camouflaged sleeper; do
   awk -v r="$(style "$s")" 'BEGIN { exit !(r >= 0.9) }' || fail "$s recall $(style "$s") below 0.9"
+done
+
+# The near-duplicate signal alone.
+{
+  printf '[similarity]\nenabled = false\n'
+  for s in retweet reply quote hashtag url mention text object; do
+    printf '[signals.%s]\nenabled = false\n' "$s"
+  done
+} >"$work/near_duplicate.toml"
+for ranks in 1 3; do
+  "${mpiexec[@]}" -n "$ranks" "$lockstep" detect --store "$work/store.h5" \
+    --job "$work/near_duplicate.toml" --out "$work/nd$ranks" --log-level warn >/dev/null
+done
+cmp "$work/nd1/edges.csv" "$work/nd3/edges.csv" || fail "near-duplicate edges differ at 3 ranks"
+report=$("$lockstep" evaluate --json --truth "$work/data/truth.csv" "$work/nd1")
+awk -v p="$(value edge_precision)" 'BEGIN { exit !(p >= 0.99) }' ||
+  fail "near-duplicate edge precision below 0.99"
+for s in copypasta sleeper; do
+  awk -v r="$(style "$s")" 'BEGIN { exit !(r >= 0.9) }' ||
+    fail "near-duplicate $s recall $(style "$s") below 0.9"
 done
 
 # A run that fails (a job file naming an unknown key) leaves no results behind.
