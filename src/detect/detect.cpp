@@ -189,15 +189,21 @@ void add_near_duplicates(const mpi::Comm &comm, const DetectConfig &config,
     found = find_near_duplicate_texts(comm, texts, rule, exchange);
   }
   auto &s = result.near_duplicate;
-  s = {found.texts, found.short_texts,    found.candidates,  found.pairs.size(),
-       0,           found.capped_buckets, found.capped_pairs};
+  s.texts = found.texts;
+  s.short_texts = found.short_texts;
+  s.band_rounds = found.band_rounds;
+  s.candidates = found.candidates;
+  s.verified = found.pairs.size();
+  s.capped_buckets = found.capped_buckets;
+  s.capped_pairs = found.capped_pairs;
   for (const auto &[text, family] : found.family)
     s.families += text == family;
   log::info("near_duplicate: {} distinct texts ({} with fewer than {} shingles left out), {} "
-            "candidate pairs from {} x {} LSH bands, {} verified at Jaccard >= {} in {} families "
+            "candidate pairs from {} x {} LSH bands in {} round(s), {} verified at Jaccard >= {} "
+            "in {} families "
             "({} buckets over the cap of {}, {} pairs not looked at)",
-            s.texts, s.short_texts, c.min_shingles, s.candidates, c.bands, c.rows, s.verified,
-            c.min_jaccard, s.families, s.capped_buckets, c.bucket_cap, s.capped_pairs);
+            s.texts, s.short_texts, c.min_shingles, s.candidates, c.bands, c.rows, s.band_rounds,
+            s.verified, c.min_jaccard, s.families, s.capped_buckets, c.bucket_cap, s.capped_pairs);
   auto actions = near_duplicate_actions(data.posts, texts, found);
   texts = LocalTexts{};
   const NearDuplicateFilter filter(comm, data.posts, actions, found, exchange);

@@ -58,7 +58,8 @@ struct SignalSummary {
 struct NearDuplicateSummary {
   std::uint64_t texts = 0;       // distinct texts shingled (per rank holding them)
   std::uint64_t short_texts = 0; // left out: fewer than min_shingles
-  std::uint64_t candidates = 0;  // distinct text pairs sharing an LSH bucket
+  std::uint64_t band_rounds = 0; // rounds the LSH bands went through (bounded memory)
+  std::uint64_t candidates = 0;  // distinct text pairs sharing an LSH bucket, per round
   std::uint64_t verified = 0;    // of those, Jaccard >= min_jaccard
   std::uint64_t families = 0;    // connected components of verified pairs
   std::uint64_t capped_buckets = 0, capped_pairs = 0;

@@ -41,16 +41,18 @@ std::uint64_t shingle_request(std::int32_t holder, std::uint32_t index) {
   return static_cast<std::uint64_t>(holder) << 32 | index;
 }
 
+// This rank's texts in the buckets of bands [first, last).
 std::vector<BucketEntry> bucket_entries(const LocalTexts &texts, const text::LshRule &lsh,
-                                        int rank) {
-  std::vector<BucketEntry> out(texts.key.size() * lsh.bands);
+                                        std::uint32_t first, std::uint32_t last, int rank) {
+  const std::size_t bands = last - first;
+  std::vector<BucketEntry> out(texts.key.size() * bands);
   tbb::enumerable_thread_specific<std::pair<text::MinHasher, std::vector<std::uint64_t>>> hashers(
       text::MinHasher(lsh), std::vector<std::uint64_t>{});
   tbb::parallel_for(std::size_t{0}, texts.key.size(), [&](std::size_t i) {
     auto &[hasher, keys] = hashers.local();
-    hasher.band_keys(texts.shingles(i), keys);
-    for (std::size_t band = 0; band < keys.size(); ++band)
-      out[i * lsh.bands + band] = {keys[band], texts.key[i], rank, static_cast<std::uint32_t>(i)};
+    hasher.band_keys(texts.shingles(i), first, last, keys);
+    for (std::size_t band = 0; band < bands; ++band)
+      out[i * bands + band] = {keys[band], texts.key[i], rank, static_cast<std::uint32_t>(i)};
   });
   return out;
 }
@@ -271,24 +273,44 @@ LocalTexts shingle_local_texts(const PostTable &posts, const text::ShingleRule &
 NearDuplicateTexts find_near_duplicate_texts(const mpi::Comm &comm, const LocalTexts &texts,
                                              const NearDuplicateRule &rule,
                                              const mpi::ExchangeOptions &exchange) {
-  auto entries = mpi::route(
-      comm, bucket_entries(texts, rule.lsh, comm.rank()),
-      [&](const BucketEntry &e) { return key_owner(e.bucket, comm.size()); }, exchange);
+  // Bands go in rounds so that a round's bucket entries (and the candidates they give) stay
+  // near the exchange budget per rank whatever the number of texts; rounds cost no time.
+  const auto most_texts =
+      mpi::allreduce(comm, static_cast<std::uint64_t>(texts.key.size()), mpi::Op::max);
+  const std::uint64_t budget = exchange.max_round_bytes;
+  const auto bands_per_round = static_cast<std::uint32_t>(std::clamp<std::uint64_t>(
+      budget / (most_texts * sizeof(BucketEntry) + 1), 1, rule.lsh.bands));
+  std::vector<TextPair> verified;
   BucketTotals bucket_totals;
-  auto candidates = pair_buckets(entries, rule.bucket_cap, bucket_totals);
-  std::vector<BucketEntry>().swap(entries);
-  candidates = mpi::route(
-      comm, std::move(candidates), [](const Candidate &c) { return c.holder_y; }, exchange);
-  sort_unique(candidates);
-  const auto verified = verify(comm, texts, candidates, rule.min_jaccard);
+  std::uint64_t candidate_count = 0;
+  for (std::uint32_t first = 0; first < rule.lsh.bands; first += bands_per_round) {
+    const auto last = std::min(rule.lsh.bands, first + bands_per_round);
+    auto entries = mpi::route(
+        comm, bucket_entries(texts, rule.lsh, first, last, comm.rank()),
+        [&](const BucketEntry &e) { return key_owner(e.bucket, comm.size()); }, exchange);
+    auto candidates = pair_buckets(entries, rule.bucket_cap, bucket_totals);
+    std::vector<BucketEntry>().swap(entries);
+    candidates = mpi::route(
+        comm, std::move(candidates), [](const Candidate &c) { return c.holder_y; }, exchange);
+    sort_unique(candidates);
+    candidate_count += candidates.size();
+    const auto round = verify(comm, texts, candidates, rule.min_jaccard);
+    verified.insert(verified.end(), round.begin(), round.end());
+  }
 
   NearDuplicateTexts found;
   found.pairs = mpi::allgatherv(comm, verified);
-  std::sort(found.pairs.begin(), found.pairs.end(), [](const TextPair &p, const TextPair &q) {
+  const auto by_texts = [](const TextPair &p, const TextPair &q) {
     return std::tie(p.a, p.b) < std::tie(q.a, q.b);
-  });
+  };
+  std::sort(found.pairs.begin(), found.pairs.end(), by_texts);
+  found.pairs.erase(std::unique(found.pairs.begin(), found.pairs.end(),
+                                [](const TextPair &p, const TextPair &q) {
+                                  return p.a == q.a && p.b == q.b; // found in several rounds
+                                }),
+                    found.pairs.end());
   found.family = families(found.pairs);
-  const std::vector<std::uint64_t> counts{texts.key.size(), texts.short_texts, candidates.size(),
+  const std::vector<std::uint64_t> counts{texts.key.size(), texts.short_texts, candidate_count,
                                           bucket_totals.capped_buckets, bucket_totals.capped_pairs};
   const auto sums = mpi::allreduce(comm, std::span<const std::uint64_t>(counts), mpi::Op::sum);
   found.texts = sums[0];
@@ -296,6 +318,7 @@ NearDuplicateTexts find_near_duplicate_texts(const mpi::Comm &comm, const LocalT
   found.candidates = sums[2];
   found.capped_buckets = sums[3];
   found.capped_pairs = sums[4];
+  found.band_rounds = (rule.lsh.bands + bands_per_round - 1) / bands_per_round;
   return found;
 }
 

@@ -45,7 +45,8 @@ struct NearDuplicateTexts {
   // Totals over all ranks.
   std::uint64_t texts = 0;          // distinct texts with enough shingles (counted per holder)
   std::uint64_t short_texts = 0;    // distinct texts with fewer than min_shingles
-  std::uint64_t candidates = 0;     // distinct candidate pairs from shared buckets
+  std::uint64_t candidates = 0;     // distinct candidate pairs per round of bands, summed
+  std::uint64_t band_rounds = 0;    // bands are hashed, bucketed and verified in rounds
   std::uint64_t capped_buckets = 0; // buckets holding more than bucket_cap + 1 texts
   std::uint64_t capped_pairs = 0;   // bucket pairs not looked at because of the cap
 

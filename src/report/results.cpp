@@ -293,11 +293,12 @@ void write_results_h5(const mpi::Comm &comm, const std::string &path, const Dete
 }
 
 std::string near_duplicate_json(const detect::NearDuplicateSummary &n) {
-  return fmt::format("{{\"texts\": {}, \"short_texts\": {}, \"candidate_text_pairs\": {}, "
+  return fmt::format("{{\"texts\": {}, \"short_texts\": {}, \"band_rounds\": {}, "
+                     "\"candidate_text_pairs\": {}, "
                      "\"verified_text_pairs\": {}, \"families\": {}, \"capped_buckets\": {}, "
                      "\"capped_bucket_pairs\": {}}}",
-                     n.texts, n.short_texts, n.candidates, n.verified, n.families, n.capped_buckets,
-                     n.capped_pairs);
+                     n.texts, n.short_texts, n.band_rounds, n.candidates, n.verified, n.families,
+                     n.capped_buckets, n.capped_pairs);
 }
 
 std::string manifest_json(const DetectConfig &config, const detect::DetectResult &result,

@@ -18,24 +18,41 @@ MinHasher::MinHasher(const LshRule &rule) : rule_(rule) {
   }
 }
 
-void MinHasher::signature(std::span<const std::uint32_t> shingles,
-                          std::vector<std::uint32_t> &out) const {
-  out.assign(multipliers_.size(), std::numeric_limits<std::uint32_t>::max());
+namespace {
+
+// Minimums of hashes [first, last) over the shingles, into out[0, last - first).
+void minimums(std::span<const std::uint32_t> shingles, const std::vector<std::uint64_t> &a,
+              const std::vector<std::uint64_t> &b, std::size_t first, std::size_t last,
+              std::vector<std::uint32_t> &out) {
+  out.assign(last - first, std::numeric_limits<std::uint32_t>::max());
   for (const std::uint32_t x : shingles) {
-    for (std::size_t i = 0; i < multipliers_.size(); ++i) {
-      const auto h = static_cast<std::uint32_t>((multipliers_[i] * x + offsets_[i]) >> 32);
-      out[i] = std::min(out[i], h);
+    for (std::size_t i = first; i < last; ++i) {
+      const auto h = static_cast<std::uint32_t>((a[i] * x + b[i]) >> 32);
+      out[i - first] = std::min(out[i - first], h);
     }
   }
 }
 
+} // namespace
+
+void MinHasher::signature(std::span<const std::uint32_t> shingles,
+                          std::vector<std::uint32_t> &out) const {
+  minimums(shingles, multipliers_, offsets_, 0, multipliers_.size(), out);
+}
+
 void MinHasher::band_keys(std::span<const std::uint32_t> shingles,
                           std::vector<std::uint64_t> &out) const {
-  signature(shingles, scratch_);
+  band_keys(shingles, 0, rule_.bands, out);
+}
+
+void MinHasher::band_keys(std::span<const std::uint32_t> shingles, std::uint32_t first,
+                          std::uint32_t last, std::vector<std::uint64_t> &out) const {
+  const std::size_t rows = rule_.rows;
+  minimums(shingles, multipliers_, offsets_, first * rows, last * rows, scratch_);
   out.clear();
-  for (std::uint32_t band = 0; band < rule_.bands; ++band) {
-    const std::uint32_t *rows = scratch_.data() + std::size_t{band} * rule_.rows;
-    out.push_back(hash64({reinterpret_cast<const char *>(rows), rule_.rows * sizeof(std::uint32_t)},
+  for (std::uint32_t band = first; band < last; ++band) {
+    const std::uint32_t *values = scratch_.data() + (band - first) * rows;
+    out.push_back(hash64({reinterpret_cast<const char *>(values), rows * sizeof(std::uint32_t)},
                          rule_.seed + band));
   }
 }

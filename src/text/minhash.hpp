@@ -25,6 +25,9 @@ public:
 
   // One bucket key per band: a hash of the band's number and its rows' minimums.
   void band_keys(std::span<const std::uint32_t> shingles, std::vector<std::uint64_t> &out) const;
+  // The keys of bands [first, last) only, computing only their minimums.
+  void band_keys(std::span<const std::uint32_t> shingles, std::uint32_t first, std::uint32_t last,
+                 std::vector<std::uint64_t> &out) const;
 
   const LshRule &rule() const { return rule_; }
 

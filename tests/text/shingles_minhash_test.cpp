@@ -92,6 +92,19 @@ TEST(MinHash, AgreementEstimatesJaccard) {
   }
 }
 
+TEST(MinHash, BandsComputedInRoundsMatchAllAtOnce) {
+  const MinHasher hasher({10, 3, 9});
+  const std::vector<std::uint32_t> ids{4, 8, 15, 16, 23, 42};
+  std::vector<std::uint64_t> all, part, joined;
+  hasher.band_keys(ids, all);
+  for (const auto &[first, last] : {std::pair{0u, 4u}, {4u, 5u}, {5u, 10u}}) {
+    hasher.band_keys(ids, first, last, part);
+    joined.insert(joined.end(), part.begin(), part.end());
+  }
+  EXPECT_EQ(all, joined);
+  EXPECT_EQ(all.size(), 10u);
+}
+
 TEST(MinHash, BandCollisionsFollowTheSCurve) {
   std::mt19937_64 rng(3);
   EXPECT_NEAR(lsh_threshold(20, 4), 0.473, 0.001);
