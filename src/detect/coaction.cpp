@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
 #include <tbb/combinable.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
@@ -25,17 +26,6 @@ auto pair_order(const CoactionPair &p) {
   return std::make_tuple(p.a, p.b, p.key, p.time_a, p.time_b, p.post_a, p.post_b);
 }
 
-// Start of each run of equal keys in `sorted`, plus the end.
-std::vector<std::size_t> key_runs(std::span<const Action> sorted) {
-  std::vector<std::size_t> starts;
-  for (std::size_t i = 0; i < sorted.size(); ++i) {
-    if (i == 0 || sorted[i].key != sorted[i - 1].key)
-      starts.push_back(i);
-  }
-  starts.push_back(sorted.size());
-  return starts;
-}
-
 template <typename T>
 std::vector<T> concatenate(tbb::enumerable_thread_specific<std::vector<T>> &parts) {
   std::size_t total = 0;
@@ -50,24 +40,85 @@ std::vector<T> concatenate(tbb::enumerable_thread_specific<std::vector<T>> &part
   return out;
 }
 
-// Sorts by key, then time, account, post, and scans every key's run in parallel.
-std::vector<CoactionPair> scan_all_keys(std::vector<Action> &actions, const WindowRule &rule,
-                                        ScanTotals &totals, const PairFilter *filter) {
-  tbb::parallel_sort(actions.begin(), actions.end(), [](const Action &x, const Action &y) {
-    return std::tie(x.key, x.time_ms, x.account, x.post) <
-           std::tie(y.key, y.time_ms, y.account, y.post);
-  });
-  const auto runs = key_runs(actions);
+// Which pairs one pass keeps: those whose lower account is in slice `round` of `rounds` of its
+// owner's account range. Slices follow account order, so rounds come out sorted by a.
+struct RoundSlice {
+  std::span<const std::uint64_t> account_begin;
+  std::uint64_t rounds = 1, round = 0;
+
+  bool contains(std::uint64_t a) const {
+    if (rounds == 1)
+      return true;
+    const auto r = static_cast<std::size_t>(owner_of(account_begin, a));
+    const auto first = account_begin[r], size = account_begin[r + 1] - first;
+    return (a - first) * rounds / size == round;
+  }
+};
+
+// Scans one key's run: counts into `totals` and, with `out`, emits the pairs `slice` keeps.
+void scan_run(std::span<const Action> by_time, const WindowRule &rule, const PairFilter *filter,
+              const RoundSlice &slice, std::vector<CoactionPair> *out, ScanTotals &totals) {
+  totals.actions += by_time.size();
+  totals.keys += 1;
+  bool capped = false;
+  std::size_t end = 0; // one past the last action inside the window of action i
+  for (std::size_t i = 0; i < by_time.size(); ++i) {
+    const Action &x = by_time[i];
+    end = std::max(end, i + 1);
+    while (end < by_time.size() && by_time[end].time_ms - x.time_ms <= rule.window_ms)
+      ++end;
+    std::uint64_t partners_here = 0, emitted_here = 0;
+    for (std::size_t j = i + 1; j < end; ++j) {
+      const Action &y = by_time[j];
+      if (y.account == x.account)
+        continue;
+      if (partners_here == rule.hub_cap) {
+        // The rest of the window is counted, not walked: a viral key can hold 10^9 pairs.
+        totals.window_pairs += end - j;
+        capped = true;
+        break;
+      }
+      ++partners_here;
+      if (filter != nullptr && !filter->accepts(x, y))
+        continue;
+      ++totals.window_pairs;
+      ++emitted_here;
+      const bool x_first = x.account < y.account;
+      const Action &lo = x_first ? x : y;
+      const Action &hi = x_first ? y : x;
+      if (out != nullptr && slice.contains(lo.account))
+        out->push_back({lo.account, hi.account, x.key, lo.time_ms, hi.time_ms, lo.post, hi.post});
+    }
+    totals.emitted_pairs += emitted_here;
+  }
+  totals.capped_keys += capped;
+}
+
+// Start of each run of equal keys in `sorted`, plus the end.
+std::vector<std::size_t> key_runs(std::span<const Action> sorted) {
+  std::vector<std::size_t> starts;
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    if (i == 0 || sorted[i].key != sorted[i - 1].key)
+      starts.push_back(i);
+  }
+  starts.push_back(sorted.size());
+  return starts;
+}
+
+// One pass over every key's run in parallel: the totals, and with `emit` the pairs of `slice`.
+std::vector<CoactionPair> scan_all_keys(std::span<const Action> by_key_time,
+                                        const std::vector<std::size_t> &runs,
+                                        const WindowRule &rule, const PairFilter *filter,
+                                        const RoundSlice &slice, bool emit, ScanTotals &totals) {
   tbb::enumerable_thread_specific<std::vector<CoactionPair>> local_pairs;
   tbb::combinable<ScanTotals> local_totals;
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, runs.size() - 1),
                     [&](const tbb::blocked_range<std::size_t> &range) {
-                      auto &out = local_pairs.local();
+                      auto *out = emit ? &local_pairs.local() : nullptr;
                       auto &sum = local_totals.local();
                       for (std::size_t k = range.begin(); k < range.end(); ++k) {
-                        const std::span<const Action> run(actions.data() + runs[k],
-                                                          runs[k + 1] - runs[k]);
-                        scan_key(run, rule, out, sum, filter);
+                        scan_run(by_key_time.subspan(runs[k], runs[k + 1] - runs[k]), rule, filter,
+                                 slice, out, sum);
                       }
                     });
   local_totals.combine_each([&](const ScanTotals &part) { totals += part; });
@@ -137,39 +188,7 @@ ScanTotals &ScanTotals::operator+=(const ScanTotals &other) {
 
 void scan_key(std::span<const Action> by_time, const WindowRule &rule,
               std::vector<CoactionPair> &out, ScanTotals &totals, const PairFilter *filter) {
-  totals.actions += by_time.size();
-  totals.keys += 1;
-  bool capped = false;
-  std::size_t end = 0; // one past the last action inside the window of action i
-  for (std::size_t i = 0; i < by_time.size(); ++i) {
-    const Action &x = by_time[i];
-    end = std::max(end, i + 1);
-    while (end < by_time.size() && by_time[end].time_ms - x.time_ms <= rule.window_ms)
-      ++end;
-    std::uint64_t partners_here = 0, emitted_here = 0;
-    for (std::size_t j = i + 1; j < end; ++j) {
-      const Action &y = by_time[j];
-      if (y.account == x.account)
-        continue;
-      if (partners_here == rule.hub_cap) {
-        // The rest of the window is counted, not walked: a viral key can hold 10^9 pairs.
-        totals.window_pairs += end - j;
-        capped = true;
-        break;
-      }
-      ++partners_here;
-      if (filter != nullptr && !filter->accepts(x, y))
-        continue;
-      ++totals.window_pairs;
-      ++emitted_here;
-      const bool x_first = x.account < y.account;
-      const Action &lo = x_first ? x : y;
-      const Action &hi = x_first ? y : x;
-      out.push_back({lo.account, hi.account, x.key, lo.time_ms, hi.time_ms, lo.post, hi.post});
-    }
-    totals.emitted_pairs += emitted_here;
-  }
-  totals.capped_keys += capped;
+  scan_run(by_time, rule, filter, RoundSlice{}, &out, totals);
 }
 
 void sort_pairs(std::vector<CoactionPair> &pairs) {
@@ -218,9 +237,10 @@ std::vector<Evidence> select_evidence(std::span<const CoactionPair> group, std::
 }
 
 std::vector<Evidence> CoactionResult::evidence(std::size_t pair, std::size_t limit) const {
-  return select_evidence(std::span<const CoactionPair>(records).subspan(
-                             group_begin[pair], group_begin[pair + 1] - group_begin[pair]),
-                         limit);
+  const auto begin = evidence_begin[pair];
+  const auto end = std::min(evidence_begin[pair + 1], begin + limit);
+  return {evidence_items.begin() + static_cast<std::ptrdiff_t>(begin),
+          evidence_items.begin() + static_cast<std::ptrdiff_t>(end)};
 }
 
 std::int64_t bin_of(std::int64_t time_ms, std::int64_t bin_ms) {
@@ -260,10 +280,59 @@ int key_owner(std::uint64_t key, int ranks) {
   return static_cast<int>(mix64(key) % static_cast<std::uint64_t>(ranks));
 }
 
+namespace {
+
+struct RoundPlan {
+  std::uint64_t rounds = 1;
+  bool counted = false; // a counting pass already filled the totals
+};
+
+// How many rounds keep each rank's co-action records within the budget: no counting when even
+// hub_cap partners for every action fit, else a counting pass first. Collective.
+RoundPlan plan_rounds(const mpi::Comm &comm, std::span<const Action> keyed,
+                      const std::vector<std::size_t> &runs, const WindowRule &rule,
+                      const PairFilter *filter, std::size_t budget_bytes, ScanTotals &totals) {
+  const auto ranks = static_cast<double>(comm.size());
+  const auto per_rank = [&](std::uint64_t pairs) {
+    return static_cast<double>(pairs) * sizeof(CoactionPair) / ranks;
+  };
+  const auto at_most =
+      mpi::allreduce(comm, static_cast<std::uint64_t>(keyed.size()) * rule.hub_cap, mpi::Op::sum);
+  if (per_rank(at_most) <= static_cast<double>(budget_bytes))
+    return {1, false};
+  scan_all_keys(keyed, runs, rule, filter, RoundSlice{}, false, totals);
+  const auto emitted = mpi::allreduce(comm, totals.emitted_pairs, mpi::Op::sum);
+  return {static_cast<std::uint64_t>(
+              std::max(1.0, std::ceil(per_rank(emitted) / static_cast<double>(budget_bytes)))),
+          true};
+}
+
+// Aggregates one round's pairs (sorted) into `result`, keeping each pair's closest co-actions.
+void add_round(std::vector<CoactionPair> &owned, std::size_t evidence_per_pair,
+               CoactionResult &result) {
+  sort_pairs(owned);
+  std::vector<std::size_t> group_begin;
+  auto pairs = aggregate_pairs(owned, group_begin);
+  std::vector<std::vector<Evidence>> evidence(pairs.size());
+  tbb::parallel_for(std::size_t{0}, pairs.size(), [&](std::size_t i) {
+    evidence[i] = select_evidence(std::span<const CoactionPair>(owned).subspan(
+                                      group_begin[i], group_begin[i + 1] - group_begin[i]),
+                                  evidence_per_pair);
+  });
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    result.pairs.push_back(pairs[i]);
+    result.evidence_items.insert(result.evidence_items.end(), evidence[i].begin(),
+                                 evidence[i].end());
+    result.evidence_begin.push_back(result.evidence_items.size());
+  }
+}
+
+} // namespace
+
 CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions,
                               const WindowRule &rule, std::int64_t bin_ms,
                               std::span<const std::uint64_t> account_begin,
-                              const mpi::ExchangeOptions &exchange, const PairFilter *filter) {
+                              const EngineOptions &options) {
   CoactionResult result;
   auto &concentration = result.concentration;
   concentration.bin_ms = bin_ms;
@@ -281,23 +350,35 @@ CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions
 
   auto keyed = mpi::route(
       comm, std::move(actions),
-      [&](const Action &action) { return key_owner(action.key, comm.size()); }, exchange);
-
-  ScanTotals local_totals;
-  auto pairs = scan_all_keys(keyed, rule, local_totals, filter);
+      [&](const Action &action) { return key_owner(action.key, comm.size()); }, options.exchange);
+  tbb::parallel_sort(keyed.begin(), keyed.end(), [](const Action &x, const Action &y) {
+    return std::tie(x.key, x.time_ms, x.account, x.post) <
+           std::tie(y.key, y.time_ms, y.account, y.post);
+  });
+  const auto runs = key_runs(keyed);
   add_concentration(keyed, concentration);
   concentration.actions =
       mpi::allreduce(comm, std::span<const double>(concentration.actions), mpi::Op::sum);
   concentration.sum_squares =
       mpi::allreduce(comm, std::span<const double>(concentration.sum_squares), mpi::Op::sum);
-  std::vector<Action>().swap(keyed);
 
-  auto owned = mpi::route(
-      comm, std::move(pairs),
-      [&](const CoactionPair &pair) { return owner_of(account_begin, pair.a); }, exchange);
-  sort_pairs(owned);
-  result.pairs = aggregate_pairs(owned, result.group_begin);
-  result.records = std::move(owned);
+  ScanTotals local_totals;
+  const auto plan =
+      plan_rounds(comm, keyed, runs, rule, options.filter, options.pair_budget_bytes, local_totals);
+  result.rounds = plan.rounds;
+  result.evidence_begin.push_back(0);
+  for (std::uint64_t round = 0; round < result.rounds; ++round) {
+    ScanTotals round_totals;
+    auto pairs = scan_all_keys(keyed, runs, rule, options.filter,
+                               RoundSlice{account_begin, result.rounds, round}, true, round_totals);
+    if (round == 0 && !plan.counted)
+      local_totals = round_totals;
+    auto owned = mpi::route(
+        comm, std::move(pairs),
+        [&](const CoactionPair &pair) { return owner_of(account_begin, pair.a); },
+        options.exchange);
+    add_round(owned, options.evidence_per_pair, result);
+  }
 
   const std::vector<std::uint64_t> counts{local_totals.actions, local_totals.keys,
                                           local_totals.window_pairs, local_totals.emitted_pairs,

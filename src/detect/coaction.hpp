@@ -107,27 +107,37 @@ struct KeyConcentration {
 // Counts actions per (key, bin) in actions sorted by (key, time). Local: sum over ranks after.
 void add_concentration(std::span<const Action> by_key_time, KeyConcentration &concentration);
 
+// How the engine runs, besides the window rule.
+struct EngineOptions {
+  mpi::ExchangeOptions exchange;
+  const PairFilter *filter = nullptr; // consulted on the rank owning each key (see key_owner)
+  std::size_t evidence_per_pair = 5;  // co-actions kept per pair, the closest in time
+  // Co-action records one rank holds at once. Past it the pairs go through in rounds: each round
+  // scans the keys again and keeps the pairs whose lower account is in that round's slice of
+  // every rank's account range, so a pair is whole in one round and results do not change.
+  std::size_t pair_budget_bytes = std::size_t{1} << 30;
+};
+
 struct CoactionResult {
   std::vector<PairSignal> pairs;  // pairs whose a this rank owns, sorted by (a, b)
   ScanTotals totals;              // summed over all ranks
   KeyConcentration concentration; // over all ranks
-  // The co-action records behind the pairs, kept until the evidence is chosen: pair i's records
-  // are records[group_begin[i], group_begin[i + 1]).
-  std::vector<CoactionPair> records;
-  std::vector<std::size_t> group_begin;
+  std::uint64_t rounds = 1;       // rounds the pairs went through
+  // Pair i's closest co-actions (at most evidence_per_pair, closest first) are
+  // evidence_items[evidence_begin[i], evidence_begin[i + 1]).
+  std::vector<std::size_t> evidence_begin;
+  std::vector<Evidence> evidence_items;
 
   std::vector<Evidence> evidence(std::size_t pair, std::size_t limit) const;
 };
 
 // The whole distributed engine for one signal. `account_begin` (size ranks+1) gives the dense
-// account range each rank owns; pairs go to the owner of a. Collective.
-// `bin_ms` is the time bin of the key concentration.
-// `filter`, when given, is consulted on the rank owning each key (see key_owner).
+// account range each rank owns; pairs go to the owner of a. `bin_ms` is the time bin of the key
+// concentration. Collective.
 CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions,
                               const WindowRule &rule, std::int64_t bin_ms,
                               std::span<const std::uint64_t> account_begin,
-                              const mpi::ExchangeOptions &exchange,
-                              const PairFilter *filter = nullptr);
+                              const EngineOptions &options);
 
 // The rank that scans `key`'s actions.
 int key_owner(std::uint64_t key, int ranks);

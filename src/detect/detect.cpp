@@ -136,8 +136,13 @@ SignalSummary run_engine(const mpi::Comm &comm, const DetectConfig &config,
   auto phase = std::make_unique<ScopedPhase>(result.times, summary.name + " pairs");
   const auto profiles = activity_profiles(actions, data.accounts.rows.begin,
                                           data.accounts.rows.count, summary.bin_ms);
+  EngineOptions engine;
+  engine.exchange.max_round_bytes = config.exchange_megabytes << 20;
+  engine.filter = filter;
+  engine.evidence_per_pair = config.evidence_per_edge;
+  engine.pair_budget_bytes = 4 * engine.exchange.max_round_bytes;
   const auto found = find_coactions(comm, std::move(actions), summary.rule, summary.bin_ms,
-                                    data.account_begin, {config.exchange_megabytes << 20}, filter);
+                                    data.account_begin, engine);
   summary.totals = found.totals;
   phase = std::make_unique<ScopedPhase>(result.times, summary.name + " null model");
   const auto expected = expected_per_pair(comm, data, profiles, found.pairs, found.concentration,

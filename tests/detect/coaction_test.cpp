@@ -76,11 +76,22 @@ class Coaction : public MpiTest {};
 TEST_F(Coaction, MatchesBruteForceOracleAtAnyRankCount) {
   const std::uint64_t accounts = 60;
   const auto begin = account_ranges(comm, accounts);
-  for (const std::int64_t window : {0, 1000, 60'000}) {
-    const auto all = random_actions(42 + std::uint64_t(window), accounts, 3000, 40, 3'600'000);
-    const auto expected = oracle_coactions(all, window);
-    const auto result = detect::find_coactions(comm, owned(all, begin, comm.rank()),
-                                               {window, 1'000'000}, 3'600'000, begin, {});
+  for (const std::int64_t window : {0, 1000, 60'000, -1}) {
+    // The last case runs the 60 s window with a tiny pair budget: the pairs go through in rounds.
+    detect::EngineOptions engine;
+    if (window < 0)
+      engine.pair_budget_bytes = 4096;
+    const std::int64_t w = std::max<std::int64_t>(window, 60'000 * (window < 0));
+    const auto all = random_actions(42 + std::uint64_t(w), accounts, 3000, 40, 3'600'000);
+    const auto expected = oracle_coactions(all, w);
+    const auto result = detect::find_coactions(comm, owned(all, begin, comm.rank()), {w, 1'000'000},
+                                               3'600'000, begin, engine);
+    EXPECT_EQ(result.rounds > 1, window < 0) << "rounds " << result.rounds;
+    ASSERT_EQ(result.evidence_begin.size(), result.pairs.size() + 1);
+    for (std::size_t i = 0; i < result.pairs.size(); ++i) {
+      EXPECT_EQ(result.evidence(i, 100).size(),
+                std::min<std::uint64_t>(result.pairs[i].coactions, engine.evidence_per_pair));
+    }
     for (const auto &p : result.pairs)
       EXPECT_EQ(detect::owner_of(begin, p.a), comm.rank()) << "pairs live with the owner of a";
     EXPECT_TRUE(std::is_sorted(result.pairs.begin(), result.pairs.end(),
@@ -88,7 +99,7 @@ TEST_F(Coaction, MatchesBruteForceOracleAtAnyRankCount) {
                                  return std::tie(x.a, x.b) < std::tie(y.a, y.b);
                                }));
     const auto found = gather_pairs(comm, result.pairs);
-    ASSERT_EQ(found.size(), expected.size()) << "window " << window;
+    ASSERT_EQ(found.size(), expected.size()) << "window " << w;
     std::uint64_t coactions = 0;
     for (const auto &p : found) {
       const auto it = expected.find({p.a, p.b});

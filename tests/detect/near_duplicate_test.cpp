@@ -101,10 +101,14 @@ found_pairs(const mpi::Comm &comm, const std::vector<Post> &posts, std::uint64_t
   const auto found = detect::find_near_duplicate_texts(comm, texts, r, {1 << 12});
   auto actions = detect::near_duplicate_actions(table, texts, found);
   const detect::NearDuplicateFilter filter(comm, table, actions, found, {1 << 12});
+  detect::EngineOptions engine;
+  engine.exchange.max_round_bytes = 1 << 12;
+  engine.filter = &filter;
+  engine.evidence_per_pair = SIZE_MAX; // every co-action
   const auto result = detect::find_coactions(comm, std::move(actions), {kWindowMs, 1'000'000},
-                                             3'600'000, begin, {1 << 12}, &filter);
+                                             3'600'000, begin, engine);
   std::vector<std::uint64_t> flat;
-  for (const auto &p : result.records) {
+  for (const auto &p : result.evidence_items) {
     flat.push_back(std::min(p.post_a, p.post_b));
     flat.push_back(std::max(p.post_a, p.post_b));
   }
