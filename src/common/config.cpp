@@ -34,9 +34,9 @@ std::map<std::string, SignalConfig> DetectConfig::default_signals() {
   // model keeps the wider window from flagging organic cascades); the action table's objects keep
   // the peers' 60 s. Domain co-sharing is off: a few big news domains tie most organic link
   // sharers together.
-  return {{"retweet", {true, 300, 50}}, {"reply", {true, 300, 50}}, {"quote", {true, 300, 50}},
-          {"hashtag", {true, 300, 50}}, {"url", {true, 600, 50}},   {"domain", {false, 600, 50}},
-          {"mention", {true, 300, 50}}, {"text", {true, 3600, 50}}, {"object", {true, 60, 50}}};
+  return {{"retweet", {true, 300, 20}}, {"reply", {true, 300, 20}}, {"quote", {true, 300, 20}},
+          {"hashtag", {true, 300, 20}}, {"url", {true, 600, 20}},   {"domain", {false, 600, 20}},
+          {"mention", {true, 300, 20}}, {"text", {true, 3600, 20}}, {"object", {true, 60, 20}}};
 }
 
 std::vector<std::string> DetectConfig::default_automation_clients() {

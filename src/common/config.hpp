@@ -69,7 +69,7 @@ struct ValidateConfig {
 struct SignalConfig {
   bool enabled = true;
   double window_seconds = 60;
-  std::uint32_t hub_cap = 50; // partners kept per action inside one window; the rest are counted
+  std::uint32_t hub_cap = 20; // partners kept per action inside one window; the rest are counted
 };
 
 // Behavioural similarity (Pacheco et al. 2021): TF-IDF cosine of whom accounts retweet, reply
@@ -87,7 +87,7 @@ struct SimilarityConfig {
 struct NearDuplicateConfig {
   bool enabled = true;
   double window_seconds = 3600;
-  std::uint32_t hub_cap = 50;     // partners looked at per post inside one window
+  std::uint32_t hub_cap = 20;     // partners looked at per post inside one window
   double min_jaccard = 0.6;       // verified exactly on the shingle sets
   std::string shingle = "words";  // "words" (n-grams of words; unspaced scripts by character)
                                   // or "chars" (character n-grams throughout)

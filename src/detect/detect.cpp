@@ -144,6 +144,7 @@ SignalSummary run_engine(const mpi::Comm &comm, const DetectConfig &config,
   const auto found = find_coactions(comm, std::move(actions), summary.rule, summary.bin_ms,
                                     data.account_begin, engine);
   summary.totals = found.totals;
+  summary.pair_rounds = found.rounds;
   phase = std::make_unique<ScopedPhase>(result.times, summary.name + " null model");
   const auto expected = expected_per_pair(comm, data, profiles, found.pairs, found.concentration,
                                           summary.rule.window_ms);

@@ -48,10 +48,11 @@ struct SignalSummary {
   std::string name;
   WindowRule rule;
   ScanTotals totals;
-  std::int64_t bin_ms = 0;      // the null model's time bin
-  std::uint64_t candidates = 0; // pairs with at least one co-action (all ranks)
-  double seconds = 0;           // on rank 0: engine and null model
-  double peak_rss_mb = 0;       // the largest resident memory of any rank so far
+  std::int64_t bin_ms = 0;       // the null model's time bin
+  std::uint64_t candidates = 0;  // pairs with at least one co-action (all ranks)
+  std::uint64_t pair_rounds = 1; // rounds the co-action records went through
+  double seconds = 0;            // on rank 0: engine and null model
+  double peak_rss_mb = 0;        // the largest resident memory of any rank so far
 };
 
 // What near-duplicate detection found among the texts (over all ranks).

@@ -308,12 +308,13 @@ std::string manifest_json(const DetectConfig &config, const detect::DetectResult
     signals += fmt::format(
         "{}    {{\"signal\": {}, \"window_s\": {}, \"hub_cap\": {}, \"actions\": {}, \"keys\": {}, "
         "\"window_pairs\": {}, \"pairs_over_hub_cap\": {}, \"capped_keys\": {}, "
-        "\"candidate_pairs\": {}, \"null_bin_s\": {}, \"seconds_rank0\": {:.3f}, "
+        "\"pair_rounds\": {}, \"candidate_pairs\": {}, \"null_bin_s\": {}, \"seconds_rank0\": "
+        "{:.3f}, "
         "\"peak_rss_mb\": {:.0f}}}",
         signals.empty() ? "" : ",\n", json::quote(s.name), double(s.rule.window_ms) / 1000,
         s.rule.hub_cap, s.totals.actions, s.totals.keys, s.totals.window_pairs,
-        s.totals.window_pairs - s.totals.emitted_pairs, s.totals.capped_keys, s.candidates,
-        double(s.bin_ms) / 1000, s.seconds, s.peak_rss_mb);
+        s.totals.window_pairs - s.totals.emitted_pairs, s.totals.capped_keys, s.pair_rounds,
+        s.candidates, double(s.bin_ms) / 1000, s.seconds, s.peak_rss_mb);
   }
   std::string times;
   for (const auto &[phase, seconds] : result.times.phases())
