@@ -152,7 +152,7 @@ void apply_near_duplicate(const JobReader &job, const toml::table &t, NearDuplic
   const std::string p = "near_duplicate.";
   job.only_keys(t, p,
                 {"enabled", "window_seconds", "hub_cap", "min_jaccard", "shingle", "word_ngram",
-                 "char_ngram", "min_shingles", "bands", "rows", "bucket_cap"});
+                 "char_ngram", "min_shingles", "bands", "rows", "bucket_cap", "prefilter"});
   job.boolean(t, p, "enabled", c.enabled);
   job.number(t, p, "window_seconds", c.window_seconds, 0, 366.0 * 86400);
   job.number(t, p, "hub_cap", c.hub_cap, 1, 1e9);
@@ -164,6 +164,7 @@ void apply_near_duplicate(const JobReader &job, const toml::table &t, NearDuplic
   job.number(t, p, "bands", c.bands, 1, 1000);
   job.number(t, p, "rows", c.rows, 1, 64);
   job.number(t, p, "bucket_cap", c.bucket_cap, 1, 1e9);
+  job.boolean(t, p, "prefilter", c.prefilter);
 }
 
 } // namespace

@@ -80,9 +80,9 @@ std::string describe_detect(const DetectConfig &d) {
   const auto &n = d.near_duplicate;
   out += fmt::format("[near_duplicate]\nenabled = {}\nwindow_seconds = {}\nhub_cap = {}\n"
                      "min_jaccard = {}\nshingle = \"{}\"\nword_ngram = {}\nchar_ngram = {}\n"
-                     "min_shingles = {}\nbands = {}\nrows = {}\nbucket_cap = {}\n",
+                     "min_shingles = {}\nbands = {}\nrows = {}\nbucket_cap = {}\nprefilter = {}\n",
                      n.enabled, n.window_seconds, n.hub_cap, n.min_jaccard, n.shingle, n.word_ngram,
-                     n.char_ngram, n.min_shingles, n.bands, n.rows, n.bucket_cap);
+                     n.char_ngram, n.min_shingles, n.bands, n.rows, n.bucket_cap, n.prefilter);
   for (const auto &[name, s] : d.signals) {
     out += fmt::format("[signals.{}]\nenabled = {}\nwindow_seconds = {}\nhub_cap = {}\n", name,
                        s.enabled, s.window_seconds, s.hub_cap);

@@ -97,6 +97,7 @@ struct NearDuplicateConfig {
   std::uint32_t bands = 40;       // LSH bands of `rows` minimums each
   std::uint32_t rows = 5;
   std::uint32_t bucket_cap = 100; // texts paired with each text inside one LSH bucket
+  bool prefilter = true;          // skip pairs whose b-bit MinHash sketches rule them out
 };
 
 // `lockstep detect`: account features and the coordination graph (jobs/default.toml lists every

@@ -202,14 +202,17 @@ void add_near_duplicates(const mpi::Comm &comm, const DetectConfig &config,
   s.verified = found.pairs.size();
   s.capped_buckets = found.capped_buckets;
   s.capped_pairs = found.capped_pairs;
+  s.prefiltered_pairs = found.prefiltered_pairs;
   for (const auto &[text, family] : found.family)
     s.families += text == family;
   log::info("near_duplicate: {} distinct texts ({} with fewer than {} shingles left out), {} "
             "candidate pairs from {} x {} LSH bands in {} round(s), {} verified at Jaccard >= {} "
             "in {} families "
-            "({} buckets over the cap of {}, {} pairs not looked at)",
+            "({} buckets over the cap of {}, {} pairs not looked at; {} pairs skipped by the "
+            "sketch prefilter)",
             s.texts, s.short_texts, c.min_shingles, s.candidates, c.bands, c.rows, s.band_rounds,
-            s.verified, c.min_jaccard, s.families, s.capped_buckets, c.bucket_cap, s.capped_pairs);
+            s.verified, c.min_jaccard, s.families, s.capped_buckets, c.bucket_cap, s.capped_pairs,
+            s.prefiltered_pairs);
   auto actions = near_duplicate_actions(data.posts, texts, found);
   texts = LocalTexts{};
   const NearDuplicateFilter filter(comm, data.posts, actions, found, exchange);

@@ -64,6 +64,7 @@ struct NearDuplicateSummary {
   std::uint64_t verified = 0;    // of those, Jaccard >= min_jaccard
   std::uint64_t families = 0;    // connected components of verified pairs
   std::uint64_t capped_buckets = 0, capped_pairs = 0;
+  std::uint64_t prefiltered_pairs = 0; // bucket pairs the sketch prefilter skipped
 };
 
 // Move-only: the edges' signal spans point into edge_signals.

@@ -27,6 +27,7 @@ struct BucketEntry {
   std::uint64_t text = 0;
   std::int32_t holder = 0;
   std::uint32_t index = 0;
+  text::MinHasher::Sketch sketch{}; // for the prefilter
 };
 
 // Two texts that share a bucket, x < y, with where their shingles are held.
@@ -42,8 +43,10 @@ std::uint64_t shingle_request(std::int32_t holder, std::uint32_t index) {
 }
 
 // This rank's texts in the buckets of bands [first, last).
-std::vector<BucketEntry> bucket_entries(const LocalTexts &texts, const text::LshRule &lsh,
-                                        std::uint32_t first, std::uint32_t last, int rank) {
+std::vector<BucketEntry> bucket_entries(const LocalTexts &texts,
+                                        const std::vector<text::MinHasher::Sketch> &sketches,
+                                        const text::LshRule &lsh, std::uint32_t first,
+                                        std::uint32_t last, int rank) {
   const std::size_t bands = last - first;
   std::vector<BucketEntry> out(texts.key.size() * bands);
   tbb::enumerable_thread_specific<std::pair<text::MinHasher, std::vector<std::uint64_t>>> hashers(
@@ -52,18 +55,30 @@ std::vector<BucketEntry> bucket_entries(const LocalTexts &texts, const text::Lsh
     auto &[hasher, keys] = hashers.local();
     hasher.band_keys(texts.shingles(i), first, last, keys);
     for (std::size_t band = 0; band < bands; ++band)
-      out[i * bands + band] = {keys[band], texts.key[i], rank, static_cast<std::uint32_t>(i)};
+      out[i * bands + band] = {keys[band], texts.key[i], rank, static_cast<std::uint32_t>(i),
+                               sketches[i]};
   });
+  return out;
+}
+
+// Every local text's prefilter sketch.
+std::vector<text::MinHasher::Sketch> sketch_texts(const LocalTexts &texts,
+                                                  const text::LshRule &lsh) {
+  std::vector<text::MinHasher::Sketch> out(texts.key.size());
+  tbb::enumerable_thread_specific<text::MinHasher> hashers(lsh);
+  tbb::parallel_for(std::size_t{0}, texts.key.size(),
+                    [&](std::size_t i) { out[i] = hashers.local().sketch(texts.shingles(i)); });
   return out;
 }
 
 struct BucketTotals {
   std::uint64_t capped_buckets = 0, capped_pairs = 0;
+  std::uint64_t prefiltered = 0; // bucket pairs whose sketches rule the threshold out
 };
 
 // Pairs the texts of every bucket (each with its next bucket_cap texts), distinct pairs only.
 std::vector<Candidate> pair_buckets(std::vector<BucketEntry> &entries, std::uint32_t bucket_cap,
-                                    BucketTotals &totals) {
+                                    int min_agreement, BucketTotals &totals) {
   tbb::parallel_sort(entries.begin(), entries.end(), [](const auto &p, const auto &q) {
     return std::tie(p.bucket, p.text, p.holder) < std::tie(q.bucket, q.text, q.holder);
   });
@@ -87,9 +102,14 @@ std::vector<Candidate> pair_buckets(std::vector<BucketEntry> &entries, std::uint
       totals.capped_pairs += size * (size - 1) / 2 - kept;
     }
     for (std::size_t i = begin; i < end; ++i) {
-      for (std::size_t j = i + 1; j < std::min(end, i + 1 + bucket_cap); ++j)
-        out.push_back({entries[i].text, entries[j].text, entries[i].holder, entries[j].holder,
-                       entries[i].index, entries[j].index});
+      for (std::size_t j = i + 1; j < std::min(end, i + 1 + bucket_cap); ++j) {
+        const auto &x = entries[i], &y = entries[j];
+        if (text::sketch_agreement(x.sketch, y.sketch) < min_agreement) {
+          ++totals.prefiltered;
+          continue;
+        }
+        out.push_back({x.text, y.text, x.holder, y.holder, x.index, y.index});
+      }
     }
   }
   return out;
@@ -210,6 +230,7 @@ NearDuplicateRule near_duplicate_rule(const NearDuplicateConfig &c) {
   rule.min_jaccard = c.min_jaccard;
   rule.min_shingles = c.min_shingles;
   rule.bucket_cap = c.bucket_cap;
+  rule.prefilter = c.prefilter;
   return rule;
 }
 
@@ -280,15 +301,17 @@ NearDuplicateTexts find_near_duplicate_texts(const mpi::Comm &comm, const LocalT
   const std::uint64_t budget = exchange.max_round_bytes;
   const auto bands_per_round = static_cast<std::uint32_t>(std::clamp<std::uint64_t>(
       budget / (most_texts * sizeof(BucketEntry) + 1), 1, rule.lsh.bands));
+  const auto sketches = sketch_texts(texts, rule.lsh);
+  const int min_agreement = rule.prefilter ? text::sketch_threshold(rule.min_jaccard) : 0;
   std::vector<TextPair> verified;
   BucketTotals bucket_totals;
   std::uint64_t candidate_count = 0;
   for (std::uint32_t first = 0; first < rule.lsh.bands; first += bands_per_round) {
     const auto last = std::min(rule.lsh.bands, first + bands_per_round);
     auto entries = mpi::route(
-        comm, bucket_entries(texts, rule.lsh, first, last, comm.rank()),
+        comm, bucket_entries(texts, sketches, rule.lsh, first, last, comm.rank()),
         [&](const BucketEntry &e) { return key_owner(e.bucket, comm.size()); }, exchange);
-    auto candidates = pair_buckets(entries, rule.bucket_cap, bucket_totals);
+    auto candidates = pair_buckets(entries, rule.bucket_cap, min_agreement, bucket_totals);
     std::vector<BucketEntry>().swap(entries);
     candidates = mpi::route(
         comm, std::move(candidates), [](const Candidate &c) { return c.holder_y; }, exchange);
@@ -310,14 +333,19 @@ NearDuplicateTexts find_near_duplicate_texts(const mpi::Comm &comm, const LocalT
                                 }),
                     found.pairs.end());
   found.family = families(found.pairs);
-  const std::vector<std::uint64_t> counts{texts.key.size(), texts.short_texts, candidate_count,
-                                          bucket_totals.capped_buckets, bucket_totals.capped_pairs};
+  const std::vector<std::uint64_t> counts{texts.key.size(),
+                                          texts.short_texts,
+                                          candidate_count,
+                                          bucket_totals.capped_buckets,
+                                          bucket_totals.capped_pairs,
+                                          bucket_totals.prefiltered};
   const auto sums = mpi::allreduce(comm, std::span<const std::uint64_t>(counts), mpi::Op::sum);
   found.texts = sums[0];
   found.short_texts = sums[1];
   found.candidates = sums[2];
   found.capped_buckets = sums[3];
   found.capped_pairs = sums[4];
+  found.prefiltered_pairs = sums[5];
   found.band_rounds = (rule.lsh.bands + bands_per_round - 1) / bands_per_round;
   return found;
 }

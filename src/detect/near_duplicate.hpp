@@ -27,6 +27,7 @@ struct NearDuplicateRule {
   double min_jaccard = 0.6;
   std::uint32_t min_shingles = 4; // texts with fewer shingles take no part
   std::uint32_t bucket_cap = 100; // later texts paired with each text in one LSH bucket
+  bool prefilter = true;          // skip bucket pairs whose 128-bit sketches rule them out
 };
 
 NearDuplicateRule near_duplicate_rule(const NearDuplicateConfig &config);
@@ -43,12 +44,13 @@ struct NearDuplicateTexts {
   // without a verified partner are their own family and are not listed.
   std::unordered_map<std::uint64_t, std::uint64_t> family;
   // Totals over all ranks.
-  std::uint64_t texts = 0;          // distinct texts with enough shingles (counted per holder)
-  std::uint64_t short_texts = 0;    // distinct texts with fewer than min_shingles
-  std::uint64_t candidates = 0;     // distinct candidate pairs per round of bands, summed
-  std::uint64_t band_rounds = 0;    // bands are hashed, bucketed and verified in rounds
-  std::uint64_t capped_buckets = 0; // buckets holding more than bucket_cap + 1 texts
-  std::uint64_t capped_pairs = 0;   // bucket pairs not looked at because of the cap
+  std::uint64_t texts = 0;             // distinct texts with enough shingles (counted per holder)
+  std::uint64_t short_texts = 0;       // distinct texts with fewer than min_shingles
+  std::uint64_t candidates = 0;        // distinct candidate pairs per round of bands, summed
+  std::uint64_t band_rounds = 0;       // bands are hashed, bucketed and verified in rounds
+  std::uint64_t capped_buckets = 0;    // buckets holding more than bucket_cap + 1 texts
+  std::uint64_t capped_pairs = 0;      // bucket pairs not looked at because of the cap
+  std::uint64_t prefiltered_pairs = 0; // bucket pairs the sketch prefilter skipped
 
   bool similar(std::uint64_t a, std::uint64_t b) const; // equal, or a verified pair
   std::uint64_t family_of(std::uint64_t text) const;

@@ -296,9 +296,9 @@ std::string near_duplicate_json(const detect::NearDuplicateSummary &n) {
   return fmt::format("{{\"texts\": {}, \"short_texts\": {}, \"band_rounds\": {}, "
                      "\"candidate_text_pairs\": {}, "
                      "\"verified_text_pairs\": {}, \"families\": {}, \"capped_buckets\": {}, "
-                     "\"capped_bucket_pairs\": {}}}",
+                     "\"capped_bucket_pairs\": {}, \"prefiltered_pairs\": {}}}",
                      n.texts, n.short_texts, n.band_rounds, n.candidates, n.verified, n.families,
-                     n.capped_buckets, n.capped_pairs);
+                     n.capped_buckets, n.capped_pairs, n.prefiltered_pairs);
 }
 
 std::string manifest_json(const DetectConfig &config, const detect::DetectResult &result,

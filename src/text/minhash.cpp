@@ -4,6 +4,7 @@
 #include "common/hash.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 
@@ -15,6 +16,10 @@ MinHasher::MinHasher(const LshRule &rule) : rule_(rule) {
   for (std::size_t i = 0; i < hashes; ++i) {
     multipliers_.push_back(mix64(++state) | 1); // odd multipliers
     offsets_.push_back(mix64(++state));
+  }
+  for (std::size_t i = 0; i < 128; ++i) {
+    sketch_multipliers_.push_back(mix64(++state) | 1);
+    sketch_offsets_.push_back(mix64(++state));
   }
 }
 
@@ -55,6 +60,24 @@ void MinHasher::band_keys(std::span<const std::uint32_t> shingles, std::uint32_t
     out.push_back(hash64({reinterpret_cast<const char *>(values), rows * sizeof(std::uint32_t)},
                          rule_.seed + band));
   }
+}
+
+MinHasher::Sketch MinHasher::sketch(std::span<const std::uint32_t> shingles) const {
+  minimums(shingles, sketch_multipliers_, sketch_offsets_, 0, 128, scratch_);
+  Sketch out{0, 0};
+  for (std::size_t i = 0; i < 128; ++i)
+    out[i / 64] |= std::uint64_t{scratch_[i] & 1u} << (i % 64);
+  return out;
+}
+
+int sketch_agreement(const MinHasher::Sketch &x, const MinHasher::Sketch &y) {
+  return 128 - std::popcount(x[0] ^ y[0]) - std::popcount(x[1] ^ y[1]);
+}
+
+int sketch_threshold(double min_jaccard) {
+  const double p = (1.0 + min_jaccard) / 2.0;
+  const double mean = 128.0 * p, sd = std::sqrt(128.0 * p * (1.0 - p));
+  return static_cast<int>(std::floor(mean - 2.33 * sd));
 }
 
 double lsh_candidate_probability(double s, std::uint32_t bands, std::uint32_t rows) {

@@ -4,6 +4,7 @@
 // share at least one band's bucket with probability 1 - (1 - s^rows)^bands (the S-curve).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -29,13 +30,26 @@ public:
   void band_keys(std::span<const std::uint32_t> shingles, std::uint32_t first, std::uint32_t last,
                  std::vector<std::uint64_t> &out) const;
 
+  // A 128-bit b-bit MinHash sketch (Li and Koenig): the lowest bit of 128 further minimums. Two
+  // sets agree on each bit with probability (1 + s) / 2.
+  using Sketch = std::array<std::uint64_t, 2>;
+  Sketch sketch(std::span<const std::uint32_t> shingles) const;
+
   const LshRule &rule() const { return rule_; }
 
 private:
   LshRule rule_;
   std::vector<std::uint64_t> multipliers_, offsets_;
+  std::vector<std::uint64_t> sketch_multipliers_, sketch_offsets_;
   mutable std::vector<std::uint32_t> scratch_; // not shared: one MinHasher per thread
 };
+
+// Bits on which two sketches agree (0 to 128).
+int sketch_agreement(const MinHasher::Sketch &x, const MinHasher::Sketch &y);
+
+// The fewest agreeing bits a pair of similarity `min_jaccard` shows with probability 0.99
+// (normal approximation of Binomial(128, (1 + min_jaccard) / 2)): pairs below it can be skipped.
+int sketch_threshold(double min_jaccard);
 
 // The chance that two sets of Jaccard similarity s share a bucket in at least one band.
 double lsh_candidate_probability(double s, std::uint32_t bands, std::uint32_t rows);

@@ -43,6 +43,7 @@ TEST_F(JobFile, DefaultJobFileEqualsBuiltInDefaults) {
   flipped.near_duplicate.bands = 2;
   flipped.near_duplicate.rows = 9;
   flipped.near_duplicate.bucket_cap = 2;
+  flipped.near_duplicate.prefilter = false;
   for (auto &[name, s] : flipped.signals)
     s = {!s.enabled, s.window_seconds + 1, s.hub_cap + 1};
   app::apply_job_file(LOCKSTEP_JOBS "/default.toml", flipped);

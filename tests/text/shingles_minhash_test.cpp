@@ -105,6 +105,34 @@ TEST(MinHash, BandsComputedInRoundsMatchAllAtOnce) {
   EXPECT_EQ(all.size(), 10u);
 }
 
+TEST(MinHash, SketchAgreementTracksJaccardAndTheThresholdKeepsAlmostAllPairsAtIt) {
+  std::mt19937_64 rng(13);
+  EXPECT_EQ(sketch_threshold(1.0), 128);
+  const int threshold = sketch_threshold(0.6);
+  EXPECT_GT(threshold, 80);
+  EXPECT_LT(threshold, 102);
+  for (const std::size_t common : {6, 15, 20}) { // Jaccard 0.18, 0.6, 1 with 20-id sets
+    const int trials = 2000;
+    double agreement = 0;
+    int passed = 0;
+    double s = 0;
+    for (int t = 0; t < trials; ++t) {
+      const MinHasher hasher({1, 1, 100 + static_cast<std::uint64_t>(t)});
+      const auto [a, b] = sets_with_overlap(rng, 20, common);
+      s = jaccard(a, b);
+      const int agree = sketch_agreement(hasher.sketch(a), hasher.sketch(b));
+      agreement += agree;
+      passed += agree >= threshold;
+    }
+    EXPECT_NEAR(agreement / trials, 128 * (1 + s) / 2, 1.0) << "jaccard " << s;
+    const double pass_rate = static_cast<double>(passed) / trials;
+    if (s >= 0.6)
+      EXPECT_GE(pass_rate, 0.97) << "jaccard " << s; // 0.99 by design
+    else
+      EXPECT_LE(pass_rate, 0.01) << "jaccard " << s;
+  }
+}
+
 TEST(MinHash, BandCollisionsFollowTheSCurve) {
   std::mt19937_64 rng(3);
   EXPECT_NEAR(lsh_threshold(20, 4), 0.473, 0.001);
