@@ -142,7 +142,7 @@ PairSignal summarise(std::span<const CoactionPair> group, Scratch &scratch) {
   s.b = group.front().b;
   s.coactions = group.size();
   if (group.size() == 1) { // most pairs: one co-action
-    s.keys = s.posts_a = s.posts_b = 1;
+    s.keys = s.posts_a = s.posts_b = s.posts_earlier = s.posts_later = 1;
     s.min_dt_ms = s.median_dt_ms = abs_dt(group.front());
     s.mean_dt_ms = static_cast<double>(s.min_dt_ms);
     return s;
@@ -159,6 +159,14 @@ PairSignal summarise(std::span<const CoactionPair> group, Scratch &scratch) {
   for (const auto &p : group)
     values.push_back(p.post_b);
   s.posts_b = count_distinct(values);
+  values.clear();
+  for (const auto &p : group)
+    values.push_back(p.time_a <= p.time_b ? p.post_a : p.post_b);
+  s.posts_earlier = count_distinct(values);
+  values.clear();
+  for (const auto &p : group)
+    values.push_back(p.time_a <= p.time_b ? p.post_b : p.post_a);
+  s.posts_later = count_distinct(values);
 
   auto &dts = scratch.dts;
   dts.clear();
@@ -189,6 +197,11 @@ ScanTotals &ScanTotals::operator+=(const ScanTotals &other) {
 void scan_key(std::span<const Action> by_time, const WindowRule &rule,
               std::vector<CoactionPair> &out, ScanTotals &totals, const PairFilter *filter) {
   scan_run(by_time, rule, filter, RoundSlice{}, &out, totals);
+}
+
+double symmetry(const PairSignal &pair) {
+  const auto [low, high] = std::minmax(pair.posts_earlier, pair.posts_later);
+  return high == 0 ? 0.0 : static_cast<double>(low) / static_cast<double>(high);
 }
 
 void sort_pairs(std::vector<CoactionPair> &pairs) {

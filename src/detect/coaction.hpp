@@ -76,10 +76,16 @@ struct PairSignal {
   std::uint64_t coactions = 0; // co-action pairs (CooRTweet's edge weight)
   std::uint64_t posts_a = 0;   // distinct posts of a in the pairs (QUT's weight a -> b)
   std::uint64_t posts_b = 0;   // distinct posts of b (QUT's weight b -> a)
+  // Distinct posts on the earlier and the later side of each co-action, whoever made them
+  // (CooRTweet's n_content_id and n_content_id_y; on ties a's post is the earlier).
+  std::uint64_t posts_earlier = 0, posts_later = 0;
   std::int64_t min_dt_ms = 0;
   std::int64_t median_dt_ms = 0; // the lower median of |dt|
   double mean_dt_ms = 0;
 };
+
+// CooRTweet's edge_symmetry_score: min over max of the distinct earlier- and later-side posts.
+double symmetry(const PairSignal &pair);
 
 // Aggregates pairs sorted by (a, b, key, ...) into one PairSignal per account pair; `group_begin`
 // receives where each pair's records start in `sorted` (plus the end).

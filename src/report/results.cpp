@@ -114,8 +114,8 @@ std::string edges_csv(const detect::DetectResult &result, const std::vector<cons
     out += "account_a,account_b,weight,coactions,log10_p,similarity_targets,similarity_cosine,"
            "signals";
     for (const auto &s : result.signals) {
-      out += fmt::format(",{0}_keys,{0}_coactions,{0}_posts_a,{0}_posts_b,{0}_min_dt_s,"
-                         "{0}_median_dt_s,{0}_mean_dt_s,{0}_expected,{0}_log10_p",
+      out += fmt::format(",{0}_keys,{0}_coactions,{0}_posts_a,{0}_posts_b,{0}_symmetry,"
+                         "{0}_min_dt_s,{0}_median_dt_s,{0}_mean_dt_s,{0}_expected,{0}_log10_p",
                          s.name);
     }
     out += '\n';
@@ -130,13 +130,14 @@ std::string edges_csv(const detect::DetectResult &result, const std::vector<cons
     for (const auto &summary : result.signals) {
       const auto *s = find_signal(edge, summary.signal);
       if (s == nullptr) {
-        out += ",0,0,0,0,,,,,";
+        out += ",0,0,0,0,,,,,,";
         continue;
       }
       const auto &t = s->stats;
-      out += fmt::format(",{},{},{},{},{},{},{},{},{}", t.keys, t.coactions, t.posts_a, t.posts_b,
-                         number(double(t.min_dt_ms) / 1000), number(double(t.median_dt_ms) / 1000),
-                         number(t.mean_dt_ms / 1000), number(s->expected), number(s->log10_p));
+      out += fmt::format(",{},{},{},{},{},{},{},{},{},{}", t.keys, t.coactions, t.posts_a,
+                         t.posts_b, number(detect::symmetry(t)), number(double(t.min_dt_ms) / 1000),
+                         number(double(t.median_dt_ms) / 1000), number(t.mean_dt_ms / 1000),
+                         number(s->expected), number(s->log10_p));
     }
     out += '\n';
   }
@@ -222,6 +223,7 @@ void write_signal_columns(const store::Group &group, const std::vector<Edge> &ed
   column("coactions", zero, [](const EdgeSignal &s) { return s.stats.coactions; });
   column("posts_a", zero, [](const EdgeSignal &s) { return s.stats.posts_a; });
   column("posts_b", zero, [](const EdgeSignal &s) { return s.stats.posts_b; });
+  column("symmetry", nan, [](const EdgeSignal &s) { return detect::symmetry(s.stats); });
   column("min_dt_s", nan, [](const EdgeSignal &s) { return double(s.stats.min_dt_ms) / 1000; });
   column("median_dt_s", nan,
          [](const EdgeSignal &s) { return double(s.stats.median_dt_ms) / 1000; });

@@ -1,7 +1,8 @@
 // The engine reproduces what the peer tools output on real data (tests/data/peers/README.md):
-// CooRTweet's edges (pairs, weight = co-action pairs, avg_time_delta, and its median-weight
-// threshold) and the QUT toolkit's directed co_retweet weights (distinct posts on each side), at
-// W = 60 s and 10 s, for 1 to 4 ranks, through the whole path: ingest, detect and edges.csv.
+// CooRTweet's edges (pairs, weight = co-action pairs, avg_time_delta, edge_symmetry_score, its
+// median-weight threshold) and the QUT toolkit's directed co_retweet weights (distinct posts on
+// each side), at W = 60 s and 10 s, for 1 to 4 ranks, through the whole path: ingest, detect and
+// edges.csv.
 #include "common/csv.hpp"
 #include "detect/detect.hpp"
 #include "ingest/ingest.hpp"
@@ -105,6 +106,9 @@ protected:
       const double golden_mean = std::stod(g.at("avg_time_delta"));
       EXPECT_NEAR(mean, golden_mean, 1e-12 * std::max(1.0, golden_mean));
       EXPECT_EQ(double(coactions) > threshold, g.at("weight_threshold") == "1");
+      EXPECT_NEAR(std::stod(row.at("object_symmetry")), std::stod(g.at("edge_symmetry_score")),
+                  1e-12)
+          << g.at("from") << " " << g.at("to");
     }
   }
 
