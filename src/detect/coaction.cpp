@@ -300,8 +300,8 @@ struct RoundPlan {
   bool counted = false; // a counting pass already filled the totals
 };
 
-// How many rounds keep each rank's co-action records within the budget: no counting when even
-// hub_cap partners for every action fit, else a counting pass first. Collective.
+// How many rounds keep each rank's co-action records within the budget: no counting when every
+// key's largest possible pair count fits, else a counting pass first. Collective.
 RoundPlan plan_rounds(const mpi::Comm &comm, std::span<const Action> keyed,
                       const std::vector<std::size_t> &runs, const WindowRule &rule,
                       const PairFilter *filter, std::size_t budget_bytes, ScanTotals &totals) {
@@ -309,8 +309,13 @@ RoundPlan plan_rounds(const mpi::Comm &comm, std::span<const Action> keyed,
   const auto per_rank = [&](std::uint64_t pairs) {
     return static_cast<double>(pairs) * sizeof(CoactionPair) / ranks;
   };
-  const auto at_most =
-      mpi::allreduce(comm, static_cast<std::uint64_t>(keyed.size()) * rule.hub_cap, mpi::Op::sum);
+  // A bound per key: n actions give at most min(n (n - 1) / 2, n hub_cap) pairs.
+  std::uint64_t bound = 0;
+  for (std::size_t k = 0; k + 1 < runs.size(); ++k) {
+    const std::uint64_t n = runs[k + 1] - runs[k];
+    bound += std::min(n * (n - 1) / 2, n * std::uint64_t{rule.hub_cap});
+  }
+  const auto at_most = mpi::allreduce(comm, bound, mpi::Op::sum);
   if (per_rank(at_most) <= static_cast<double>(budget_bytes))
     return {1, false};
   scan_all_keys(keyed, runs, rule, filter, RoundSlice{}, false, totals);
