@@ -200,7 +200,8 @@ void scan_key(std::span<const Action> by_time, const WindowRule &rule,
 }
 
 double symmetry(const PairSignal &pair) {
-  const auto [low, high] = std::minmax(pair.posts_earlier, pair.posts_later);
+  const auto low = std::min(pair.posts_earlier, pair.posts_later);
+  const auto high = std::max(pair.posts_earlier, pair.posts_later);
   return high == 0 ? 0.0 : static_cast<double>(low) / static_cast<double>(high);
 }
 

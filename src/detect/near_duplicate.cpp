@@ -141,7 +141,7 @@ std::vector<std::uint32_t> decode_ids(const std::string &bytes) {
 // than that ratio cannot (|a & b| / |a | b| <= min size / max size).
 double jaccard_at_least(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b,
                         double min) {
-  const auto [small, large] = std::minmax(a.size(), b.size());
+  const auto small = std::min(a.size(), b.size()), large = std::max(a.size(), b.size());
   if (static_cast<double>(small) < min * static_cast<double>(large))
     return 0;
   return text::jaccard(a, b);
