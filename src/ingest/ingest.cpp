@@ -98,7 +98,8 @@ private:
 };
 
 struct RoundOutput {
-  std::vector<std::vector<char>> buckets; // packed rows per destination rank
+  std::vector<std::vector<char>> buckets; // packed rows per other destination rank
+  OwnedRows own;                          // rows of this rank's partitions, never packed
   std::vector<Reject> rejects;
   std::uint64_t rows = 0, non_post_rows = 0, bytes = 0;
 };
@@ -108,21 +109,27 @@ struct LabelSets {
   std::unordered_set<std::string> clients, languages;
 };
 
-// Parses a block and routes the rows of partitions in `group` to their owners. The first pass
-// (`count`) also counts rows, keeps rejects and collects labels; later passes only route.
+// Parses a block and routes the rows of partitions in `group` to their owners (rank `rank`
+// keeps its own rows as they are). The first pass (`count`) also counts rows, keeps rejects and
+// collects labels; later passes only route.
 void route_block(const std::vector<Record> &records, const InputFile &input, std::uint32_t file,
-                 std::uint32_t partitions, PartitionRange group, int ranks, bool count,
+                 std::uint32_t partitions, PartitionRange group, int rank, int ranks, bool count,
                  RoundOutput &out, LabelSets &labels) {
   std::vector<ParsedRecord> parsed(records.size());
   oneapi::tbb::parallel_for(std::size_t{0}, records.size(), [&](std::size_t i) {
     parsed[i] = parse_record(input.layout, records[i], file, partitions);
   });
   const auto in_group = [&](std::uint32_t p) { return p >= group.first && p < group.last; };
+  // True when the row was packed for another rank; false when it stays here.
   const auto send = [&](std::uint32_t partition, char tag, const auto &row) {
-    auto &bucket = out.buckets[static_cast<std::size_t>(owner_of(partition, group, ranks))];
+    const int owner = owner_of(partition, group, ranks);
+    if (owner == rank)
+      return false;
+    auto &bucket = out.buckets[static_cast<std::size_t>(owner)];
     bucket.push_back(tag);
     bytes::Writer writer(bucket);
     row.pack(writer);
+    return true;
   };
   std::unordered_set<std::string> profiles_sent; // one profile per account and block
   for (std::size_t i = 0; i < records.size(); ++i) {
@@ -145,14 +152,16 @@ void route_block(const std::vector<Record> &records, const InputFile &input, std
     }
     if (record.reject)
       continue;
-    if (record.post && in_group(record.post->partition))
-      send(record.post->partition, kPostTag, *record.post);
-    if (record.snapshot && in_group(record.snapshot->partition))
-      send(record.snapshot->partition, kSnapshotTag, *record.snapshot);
+    if (record.post && in_group(record.post->partition) &&
+        !send(record.post->partition, kPostTag, *record.post))
+      out.own.posts.push_back(std::move(*record.post));
+    if (record.snapshot && in_group(record.snapshot->partition) &&
+        !send(record.snapshot->partition, kSnapshotTag, *record.snapshot))
+      out.own.snapshots.push_back(std::move(*record.snapshot));
     if (record.account && in_group(record.account->partition) &&
-        profiles_sent.insert(record.account->id).second) {
-      send(record.account->partition, kAccountTag, *record.account);
-    }
+        profiles_sent.insert(record.account->id).second &&
+        !send(record.account->partition, kAccountTag, *record.account))
+      out.own.accounts.push_back(std::move(*record.account));
   }
 }
 
@@ -169,6 +178,17 @@ void receive_rows(const std::vector<char> &received, OwnedRows &owned) {
     else
       throw std::runtime_error("ingest: corrupt row exchange");
   }
+}
+
+template <typename T>
+void append_all(std::vector<T> &from, std::vector<T> &to) {
+  to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+}
+
+void append_rows(OwnedRows own, OwnedRows &rows) {
+  append_all(own.posts, rows.posts);
+  append_all(own.accounts, rows.accounts);
+  append_all(own.snapshots, rows.snapshots);
 }
 
 void write_rejects(const mpi::Comm &comm, std::vector<Reject> &local,
@@ -353,7 +373,7 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
       if (file) {
         ScopedPhase phase(times, "parse");
         route_block(records, inputs[*file], *file + file_base, info.partitions, groups[g],
-                    comm.size(), first_pass, round, seen);
+                    comm.rank(), comm.size(), first_pass, round, seen);
       }
       for (auto &r : round.rejects)
         r.file -= file_base; // rejects name the new inputs
@@ -364,6 +384,7 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
       {
         ScopedPhase phase(times, "exchange");
         receive_rows(mpi::alltoallv(comm, round.buckets), rows);
+        append_rows(std::move(round.own), rows);
       }
       progress.update(summary.rows_read);
       more = mpi::allreduce(comm, file.has_value(), mpi::Op::logical_or);
