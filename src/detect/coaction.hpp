@@ -1,7 +1,8 @@
 // The co-action engine, generic over signals: actions (account acted on key at time) are shuffled
 // by key, sorted per key by time, scanned with a sliding window for pairs of different accounts
 // with |dt| <= W, and the pairs are routed to the owner of their lower account and aggregated per
-// account pair. Hub keys (more partners inside one window than a cap) are capped and counted.
+// account pair. Hub keys (more partners inside one window than a cap) are capped and counted;
+// pairs past a per-rank memory budget go through in rounds of account slices.
 #pragma once
 
 #include "mpi/alltoallv.hpp"
