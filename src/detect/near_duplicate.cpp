@@ -76,7 +76,8 @@ struct BucketTotals {
   std::uint64_t prefiltered = 0; // bucket pairs whose sketches rule the threshold out
 };
 
-// Pairs the texts of every bucket (each with its next bucket_cap texts), distinct pairs only.
+// Pairs the texts of every bucket, each with its next bucket_cap texts, skipping the pairs the
+// sketches rule out (the same pair from several bands is merged later, by sort_unique).
 std::vector<Candidate> pair_buckets(std::vector<BucketEntry> &entries, std::uint32_t bucket_cap,
                                     int min_agreement, BucketTotals &totals) {
   tbb::parallel_sort(entries.begin(), entries.end(), [](const auto &p, const auto &q) {
