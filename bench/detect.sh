@@ -10,15 +10,8 @@
 # of engine records with the same oneTBB sort, in the same run (bench/sort_ceiling.cpp).
 # Usage: bench/detect.sh [ACCOUNTS]
 set -euo pipefail
-cd "$(dirname "$0")/.."
-BIN=${BIN:-build/bin}
-[ -x "$BIN/lockstep" ] && [ -x "$BIN/sort_ceiling" ] || { echo "build first: bash scripts/build.sh" >&2; exit 1; }
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 accounts=${1:-20000}
-work=${BENCH_DIR:-$(mktemp -d)}
-mkdir -p "$work"
-trap 'rm -rf "$work"' EXIT
-run() { mpiexec -n "$1" --oversubscribe --bind-to none "${@:2}"; }
+source "$(dirname "$0")/common.sh" lockstep sort_ceiling
 
 # One table row per signal of a manifest: signal seconds actions/s/core pairs candidates peak
 # sort-ceiling ratio.

@@ -9,15 +9,8 @@
 # Then the signal's quality alone on the planted copypasta and sleeper campaigns.
 # Usage: bench/near_duplicate.sh [ACCOUNTS]
 set -euo pipefail
-cd "$(dirname "$0")/.."
-BIN=${BIN:-build/bin}
-[ -x "$BIN/lockstep" ] || { echo "build first: bash scripts/build.sh" >&2; exit 1; }
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 accounts=${1:-20000}
-work=${BENCH_DIR:-$(mktemp -d)}
-mkdir -p "$work"
-trap 'rm -rf "$work"' EXIT
-run() { mpiexec -n "$1" --oversubscribe --bind-to none "${@:2}"; }
+source "$(dirname "$0")/common.sh" lockstep
 
 run 2 "$BIN/lockstep" generate --out "$work/gen" --accounts "$accounts" --days 14 --parts 4 \
   --log-level warn
