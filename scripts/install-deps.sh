@@ -11,7 +11,7 @@ PACKAGES=(
   libboost-serialization-dev libtbb-dev libgtest-dev
   # helper libraries
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libxxhash-dev
-  libips4o-dev libutf8proc-dev libzstd-dev zlib1g-dev
+  libips4o-dev libutf8proc-dev libzstd-dev zlib1g-dev libigraph-dev
   # style checks
   clang-format clang libclang-rt-14-dev
 )

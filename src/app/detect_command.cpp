@@ -1,9 +1,12 @@
 // `lockstep detect`: options, the job file, the run, and the summary printed at the end.
 #include "app/commands.hpp"
 #include "app/job_file.hpp"
+#include "cluster/clusters.hpp"
 #include "common/log.hpp"
+#include "common/phase_times.hpp"
 #include "detect/detect.hpp"
 #include "detect/partition_data.hpp"
+#include "report/cluster_files.hpp"
 #include "report/results.hpp"
 
 #include <chrono>
@@ -25,6 +28,27 @@ CLI::App *add_detect_command(CLI::App &app, Config &config) {
   return command;
 }
 
+namespace {
+
+// The clusters found, largest first (at most 20 lines).
+void print_clusters(const cluster::ClusterResult &clusters) {
+  const auto &t = clusters.totals;
+  fmt::print("{} clusters with {} accounts ({} accounts linked, {} components, {} split by "
+             "Leiden)\n",
+             t.clusters, t.clustered_accounts, t.linked_accounts, t.components,
+             t.refined_components);
+  constexpr std::size_t kShown = 20;
+  for (std::size_t i = 0; i < std::min(kShown, clusters.profiles.size()); ++i) {
+    const auto &p = clusters.profiles[i];
+    fmt::print("  cluster {:>4}: {:>5} accounts, density {:.2f}, score {:.1f}, {}\n", p.id, p.size,
+               p.density, p.score, report::dominant_signals(p));
+  }
+  if (clusters.profiles.size() > kShown)
+    fmt::print("  ... {} more in clusters.csv\n", clusters.profiles.size() - kShown);
+}
+
+} // namespace
+
 int run_detect(const mpi::Comm &comm, const Config &config) {
   const auto start = std::chrono::steady_clock::now();
   DetectConfig job = config.detect;
@@ -36,10 +60,15 @@ int run_detect(const mpi::Comm &comm, const Config &config) {
   const auto data = detect::read_partitions(comm, job.store_path, job.near_duplicate.enabled);
   log::info("detect: {} accounts and {} posts in {} partitions on {} ranks", data.total_accounts,
             data.total_posts, data.partitions, comm.size());
-  const auto result = detect::detect(comm, job, data);
+  auto result = detect::detect(comm, job, data);
+  cluster::ClusterResult clusters;
+  {
+    ScopedPhase phase(result.times, "clusters");
+    clusters = cluster::find_clusters(comm, job.clusters, data, result);
+  }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  report::write_results(comm, job, data, result,
+  report::write_results(comm, job, data, result, clusters,
                         {effective, comm.size(), tbb::this_task_arena::max_concurrency(), seconds});
   if (comm.is_root()) {
     for (const auto &s : result.signals) {
@@ -53,6 +82,7 @@ int run_detect(const mpi::Comm &comm, const Config &config) {
                "in {:.2f} s on {} ranks\n",
                result.candidate_edges, result.significant_edges, job.alpha,
                result.log10_p_threshold, seconds, comm.size());
+    print_clusters(clusters);
     fmt::print("time per phase on rank 0: {}\n", result.times.describe());
     fmt::print("results in {}\n", job.out_dir);
   }

@@ -167,6 +167,17 @@ void apply_near_duplicate(const JobReader &job, const toml::table &t, NearDuplic
   job.boolean(t, p, "prefilter", c.prefilter);
 }
 
+void apply_clusters(const JobReader &job, const toml::table &t, ClusterConfig &c) {
+  const std::string p = "clusters.";
+  job.only_keys(t, p, {"refine", "resolution", "beta", "seed", "min_size", "top_keys"});
+  job.boolean(t, p, "refine", c.refine);
+  job.number(t, p, "resolution", c.resolution, 1e-6, 1e6);
+  job.number(t, p, "beta", c.beta, 1e-6, 1e3);
+  job.number(t, p, "seed", c.seed, 0, 9.007199254740992e15);
+  job.number(t, p, "min_size", c.min_size, 2, 1e12);
+  job.number(t, p, "top_keys", c.top_keys, 0, 1000);
+}
+
 } // namespace
 
 void apply_job_text(const std::string &text, const std::string &name, DetectConfig &config) {
@@ -178,7 +189,7 @@ void apply_job_text(const std::string &text, const std::string &name, DetectConf
         fmt::format("{}:{}: {}", name, error.source().begin.line, error.description()));
   }
   const JobReader job(name);
-  job.only_keys(root, "", {"detect", "signals", "similarity", "near_duplicate"});
+  job.only_keys(root, "", {"detect", "signals", "similarity", "near_duplicate", "clusters"});
   if (const auto *detect = job.section(root, "detect"))
     apply_detect(job, *detect, config);
   if (const auto *signals = job.section(root, "signals"))
@@ -187,6 +198,8 @@ void apply_job_text(const std::string &text, const std::string &name, DetectConf
     apply_similarity(job, *similarity, config.similarity);
   if (const auto *near_duplicate = job.section(root, "near_duplicate"))
     apply_near_duplicate(job, *near_duplicate, config.near_duplicate);
+  if (const auto *clusters = job.section(root, "clusters"))
+    apply_clusters(job, *clusters, config.clusters);
 }
 
 void apply_job_file(const std::string &path, DetectConfig &config) {

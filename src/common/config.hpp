@@ -100,6 +100,16 @@ struct NearDuplicateConfig {
   bool prefilter = true;          // skip pairs whose b-bit MinHash sketches rule them out
 };
 
+// Clusters: connected components of the significant edges, refined with Leiden.
+struct ClusterConfig {
+  bool refine = true;         // Leiden inside each component of at least 3 accounts
+  double resolution = 0.05;   // constant Potts resolution, relative to the component density
+  double beta = 0.01;         // Leiden's randomness in the refinement step
+  std::uint64_t seed = 1;     // combined with each component's smallest account id
+  std::uint64_t min_size = 2; // smaller communities are not reported as clusters
+  std::uint32_t top_keys = 5; // per signal and cluster in clusters.csv
+};
+
 // `lockstep detect`: account features and the coordination graph (jobs/default.toml lists every
 // key with its default).
 struct DetectConfig {
@@ -110,6 +120,7 @@ struct DetectConfig {
   std::map<std::string, SignalConfig> signals = default_signals();
   SimilarityConfig similarity;
   NearDuplicateConfig near_duplicate;
+  ClusterConfig clusters;
   double alpha = 0.01;            // false discovery rate of the edge test (Benjamini-Hochberg)
   std::uint64_t min_keys = 2;     // distinct co-acted keys, all signals together, for an edge
   double min_weight_quantile = 0; // also require weight > this quantile of candidates (CooRTweet)

@@ -2,7 +2,9 @@
 // join into families; then the filter that lets the co-action engine count only true pairs.
 #include "detect/near_duplicate.hpp"
 
+#include "common/dense_index.hpp"
 #include "common/hash.hpp"
+#include "common/union_find.hpp"
 #include "detect/lookup.hpp"
 #include "mpi/collectives.hpp"
 #include "text/normalize.hpp"
@@ -189,32 +191,15 @@ std::vector<TextPair> verify(const mpi::Comm &comm, const LocalTexts &texts,
 
 // Union-find over text keys: every text in a verified pair gets its component's smallest key.
 std::unordered_map<std::uint64_t, std::uint64_t> families(const std::vector<TextPair> &pairs) {
-  std::vector<std::uint64_t> nodes;
-  for (const auto &p : pairs) {
-    nodes.push_back(p.a);
-    nodes.push_back(p.b);
-  }
-  std::sort(nodes.begin(), nodes.end());
-  nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
-  const auto index = [&](std::uint64_t key) {
-    return static_cast<std::size_t>(std::lower_bound(nodes.begin(), nodes.end(), key) -
-                                    nodes.begin());
-  };
-  std::vector<std::size_t> parent(nodes.size());
-  std::iota(parent.begin(), parent.end(), std::size_t{0});
-  const auto root = [&](std::size_t i) {
-    while (parent[i] != i)
-      i = parent[i] = parent[parent[i]];
-    return i;
-  };
-  for (const auto &p : pairs) {
-    const auto ra = root(index(p.a)), rb = root(index(p.b));
-    parent[std::max(ra, rb)] = std::min(ra, rb); // the smaller index (and key) is the root
-  }
+  const DenseIndex nodes(
+      pairs, [](const TextPair &p) { return p.a; }, [](const TextPair &p) { return p.b; });
+  UnionFind components(nodes.size()); // the smaller index (and key) is the root
+  for (const auto &p : pairs)
+    components.unite(nodes.index(p.a), nodes.index(p.b));
   std::unordered_map<std::uint64_t, std::uint64_t> out;
   out.reserve(nodes.size());
   for (std::size_t i = 0; i < nodes.size(); ++i)
-    out.emplace(nodes[i], nodes[root(i)]);
+    out.emplace(nodes.id(i), nodes.id(components.find(i)));
   return out;
 }
 

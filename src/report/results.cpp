@@ -9,6 +9,7 @@
 #include "mpi/alltoallv.hpp"
 #include "mpi/collectives.hpp"
 #include "mpi/file_io.hpp"
+#include "report/cluster_files.hpp"
 #include "report/labels.hpp"
 #include "store/attribute.hpp"
 #include "store/column.hpp"
@@ -71,10 +72,12 @@ Degrees significant_degrees(const mpi::Comm &comm, const detect::PartitionData &
 }
 
 std::string accounts_csv(const detect::PartitionData &data, const detect::DetectResult &result,
-                         const Degrees &degrees, bool header) {
+                         const cluster::ClusterResult &clusters, const Degrees &degrees,
+                         bool header) {
   std::string out;
   if (header) {
-    out += "account_id,screen_name,cluster_id,coordination_edges,coordination_weight";
+    out += "account_id,screen_name,cluster_id,role,account_score,coordination_edges,"
+           "coordination_weight";
     for (const auto &feature : detect::kFeatures)
       out += fmt::format(",{}", feature.name);
     out += '\n';
@@ -83,7 +86,13 @@ std::string accounts_csv(const detect::PartitionData &data, const detect::Detect
     csv::append_field(out, data.accounts.id[a]);
     out += ',';
     csv::append_field(out, data.accounts.screen_name[a]);
-    out += fmt::format(",,{},{}", degrees.edges[a], degrees.weight[a]);
+    const auto &member = clusters.accounts[a];
+    if (member.cluster == 0)
+      out += ",,,";
+    else
+      out += fmt::format(",{},{},{}", member.cluster, cluster::role_name(member.role),
+                         number(member.score));
+    out += fmt::format(",{},{}", degrees.edges[a], degrees.weight[a]);
     for (const double value : result.features[a])
       out += ',' + number(value);
     out += '\n';
@@ -231,9 +240,49 @@ void write_signal_columns(const store::Group &group, const std::vector<Edge> &ed
   column("log10_p", 0.0, [](const EdgeSignal &s) { return s.log10_p; });
 }
 
+// /clusters: one row per cluster (every rank writes its share of rank 0's profiles: none).
+void write_cluster_columns(const store::Group &root, const cluster::ClusterResult &clusters) {
+  const auto group = root.create_group("clusters");
+  const auto &p = clusters.profiles; // empty except on rank 0
+  const auto column = [&](const char *name, auto get) {
+    std::vector<decltype(get(cluster::ClusterProfile{}))> values;
+    for (const auto &profile : p)
+      values.push_back(get(profile));
+    store::write_column(group, name, values);
+  };
+  using Profile = cluster::ClusterProfile;
+  column("id", [](const Profile &c) { return c.id; });
+  column("size", [](const Profile &c) { return c.size; });
+  column("score", [](const Profile &c) { return c.score; });
+  column("edges", [](const Profile &c) { return c.edges; });
+  column("density", [](const Profile &c) { return c.density; });
+  column("mean_edge_score", [](const Profile &c) { return c.mean_edge_score; });
+  column("median_delay_s", [](const Profile &c) { return c.median_delay_s; });
+  column("retweets_among_members", [](const Profile &c) { return c.retweets; });
+  column("replies_among_members", [](const Profile &c) { return c.replies; });
+  column("mentions_among_members", [](const Profile &c) { return c.mentions; });
+  column("automation_client_share", [](const Profile &c) { return c.automation_client_share; });
+  column("posts_per_active_day", [](const Profile &c) { return c.posts_per_active_day; });
+  column("hour_of_week_share", [](const Profile &c) { return c.hour_of_week_share; });
+  column("first_ms", [](const Profile &c) { return c.first_ms; });
+  column("last_ms", [](const Profile &c) { return c.last_ms; });
+  column("cohort_week_day", [](const Profile &c) { return c.cohort_week; });
+  column("cohort_accounts", [](const Profile &c) { return c.cohort_accounts; });
+  column("principals", [](const Profile &c) { return c.principals; });
+  column("initiators", [](const Profile &c) { return c.initiators; });
+  column("amplifiers", [](const Profile &c) { return c.amplifiers; });
+  const auto coactions = group.create_group("coactions");
+  for (std::uint8_t s = 1; s < cluster::kSignalSlots; ++s) {
+    std::vector<std::uint64_t> values;
+    for (const auto &profile : p)
+      values.push_back(profile.coactions[s]);
+    store::write_column(coactions, detect::signal_label(s), values);
+  }
+}
+
 void write_results_content(const store::Group &root, const DetectConfig &config,
                            const detect::PartitionData &data, const detect::DetectResult &result,
-                           const Degrees &degrees) {
+                           const cluster::ClusterResult &clusters, const Degrees &degrees) {
   store::write_attribute(root, "format", std::string(kResultsFormat));
   store::write_attribute(root, "format_version", kResultsVersion);
   store::write_attribute(root, "created_by", std::string("lockstep ") + kVersion);
@@ -245,6 +294,17 @@ void write_results_content(const store::Group &root, const DetectConfig &config,
 
   const auto accounts = root.create_group("accounts");
   store::write_strings(accounts, "id", data.accounts.id);
+  std::vector<std::uint64_t> cluster_ids;
+  std::vector<std::uint8_t> roles;
+  std::vector<double> scores;
+  for (const auto &member : clusters.accounts) {
+    cluster_ids.push_back(member.cluster);
+    roles.push_back(static_cast<std::uint8_t>(member.role));
+    scores.push_back(member.score);
+  }
+  store::write_column(accounts, "cluster_id", cluster_ids);
+  store::write_column(accounts, "role", roles);
+  store::write_column(accounts, "account_score", scores);
   store::write_column(accounts, "coordination_edges", degrees.edges);
   store::write_column(accounts, "coordination_weight", degrees.weight);
   const auto features = accounts.create_group("features");
@@ -284,13 +344,14 @@ void write_results_content(const store::Group &root, const DetectConfig &config,
     store::write_attribute(group, "hub_cap", std::int64_t(summary.rule.hub_cap));
     store::write_attribute(group, "null_bin_s", double(summary.bin_ms) / 1000);
   }
+  write_cluster_columns(root, clusters);
 }
 
 void write_results_h5(const mpi::Comm &comm, const std::string &path, const DetectConfig &config,
                       const detect::PartitionData &data, const detect::DetectResult &result,
-                      const Degrees &degrees) {
+                      const cluster::ClusterResult &clusters, const Degrees &degrees) {
   auto file = store::File::create(path, comm);
-  write_results_content(file.root(), config, data, result, degrees);
+  write_results_content(file.root(), config, data, result, clusters, degrees);
   file.close();
 }
 
@@ -303,8 +364,15 @@ std::string near_duplicate_json(const detect::NearDuplicateSummary &n) {
                      n.capped_buckets, n.capped_pairs, n.prefiltered_pairs);
 }
 
+std::string clusters_json(const cluster::ClusterTotals &t) {
+  return fmt::format("{{\"components\": {}, \"refined_components\": {}, \"communities\": {}, "
+                     "\"clusters\": {}, \"clustered_accounts\": {}, \"linked_accounts\": {}}}",
+                     t.components, t.refined_components, t.communities, t.clusters,
+                     t.clustered_accounts, t.linked_accounts);
+}
+
 std::string manifest_json(const DetectConfig &config, const detect::DetectResult &result,
-                          const RunInfo &run) {
+                          const cluster::ClusterResult &clusters, const RunInfo &run) {
   std::string signals;
   for (const auto &s : result.signals) {
     signals += fmt::format(
@@ -329,22 +397,46 @@ std::string manifest_json(const DetectConfig &config, const detect::DetectResult
       "  \"weight_threshold\": {},\n  \"signals\": [\n{}\n  ],\n"
       "  \"similarity\": {{\"targets\": {}, \"skipped_targets\": {}, \"pairs\": {}}},\n"
       "  \"near_duplicate\": {},\n"
+      "  \"clusters\": {},\n"
       "  \"phase_seconds_rank0\": "
       "{{{}}},\n"
-      "  \"files\": [\"accounts.csv\", \"edges.csv\", \"evidence.csv\", \"results.h5\"],\n"
+      "  \"files\": [\"accounts.csv\", \"clusters.csv\", \"edges.csv\", \"evidence.csv\", "
+      "\"coordination.gexf\", \"results.h5\"],\n"
       "  \"job\": {}\n}}\n",
       kVersion, json::quote(config.store_path), run.ranks, run.threads, run.seconds, result.tests,
       result.log10_p_threshold, result.candidate_edges, result.significant_edges,
       result.weight_threshold, signals, result.similarity_terms, result.similarity_skipped_terms,
-      result.similarity_pairs, near_duplicate_json(result.near_duplicate), times,
-      json::quote(run.effective_job));
+      result.similarity_pairs, near_duplicate_json(result.near_duplicate),
+      clusters_json(clusters.totals), times, json::quote(run.effective_job));
+}
+
+// The labels of every cluster's top keys, in profile order (requests from rank 0). Collective.
+std::vector<std::string> top_key_labels(const mpi::Comm &comm, const DetectConfig &config,
+                                        const cluster::ClusterResult &clusters) {
+  std::vector<KeyRequest> requests;
+  for (const auto &p : clusters.profiles) {
+    for (const auto &k : p.top_keys)
+      requests.push_back({k.signal, k.key});
+  }
+  return key_labels(comm, config.store_path, requests);
+}
+
+void write_gexf(const mpi::Comm &comm, const std::string &path, const detect::PartitionData &data,
+                const detect::DetectResult &result, const cluster::ClusterResult &clusters,
+                const Degrees &degrees, const std::vector<const Edge *> &edges,
+                const std::vector<std::string> &id_a, const std::vector<std::string> &id_b) {
+  const auto parts =
+      gexf_parts(comm.is_root(), data, result, clusters, degrees.edges, edges, id_a, id_b);
+  const std::string_view sections[] = {parts.header, parts.nodes, parts.edges_open, parts.edges,
+                                       parts.footer};
+  mpi::write_ordered_sections(comm, path, sections);
 }
 
 } // namespace
 
 void write_results(const mpi::Comm &comm, const DetectConfig &config,
                    const detect::PartitionData &data, const detect::DetectResult &result,
-                   const RunInfo &run) {
+                   const cluster::ClusterResult &clusters, const RunInfo &run) {
   const fs::path dir(config.out_dir);
   if (comm.is_root())
     fs::create_directories(dir);
@@ -364,21 +456,26 @@ void write_results(const mpi::Comm &comm, const DetectConfig &config,
   const auto degrees = significant_degrees(comm, data, edges);
 
   mpi::write_ordered(comm, partial("accounts.csv"),
-                     accounts_csv(data, result, degrees, comm.is_root()));
+                     accounts_csv(data, result, clusters, degrees, comm.is_root()));
+  const auto labels = top_key_labels(comm, config, clusters);
+  mpi::write_ordered(comm, partial("clusters.csv"),
+                     comm.is_root() ? clusters_csv(clusters.profiles, labels) : std::string());
+  write_gexf(comm, partial("coordination.gexf"), data, result, clusters, degrees, edges, id_a,
+             id_b);
   mpi::write_ordered(comm, partial("edges.csv"),
                      edges_csv(result, edges, id_a, id_b, comm.is_root()));
   mpi::write_ordered(comm, partial("evidence.csv"),
                      evidence_csv(comm, config, data, edges, id_a, id_b, comm.is_root()));
-  write_results_h5(comm, partial("results.h5"), config, data, result, degrees);
+  write_results_h5(comm, partial("results.h5"), config, data, result, clusters, degrees);
   comm.barrier();
   if (comm.is_root()) {
     std::ofstream manifest(partial("manifest.json"));
-    manifest << manifest_json(config, result, run);
+    manifest << manifest_json(config, result, clusters, run);
     manifest.close();
     if (!manifest)
       throw std::runtime_error("cannot write " + partial("manifest.json"));
-    for (const char *name :
-         {"accounts.csv", "edges.csv", "evidence.csv", "results.h5", "manifest.json"})
+    for (const char *name : {"accounts.csv", "clusters.csv", "edges.csv", "evidence.csv",
+                             "coordination.gexf", "results.h5", "manifest.json"})
       fs::rename(partial(name), dir / name);
   }
   comm.barrier();

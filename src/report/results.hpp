@@ -1,8 +1,10 @@
 // The results of `lockstep detect`, written into RESULTS_DIR (data-schema/results.md):
-// accounts.csv, edges.csv, evidence.csv, results.h5 and manifest.json. Every file is written under
+// accounts.csv, clusters.csv, edges.csv, evidence.csv, coordination.gexf, results.h5 and
+// manifest.json. Every file is written under
 // a temporary name and renamed only when all of them are complete.
 #pragma once
 
+#include "cluster/clusters.hpp"
 #include "common/config.hpp"
 #include "detect/detect.hpp"
 #include "detect/partition_data.hpp"
@@ -25,6 +27,6 @@ struct RunInfo {
 // Writes every results file. Collective.
 void write_results(const mpi::Comm &comm, const DetectConfig &config,
                    const detect::PartitionData &data, const detect::DetectResult &result,
-                   const RunInfo &run);
+                   const cluster::ClusterResult &clusters, const RunInfo &run);
 
 } // namespace lockstep::report

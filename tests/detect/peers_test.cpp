@@ -3,6 +3,7 @@
 // median-weight threshold) and the QUT toolkit's directed co_retweet weights (distinct posts on
 // each side), at W = 60 s and 10 s, for 1 to 4 ranks, through the whole path: ingest, detect and
 // edges.csv.
+#include "cluster/clusters.hpp"
 #include "common/csv.hpp"
 #include "detect/detect.hpp"
 #include "ingest/ingest.hpp"
@@ -77,7 +78,8 @@ protected:
     config.min_keys = 1;
     const auto data = detect::read_partitions(comm, config.store_path);
     const auto result = detect::detect(comm, config, data);
-    report::write_results(comm, config, data, result, {"", comm.size(), 1, 0});
+    const auto clusters = cluster::find_clusters(comm, config.clusters, data, result);
+    report::write_results(comm, config, data, result, clusters, {"", comm.size(), 1, 0});
     return read_csv(config.out_dir + "/edges.csv");
   }
 

@@ -1,0 +1,103 @@
+// Clusters, the networks researchers report: connected components of the significant edges,
+// refined with Leiden on the ranks the components are spread over, numbered canonically, and
+// explained: how coordinated, how interconnected and how automated each is, what its members
+// shared, when it was active, when its accounts were created, and each member's role.
+#pragma once
+
+#include "common/config.hpp"
+#include "detect/detect.hpp"
+#include "detect/partition_data.hpp"
+#include "mpi/comm.hpp"
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace lockstep::cluster {
+
+// principal: members retweet, reply to or mention it more than it does them; initiator: it acts
+// first in most of its closest co-actions with members; amplifier: the rest.
+enum class Role : std::uint8_t { none = 0, principal = 1, initiator = 2, amplifier = 3 };
+const char *role_name(Role role);
+
+// Slots for per-signal counts: the store's signals 1..9, similarity 10, near-duplicate 11.
+inline constexpr std::size_t kSignalSlots = 12;
+
+struct AccountCluster {
+  std::uint64_t cluster = 0; // 0: in no cluster; clusters are numbered 1.. by size
+  Role role = Role::none;
+  std::uint64_t degree = 0; // significant edges to members of its cluster
+  double score = 0;         // summed edge scores to members / (cluster size - 1)
+  std::uint64_t acted_first = 0, acted_second = 0; // in the evidence co-actions with members
+  std::uint64_t interactions_sent = 0, interactions_received = 0; // among members
+};
+
+struct TopKey {
+  std::uint8_t signal = 0;
+  std::uint64_t key = 0;
+  std::uint64_t accounts = 0;         // members that acted on it
+  std::uint64_t dataset_accounts = 0; // accounts of the whole dataset that did
+
+  template <typename Archive>
+  void serialize(Archive &archive, unsigned) {
+    archive &signal &key &accounts &dataset_accounts;
+  }
+};
+
+inline constexpr std::int32_t kUnknownDay = std::numeric_limits<std::int32_t>::min();
+
+struct ClusterProfile {
+  std::uint64_t id = 0, size = 0, smallest_account = 0, component = 0;
+  // how coordinated
+  std::uint64_t edges = 0;    // significant edges inside the cluster
+  double density = 0;         // edges / (size (size - 1) / 2)
+  double mean_edge_score = 0; // mean -log10 p of the inside edges
+  double median_delay_s = 0;  // median over inside edges of the closest signal's median |dt|
+  double score = 0;           // density * mean_edge_score
+  std::vector<std::uint64_t> coactions = std::vector<std::uint64_t>(kSignalSlots, 0);
+  // how interconnected: retweets of, replies to and mentions of members by members
+  std::uint64_t retweets = 0, replies = 0, mentions = 0;
+  // how automated: means over members with the feature defined
+  double automation_client_share = 0, posts_per_active_day = 0, hour_of_week_share = 0;
+  // when
+  std::int64_t first_ms = 0, last_ms = 0;
+  std::int32_t cohort_week = kUnknownDay; // first day (Monday) of the commonest creation week
+  std::uint64_t cohort_accounts = 0;      // members created that week
+  std::uint64_t principals = 0, initiators = 0, amplifiers = 0;
+  std::vector<TopKey> top_keys; // by signal, then members acting on it (descending)
+
+  template <typename Archive>
+  void serialize(Archive &archive, unsigned) {
+    archive &id &size &smallest_account &component &edges &density &mean_edge_score;
+    archive &median_delay_s &score &coactions &retweets &replies &mentions;
+    archive &automation_client_share &posts_per_active_day &hour_of_week_share;
+    archive &first_ms &last_ms &cohort_week &cohort_accounts;
+    archive &principals &initiators &amplifiers &top_keys;
+  }
+};
+
+struct ClusterTotals {
+  std::uint64_t components = 0;         // connected components of significant edges
+  std::uint64_t refined_components = 0; // those Leiden split into more than one community
+  std::uint64_t communities = 0;        // after refinement
+  std::uint64_t clusters = 0;           // communities of at least min_size accounts
+  std::uint64_t clustered_accounts = 0;
+  std::uint64_t linked_accounts = 0; // accounts with a significant edge
+};
+
+struct ClusterResult {
+  std::vector<AccountCluster> accounts; // per local account (dense ids data.accounts.rows)
+  std::vector<ClusterProfile> profiles; // on rank 0: every cluster, in id order
+  ClusterTotals totals;
+};
+
+// The score of one significant edge: -log10 of its p-value (0 for similarity-only edges).
+double edge_score(const detect::Edge &edge);
+
+// Finds and explains the clusters. Identical results for any rank and thread count. Collective.
+ClusterResult find_clusters(const mpi::Comm &comm, const ClusterConfig &config,
+                            const detect::PartitionData &data,
+                            const detect::DetectResult &detected);
+
+} // namespace lockstep::cluster

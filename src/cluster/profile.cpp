@@ -1,0 +1,384 @@
+// Roles and profiles. Every fact about a member is computed on the rank that owns the member and
+// sent to its cluster's owner rank; interactions among members are found by joining interaction
+// targets with members' account keys on the key's owner rank.
+#include "cluster/profile.hpp"
+
+#include "detect/coaction.hpp"
+#include "detect/features.hpp"
+#include "mpi/alltoallv.hpp"
+#include "mpi/collectives.hpp"
+#include "mpi/serialize.hpp"
+#include "store/schema.hpp"
+
+#include <algorithm>
+#include <boost/serialization/vector.hpp>
+#include <cmath>
+#include <map>
+#include <unordered_map>
+
+namespace lockstep::cluster {
+
+namespace {
+
+using detect::Feature;
+
+// Top-key candidates per signal and kept key: the most shared keys, before ranking by how
+// particular they are to the cluster.
+constexpr std::uint32_t kCandidateKeys = 10;
+
+struct MemberKey {
+  std::uint64_t key = 0, account = 0, cluster = 0;
+};
+
+struct InteractionProbe {
+  std::uint64_t target_key = 0, source = 0, cluster = 0;
+  std::uint8_t kind = 0;
+};
+
+struct InteractionHit {
+  std::uint64_t source = 0, target = 0, cluster = 0;
+  std::uint8_t kind = 0;
+};
+
+struct RoleCount {
+  std::uint64_t account = 0, sent = 0, received = 0;
+};
+
+struct MemberSummary {
+  std::uint64_t cluster = 0;
+  std::int64_t first_ms = 0, last_ms = 0;
+  double automation_client_share = 0, posts_per_active_day = 0, hour_of_week_share = 0;
+  std::int32_t created_day = kUnknownDay;
+  Role role = Role::none;
+};
+
+struct SignalKey {
+  std::uint64_t key = 0;
+  std::uint8_t signal = 0;
+  auto operator<=>(const SignalKey &) const = default;
+};
+
+struct KeyCount {
+  std::uint64_t cluster = 0, key = 0, accounts = 0;
+  std::uint8_t signal = 0;
+};
+
+// Interactions from a member to another member of its cluster. Collective.
+std::vector<InteractionHit> member_interactions(const mpi::Comm &comm,
+                                                const detect::PartitionData &data,
+                                                const std::vector<AccountCluster> &accounts) {
+  const auto begin = data.accounts.rows.begin;
+  const auto ranks = comm.size();
+  std::vector<MemberKey> keys;
+  for (std::size_t i = 0; i < accounts.size(); ++i) {
+    if (accounts[i].cluster != 0)
+      keys.push_back({data.accounts.key[i], begin + i, accounts[i].cluster});
+  }
+  std::vector<InteractionProbe> probes;
+  const auto &in = data.interactions;
+  for (std::size_t i = 0; i < in.source.size(); ++i) {
+    const auto cluster = accounts[in.source[i] - begin].cluster;
+    if (cluster != 0)
+      probes.push_back({in.target_key[i], in.source[i], cluster, in.kind[i]});
+  }
+  const auto owner = [&](std::uint64_t key) { return detect::key_owner(key, ranks); };
+  keys = mpi::route(comm, std::move(keys), [&](const MemberKey &k) { return owner(k.key); });
+  probes = mpi::route(comm, std::move(probes),
+                      [&](const InteractionProbe &p) { return owner(p.target_key); });
+  std::sort(keys.begin(), keys.end(),
+            [](const MemberKey &x, const MemberKey &y) { return x.key < y.key; });
+  std::vector<InteractionHit> hits;
+  for (const auto &p : probes) {
+    auto it = std::lower_bound(keys.begin(), keys.end(), p.target_key,
+                               [](const MemberKey &k, std::uint64_t key) { return k.key < key; });
+    for (; it != keys.end() && it->key == p.target_key; ++it) {
+      if (it->cluster == p.cluster && it->account != p.source)
+        hits.push_back({p.source, it->account, p.cluster, p.kind});
+    }
+  }
+  return hits;
+}
+
+void count_roles(const mpi::Comm &comm, const detect::PartitionData &data,
+                 const std::vector<InteractionHit> &hits, std::vector<AccountCluster> &accounts) {
+  std::vector<RoleCount> counts;
+  for (const auto &h : hits) {
+    counts.push_back({h.source, 1, 0});
+    counts.push_back({h.target, 0, 1});
+  }
+  counts = mpi::route(comm, std::move(counts), [&](const RoleCount &c) {
+    return detect::owner_of(data.account_begin, c.account);
+  });
+  for (const auto &c : counts) {
+    auto &a = accounts[c.account - data.accounts.rows.begin];
+    a.interactions_sent += c.sent;
+    a.interactions_received += c.received;
+  }
+  for (auto &a : accounts) {
+    if (a.cluster == 0)
+      continue;
+    if (a.interactions_received >= 2 && a.interactions_received >= 2 * a.interactions_sent)
+      a.role = Role::principal;
+    else if (a.acted_first >= 3 && a.acted_first >= 2 * a.acted_second)
+      a.role = Role::initiator;
+    else
+      a.role = Role::amplifier;
+  }
+}
+
+std::vector<MemberSummary> member_summaries(const detect::PartitionData &data,
+                                            const detect::DetectResult &detected,
+                                            const std::vector<AccountCluster> &accounts) {
+  const auto begin = data.accounts.rows.begin;
+  std::vector<MemberSummary> out(accounts.size());
+  for (std::size_t i = 0; i < accounts.size(); ++i) {
+    const auto &f = detected.features[i];
+    out[i] = {accounts[i].cluster,
+              std::numeric_limits<std::int64_t>::max(),
+              std::numeric_limits<std::int64_t>::min(),
+              f[std::size_t(Feature::automation_client_share)],
+              f[std::size_t(Feature::posts_per_active_day)],
+              f[std::size_t(Feature::hour_of_week_share)],
+              data.accounts.created_day[i],
+              accounts[i].role};
+  }
+  for (std::size_t p = 0; p < data.posts.account.size(); ++p) {
+    auto &m = out[data.posts.account[p] - begin];
+    m.first_ms = std::min(m.first_ms, data.posts.time_ms[p]);
+    m.last_ms = std::max(m.last_ms, data.posts.time_ms[p]);
+  }
+  std::erase_if(out, [](const MemberSummary &m) { return m.cluster == 0; });
+  return out;
+}
+
+// The first `n` keys of each signal, from keys sorted by signal.
+std::vector<TopKey> first_per_signal(const std::vector<TopKey> &keys, std::size_t n) {
+  std::vector<TopKey> out;
+  std::size_t taken = 0;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    taken = (i > 0 && keys[i].signal == keys[i - 1].signal) ? taken + 1 : 0;
+    if (taken < n)
+      out.push_back(keys[i]);
+  }
+  return out;
+}
+
+// Per (cluster, signal, key): members that acted on the key, counted on this rank.
+std::vector<KeyCount> member_keys(const detect::PartitionData &data,
+                                  const std::vector<AccountCluster> &accounts) {
+  const auto begin = data.accounts.rows.begin;
+  const auto &actions = data.actions;
+  std::vector<std::tuple<std::uint64_t, std::uint8_t, std::uint64_t, std::uint64_t>> seen;
+  for (std::size_t i = 0; i < actions.account.size(); ++i) {
+    const auto cluster = accounts[actions.account[i] - begin].cluster;
+    if (cluster != 0)
+      seen.emplace_back(cluster, actions.signal[i], actions.key[i], actions.account[i]);
+  }
+  std::sort(seen.begin(), seen.end());
+  seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+  std::vector<KeyCount> out;
+  for (const auto &[cluster, signal, key, account] : seen) {
+    if (!out.empty() && out.back().cluster == cluster && out.back().signal == signal &&
+        out.back().key == key)
+      ++out.back().accounts;
+    else
+      out.push_back({cluster, key, 1, signal});
+  }
+  return out;
+}
+
+// Keys shared by at least two members, the `n` with most members per signal (ties: smaller key).
+std::vector<TopKey> most_shared_keys(std::vector<KeyCount> counts, std::uint32_t n) {
+  std::sort(counts.begin(), counts.end(), [](const KeyCount &x, const KeyCount &y) {
+    return std::tie(x.signal, x.key) < std::tie(y.signal, y.key);
+  });
+  std::vector<TopKey> summed;
+  for (const auto &c : counts) {
+    if (!summed.empty() && summed.back().signal == c.signal && summed.back().key == c.key)
+      summed.back().accounts += c.accounts;
+    else
+      summed.push_back({c.signal, c.key, c.accounts});
+  }
+  std::erase_if(summed, [](const TopKey &k) { return k.accounts < 2; });
+  std::sort(summed.begin(), summed.end(), [](const TopKey &x, const TopKey &y) {
+    if (x.signal != y.signal)
+      return x.signal < y.signal;
+    return x.accounts != y.accounts ? x.accounts > y.accounts : x.key < y.key;
+  });
+  return first_per_signal(summed, n);
+}
+
+// Accounts of the whole dataset that acted on each of `keys` (the same list on every rank).
+// Collective.
+std::vector<std::uint64_t> dataset_accounts(const mpi::Comm &comm,
+                                            const detect::PartitionData &data,
+                                            const std::vector<SignalKey> &keys) {
+  std::unordered_map<std::uint64_t, std::vector<std::size_t>> index; // key -> positions in keys
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    index[keys[i].key].push_back(i);
+  std::vector<std::pair<std::size_t, std::uint64_t>> acted; // (position, account)
+  const auto &actions = data.actions;
+  for (std::size_t i = 0; i < actions.key.size(); ++i) {
+    const auto it = index.find(actions.key[i]);
+    if (it == index.end())
+      continue;
+    for (const auto position : it->second) {
+      if (keys[position].signal == actions.signal[i])
+        acted.emplace_back(position, actions.account[i]);
+    }
+  }
+  std::sort(acted.begin(), acted.end());
+  acted.erase(std::unique(acted.begin(), acted.end()), acted.end());
+  std::vector<std::uint64_t> counts(keys.size(), 0);
+  for (const auto &[position, account] : acted)
+    ++counts[position];
+  return mpi::allreduce(comm, std::span<const std::uint64_t>(counts), mpi::Op::sum);
+}
+
+// The top keys of every local cluster: the shared keys most particular to the cluster (members
+// times the members' share of every account acting on the key), so a viral post that half the
+// dataset retweeted ranks below a slogan only the cluster used. Collective.
+void choose_top_keys(const mpi::Comm &comm, const detect::PartitionData &data, std::uint32_t n,
+                     std::map<std::uint64_t, std::vector<TopKey>> &candidates) {
+  std::vector<SignalKey> local;
+  for (const auto &[id, keys] : candidates) {
+    for (const auto &k : keys)
+      local.push_back({k.key, k.signal});
+  }
+  auto all = mpi::allgatherv(comm, local);
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  const auto counts = dataset_accounts(comm, data, all);
+  for (auto &[id, keys] : candidates) {
+    for (auto &k : keys) {
+      const auto at = std::lower_bound(all.begin(), all.end(), SignalKey{k.key, k.signal});
+      k.dataset_accounts = counts[std::size_t(at - all.begin())];
+    }
+    std::sort(keys.begin(), keys.end(), [](const TopKey &x, const TopKey &y) {
+      if (x.signal != y.signal)
+        return x.signal < y.signal;
+      // members * members / dataset accounts, compared without division
+      const auto lx = double(x.accounts) * double(x.accounts) * double(y.dataset_accounts);
+      const auto ly = double(y.accounts) * double(y.accounts) * double(x.dataset_accounts);
+      return lx != ly ? lx > ly : x.key < y.key;
+    });
+    keys = first_per_signal(keys, n);
+  }
+}
+
+// Mean of the defined (non-NaN) values.
+struct Mean {
+  double sum = 0;
+  std::uint64_t count = 0;
+  void add(double value) {
+    if (!std::isnan(value)) {
+      sum += value;
+      ++count;
+    }
+  }
+  double value() const { return count ? sum / double(count) : std::nan(""); }
+};
+
+// Monday of the week holding `day` (days since 1970-01-01, a Thursday).
+std::int32_t week_start(std::int32_t day) {
+  const auto monday_offset = ((day + 3) % 7 + 7) % 7;
+  return day - monday_offset;
+}
+
+void add_members(ClusterProfile &p, const std::vector<const MemberSummary *> &members) {
+  Mean automation, pace, hours;
+  std::map<std::int32_t, std::uint64_t> weeks;
+  p.first_ms = std::numeric_limits<std::int64_t>::max();
+  p.last_ms = std::numeric_limits<std::int64_t>::min();
+  for (const auto *m : members) {
+    automation.add(m->automation_client_share);
+    pace.add(m->posts_per_active_day);
+    hours.add(m->hour_of_week_share);
+    p.first_ms = std::min(p.first_ms, m->first_ms);
+    p.last_ms = std::max(p.last_ms, m->last_ms);
+    if (m->created_day != kUnknownDay)
+      ++weeks[week_start(m->created_day)];
+    p.principals += m->role == Role::principal;
+    p.initiators += m->role == Role::initiator;
+    p.amplifiers += m->role == Role::amplifier;
+  }
+  p.automation_client_share = automation.value();
+  p.posts_per_active_day = pace.value();
+  p.hour_of_week_share = hours.value();
+  for (const auto &[week, count] : weeks) {
+    if (count > p.cohort_accounts) // the earliest week among equals
+      std::tie(p.cohort_week, p.cohort_accounts) = std::pair(week, count);
+  }
+}
+
+ClusterProfile from_edges(const EdgeProfile &e) {
+  ClusterProfile p;
+  p.id = e.id;
+  p.size = e.size;
+  p.smallest_account = e.smallest_account;
+  p.component = e.component;
+  p.edges = e.edges;
+  const double pairs = 0.5 * double(e.size) * double(e.size - 1);
+  p.density = double(e.edges) / pairs;
+  p.mean_edge_score = e.edges ? e.score_sum / double(e.edges) : 0;
+  p.median_delay_s = e.median_delay_s;
+  p.score = p.density * p.mean_edge_score;
+  p.coactions.assign(std::begin(e.coactions), std::end(e.coactions));
+  return p;
+}
+
+} // namespace
+
+std::vector<ClusterProfile> profile_clusters(const mpi::Comm &comm, const ClusterConfig &config,
+                                             const detect::PartitionData &data,
+                                             const detect::DetectResult &detected,
+                                             const std::vector<EdgeProfile> &edge_profiles,
+                                             std::vector<AccountCluster> &accounts) {
+  const auto hits = member_interactions(comm, data, accounts);
+  count_roles(comm, data, hits, accounts);
+
+  const auto ranks = comm.size();
+  const auto to_owner = [ranks](const auto &item) { return cluster_owner(item.cluster, ranks); };
+  const auto edges = mpi::route(
+      comm, edge_profiles, [ranks](const EdgeProfile &e) { return cluster_owner(e.id, ranks); });
+  const auto members = mpi::route(comm, member_summaries(data, detected, accounts), to_owner);
+  const auto keys = mpi::route(comm, member_keys(data, accounts), to_owner);
+  const auto interactions = mpi::route(comm, hits, to_owner);
+
+  std::map<std::uint64_t, ClusterProfile> profiles;
+  for (const auto &e : edges)
+    profiles.emplace(e.id, from_edges(e));
+  std::map<std::uint64_t, std::vector<const MemberSummary *>> members_of;
+  for (const auto &m : members)
+    members_of[m.cluster].push_back(&m);
+  for (auto &[id, p] : profiles)
+    add_members(p, members_of[id]);
+  for (const auto &h : interactions) {
+    auto &p = profiles.at(h.cluster);
+    using store::schema::Interaction;
+    p.retweets += h.kind == std::uint8_t(Interaction::retweet_of);
+    p.replies += h.kind == std::uint8_t(Interaction::reply_to);
+    p.mentions += h.kind == std::uint8_t(Interaction::mention_of);
+  }
+  std::map<std::uint64_t, std::vector<KeyCount>> keys_of;
+  for (const auto &k : keys)
+    keys_of[k.cluster].push_back(k);
+  std::map<std::uint64_t, std::vector<TopKey>> candidates;
+  for (auto &[id, p] : profiles) // more candidates than kept: the final order is by particularity
+    candidates[id] = most_shared_keys(std::move(keys_of[id]), kCandidateKeys * config.top_keys);
+  choose_top_keys(comm, data, config.top_keys, candidates);
+  for (auto &[id, p] : profiles)
+    p.top_keys = std::move(candidates[id]);
+
+  std::vector<ClusterProfile> mine;
+  for (auto &[id, p] : profiles)
+    mine.push_back(std::move(p));
+  std::vector<ClusterProfile> all;
+  for (auto &part : mpi::gather_objects(comm, mine))
+    std::move(part.begin(), part.end(), std::back_inserter(all));
+  std::sort(all.begin(), all.end(),
+            [](const ClusterProfile &x, const ClusterProfile &y) { return x.id < y.id; });
+  return all;
+}
+
+} // namespace lockstep::cluster

@@ -1,0 +1,30 @@
+// The second half of clustering: member roles and the per-cluster explanation, gathered from the
+// ranks that own the members' posts, actions and interactions to each cluster's owner rank.
+#pragma once
+
+#include "cluster/clusters.hpp"
+
+namespace lockstep::cluster {
+
+// What the rank that refined a cluster's component knows of it from the inside edges.
+struct EdgeProfile {
+  std::uint64_t id = 0, size = 0, smallest_account = 0, component = 0, edges = 0;
+  double score_sum = 0;
+  double median_delay_s = 0;
+  std::uint64_t coactions[kSignalSlots] = {};
+};
+
+// The rank that gathers cluster `id`'s profile.
+inline int cluster_owner(std::uint64_t id, int ranks) {
+  return static_cast<int>((id - 1) % static_cast<std::uint64_t>(ranks));
+}
+
+// Assigns each member's role (accounts: this rank's, with cluster, degree and acted_first/second
+// filled) and returns, on rank 0, every cluster's profile in id order. Collective.
+std::vector<ClusterProfile> profile_clusters(const mpi::Comm &comm, const ClusterConfig &config,
+                                             const detect::PartitionData &data,
+                                             const detect::DetectResult &detected,
+                                             const std::vector<EdgeProfile> &edge_profiles,
+                                             std::vector<AccountCluster> &accounts);
+
+} // namespace lockstep::cluster
