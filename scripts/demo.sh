@@ -25,10 +25,13 @@ echo "== ingest the sample into one partitioned HDF5 store (2 ranks)"
   --users "$OUT/sample/users.csv" --partitions 16
 echo "== validate the store against data-schema/store.md"
 "${RUN[@]}" "$LOCKSTEP" validate "$OUT/sample.h5"
-echo "== detect: behaviour features, co-action signals tested against the null model (2 ranks)"
+echo "== detect: behaviour features, co-action signals tested against the null model, clusters (2 ranks)"
 "${RUN[@]}" "$LOCKSTEP" detect --store "$OUT/sample.h5" --job jobs/default.toml --out "$OUT/results"
-echo "== how the coordination graph compares with the planted campaigns"
-"$LOCKSTEP" evaluate --truth "$OUT/sample/truth.csv" "$OUT/results" | sed -n '/coordination edges/,$p'
+echo "== the clusters found ($OUT/results/clusters.csv, first columns; the top shared keys follow)"
+awk -F, '{ printf "%-10s %-5s %-9s %-8s %-9s %s\n", $1, $2, $3, $5, $7, $8 }' \
+  "$OUT/results/clusters.csv"
+echo "== how the clusters and the coordination graph compare with the planted campaigns"
+"$LOCKSTEP" evaluate --truth "$OUT/sample/truth.csv" "$OUT/results"
 echo "== the strongest edge (smallest p) and the evidence behind it"
 best=$(tail -n +2 "$OUT/results/edges.csv" | sort -t, -k5,5g | head -1)
 head -1 "$OUT/results/edges.csv" | cut -d, -f1-8
@@ -37,4 +40,5 @@ head -1 "$OUT/results/evidence.csv"
 grep "^$(cut -d, -f1-2 <<<"$best")," "$OUT/results/evidence.csv" | head -3
 echo "== outputs in $OUT/: sample/ (the generated release and truth.csv), sample.h5 (the store),"
 echo "   sample-manifest.json (inputs, counts, timings), sample-rejects.csv (rows that could not be read),"
-echo "   results/ (accounts.csv, edges.csv, evidence.csv, results.h5, manifest.json)"
+echo "   results/ (accounts.csv, clusters.csv, edges.csv, evidence.csv, coordination.gexf for Gephi,"
+echo "   results.h5, manifest.json)"

@@ -12,6 +12,8 @@ PACKAGES=(
   # helper libraries
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libxxhash-dev
   libips4o-dev libutf8proc-dev libzstd-dev zlib1g-dev libigraph-dev
+  # tests: well-formed XML of the GEXF output
+  libxml2-utils
   # style checks
   clang-format clang libclang-rt-14-dev
 )

@@ -64,7 +64,7 @@ int run_detect(const mpi::Comm &comm, const Config &config) {
   cluster::ClusterResult clusters;
   {
     ScopedPhase phase(result.times, "clusters");
-    clusters = cluster::find_clusters(comm, job.clusters, data, result);
+    clusters = cluster::find_clusters(comm, job.clusters, job.alpha, data, result);
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

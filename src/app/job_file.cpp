@@ -169,12 +169,14 @@ void apply_near_duplicate(const JobReader &job, const toml::table &t, NearDuplic
 
 void apply_clusters(const JobReader &job, const toml::table &t, ClusterConfig &c) {
   const std::string p = "clusters.";
-  job.only_keys(t, p, {"refine", "resolution", "beta", "seed", "min_size", "top_keys"});
+  job.only_keys(t, p,
+                {"refine", "resolution", "beta", "seed", "min_size", "strict_pairs", "top_keys"});
   job.boolean(t, p, "refine", c.refine);
   job.number(t, p, "resolution", c.resolution, 1e-6, 1e6);
   job.number(t, p, "beta", c.beta, 1e-6, 1e3);
   job.number(t, p, "seed", c.seed, 0, 9.007199254740992e15);
   job.number(t, p, "min_size", c.min_size, 2, 1e12);
+  job.boolean(t, p, "strict_pairs", c.strict_pairs);
   job.number(t, p, "top_keys", c.top_keys, 0, 1000);
 }
 

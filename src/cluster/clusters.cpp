@@ -213,7 +213,7 @@ double edge_score(const detect::Edge &edge) {
   return edge.timed ? -edge.log10_p : 0.0;
 }
 
-ClusterResult find_clusters(const mpi::Comm &comm, const ClusterConfig &config,
+ClusterResult find_clusters(const mpi::Comm &comm, const ClusterConfig &config, double alpha,
                             const detect::PartitionData &data,
                             const detect::DetectResult &detected) {
   ClusterResult result;
@@ -250,8 +250,13 @@ ClusterResult find_clusters(const mpi::Comm &comm, const ClusterConfig &config,
     i = j;
   }
   local.communities = communities.size();
-  std::erase_if(communities,
-                [&](const Community &c) { return c.members.size() < config.min_size; });
+  const double pair_score = std::log10(double(std::max<std::uint64_t>(detected.tests, 1))) -
+                            std::log10(alpha); // -log10 of the Bonferroni cut
+  std::erase_if(communities, [&](const Community &c) {
+    if (c.members.size() < config.min_size)
+      return true;
+    return config.strict_pairs && c.members.size() == 2 && c.edges.front()->score < pair_score;
+  });
 
   // Canonical ids: by size (largest first), then smallest account.
   std::vector<ClusterKey> keys;

@@ -95,8 +95,9 @@ struct ClusterResult {
 // The score of one significant edge: -log10 of its p-value (0 for similarity-only edges).
 double edge_score(const detect::Edge &edge);
 
-// Finds and explains the clusters. Identical results for any rank and thread count. Collective.
-ClusterResult find_clusters(const mpi::Comm &comm, const ClusterConfig &config,
+// Finds and explains the clusters; alpha is the edge test's (for strict_pairs). Identical results
+// for any rank and thread count. Collective.
+ClusterResult find_clusters(const mpi::Comm &comm, const ClusterConfig &config, double alpha,
                             const detect::PartitionData &data,
                             const detect::DetectResult &detected);
 

@@ -84,9 +84,10 @@ std::string describe_detect(const DetectConfig &d) {
                      n.enabled, n.window_seconds, n.hub_cap, n.min_jaccard, n.shingle, n.word_ngram,
                      n.char_ngram, n.min_shingles, n.bands, n.rows, n.bucket_cap, n.prefilter);
   const auto &c = d.clusters;
-  out += fmt::format("[clusters]\nrefine = {}\nresolution = {}\nbeta = {}\nseed = {}\n"
-                     "min_size = {}\ntop_keys = {}\n",
-                     c.refine, c.resolution, c.beta, c.seed, c.min_size, c.top_keys);
+  out +=
+      fmt::format("[clusters]\nrefine = {}\nresolution = {}\nbeta = {}\nseed = {}\n"
+                  "min_size = {}\nstrict_pairs = {}\ntop_keys = {}\n",
+                  c.refine, c.resolution, c.beta, c.seed, c.min_size, c.strict_pairs, c.top_keys);
   for (const auto &[name, s] : d.signals) {
     out += fmt::format("[signals.{}]\nenabled = {}\nwindow_seconds = {}\nhub_cap = {}\n", name,
                        s.enabled, s.window_seconds, s.hub_cap);

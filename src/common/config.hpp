@@ -107,6 +107,9 @@ struct ClusterConfig {
   double beta = 0.01;         // Leiden's randomness in the refinement step
   std::uint64_t seed = 1;     // combined with each component's smallest account id
   std::uint64_t min_size = 2; // smaller communities are not reported as clusters
+  // A cluster of two accounts also needs its edge to pass Bonferroni at alpha (family-wise), not
+  // only the false discovery rate: isolated pairs are where the FDR's false discoveries land.
+  bool strict_pairs = true;
   std::uint32_t top_keys = 5; // per signal and cluster in clusters.csv
 };
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <xxhash.h>
 
@@ -26,5 +27,8 @@ inline std::uint64_t mix64(std::uint64_t x) {
 inline std::uint32_t partition_of(std::string_view account_id, std::uint32_t partitions) {
   return static_cast<std::uint32_t>(hash64(account_id, 0x5bd1e995) % partitions);
 }
+
+// XXH3-64 of a file's bytes as 16 hex digits, for run manifests. Throws when it cannot be read.
+std::string file_digest(const std::string &path);
 
 } // namespace lockstep

@@ -51,7 +51,16 @@ struct SnapshotTable {
   std::vector<std::int64_t> time_ms, followers;
 };
 
+// What the store says of its making (root attributes): rows_read = posts + rows_rejected +
+// rows_duplicate + non_post_rows for a store made in one pass.
+struct StoreFacts {
+  std::string input_files; // one path per line
+  std::int64_t rows_read = 0, rows_rejected = 0, rows_duplicate = 0, non_post_rows = 0;
+  std::int64_t posts_before = 0; // posts already in the store when this pass appended
+};
+
 struct PartitionData {
+  StoreFacts store;
   std::uint32_t partitions = 0;
   std::string input_format; // "ioarchive" or "actions"
   std::uint64_t total_accounts = 0, total_posts = 0;

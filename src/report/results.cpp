@@ -3,6 +3,7 @@
 #include "report/results.hpp"
 
 #include "common/csv.hpp"
+#include "common/hash.hpp"
 #include "common/json.hpp"
 #include "common/time.hpp"
 #include "common/version.hpp"
@@ -371,7 +372,31 @@ std::string clusters_json(const cluster::ClusterTotals &t) {
                      t.clustered_accounts, t.linked_accounts);
 }
 
-std::string manifest_json(const DetectConfig &config, const detect::DetectResult &result,
+// The store this run read: its size and digest, the files it was made from, and its row counts,
+// so that every input row is accounted for.
+std::string input_json(const DetectConfig &config, const detect::PartitionData &data) {
+  const auto &s = data.store;
+  std::string files;
+  std::size_t begin = 0;
+  while (begin < s.input_files.size()) {
+    auto end = s.input_files.find('\n', begin);
+    if (end == std::string::npos)
+      end = s.input_files.size();
+    files += (files.empty() ? "" : ", ") + json::quote(s.input_files.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  return fmt::format(
+      "{{\"store\": {}, \"store_bytes\": {}, \"store_xxh3\": \"{}\", \"input_format\": {}, "
+      "\"input_files\": [{}], \"rows_read\": {}, \"rows_rejected\": {}, \"rows_duplicate\": "
+      "{}, \"non_post_rows\": {}, \"posts_before_append\": {}, \"posts\": {}, \"accounts\": {}}}",
+      json::quote(config.store_path), fs::file_size(config.store_path),
+      file_digest(config.store_path), json::quote(data.input_format), files, s.rows_read,
+      s.rows_rejected, s.rows_duplicate, s.non_post_rows, s.posts_before, data.total_posts,
+      data.total_accounts);
+}
+
+std::string manifest_json(const DetectConfig &config, const detect::PartitionData &data,
+                          const detect::DetectResult &result,
                           const cluster::ClusterResult &clusters, const RunInfo &run) {
   std::string signals;
   for (const auto &s : result.signals) {
@@ -391,7 +416,7 @@ std::string manifest_json(const DetectConfig &config, const detect::DetectResult
     times += fmt::format("{}{}: {:.3f}", times.empty() ? "" : ", ", json::quote(phase), seconds);
   return fmt::format(
       "{{\n  \"format\": \"lockstep-results-manifest\",\n  \"created_by\": \"lockstep {}\",\n"
-      "  \"store\": {},\n  \"ranks\": {},\n  \"threads_per_rank\": {},\n  \"seconds\": {:.3f},\n"
+      "  \"input\": {},\n  \"ranks\": {},\n  \"threads_per_rank\": {},\n  \"seconds\": {:.3f},\n"
       "  \"tests\": {},\n  \"log10_p_threshold\": {},\n  \"candidate_edges\": {},\n  "
       "\"significant_edges\": {},\n"
       "  \"weight_threshold\": {},\n  \"signals\": [\n{}\n  ],\n"
@@ -403,7 +428,7 @@ std::string manifest_json(const DetectConfig &config, const detect::DetectResult
       "  \"files\": [\"accounts.csv\", \"clusters.csv\", \"edges.csv\", \"evidence.csv\", "
       "\"coordination.gexf\", \"results.h5\"],\n"
       "  \"job\": {}\n}}\n",
-      kVersion, json::quote(config.store_path), run.ranks, run.threads, run.seconds, result.tests,
+      kVersion, input_json(config, data), run.ranks, run.threads, run.seconds, result.tests,
       result.log10_p_threshold, result.candidate_edges, result.significant_edges,
       result.weight_threshold, signals, result.similarity_terms, result.similarity_skipped_terms,
       result.similarity_pairs, near_duplicate_json(result.near_duplicate),
@@ -470,7 +495,7 @@ void write_results(const mpi::Comm &comm, const DetectConfig &config,
   comm.barrier();
   if (comm.is_root()) {
     std::ofstream manifest(partial("manifest.json"));
-    manifest << manifest_json(config, result, clusters, run);
+    manifest << manifest_json(config, data, result, clusters, run);
     manifest.close();
     if (!manifest)
       throw std::runtime_error("cannot write " + partial("manifest.json"));

@@ -44,12 +44,26 @@ TEST_F(JobFile, DefaultJobFileEqualsBuiltInDefaults) {
   flipped.near_duplicate.rows = 9;
   flipped.near_duplicate.bucket_cap = 2;
   flipped.near_duplicate.prefilter = false;
+  flipped.clusters = {false, 0.7, 0.2, 9, 5, false, 1};
   for (auto &[name, s] : flipped.signals)
     s = {!s.enabled, s.window_seconds + 1, s.hub_cap + 1};
   app::apply_job_file(LOCKSTEP_JOBS "/default.toml", flipped);
   const auto defaults = describe_detect(DetectConfig());
   EXPECT_EQ(describe_detect(flipped), defaults);
   EXPECT_EQ(describe_detect(from_file), defaults);
+}
+
+TEST_F(JobFile, EveryShippedJobFileIsValid) {
+  for (const char *name : {"default.toml", "coortweet.toml"}) {
+    DetectConfig config;
+    EXPECT_NO_THROW(app::apply_job_file(std::string(LOCKSTEP_JOBS "/") + name, config)) << name;
+  }
+  DetectConfig coortweet;
+  app::apply_job_file(LOCKSTEP_JOBS "/coortweet.toml", coortweet);
+  EXPECT_EQ(coortweet.min_weight_quantile, 0.5);
+  EXPECT_FALSE(coortweet.clusters.strict_pairs);
+  for (const auto &[name, signal] : coortweet.signals)
+    EXPECT_EQ(signal.enabled, name == "object") << name;
 }
 
 TEST_F(JobFile, ValuesApply) {
@@ -82,6 +96,11 @@ TEST_F(JobFile, MistakesNameFileLineAndKey) {
   EXPECT_EQ(error_of("[clustering]\nx = 1\n"), "job.toml:1: clustering: unknown key");
   EXPECT_EQ(error_of("[similarity]\nmin_cosine = 1.5\n"),
             "job.toml:2: similarity.min_cosine: 1.5 is outside [0, 1]");
+  EXPECT_EQ(error_of("[clusters]\nmin_size = 1\n"),
+            "job.toml:2: clusters.min_size: 1 is outside [2, 1000000000000]");
+  EXPECT_EQ(error_of("[clusters]\nresolution = -1\n"),
+            "job.toml:2: clusters.resolution: -1 is outside [1e-06, 1000000]");
+  EXPECT_EQ(error_of("[clusters]\nleiden = true\n"), "job.toml:2: clusters.leiden: unknown key");
   EXPECT_NE(error_of("[detect\n").find("job.toml:1:"), std::string::npos);
   DetectConfig config;
   EXPECT_THROW(app::apply_job_file("/nonexistent/job.toml", config), UsageError);

@@ -1,0 +1,14 @@
+# Sourced by the end-to-end scripts: a work folder removed at exit, failure reporting, and the
+# comparison of two results folders (every results file byte for byte, results.h5 by content).
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+# expect_same_results H5DIFF DIR_A DIR_B WHAT
+expect_same_results() {
+  local f
+  for f in accounts.csv clusters.csv edges.csv evidence.csv coordination.gexf; do
+    cmp "$2/$f" "$3/$f" || fail "$f differs: $4"
+  done
+  "$1" "$2/results.h5" "$3/results.h5" || fail "results.h5 differs: $4"
+}

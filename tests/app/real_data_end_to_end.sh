@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The whole pipeline on real third-party data (tests/data/PROVENANCE.md): CooRTweet's Russian
+# coordinated-tweets sample as an action table and the IRA 2018 IO-archive sample (its last row is
+# truncated), with jobs/coortweet.toml and jobs/default.toml. For each: every results file identical at 1, 2, 3 and 4 ranks, and the results
+# manifest accounts for every input row (rows read = posts + rejected + duplicate + non-post).
+# Usage: real_data_end_to_end.sh LOCKSTEP H5DIFF DATA_DIR MPIEXEC [MPIEXEC_FLAGS...]
+set -euo pipefail
+lockstep=$1
+h5diff=$2
+data=$3
+shift 3
+mpiexec=("$@")
+source "$(dirname "$0")/common.sh"
+field() { grep -o "\"$1\": [0-9]*" "$2" | head -1 | awk '{print $2}'; }
+
+check_dataset() { # name job ingest-arguments...
+  local name=$1 job=$2
+  shift 2
+  "${mpiexec[@]}" -n 2 "$lockstep" ingest --store "$work/$name.h5" --partitions 8 "$@" \
+    --log-level warn >/dev/null
+  for ranks in 1 2 3 4; do
+    "${mpiexec[@]}" -n "$ranks" "$lockstep" detect --store "$work/$name.h5" \
+      --job "$job" --out "$work/$name-np$ranks" --log-level warn >/dev/null
+  done
+  for ranks in 2 3 4; do
+    expect_same_results "$h5diff" "$work/$name-np1" "$work/$name-np$ranks" \
+      "$name at 1 rank and $ranks ranks"
+  done
+  local manifest="$work/$name-np1/manifest.json"
+  local read posts rejected duplicate non_post
+  read=$(field rows_read "$manifest")
+  posts=$(field posts "$manifest")
+  rejected=$(field rows_rejected "$manifest")
+  duplicate=$(field rows_duplicate "$manifest")
+  non_post=$(field non_post_rows "$manifest")
+  [ "$read" -gt 0 ] || fail "$name: no rows read"
+  [ "$name" != coortweet ] || [ "$(tail -n +2 "$work/$name-np1/clusters.csv" | wc -l)" -gt 10 ] ||
+    fail "$name: too few clusters to compare"
+  [ "$read" -eq $((posts + rejected + duplicate + non_post)) ] ||
+    fail "$name: rows read $read != posts $posts + rejected $rejected + duplicate $duplicate + non-post $non_post"
+  grep -q '"store_xxh3": "[0-9a-f]\{16\}"' "$manifest" || fail "$name: no store digest in the manifest"
+  echo "$name: $read rows read = $posts posts + $rejected rejected + $duplicate duplicate + $non_post non-post;" \
+    "$(tail -n +2 "$work/$name-np1/edges.csv" | wc -l) edges, $(tail -n +2 "$work/$name-np1/clusters.csv" | wc -l) clusters, identical at 1-4 ranks"
+}
+
+jobs=$(cd "$(dirname "$0")/../../jobs" && pwd)
+check_dataset coortweet "$jobs/coortweet.toml" --format actions --actions "$data/coortweet_russian_coord_tweets.csv"
+check_dataset ira "$jobs/default.toml" --tweets "$data/io_tweets_sample_ira_2018.csv"
+[ "$(field rows_rejected "$work/ira-np1/manifest.json")" -eq 1 ] || fail "ira: expected 1 rejected row"
+echo "PASS"
