@@ -1,6 +1,10 @@
 // `lockstep ingest` and `lockstep validate`: options, and the accounting printed at the end.
 #include "app/commands.hpp"
 #include "ingest/ingest.hpp"
+#include "report/results.hpp"
+#include "report/validate_results.hpp"
+#include "store/attribute.hpp"
+#include "store/file.hpp"
 #include "store/validate.hpp"
 
 #include <fmt/format.h>
@@ -70,20 +74,33 @@ int run_ingest(const mpi::Comm &comm, const Config &config) {
 }
 
 CLI::App *add_validate_command(CLI::App &app, Config &config) {
-  auto *command = app.add_subcommand("validate", "Check a store against its schema");
-  command->add_option("store", config.validate.store_path, "The store (HDF5)")->required();
+  auto *command = app.add_subcommand(
+      "validate", "Check a store or a results file against its schema (data-schema/)");
+  command->add_option("file", config.validate.store_path, "The store or results.h5")->required();
   command->add_flag("--digest", config.validate.digest, "Also print a content digest per dataset");
   return command;
 }
 
+namespace {
+
+bool is_results_file(const mpi::Comm &comm, const std::string &path) {
+  const auto file = store::File::open(path, comm, store::Access::read_only);
+  return store::has_attribute(file.root(), "format") &&
+         store::read_string_attribute(file.root(), "format") == report::kResultsFormat;
+}
+
+} // namespace
+
 int run_validate(const mpi::Comm &comm, const Config &config) {
-  const auto report = store::validate_store(comm, config.validate.store_path);
+  const auto &path = config.validate.store_path;
+  const auto report = is_results_file(comm, path) ? report::validate_results(comm, path)
+                                                  : store::validate_store(comm, path);
   if (comm.is_root()) {
     for (const auto &violation : report.violations)
       fmt::print("violation: {}\n", violation);
     if (config.validate.digest) {
-      for (const auto &[path, digest] : report.digests)
-        fmt::print("{}  {}\n", digest, path);
+      for (const auto &[dataset, digest] : report.digests)
+        fmt::print("{}  {}\n", digest, dataset);
     }
     fmt::print("{}: {} ({})\n", config.validate.store_path,
                report.violations.empty() ? "valid"

@@ -12,3 +12,9 @@ expect_same_results() {
   done
   "$1" "$2/results.h5" "$3/results.h5" || fail "results.h5 differs: $4"
 }
+
+# expect_valid_results LOCKSTEP DIR: results.h5 passes `lockstep validate`
+expect_valid_results() {
+  "$1" validate "$2/results.h5" >"$work/validate.out" ||
+    fail "$2/results.h5 is not valid: $(cat "$work/validate.out")"
+}

@@ -34,6 +34,7 @@ for setting in "2 2" "3 1" "4 2"; do
   expect_same_results "$h5diff" "$work/np1" "$work/np$ranks" "1 rank and $ranks ranks"
 done
 [ "$(wc -l <"$work/np1/edges.csv")" -gt 100 ] || fail "too few edges to compare"
+expect_valid_results "$lockstep" "$work/np1"
 if ls "$work/np1" | grep -q partial; then fail "partial files left behind"; fi
 
 report=$("$lockstep" evaluate --json --truth "$work/data/truth.csv" "$work/np1")

@@ -26,6 +26,7 @@ check_dataset() { # name job ingest-arguments...
     expect_same_results "$h5diff" "$work/$name-np1" "$work/$name-np$ranks" \
       "$name at 1 rank and $ranks ranks"
   done
+  expect_valid_results "$lockstep" "$work/$name-np1"
   local manifest="$work/$name-np1/manifest.json"
   local read posts rejected duplicate non_post
   read=$(field rows_read "$manifest")

@@ -7,8 +7,8 @@
 #include "common/csv.hpp"
 #include "detect/detect.hpp"
 #include "ingest/ingest.hpp"
-#include "mpi_test.hpp"
 #include "report/results.hpp"
+#include "russian_sample.hpp"
 
 #include <cmath>
 #include <filesystem>
@@ -44,31 +44,14 @@ std::string slurp(const std::string &path) {
   return s;
 }
 
-class Peers : public MpiTest {
+class Peers : public RussianSample {
 protected:
-  void SetUp() override {
-    dir = shared_temp_path(comm, "peers");
-    if (comm.is_root())
-      fs::create_directories(dir);
-    comm.barrier();
-    IngestConfig ingest;
-    ingest.store_path = dir + "/russian.h5";
-    ingest.format = "actions";
-    ingest.actions = {kData + "/coortweet_russian_coord_tweets.csv"};
-    ingest.partitions = 7;
-    ingest::ingest(comm, ingest);
-  }
-  void TearDown() override {
-    comm.barrier();
-    if (comm.is_root())
-      fs::remove_all(dir);
-    MpiTest::TearDown();
-  }
+  void SetUp() override { ingest_sample("peers", 7); }
 
   // detect with only the object signal at `window` s, every candidate reported.
   Table run_detect(int window) {
     DetectConfig config;
-    config.store_path = dir + "/russian.h5";
+    config.store_path = store;
     config.out_dir = dir + "/out" + std::to_string(window);
     for (auto &[name, signal] : config.signals)
       signal.enabled = name == "object";

@@ -1,0 +1,41 @@
+// The real-data fixture shared by tests that run the pipeline on CooRTweet's Russian sample
+// (tests/data/PROVENANCE.md): a fresh shared folder holding the sample ingested as an action table.
+// Tests that include it link Lockstep::ingest and define LOCKSTEP_TEST_DATA.
+#pragma once
+
+#include "ingest/ingest.hpp"
+#include "mpi_test.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace lockstep::testing {
+
+class RussianSample : public MpiTest {
+protected:
+  // Ingests the sample into STEM's shared temporary folder with `partitions` partitions.
+  void ingest_sample(const std::string &stem, std::uint32_t partitions) {
+    dir = shared_temp_path(comm, stem);
+    if (comm.is_root())
+      std::filesystem::create_directories(dir);
+    comm.barrier();
+    IngestConfig ingest;
+    ingest.store_path = store = dir + "/russian.h5";
+    ingest.format = "actions";
+    ingest.actions = {LOCKSTEP_TEST_DATA "/coortweet_russian_coord_tweets.csv"};
+    ingest.partitions = partitions;
+    ingest::ingest(comm, ingest);
+  }
+
+  void TearDown() override {
+    comm.barrier();
+    if (comm.is_root())
+      std::filesystem::remove_all(dir);
+    MpiTest::TearDown();
+  }
+
+  std::string dir, store;
+};
+
+} // namespace lockstep::testing
