@@ -11,14 +11,12 @@
 #include "russian_sample.hpp"
 
 #include <cmath>
-#include <filesystem>
 #include <fstream>
 #include <map>
 
 namespace lockstep::testing {
 namespace {
 
-namespace fs = std::filesystem;
 const std::string kData = LOCKSTEP_TEST_DATA;
 
 using Table = std::vector<std::map<std::string, std::string>>;
