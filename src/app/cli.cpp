@@ -70,6 +70,8 @@ int run_cli(const mpi::Comm &comm, int argc, char **argv) {
       {add_ingest_command(app, config), run_ingest},
       {add_validate_command(app, config), run_validate},
       {add_detect_command(app, config), run_detect},
+      {add_run_command(app, config), run_run},
+      {add_compare_command(app, config), run_compare},
       {add_generate_command(app, config), run_generate},
       {add_evaluate_command(app, config), run_evaluate},
       {add_check_env_command(app, config), run_check_env},

@@ -24,6 +24,15 @@ int run_validate(const mpi::Comm &comm, const Config &config);
 CLI::App *add_detect_command(CLI::App &app, Config &config);
 int run_detect(const mpi::Comm &comm, const Config &config);
 
+// The body of `detect` for a complete job (also run by `lockstep run`). Collective.
+void detect_and_write(const mpi::Comm &comm, const DetectConfig &job);
+
+CLI::App *add_run_command(CLI::App &app, Config &config);
+int run_run(const mpi::Comm &comm, const Config &config);
+
+CLI::App *add_compare_command(CLI::App &app, Config &config);
+int run_compare(const mpi::Comm &comm, const Config &config);
+
 CLI::App *add_evaluate_command(CLI::App &app, Config &config);
 int run_evaluate(const mpi::Comm &comm, const Config &config);
 

@@ -4,16 +4,21 @@
 #include "cluster/clusters.hpp"
 #include "common/log.hpp"
 #include "common/phase_times.hpp"
+#include "detect/checkpoint.hpp"
 #include "detect/detect.hpp"
 #include "detect/partition_data.hpp"
+#include "mpi/interrupt.hpp"
 #include "report/cluster_files.hpp"
 #include "report/results.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <fmt/format.h>
 #include <oneapi/tbb/task_arena.h>
 
 namespace lockstep::app {
+
+namespace fs = std::filesystem;
 
 CLI::App *add_detect_command(CLI::App &app, Config &config) {
   auto &c = config.detect;
@@ -25,6 +30,9 @@ CLI::App *add_detect_command(CLI::App &app, Config &config) {
   command->add_option("--job", c.job_path,
                       "Job file (TOML; see jobs/default.toml). Without it the defaults apply");
   command->add_option("--out", c.out_dir, "Results directory (created if missing)")->required();
+  command->add_flag("--checkpoint", c.checkpoint,
+                    "Save each finished step in OUT/checkpoint; a run stopped by SIGUSR1 or "
+                    "SIGTERM (exit status 3) resumes from there when started again");
   return command;
 }
 
@@ -50,17 +58,27 @@ void print_clusters(const cluster::ClusterResult &clusters) {
 } // namespace
 
 int run_detect(const mpi::Comm &comm, const Config &config) {
-  const auto start = std::chrono::steady_clock::now();
   DetectConfig job = config.detect;
   if (!job.job_path.empty())
     apply_job_file(job.job_path, job);
+  detect_and_write(comm, job);
+  return 0;
+}
+
+void detect_and_write(const mpi::Comm &comm, const DetectConfig &job) {
+  const auto start = std::chrono::steady_clock::now();
   const auto effective = describe_detect(job);
   log::debug("effective job:\n{}", effective);
 
+  mpi::install_stop_handlers();
   const auto data = detect::read_partitions(comm, job.store_path, job.near_duplicate.enabled);
   log::info("detect: {} accounts and {} posts in {} partitions on {} ranks", data.total_accounts,
             data.total_posts, data.partitions, comm.size());
-  auto result = detect::detect(comm, job, data);
+  const auto checkpoint =
+      job.checkpoint ? detect::Checkpoint(comm, (fs::path(job.out_dir) / "checkpoint").string(),
+                                          detect::detect_fingerprint(job, comm.size()))
+                     : detect::Checkpoint();
+  auto result = detect::detect(comm, job, data, checkpoint);
   cluster::ClusterResult clusters;
   {
     ScopedPhase phase(result.times, "clusters");
@@ -69,7 +87,9 @@ int run_detect(const mpi::Comm &comm, const Config &config) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report::write_results(comm, job, data, result, clusters,
-                        {effective, comm.size(), tbb::this_task_arena::max_concurrency(), seconds});
+                        {effective, comm.size(), tbb::this_task_arena::max_concurrency(), seconds,
+                         checkpoint.resumed()});
+  checkpoint.clear(comm);
   if (comm.is_root()) {
     for (const auto &s : result.signals) {
       fmt::print("{:>8}: {} actions, {} keys, {} co-action pairs within {} s ({} over the hub cap "
@@ -86,7 +106,6 @@ int run_detect(const mpi::Comm &comm, const Config &config) {
     fmt::print("time per phase on rank 0: {}\n", result.times.describe());
     fmt::print("results in {}\n", job.out_dir);
   }
-  return 0;
 }
 
 } // namespace lockstep::app

@@ -76,6 +76,16 @@ public:
     }
   }
 
+  void text(const toml::table &table, const std::string &prefix, const char *key,
+            std::string &out) const {
+    if (const auto *node = table.get(key)) {
+      const auto *s = node->as_string();
+      if (s == nullptr)
+        fail(*node, prefix + key, "expected a string");
+      out = s->get();
+    }
+  }
+
   void choice(const toml::table &table, const std::string &prefix, const char *key,
               std::string &out, const std::set<std::string> &allowed) const {
     const auto *node = table.get(key);
@@ -167,22 +177,41 @@ void apply_near_duplicate(const JobReader &job, const toml::table &t, NearDuplic
   job.boolean(t, p, "prefilter", c.prefilter);
 }
 
+void apply_run(const JobReader &job, const toml::table &t, RunConfig &c) {
+  const std::string p = "run.";
+  job.only_keys(t, p,
+                {"store", "out", "format", "tweets", "users", "actions", "snapshots", "columns",
+                 "partitions", "memory_megabytes", "checkpoint"});
+  job.text(t, p, "store", c.store_path);
+  job.text(t, p, "out", c.out_dir);
+  job.choice(t, p, "format", c.format, {"ioarchive", "actions"});
+  job.strings(t, p, "tweets", c.tweets);
+  job.strings(t, p, "users", c.users);
+  job.strings(t, p, "actions", c.actions);
+  job.strings(t, p, "snapshots", c.snapshots);
+  job.text(t, p, "columns", c.columns);
+  job.number(t, p, "partitions", c.partitions, 1, 1 << 20);
+  job.number(t, p, "memory_megabytes", c.memory_megabytes, 0, 1e12);
+  job.boolean(t, p, "checkpoint", c.checkpoint);
+}
+
 void apply_clusters(const JobReader &job, const toml::table &t, ClusterConfig &c) {
   const std::string p = "clusters.";
   job.only_keys(t, p,
-                {"refine", "resolution", "beta", "seed", "min_size", "strict_pairs", "top_keys"});
+                {"refine", "resolution", "beta", "seed", "min_size", "anchor_below", "top_keys"});
   job.boolean(t, p, "refine", c.refine);
   job.number(t, p, "resolution", c.resolution, 1e-6, 1e6);
   job.number(t, p, "beta", c.beta, 1e-6, 1e3);
   job.number(t, p, "seed", c.seed, 0, 9.007199254740992e15);
   job.number(t, p, "min_size", c.min_size, 2, 1e12);
-  job.boolean(t, p, "strict_pairs", c.strict_pairs);
+  job.number(t, p, "anchor_below", c.anchor_below, 0, 1e12);
   job.number(t, p, "top_keys", c.top_keys, 0, 1000);
 }
 
 } // namespace
 
-void apply_job_text(const std::string &text, const std::string &name, DetectConfig &config) {
+void apply_job_text(const std::string &text, const std::string &name, DetectConfig &config,
+                    RunConfig *run) {
   toml::table root;
   try {
     root = toml::parse(text, name);
@@ -191,7 +220,11 @@ void apply_job_text(const std::string &text, const std::string &name, DetectConf
         fmt::format("{}:{}: {}", name, error.source().begin.line, error.description()));
   }
   const JobReader job(name);
-  job.only_keys(root, "", {"detect", "signals", "similarity", "near_duplicate", "clusters"});
+  job.only_keys(root, "", {"run", "detect", "signals", "similarity", "near_duplicate", "clusters"});
+  if (const auto *section = job.section(root, "run")) {
+    RunConfig checked_only;
+    apply_run(job, *section, run != nullptr ? *run : checked_only);
+  }
   if (const auto *detect = job.section(root, "detect"))
     apply_detect(job, *detect, config);
   if (const auto *signals = job.section(root, "signals"))
@@ -204,13 +237,29 @@ void apply_job_text(const std::string &text, const std::string &name, DetectConf
     apply_clusters(job, *clusters, config.clusters);
 }
 
-void apply_job_file(const std::string &path, DetectConfig &config) {
+namespace {
+
+std::string read_job_file(const std::string &path) {
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw UsageError("cannot read job file '" + path + "'");
   std::ostringstream text;
   text << in.rdbuf();
-  apply_job_text(text.str(), path, config);
+  return text.str();
+}
+
+} // namespace
+
+void apply_job_file(const std::string &path, DetectConfig &config) {
+  apply_job_text(read_job_file(path), path, config);
+}
+
+void apply_run_job_file(const std::string &path, RunConfig &run, DetectConfig &config) {
+  apply_job_text(read_job_file(path), path, config, &run);
+  if (run.store_path.empty())
+    throw UsageError(path + ": [run] store is required for lockstep run");
+  if (run.tweets.empty() && run.actions.empty())
+    throw UsageError(path + ": [run] needs tweets or actions inputs");
 }
 
 } // namespace lockstep::app

@@ -11,7 +11,12 @@ namespace lockstep::app {
 // Applies the job file at `path` on top of `config` (keys not in the file keep their values).
 void apply_job_file(const std::string &path, DetectConfig &config);
 
-// The same, from TOML text; `name` is used in error messages.
-void apply_job_text(const std::string &text, const std::string &name, DetectConfig &config);
+// The same, from TOML text; `name` is used in error messages. A [run] section is checked and
+// applied to `run` when given, and otherwise checked only.
+void apply_job_text(const std::string &text, const std::string &name, DetectConfig &config,
+                    RunConfig *run = nullptr);
+
+// A pipeline job (`lockstep run`): the [run] section and the detect sections.
+void apply_run_job_file(const std::string &path, RunConfig &run, DetectConfig &config);
 
 } // namespace lockstep::app

@@ -250,12 +250,15 @@ ClusterResult find_clusters(const mpi::Comm &comm, const ClusterConfig &config, 
     i = j;
   }
   local.communities = communities.size();
-  const double pair_score = std::log10(double(std::max<std::uint64_t>(detected.tests, 1))) -
-                            std::log10(alpha); // -log10 of the Bonferroni cut
+  const double anchor_score = std::log10(double(std::max<std::uint64_t>(detected.tests, 1))) -
+                              std::log10(alpha); // -log10 of the Bonferroni cut
+  const auto anchored = [&](const Community &c) {
+    return std::any_of(c.edges.begin(), c.edges.end(),
+                       [&](const EdgeRecord *e) { return e->score >= anchor_score; });
+  };
   std::erase_if(communities, [&](const Community &c) {
-    if (c.members.size() < config.min_size)
-      return true;
-    return config.strict_pairs && c.members.size() == 2 && c.edges.front()->score < pair_score;
+    return c.members.size() < config.min_size ||
+           (c.members.size() < config.anchor_below && !anchored(c));
   });
 
   // Canonical ids: by size (largest first), then smallest account.

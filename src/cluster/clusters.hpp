@@ -95,7 +95,7 @@ struct ClusterResult {
 // The score of one significant edge: -log10 of its p-value (0 for similarity-only edges).
 double edge_score(const detect::Edge &edge);
 
-// Finds and explains the clusters; alpha is the edge test's (for strict_pairs). Identical results
+// Finds and explains the clusters; alpha is the edge test's (for anchor_below). Identical results
 // for any rank and thread count. Collective.
 ClusterResult find_clusters(const mpi::Comm &comm, const ClusterConfig &config, double alpha,
                             const detect::PartitionData &data,

@@ -1,6 +1,8 @@
 // Renders the configuration tree as TOML-like text.
 #include "common/config.hpp"
 
+#include "common/hash.hpp"
+
 #include <fmt/format.h>
 
 namespace lockstep {
@@ -61,6 +63,14 @@ std::vector<std::string> DetectConfig::default_automation_clients() {
           "Microsoft Power Platform"};
 }
 
+std::string analysis_fingerprint(const DetectConfig &detect) {
+  DetectConfig d = detect;
+  d.out_dir.clear();
+  d.job_path.clear();
+  d.checkpoint = false;
+  return fmt::format("{:016x}", hash64(describe_detect(d)));
+}
+
 std::string describe_detect(const DetectConfig &d) {
   std::string out = "[detect]\n";
   out += fmt::format("store = \"{}\"\njob = \"{}\"\nout = \"{}\"\n", d.store_path, d.job_path,
@@ -86,8 +96,8 @@ std::string describe_detect(const DetectConfig &d) {
   const auto &c = d.clusters;
   out +=
       fmt::format("[clusters]\nrefine = {}\nresolution = {}\nbeta = {}\nseed = {}\n"
-                  "min_size = {}\nstrict_pairs = {}\ntop_keys = {}\n",
-                  c.refine, c.resolution, c.beta, c.seed, c.min_size, c.strict_pairs, c.top_keys);
+                  "min_size = {}\nanchor_below = {}\ntop_keys = {}\n",
+                  c.refine, c.resolution, c.beta, c.seed, c.min_size, c.anchor_below, c.top_keys);
   for (const auto &[name, s] : d.signals) {
     out += fmt::format("[signals.{}]\nenabled = {}\nwindow_seconds = {}\nhub_cap = {}\n", name,
                        s.enabled, s.window_seconds, s.hub_cap);

@@ -107,9 +107,10 @@ struct ClusterConfig {
   double beta = 0.01;         // Leiden's randomness in the refinement step
   std::uint64_t seed = 1;     // combined with each component's smallest account id
   std::uint64_t min_size = 2; // smaller communities are not reported as clusters
-  // A cluster of two accounts also needs its edge to pass Bonferroni at alpha (family-wise), not
-  // only the false discovery rate: isolated pairs are where the FDR's false discoveries land.
-  bool strict_pairs = true;
+  // A community of fewer accounts than this is a cluster only when one of its edges also passes
+  // Bonferroni at alpha (family-wise), not only the false discovery rate: the FDR's false
+  // discoveries, and fans of one celebrity, land on isolated pairs and triples. 0 = off.
+  std::uint64_t anchor_below = 4;
   std::uint32_t top_keys = 5; // per signal and cluster in clusters.csv
 };
 
@@ -119,6 +120,9 @@ struct DetectConfig {
   std::string store_path;
   std::string job_path;
   std::string out_dir;
+  // Save each finished step in OUT_DIR/checkpoint so that a stopped run (SIGUSR1 or SIGTERM, as
+  // Slurm's --signal sends) resumes after it; the folder goes once the results are written.
+  bool checkpoint = false;
   // retweet, reply, quote, hashtag, url, domain, mention, text, object (store signal order)
   std::map<std::string, SignalConfig> signals = default_signals();
   SimilarityConfig similarity;
@@ -137,6 +141,22 @@ struct DetectConfig {
   static std::vector<std::string> default_automation_clients();
 };
 
+// `lockstep run JOB.toml`: the whole pipeline, from the job file's [run] section and its detect
+// sections: ingest when the store is missing or older than its inputs, detect when the results
+// are missing or stale, and a comparison with a previous run's results.
+struct RunConfig {
+  std::string job_path;
+  std::string store_path;   // [run] store
+  std::string out_dir;      // [run] out, or --out
+  std::string previous_dir; // --previous: compare with (and skip when nothing changed since)
+  std::string format = "ioarchive";
+  std::vector<std::string> tweets, users, actions, snapshots; // glob patterns
+  std::string columns;                                        // the action table's mapping
+  std::uint32_t partitions = 64;
+  std::uint64_t memory_megabytes = 0;
+  bool checkpoint = true; // detect saves each finished step (see DetectConfig::checkpoint)
+};
+
 struct Config {
   GeneralConfig general;
   IngestConfig ingest;
@@ -145,10 +165,14 @@ struct Config {
   GenerateConfig generate;
   EvaluateConfig evaluate;
   DetectConfig detect;
+  RunConfig run;
 };
 
 // A readable multi-line listing of every value, for the log and the run manifest.
 std::string describe(const Config &config);
 std::string describe_detect(const DetectConfig &detect);
+// 16 hex digits that change exactly when the analysis would: every detect setting and the store
+// path, but not where the results go, the job file's name or checkpointing.
+std::string analysis_fingerprint(const DetectConfig &detect);
 
 } // namespace lockstep

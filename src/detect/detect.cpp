@@ -2,11 +2,13 @@
 #include "detect/detect.hpp"
 
 #include "common/log.hpp"
+#include "detect/checkpoint.hpp"
 #include "detect/lookup.hpp"
 #include "detect/near_duplicate.hpp"
 #include "detect/significance.hpp"
 #include "detect/similarity.hpp"
 #include "mpi/collectives.hpp"
+#include "mpi/interrupt.hpp"
 #include "store/schema.hpp"
 
 #include <algorithm>
@@ -163,18 +165,54 @@ SignalSummary run_engine(const mpi::Comm &comm, const DetectConfig &config,
   return summary;
 }
 
+// Runs one step of detect, or takes what it added from the checkpoint; then saves it and stops
+// there if a stop was requested. Collective.
+template <typename Body>
+void run_step(const mpi::Comm &comm, const Checkpoint &checkpoint, const std::string &step,
+              DetectResult &result, std::vector<EdgeSignal> &tested, Body body) {
+  StepOutput out;
+  if (checkpoint.load(comm, step, out)) {
+    log::info("{}: taken from the checkpoint of an interrupted run", step);
+    result.signals.insert(result.signals.end(), out.signals.begin(), out.signals.end());
+    tested.insert(tested.end(), std::make_move_iterator(out.tested.begin()),
+                  std::make_move_iterator(out.tested.end()));
+    result.near_duplicate = out.near_duplicate;
+    result.similarity_terms = out.similarity_terms;
+    result.similarity_skipped_terms = out.similarity_skipped_terms;
+    result.similarity_pairs = out.similarity_pairs;
+    return;
+  }
+  const auto signals_before = result.signals.size();
+  const auto tested_before = tested.size();
+  body();
+  if (checkpoint.enabled()) {
+    out.signals.assign(result.signals.begin() + std::ptrdiff_t(signals_before),
+                       result.signals.end());
+    out.tested.assign(tested.begin() + std::ptrdiff_t(tested_before), tested.end());
+    out.near_duplicate = result.near_duplicate;
+    out.similarity_terms = result.similarity_terms;
+    out.similarity_skipped_terms = result.similarity_skipped_terms;
+    out.similarity_pairs = result.similarity_pairs;
+    checkpoint.save(comm, step, out);
+  }
+  mpi::stop_if_requested(comm, step);
+}
+
 // Every enabled signal, in store order; one EdgeSignal per pair and signal, unadjusted.
 std::vector<EdgeSignal> run_signals(const mpi::Comm &comm, const DetectConfig &config,
-                                    const PartitionData &data, DetectResult &result) {
+                                    const PartitionData &data, const Checkpoint &checkpoint,
+                                    DetectResult &result) {
   std::vector<EdgeSignal> tested;
   for (std::uint8_t signal = 1; signal < kSignalCount; ++signal) {
     const auto found = config.signals.find(store::schema::signal_name(signal));
     if (found == config.signals.end() || !found->second.enabled)
       continue;
     const auto &c = found->second;
-    result.signals.push_back(run_engine(comm, config, data, signal,
-                                        window_rule(c.window_seconds, c.hub_cap),
-                                        actions_of(data.actions, signal), nullptr, result, tested));
+    run_step(comm, checkpoint, found->first, result, tested, [&] {
+      result.signals.push_back(
+          run_engine(comm, config, data, signal, window_rule(c.window_seconds, c.hub_cap),
+                     actions_of(data.actions, signal), nullptr, result, tested));
+    });
   }
   return tested;
 }
@@ -349,17 +387,26 @@ double quantile_type7(const std::vector<std::pair<std::uint64_t, std::uint64_t>>
 }
 
 DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const PartitionData &data) {
+  return detect(comm, config, data, Checkpoint());
+}
+
+DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const PartitionData &data,
+                    const Checkpoint &checkpoint) {
   DetectResult result;
   {
     ScopedPhase phase(result.times, "features");
     const auto context = gather_feature_context(comm, data, config.automation_clients);
     result.features = compute_features(data, context);
   }
-  auto tested = run_signals(comm, config, data, result);
-  if (config.near_duplicate.enabled)
-    add_near_duplicates(comm, config, data, result, tested);
-  if (config.similarity.enabled)
-    add_similarity(comm, config, data, result, tested);
+  auto tested = run_signals(comm, config, data, checkpoint, result);
+  if (config.near_duplicate.enabled) {
+    run_step(comm, checkpoint, "near_duplicate", result, tested,
+             [&] { add_near_duplicates(comm, config, data, result, tested); });
+  }
+  if (config.similarity.enabled) {
+    run_step(comm, checkpoint, "similarity", result, tested,
+             [&] { add_similarity(comm, config, data, result, tested); });
+  }
   ScopedPhase phase(result.times, "test and fuse");
   for (const auto &summary : result.signals)
     result.tests += summary.candidates;

@@ -88,7 +88,14 @@ struct DetectResult {
   PhaseTimes times;
 };
 
-// Runs the computation on this rank's partitions. Collective.
+class Checkpoint;
+
+// Runs the computation on this rank's partitions, resuming from and saving to `checkpoint` when it
+// is enabled, and stopping after a step when a stop signal arrived (mpi/interrupt.hpp).
+// Collective.
+DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const PartitionData &data,
+                    const Checkpoint &checkpoint);
+// The same without checkpoints.
 DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const PartitionData &data);
 
 // Behavioural similarity and near-duplicate text are fused like signals, after the store's nine.

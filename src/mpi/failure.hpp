@@ -4,7 +4,9 @@
 #pragma once
 
 #include "mpi/comm.hpp"
+#include "mpi/interrupt.hpp"
 
+#include <cstdio>
 #include <exception>
 #include <string_view>
 
@@ -22,10 +24,16 @@ inline constexpr int kExitUsage = 2;
 int exit_code_for(const std::exception &error);
 
 // Runs `body` (returning an exit status); any exception ends the whole job through abort_job.
+// A collective stop (Interrupted, thrown on every rank together) is not a failure: rank 0 says
+// where the job stopped and every rank returns kExitInterrupted.
 template <typename Body>
 int run_guarded(const Comm &comm, Body &&body) {
   try {
     return body();
+  } catch (const Interrupted &stop) {
+    if (comm.is_root())
+      std::fprintf(stderr, "lockstep: %s\n", stop.what());
+    return kExitInterrupted;
   } catch (const std::exception &error) {
     abort_job(comm, error.what(), exit_code_for(error));
   } catch (...) {

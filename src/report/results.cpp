@@ -411,12 +411,16 @@ std::string manifest_json(const DetectConfig &config, const detect::PartitionDat
         s.totals.window_pairs - s.totals.emitted_pairs, s.totals.capped_keys, s.pair_rounds,
         s.candidates, double(s.bin_ms) / 1000, s.seconds, s.peak_rss_mb);
   }
+  std::string resumed;
+  for (const auto &step : run.resumed_steps)
+    resumed += (resumed.empty() ? "" : ", ") + json::quote(step);
   std::string times;
   for (const auto &[phase, seconds] : result.times.phases())
     times += fmt::format("{}{}: {:.3f}", times.empty() ? "" : ", ", json::quote(phase), seconds);
   return fmt::format(
       "{{\n  \"format\": \"lockstep-results-manifest\",\n  \"created_by\": \"lockstep {}\",\n"
-      "  \"input\": {},\n  \"ranks\": {},\n  \"threads_per_rank\": {},\n  \"seconds\": {:.3f},\n"
+      "  \"input\": {},\n  \"analysis\": \"{}\",\n  \"resumed_steps\": [{}],\n  \"ranks\": {},\n  "
+      "\"threads_per_rank\": {},\n  \"seconds\": {:.3f},\n"
       "  \"tests\": {},\n  \"log10_p_threshold\": {},\n  \"candidate_edges\": {},\n  "
       "\"significant_edges\": {},\n"
       "  \"weight_threshold\": {},\n  \"signals\": [\n{}\n  ],\n"
@@ -428,11 +432,12 @@ std::string manifest_json(const DetectConfig &config, const detect::PartitionDat
       "  \"files\": [\"accounts.csv\", \"clusters.csv\", \"edges.csv\", \"evidence.csv\", "
       "\"coordination.gexf\", \"results.h5\"],\n"
       "  \"job\": {}\n}}\n",
-      kVersion, input_json(config, data), run.ranks, run.threads, run.seconds, result.tests,
-      result.log10_p_threshold, result.candidate_edges, result.significant_edges,
-      result.weight_threshold, signals, result.similarity_terms, result.similarity_skipped_terms,
-      result.similarity_pairs, near_duplicate_json(result.near_duplicate),
-      clusters_json(clusters.totals), times, json::quote(run.effective_job));
+      kVersion, input_json(config, data), analysis_fingerprint(config), resumed, run.ranks,
+      run.threads, run.seconds, result.tests, result.log10_p_threshold, result.candidate_edges,
+      result.significant_edges, result.weight_threshold, signals, result.similarity_terms,
+      result.similarity_skipped_terms, result.similarity_pairs,
+      near_duplicate_json(result.near_duplicate), clusters_json(clusters.totals), times,
+      json::quote(run.effective_job));
 }
 
 // The labels of every cluster's top keys, in profile order (requests from rank 0). Collective.

@@ -11,6 +11,7 @@
 #include "mpi/comm.hpp"
 
 #include <string>
+#include <vector>
 
 namespace lockstep::report {
 
@@ -22,6 +23,7 @@ struct RunInfo {
   int ranks = 1;
   int threads = 1;
   double seconds = 0;
+  std::vector<std::string> resumed_steps; // taken from an interrupted run's checkpoint
 };
 
 // Writes every results file. Collective.

@@ -44,7 +44,7 @@ TEST_F(JobFile, DefaultJobFileEqualsBuiltInDefaults) {
   flipped.near_duplicate.rows = 9;
   flipped.near_duplicate.bucket_cap = 2;
   flipped.near_duplicate.prefilter = false;
-  flipped.clusters = {false, 0.7, 0.2, 9, 5, false, 1};
+  flipped.clusters = {false, 0.7, 0.2, 9, 5, 7, 1};
   for (auto &[name, s] : flipped.signals)
     s = {!s.enabled, s.window_seconds + 1, s.hub_cap + 1};
   app::apply_job_file(LOCKSTEP_JOBS "/default.toml", flipped);
@@ -61,7 +61,7 @@ TEST_F(JobFile, EveryShippedJobFileIsValid) {
   DetectConfig coortweet;
   app::apply_job_file(LOCKSTEP_JOBS "/coortweet.toml", coortweet);
   EXPECT_EQ(coortweet.min_weight_quantile, 0.5);
-  EXPECT_FALSE(coortweet.clusters.strict_pairs);
+  EXPECT_EQ(coortweet.clusters.anchor_below, 0u);
   for (const auto &[name, signal] : coortweet.signals)
     EXPECT_EQ(signal.enabled, name == "object") << name;
 }

@@ -1,0 +1,51 @@
+// Detect checkpoints: what each step (one co-action signal, near-duplicate texts, behavioural
+// similarity) added to the result, saved per rank when the step ends, so an interrupted run
+// resumes after its last finished step with the same final results. A fingerprint of the job,
+// the store and the rank count guards against resuming a different run.
+#pragma once
+
+#include "detect/detect.hpp"
+#include "mpi/comm.hpp"
+
+#include <string>
+#include <vector>
+
+namespace lockstep::detect {
+
+// What one step adds to a DetectResult.
+struct StepOutput {
+  std::vector<SignalSummary> signals;
+  std::vector<EdgeSignal> tested;
+  NearDuplicateSummary near_duplicate;
+  std::uint64_t similarity_terms = 0, similarity_skipped_terms = 0, similarity_pairs = 0;
+};
+
+class Checkpoint {
+public:
+  // No checkpoints: every step runs.
+  Checkpoint() = default;
+  // Checkpoints in `dir` for a run identified by `fingerprint`; saved steps of another run are
+  // removed. Collective.
+  Checkpoint(const mpi::Comm &comm, std::string dir, const std::string &fingerprint);
+
+  bool enabled() const { return !dir_.empty(); }
+  // Loads `step` when every rank has it saved. Collective.
+  bool load(const mpi::Comm &comm, const std::string &step, StepOutput &out) const;
+  // Saves this rank's output of `step` (written, then renamed). Collective.
+  void save(const mpi::Comm &comm, const std::string &step, const StepOutput &output) const;
+  // Removes the checkpoints once the results are written. Collective.
+  void clear(const mpi::Comm &comm) const;
+  // Steps loaded instead of run.
+  const std::vector<std::string> &resumed() const { return resumed_; }
+
+private:
+  std::string path(const mpi::Comm &comm, const std::string &step) const;
+  std::string dir_;
+  mutable std::vector<std::string> resumed_;
+};
+
+// The fingerprint of a detect run: the effective job, the store's size and modification time, and
+// the rank count.
+std::string detect_fingerprint(const DetectConfig &config, int ranks);
+
+} // namespace lockstep::detect
