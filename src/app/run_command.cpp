@@ -167,33 +167,8 @@ void write_comparison(const RunConfig &run) {
   fmt::print("compared with {}: {}", run.previous_dir, evaluate::comparison_summary(comparison));
 }
 
-} // namespace
-
-CLI::App *add_run_command(CLI::App &app, Config &config) {
-  auto &r = config.run;
-  auto *command = app.add_subcommand(
-      "run", "Run the whole pipeline of a job file: ingest when the store is missing or older than "
-             "its inputs, detect when the results are missing or stale; restartable");
-  command->add_option("job", r.job_path, "Job file with a [run] section (see jobs/README.md)")
-      ->required();
-  command->add_option("--out", r.out_dir, "Results directory (overrides [run] out)");
-  command->add_option("--previous", r.previous_dir,
-                      "An earlier run's results: skip when store and job are unchanged since, "
-                      "else write comparison.csv and comparison-accounts.csv");
-  return command;
-}
-
-int run_run(const mpi::Comm &comm, const Config &config) {
-  mpi::install_stop_handlers();
-  RunConfig run = config.run;
-  DetectConfig job;
-  apply_run_job_file(run.job_path, run, job);
-  if (!config.run.out_dir.empty())
-    run.out_dir = config.run.out_dir;
-  if (run.out_dir.empty())
-    throw UsageError(run.job_path + ": [run] out (or --out) is required");
-  Inputs inputs{expand(run.tweets), expand(run.users), expand(run.actions), expand(run.snapshots)};
-
+// Ingests, appends or leaves the store as its inputs require. Collective.
+void bring_store_up_to_date(const mpi::Comm &comm, const RunConfig &run, const Inputs &inputs) {
   std::vector<std::string> added;
   int action = 0;
   if (comm.is_root())
@@ -203,14 +178,17 @@ int run_run(const mpi::Comm &comm, const Config &config) {
   const auto store_action = static_cast<StoreAction>(action);
   if (store_action == StoreAction::none) {
     log::info("run: {} is up to date with its {} inputs", run.store_path, inputs.all().size());
-  } else {
-    log::info("run: {} {}", store_action == StoreAction::append ? "appending" : "ingesting",
-              store_action == StoreAction::append ? fmt::format("{} new files", added.size())
-                                                  : run.store_path);
-    ingest_inputs(comm, run, inputs, store_action == StoreAction::append, added);
+    return;
   }
-  mpi::stop_if_requested(comm, "ingest");
+  log::info("run: {} {}", store_action == StoreAction::append ? "appending" : "ingesting",
+            store_action == StoreAction::append ? fmt::format("{} new files", added.size())
+                                                : run.store_path);
+  ingest_inputs(comm, run, inputs, store_action == StoreAction::append, added);
+}
 
+// Detects unless the results (or, with --previous, the previous run's) were made from this store
+// with this analysis; then compares with the previous run. Collective.
+int detect_phase(const mpi::Comm &comm, const RunConfig &run, DetectConfig job) {
   job.store_path = run.store_path;
   job.out_dir = run.out_dir;
   job.job_path = run.job_path;
@@ -226,9 +204,8 @@ int run_run(const mpi::Comm &comm, const Config &config) {
     return mpi::allreduce(comm, same, mpi::Op::max) == 1;
   };
   if (!run.previous_dir.empty() && is_current(run.previous_dir)) {
-    if (comm.is_root()) {
+    if (comm.is_root())
       fmt::print("run: store and job unchanged since {}; nothing to do\n", run.previous_dir);
-    }
     return 0;
   }
   if (is_current(run.out_dir)) {
@@ -240,6 +217,49 @@ int run_run(const mpi::Comm &comm, const Config &config) {
   if (!run.previous_dir.empty() && comm.is_root())
     write_comparison(run);
   return 0;
+}
+
+} // namespace
+
+CLI::App *add_run_command(CLI::App &app, Config &config) {
+  auto &r = config.run;
+  auto *command = app.add_subcommand(
+      "run", "Run the whole pipeline of a job file: ingest when the store is missing or older than "
+             "its inputs, detect when the results are missing or stale; restartable");
+  command->add_option("job", r.job_path, "Job file with a [run] section (see jobs/README.md)")
+      ->required();
+  command->add_option("--out", r.out_dir, "Results directory (overrides [run] out)");
+  command
+      ->add_option("--phase", r.phase,
+                   "all, or one phase: ingest, or detect (for batch steps with dependencies)")
+      ->check(CLI::IsMember({"all", "ingest", "detect"}))
+      ->capture_default_str();
+  command->add_option("--previous", r.previous_dir,
+                      "An earlier run's results: skip when store and job are unchanged since, "
+                      "else write comparison.csv and comparison-accounts.csv");
+  return command;
+}
+
+int run_run(const mpi::Comm &comm, const Config &config) {
+  mpi::install_stop_handlers();
+  RunConfig run = config.run;
+  DetectConfig job;
+  apply_run_job_file(run.job_path, run, job);
+  if (!config.run.out_dir.empty())
+    run.out_dir = config.run.out_dir;
+  run.phase = config.run.phase;
+  if (run.out_dir.empty())
+    throw UsageError(run.job_path + ": [run] out (or --out) is required");
+  Inputs inputs{expand(run.tweets), expand(run.users), expand(run.actions), expand(run.snapshots)};
+
+  if (run.phase != "detect")
+    bring_store_up_to_date(comm, run, inputs);
+  else if (!fs::exists(run.store_path))
+    throw UsageError("run --phase detect: " + run.store_path + " does not exist yet");
+  if (run.phase == "ingest")
+    return 0;
+  mpi::stop_if_requested(comm, "ingest");
+  return detect_phase(comm, run, job);
 }
 
 CLI::App *add_compare_command(CLI::App &app, Config &config) {

@@ -146,9 +146,10 @@ struct DetectConfig {
 // are missing or stale, and a comparison with a previous run's results.
 struct RunConfig {
   std::string job_path;
-  std::string store_path;   // [run] store
-  std::string out_dir;      // [run] out, or --out
-  std::string previous_dir; // --previous: compare with (and skip when nothing changed since)
+  std::string store_path;    // [run] store
+  std::string out_dir;       // [run] out, or --out
+  std::string previous_dir;  // --previous: compare with (and skip when nothing changed since)
+  std::string phase = "all"; // --phase: all, ingest (only) or detect (only, the store must exist)
   std::string format = "ioarchive";
   std::vector<std::string> tweets, users, actions, snapshots; // glob patterns
   std::string columns;                                        // the action table's mapping

@@ -4,6 +4,8 @@
 #include "common/error.hpp"
 #include "mpi_test.hpp"
 
+#include <filesystem>
+
 namespace lockstep::testing {
 namespace {
 
@@ -54,10 +56,27 @@ TEST_F(JobFile, DefaultJobFileEqualsBuiltInDefaults) {
 }
 
 TEST_F(JobFile, EveryShippedJobFileIsValid) {
-  for (const char *name : {"default.toml", "coortweet.toml"}) {
+  std::size_t files = 0;
+  for (const auto &entry : std::filesystem::directory_iterator(LOCKSTEP_JOBS)) {
+    if (entry.path().extension() != ".toml")
+      continue;
+    ++files;
     DetectConfig config;
-    EXPECT_NO_THROW(app::apply_job_file(std::string(LOCKSTEP_JOBS "/") + name, config)) << name;
+    RunConfig run;
+    EXPECT_NO_THROW(app::apply_job_file(entry.path().string(), config)) << entry.path();
+    EXPECT_NO_THROW(app::apply_job_text("", "x", config, &run));
   }
+  EXPECT_GE(files, 8u);
+  DetectConfig pipeline;
+  RunConfig run;
+  app::apply_run_job_file(LOCKSTEP_JOBS "/pipeline-example.toml", run, pipeline);
+  EXPECT_EQ(run.store_path, "store/release.h5");
+  EXPECT_EQ(run.tweets.size(), 1u);
+  EXPECT_TRUE(run.checkpoint);
+  DetectConfig copypasta;
+  app::apply_job_file(LOCKSTEP_JOBS "/copypasta.toml", copypasta);
+  EXPECT_TRUE(copypasta.near_duplicate.enabled);
+  EXPECT_FALSE(copypasta.signals["retweet"].enabled);
   DetectConfig coortweet;
   app::apply_job_file(LOCKSTEP_JOBS "/coortweet.toml", coortweet);
   EXPECT_EQ(coortweet.min_weight_quantile, 0.5);
@@ -101,6 +120,10 @@ TEST_F(JobFile, MistakesNameFileLineAndKey) {
   EXPECT_EQ(error_of("[clusters]\nresolution = -1\n"),
             "job.toml:2: clusters.resolution: -1 is outside [1e-06, 1000000]");
   EXPECT_EQ(error_of("[clusters]\nleiden = true\n"), "job.toml:2: clusters.leiden: unknown key");
+  EXPECT_EQ(error_of("[run]\nstore = 3\n"), "job.toml:2: run.store: expected a string");
+  EXPECT_EQ(error_of("[run]\ntweet = []\n"), "job.toml:2: run.tweet: unknown key");
+  EXPECT_EQ(error_of("[run]\nformat = \"json\"\n"),
+            "job.toml:2: run.format: expected one of actions, ioarchive");
   EXPECT_NE(error_of("[detect\n").find("job.toml:1:"), std::string::npos);
   DetectConfig config;
   EXPECT_THROW(app::apply_job_file("/nonexistent/job.toml", config), UsageError);

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Submits a Lockstep job file as a chain of batch jobs, the second starting only when the first
+# succeeded (afterok): ingest, then detect (which writes every results file).
+#   bash slurm/pipeline.sh JOB.toml [SBATCH OPTIONS...]      e.g. --ntasks=8 --time=02:00:00
+# Prints the job ids, one per line, in order. Each phase is restartable (slurm/run-phase.sbatch).
+set -euo pipefail
+job_file=${1:?usage: slurm/pipeline.sh JOB.toml [SBATCH OPTIONS...]}
+shift
+here=$(cd "$(dirname "$0")" && pwd)
+export LOCKSTEP=${LOCKSTEP:-$here/../build/bin/lockstep}
+
+submit() { # name dependency phase-args...
+  local name=$1 dependency=$2
+  shift 2
+  sbatch --parsable --job-name="lockstep-$name" ${dependency:+--dependency=afterok:$dependency} \
+    --kill-on-invalid-dep=yes "$@"
+}
+ingest=$(submit ingest "" "$@" "$here/run-phase.sbatch" "$job_file" ingest)
+detect=$(submit detect "$ingest" "$@" "$here/run-phase.sbatch" "$job_file" detect)
+echo "$ingest"
+echo "$detect"
