@@ -40,7 +40,7 @@ up() {
   node=$(hostname -s)
   cat >"$base/etc/slurm.conf" <<CONF
 ClusterName=lockstep-test
-SlurmctldHost=$node
+SlurmctldHost=$node(127.0.0.1)
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
