@@ -38,10 +38,11 @@ struct TopKey {
   std::uint64_t key = 0;
   std::uint64_t accounts = 0;         // members that acted on it
   std::uint64_t dataset_accounts = 0; // accounts of the whole dataset that did
+  std::uint64_t post = 0;             // an example: the first /posts row of a member acting on it
 
   template <typename Archive>
   void serialize(Archive &archive, unsigned) {
-    archive &signal &key &accounts &dataset_accounts;
+    archive &signal &key &accounts &dataset_accounts &post;
   }
 };
 

@@ -60,6 +60,7 @@ struct SignalKey {
 
 struct KeyCount {
   std::uint64_t cluster = 0, key = 0, accounts = 0;
+  std::uint64_t post = 0; // the first /posts row of a member acting on it (an example)
   std::uint8_t signal = 0;
 };
 
@@ -168,21 +169,30 @@ std::vector<KeyCount> member_keys(const detect::PartitionData &data,
                                   const std::vector<AccountCluster> &accounts) {
   const auto begin = data.accounts.rows.begin;
   const auto &actions = data.actions;
-  std::vector<std::tuple<std::uint64_t, std::uint8_t, std::uint64_t, std::uint64_t>> seen;
+  // (cluster, signal, key, account, post): sorted, the first post of each account comes first
+  std::vector<std::tuple<std::uint64_t, std::uint8_t, std::uint64_t, std::uint64_t, std::uint64_t>>
+      seen;
   for (std::size_t i = 0; i < actions.account.size(); ++i) {
     const auto cluster = accounts[actions.account[i] - begin].cluster;
-    if (cluster != 0)
-      seen.emplace_back(cluster, actions.signal[i], actions.key[i], actions.account[i]);
+    if (cluster != 0) {
+      seen.emplace_back(cluster, actions.signal[i], actions.key[i], actions.account[i],
+                        actions.post[i]);
+    }
   }
   std::sort(seen.begin(), seen.end());
-  seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
   std::vector<KeyCount> out;
-  for (const auto &[cluster, signal, key, account] : seen) {
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    const auto &[cluster, signal, key, account, post] = seen[i];
+    if (i > 0 && std::get<3>(seen[i - 1]) == account && std::get<2>(seen[i - 1]) == key &&
+        std::get<1>(seen[i - 1]) == signal && std::get<0>(seen[i - 1]) == cluster)
+      continue; // the same member again
     if (!out.empty() && out.back().cluster == cluster && out.back().signal == signal &&
-        out.back().key == key)
+        out.back().key == key) {
       ++out.back().accounts;
-    else
-      out.push_back({cluster, key, 1, signal});
+      out.back().post = std::min(out.back().post, post);
+    } else {
+      out.push_back({cluster, key, 1, post, signal});
+    }
   }
   return out;
 }
@@ -194,10 +204,12 @@ std::vector<TopKey> most_shared_keys(std::vector<KeyCount> counts, std::uint32_t
   });
   std::vector<TopKey> summed;
   for (const auto &c : counts) {
-    if (!summed.empty() && summed.back().signal == c.signal && summed.back().key == c.key)
+    if (!summed.empty() && summed.back().signal == c.signal && summed.back().key == c.key) {
       summed.back().accounts += c.accounts;
-    else
-      summed.push_back({c.signal, c.key, c.accounts});
+      summed.back().post = std::min(summed.back().post, c.post);
+    } else {
+      summed.push_back({c.signal, c.key, c.accounts, 0, c.post});
+    }
   }
   std::erase_if(summed, [](const TopKey &k) { return k.accounts < 2; });
   std::sort(summed.begin(), summed.end(), [](const TopKey &x, const TopKey &y) {

@@ -54,6 +54,26 @@ std::vector<std::string> post_labels(const mpi::Comm &comm, const detect::Partit
       });
 }
 
+std::vector<std::string> post_texts(const mpi::Comm &comm, const detect::PartitionData &data,
+                                    const std::vector<std::uint64_t> &posts,
+                                    std::size_t max_bytes) {
+  auto post_begin = mpi::allgather(comm, data.posts.rows.begin);
+  post_begin.push_back(data.total_posts);
+  return detect::remote_lookup(
+      comm, posts, [&](std::uint64_t post) { return detect::owner_of(post_begin, post); },
+      [&](std::uint64_t post) -> std::string {
+        if (data.posts.text.empty())
+          return "";
+        const auto &text = data.posts.text[post - data.posts.rows.begin];
+        if (text.size() <= max_bytes)
+          return text;
+        std::size_t cut = max_bytes;
+        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+          --cut; // not inside a multi-byte character
+        return text.substr(0, cut) + "...";
+      });
+}
+
 std::vector<std::string> key_labels(const mpi::Comm &comm, const std::string &store_path,
                                     const std::vector<KeyRequest> &requests) {
   // Keys of hashtags, URLs, domains, mentions and objects are hashes of their strings, kept in

@@ -20,6 +20,12 @@ std::vector<std::string> account_labels(const mpi::Comm &comm, const detect::Par
 std::vector<std::string> post_labels(const mpi::Comm &comm, const detect::PartitionData &data,
                                      const std::vector<std::uint64_t> &posts);
 
+// The texts of /posts rows, cut to `max_bytes` (at a UTF-8 boundary, with "..." added); empty
+// strings when the texts were not read (detect reads them for near-duplicate detection).
+// Collective.
+std::vector<std::string> post_texts(const mpi::Comm &comm, const detect::PartitionData &data,
+                                    const std::vector<std::uint64_t> &posts, std::size_t max_bytes);
+
 // What a key of `signal` stands for. Collective (reads /keys of the store).
 struct KeyRequest {
   std::uint8_t signal = 0;

@@ -18,6 +18,7 @@
 #include "store/schema.hpp"
 #include "store/strings.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fmt/format.h>
@@ -440,15 +441,31 @@ std::string manifest_json(const DetectConfig &config, const detect::PartitionDat
       json::quote(run.effective_job));
 }
 
+constexpr std::size_t kTopTextBytes = 120; // of a top text in clusters.csv
+
 // The labels of every cluster's top keys, in profile order (requests from rank 0). Collective.
 std::vector<std::string> top_key_labels(const mpi::Comm &comm, const DetectConfig &config,
+                                        const detect::PartitionData &data,
                                         const cluster::ClusterResult &clusters) {
   std::vector<KeyRequest> requests;
+  std::vector<std::uint64_t> examples; // a post of each top key, for the texts
   for (const auto &p : clusters.profiles) {
-    for (const auto &k : p.top_keys)
+    for (const auto &k : p.top_keys) {
       requests.push_back({k.signal, k.key});
+      examples.push_back(k.post);
+    }
   }
-  return key_labels(comm, config.store_path, requests);
+  auto labels = key_labels(comm, config.store_path, requests);
+  // Identical texts read better as the text itself (when detect read the texts).
+  const auto texts = post_texts(comm, data, examples, kTopTextBytes);
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    if (requests[i].signal == std::uint8_t(store::schema::Signal::text) && !texts[i].empty()) {
+      labels[i] = texts[i];
+      std::replace_if(
+          labels[i].begin(), labels[i].end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+    }
+  }
+  return labels;
 }
 
 void write_gexf(const mpi::Comm &comm, const std::string &path, const detect::PartitionData &data,
@@ -487,7 +504,7 @@ void write_results(const mpi::Comm &comm, const DetectConfig &config,
 
   mpi::write_ordered(comm, partial("accounts.csv"),
                      accounts_csv(data, result, clusters, degrees, comm.is_root()));
-  const auto labels = top_key_labels(comm, config, clusters);
+  const auto labels = top_key_labels(comm, config, data, clusters);
   mpi::write_ordered(comm, partial("clusters.csv"),
                      comm.is_root() ? clusters_csv(clusters.profiles, labels) : std::string());
   write_gexf(comm, partial("coordination.gexf"), data, result, clusters, degrees, edges, id_a,

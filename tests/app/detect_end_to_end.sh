@@ -64,6 +64,8 @@ awk -F, 'NR > 1 { print $1, $2 }' "$work/np1/clusters.csv" | sort >"$work/sizes.
 awk -F, 'NR > 1 && $3 != "" { n[$3]++; if ($4 == "") exit 1 } END { for (c in n) print c, n[c] }' \
   "$work/np1/accounts.csv" | sort >"$work/sizes.found" || fail "a clustered account has no role"
 cmp "$work/sizes.expected" "$work/sizes.found" || fail "cluster sizes differ from accounts.csv"
+# Top texts are the texts themselves (detect read them for near-duplicates), not text keys.
+grep -q 'text:[0-9a-f]\{16\} (' "$work/np1/clusters.csv" && fail "clusters.csv lists text keys"
 if command -v xmllint >/dev/null; then
   xmllint --noout "$work/np1/coordination.gexf" || fail "coordination.gexf is not well-formed XML"
 fi
