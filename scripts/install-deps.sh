@@ -12,8 +12,11 @@ PACKAGES=(
   # helper libraries
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libxxhash-dev
   libips4o-dev libutf8proc-dev libzstd-dev zlib1g-dev libigraph-dev
-  # tests: well-formed XML of the GEXF output; a single-node Slurm cluster for the batch scripts
-  libxml2-utils slurmctld slurmd slurm-client munge
+  # the HTML report's chart libraries (inlined at build time)
+  libjs-d3 libjs-chart.js
+  # tests: well-formed XML of the GEXF output; a single-node Slurm cluster for the batch scripts;
+  # a headless browser for the report
+  libxml2-utils slurmctld slurmd slurm-client munge chromium
   # style checks
   clang-format clang libclang-rt-14-dev
 )

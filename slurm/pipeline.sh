@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Submits a Lockstep job file as a chain of batch jobs, the second starting only when the first
-# succeeded (afterok): ingest, then detect (which writes every results file).
+# Submits a Lockstep job file as a chain of batch jobs, each starting only when the one before it
+# succeeded (afterok): ingest, then detect (every results file), then the HTML report (one task).
 #   bash slurm/pipeline.sh JOB.toml [SBATCH OPTIONS...]      e.g. --ntasks=8 --time=02:00:00
-# Prints the job ids, one per line, in order. Each phase is restartable (slurm/run-phase.sbatch).
+# Prints the three job ids, one per line, in order. Each phase is restartable (slurm/run-phase.sbatch).
 set -euo pipefail
 job_file=${1:?usage: slurm/pipeline.sh JOB.toml [SBATCH OPTIONS...]}
 shift
@@ -17,5 +17,7 @@ submit() { # name dependency phase-args...
 }
 ingest=$(submit ingest "" "$@" "$here/run-phase.sbatch" "$job_file" ingest)
 detect=$(submit detect "$ingest" "$@" "$here/run-phase.sbatch" "$job_file" detect)
+report=$(submit report "$detect" "$@" --ntasks=1 "$here/run-phase.sbatch" "$job_file" report)
 echo "$ingest"
 echo "$detect"
+echo "$report"

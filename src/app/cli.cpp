@@ -72,6 +72,7 @@ int run_cli(const mpi::Comm &comm, int argc, char **argv) {
       {add_detect_command(app, config), run_detect},
       {add_run_command(app, config), run_run},
       {add_compare_command(app, config), run_compare},
+      {add_report_command(app, config), run_report},
       {add_generate_command(app, config), run_generate},
       {add_evaluate_command(app, config), run_evaluate},
       {add_check_env_command(app, config), run_check_env},

@@ -30,6 +30,9 @@ void detect_and_write(const mpi::Comm &comm, const DetectConfig &job);
 CLI::App *add_run_command(CLI::App &app, Config &config);
 int run_run(const mpi::Comm &comm, const Config &config);
 
+CLI::App *add_report_command(CLI::App &app, Config &config);
+int run_report(const mpi::Comm &comm, const Config &config);
+
 CLI::App *add_compare_command(CLI::App &app, Config &config);
 int run_compare(const mpi::Comm &comm, const Config &config);
 

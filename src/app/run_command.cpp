@@ -1,8 +1,8 @@
 // `lockstep run JOB.toml`: the whole pipeline from one job file, restartable at phase boundaries.
 // Ingest runs when the store is missing or older than its inputs (appending when only new files
 // came), detect when the results are missing or were made from another store or job (resuming
-// from its checkpoint), and with --previous the run is compared with an earlier one, or skipped
-// when nothing changed since it. `lockstep compare` is the comparison alone.
+// from its checkpoint), then the HTML report; with --previous the run is compared with an earlier
+// one, or skipped when nothing changed since it. `lockstep compare` is the comparison alone.
 #include "app/commands.hpp"
 #include "app/job_file.hpp"
 #include "common/atomic_file.hpp"
@@ -15,6 +15,7 @@
 #include "mpi/collectives.hpp"
 #include "mpi/interrupt.hpp"
 #include "mpi/serialize.hpp"
+#include "report/html_report.hpp"
 #include "store/attribute.hpp"
 #include "store/file.hpp"
 
@@ -187,8 +188,9 @@ void bring_store_up_to_date(const mpi::Comm &comm, const RunConfig &run, const I
 }
 
 // Detects unless the results (or, with --previous, the previous run's) were made from this store
-// with this analysis; then compares with the previous run. Collective.
-int detect_phase(const mpi::Comm &comm, const RunConfig &run, DetectConfig job) {
+// with this analysis; then compares with the previous run. Returns false when the previous run is
+// current, so this run has nothing to add. Collective.
+bool detect_phase(const mpi::Comm &comm, const RunConfig &run, DetectConfig job) {
   job.store_path = run.store_path;
   job.out_dir = run.out_dir;
   job.job_path = run.job_path;
@@ -206,7 +208,7 @@ int detect_phase(const mpi::Comm &comm, const RunConfig &run, DetectConfig job) 
   if (!run.previous_dir.empty() && is_current(run.previous_dir)) {
     if (comm.is_root())
       fmt::print("run: store and job unchanged since {}; nothing to do\n", run.previous_dir);
-    return 0;
+    return false;
   }
   if (is_current(run.out_dir)) {
     if (comm.is_root())
@@ -216,7 +218,7 @@ int detect_phase(const mpi::Comm &comm, const RunConfig &run, DetectConfig job) 
   }
   if (!run.previous_dir.empty() && comm.is_root())
     write_comparison(run);
-  return 0;
+  return true;
 }
 
 } // namespace
@@ -231,8 +233,9 @@ CLI::App *add_run_command(CLI::App &app, Config &config) {
   command->add_option("--out", r.out_dir, "Results directory (overrides [run] out)");
   command
       ->add_option("--phase", r.phase,
-                   "all, or one phase: ingest, or detect (for batch steps with dependencies)")
-      ->check(CLI::IsMember({"all", "ingest", "detect"}))
+                   "all, or one phase: ingest, detect or report (for batch steps with "
+                   "dependencies)")
+      ->check(CLI::IsMember({"all", "ingest", "detect", "report"}))
       ->capture_default_str();
   command->add_option("--previous", r.previous_dir,
                       "An earlier run's results: skip when store and job are unchanged since, "
@@ -252,14 +255,23 @@ int run_run(const mpi::Comm &comm, const Config &config) {
     throw UsageError(run.job_path + ": [run] out (or --out) is required");
   Inputs inputs{expand(run.tweets), expand(run.users), expand(run.actions), expand(run.snapshots)};
 
-  if (run.phase != "detect")
+  if (run.phase == "all" || run.phase == "ingest")
     bring_store_up_to_date(comm, run, inputs);
   else if (!fs::exists(run.store_path))
-    throw UsageError("run --phase detect: " + run.store_path + " does not exist yet");
+    throw UsageError("run --phase " + run.phase + ": " + run.store_path + " does not exist yet");
   if (run.phase == "ingest")
     return 0;
   mpi::stop_if_requested(comm, "ingest");
-  return detect_phase(comm, run, job);
+  if (run.phase == "all" || run.phase == "detect") {
+    if (!detect_phase(comm, run, job))
+      return 0; // nothing changed since the previous run
+  }
+  if ((run.phase == "all" || run.phase == "report") && comm.is_root()) {
+    if (!fs::exists(fs::path(run.out_dir) / "manifest.json"))
+      throw UsageError("run --phase report: no results in " + run.out_dir + " yet");
+    fmt::print("report in {}\n", report::write_html_report(run.out_dir, report::ReportOptions()));
+  }
+  return 0;
 }
 
 CLI::App *add_compare_command(CLI::App &app, Config &config) {

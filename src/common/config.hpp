@@ -158,6 +158,13 @@ struct RunConfig {
   bool checkpoint = true; // detect saves each finished step (see DetectConfig::checkpoint)
 };
 
+// `lockstep report RESULTS_DIR`: the HTML report.
+struct ReportConfig {
+  std::string results_dir;
+  std::uint64_t detailed_clusters = 50;     // clusters with charts; the rest are table rows
+  std::uint64_t accounts_per_cluster = 200; // members listed (and drawn) per cluster
+};
+
 struct Config {
   GeneralConfig general;
   IngestConfig ingest;
@@ -167,6 +174,7 @@ struct Config {
   EvaluateConfig evaluate;
   DetectConfig detect;
   RunConfig run;
+  ReportConfig report;
 };
 
 // A readable multi-line listing of every value, for the log and the run manifest.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Slurm scripts on a real single-node Slurm cluster (slurm/local-cluster.sh):
-# - slurm/pipeline.sh submits ingest then detect (afterok) for a job file; with 2 and 4 tasks the
-#   results equal a direct `mpiexec lockstep run` byte for byte;
+# - slurm/pipeline.sh submits ingest, detect and report (afterok) for a job file; with 2 and 4
+#   tasks the results equal a direct `mpiexec lockstep run` byte for byte, and report.html exists;
 # - a run stopped mid-detect with `scancel --signal=USR1` exits at a checkpoint, submits itself
 #   again, and the new job resumes from the checkpoint and ends with the same results.
 # Skipped (exit 77) when Slurm is not installed.
@@ -63,9 +63,11 @@ for tasks in 2 4; do
   job "np$tasks"
   mapfile -t ids < <(bash "$repo/slurm/pipeline.sh" "$work/np$tasks/job.toml" \
     --chdir="$work/np$tasks" --ntasks="$tasks" --cpus-per-task=1 --mem-per-cpu=1G --time=00:10:00)
-  [ "${#ids[@]}" -eq 2 ] || fail "pipeline.sh printed ${#ids[@]} job ids, expected 2"
+  [ "${#ids[@]}" -eq 3 ] || fail "pipeline.sh printed ${#ids[@]} job ids, expected 3"
   wait_for "${ids[0]}" 300
   wait_for "${ids[1]}" 300
+  wait_for "${ids[2]}" 300
+  [ -s "np$tasks/results/report.html" ] || fail "the report step wrote no report.html"
   ingest_end=$(scontrol show job "${ids[0]}" -o | sed -n 's/.*EndTime=\([^ ]*\).*/\1/p')
   detect_start=$(scontrol show job "${ids[1]}" -o | sed -n 's/.*StartTime=\([^ ]*\).*/\1/p')
   [[ ! "$detect_start" < "$ingest_end" ]] || fail "detect started before ingest ended"
