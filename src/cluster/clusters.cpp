@@ -306,7 +306,8 @@ ClusterResult find_clusters(const mpi::Comm &comm, const ClusterConfig &config, 
     result.totals.clustered_accounts += k.size;
   for (const auto &c : components)
     result.totals.linked_accounts += c.size;
-  result.profiles = profile_clusters(comm, config, data, detected, edge_profiles, result.accounts);
+  result.profiles = profile_clusters(comm, config, data, detected, edge_profiles, result.accounts,
+                                     result.baseline_hour_of_week);
   return result;
 }
 

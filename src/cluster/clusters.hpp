@@ -46,6 +46,19 @@ struct TopKey {
   }
 };
 
+// One count of cluster/activity.hpp's ActivityKind `kind` (hour of week, day, creation week,
+// client) in `bucket`.
+struct ActivityBucket {
+  std::uint8_t kind = 0;
+  std::int64_t bucket = 0;
+  std::uint64_t count = 0;
+
+  template <typename Archive>
+  void serialize(Archive &archive, unsigned) {
+    archive &kind &bucket &count;
+  }
+};
+
 inline constexpr std::int32_t kUnknownDay = std::numeric_limits<std::int32_t>::min();
 
 struct ClusterProfile {
@@ -66,7 +79,8 @@ struct ClusterProfile {
   std::int32_t cohort_week = kUnknownDay; // first day (Monday) of the commonest creation week
   std::uint64_t cohort_accounts = 0;      // members created that week
   std::uint64_t principals = 0, initiators = 0, amplifiers = 0;
-  std::vector<TopKey> top_keys; // by signal, then members acting on it (descending)
+  std::vector<TopKey> top_keys;         // by signal, then members acting on it (descending)
+  std::vector<ActivityBucket> activity; // sorted by (kind, bucket)
 
   template <typename Archive>
   void serialize(Archive &archive, unsigned) {
@@ -74,7 +88,7 @@ struct ClusterProfile {
     archive &median_delay_s &score &coactions &retweets &replies &mentions;
     archive &automation_client_share &posts_per_active_day &hour_of_week_share;
     archive &first_ms &last_ms &cohort_week &cohort_accounts;
-    archive &principals &initiators &amplifiers &top_keys;
+    archive &principals &initiators &amplifiers &top_keys &activity;
   }
 };
 
@@ -90,6 +104,7 @@ struct ClusterTotals {
 struct ClusterResult {
   std::vector<AccountCluster> accounts; // per local account (dense ids data.accounts.rows)
   std::vector<ClusterProfile> profiles; // on rank 0: every cluster, in id order
+  std::vector<std::uint64_t> baseline_hour_of_week; // 168 counts: every post of the dataset
   ClusterTotals totals;
 };
 

@@ -3,6 +3,7 @@
 // targets with members' account keys on the key's owner rank.
 #include "cluster/profile.hpp"
 
+#include "cluster/activity.hpp"
 #include "detect/coaction.hpp"
 #include "detect/features.hpp"
 #include "mpi/alltoallv.hpp"
@@ -345,9 +346,13 @@ std::vector<ClusterProfile> profile_clusters(const mpi::Comm &comm, const Cluste
                                              const detect::PartitionData &data,
                                              const detect::DetectResult &detected,
                                              const std::vector<EdgeProfile> &edge_profiles,
-                                             std::vector<AccountCluster> &accounts) {
+                                             std::vector<AccountCluster> &accounts,
+                                             std::vector<std::uint64_t> &baseline) {
   const auto hits = member_interactions(comm, data, accounts);
   count_roles(comm, data, hits, accounts);
+  std::array<std::uint64_t, 168> hours{};
+  auto activity = cluster_activity(comm, data, accounts, hours);
+  baseline.assign(hours.begin(), hours.end());
 
   const auto ranks = comm.size();
   const auto to_owner = [ranks](const auto &item) { return cluster_owner(item.cluster, ranks); };
@@ -379,8 +384,11 @@ std::vector<ClusterProfile> profile_clusters(const mpi::Comm &comm, const Cluste
   for (auto &[id, p] : profiles) // more candidates than kept: the final order is by particularity
     candidates[id] = most_shared_keys(std::move(keys_of[id]), kCandidateKeys * config.top_keys);
   choose_top_keys(comm, data, config.top_keys, candidates);
-  for (auto &[id, p] : profiles)
+  for (auto &[id, p] : profiles) {
     p.top_keys = std::move(candidates[id]);
+    for (const auto &c : activity[id])
+      p.activity.push_back({static_cast<std::uint8_t>(c.kind), c.bucket, c.count});
+  }
 
   std::vector<ClusterProfile> mine;
   for (auto &[id, p] : profiles)

@@ -1,6 +1,7 @@
 // clusters.csv and coordination.gexf.
 #include "report/cluster_files.hpp"
 
+#include "cluster/activity.hpp"
 #include "common/csv.hpp"
 #include "common/time.hpp"
 #include "common/version.hpp"
@@ -38,6 +39,36 @@ std::string top_keys_field(const cluster::ClusterProfile &p, std::uint8_t signal
 }
 
 } // namespace
+
+std::string cluster_activity_csv(const cluster::ClusterResult &clusters,
+                                 const std::vector<std::string> &client_names) {
+  std::string out = "cluster_id,kind,bucket,count\n";
+  for (std::size_t h = 0; h < clusters.baseline_hour_of_week.size(); ++h)
+    out += fmt::format("0,hour_of_week,{},{}\n", h, clusters.baseline_hour_of_week[h]);
+  constexpr const char *kKinds[] = {"hour_of_week", "day", "created_week", "client"};
+  for (const auto &p : clusters.profiles) {
+    for (const auto &a : p.activity) {
+      std::string bucket;
+      switch (static_cast<cluster::ActivityKind>(a.kind)) {
+      case cluster::ActivityKind::hour_of_week:
+        bucket = std::to_string(a.bucket);
+        break;
+      case cluster::ActivityKind::day:
+      case cluster::ActivityKind::created_week:
+        bucket = time::format_date(a.bucket * 86'400'000);
+        break;
+      case cluster::ActivityKind::client:
+        bucket = std::size_t(a.bucket) < client_names.size() ? client_names[std::size_t(a.bucket)]
+                                                             : std::to_string(a.bucket);
+        break;
+      }
+      out += fmt::format("{},{},", p.id, kKinds[a.kind]);
+      csv::append_field(out, bucket);
+      out += fmt::format(",{}\n", a.count);
+    }
+  }
+  return out;
+}
 
 std::string dominant_signals(const cluster::ClusterProfile &profile) {
   std::uint64_t total = 0;

@@ -16,6 +16,13 @@ namespace lockstep::report {
 std::string clusters_csv(const std::vector<cluster::ClusterProfile> &profiles,
                          const std::vector<std::string> &top_key_labels);
 
+// cluster_activity.csv (rank 0): cluster_id, kind, bucket, posts. Kinds: hour_of_week (bucket
+// 0..167, Monday 00:00 UTC = 0; cluster_id 0 holds the whole dataset's as the baseline), day
+// (YYYY-MM-DD), created_week (the Monday, YYYY-MM-DD; the count is members, not posts) and client
+// (its name).
+std::string cluster_activity_csv(const cluster::ClusterResult &clusters,
+                                 const std::vector<std::string> &client_names);
+
 // "retweet:0.82;hashtag:0.18": the signals' shares of the inside co-actions, largest first (at
 // most three, shares of at least 0.01).
 std::string dominant_signals(const cluster::ClusterProfile &profile);

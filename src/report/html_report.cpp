@@ -134,6 +134,7 @@ Clusters read_clusters(const fs::path &dir, const ReportOptions &options) {
 
 struct Detail {
   std::vector<std::string> accounts, edges, evidence;
+  std::map<std::string, std::vector<std::string>> activity; // kind -> [bucket, count] pairs
   std::uint64_t accounts_left_out = 0, edges_left_out = 0, evidence_left_out = 0;
 };
 
@@ -209,6 +210,16 @@ std::map<std::string, Detail> read_details(const fs::path &dir, const Clusters &
     }
   }
   {
+    Table t(dir / "cluster_activity.csv");
+    while (t.next()) {
+      const auto it = details.find(t["cluster_id"]);
+      if (it != details.end()) {
+        it->second.activity[t["kind"]].push_back(
+            fmt::format("[{}, {}]", json::quote(t["bucket"]), number(t["count"])));
+      }
+    }
+  }
+  {
     Table t(dir / "evidence.csv");
     while (t.next()) {
       const auto a = cluster_of.find(t["account_a"]), b = cluster_of.find(t["account_b"]);
@@ -236,6 +247,17 @@ std::string join(const std::vector<std::string> &items) {
   return "[" + out + "]";
 }
 
+// The dataset's posts per hour of the week (cluster 0 in cluster_activity.csv).
+std::string baseline_json(const fs::path &dir) {
+  Table t(dir / "cluster_activity.csv");
+  std::vector<std::string> counts;
+  while (t.next()) {
+    if (t["cluster_id"] == "0" && t["kind"] == "hour_of_week")
+      counts.push_back(number(t["count"]));
+  }
+  return join(counts);
+}
+
 } // namespace
 
 std::string report_data_json(const std::string &results_dir, const ReportOptions &options) {
@@ -245,20 +267,27 @@ std::string report_data_json(const std::string &results_dir, const ReportOptions
   std::string detail_json;
   for (const auto &id : clusters.detailed) {
     const auto &d = details.at(id);
+    std::string activity;
+    for (const auto &[kind, pairs] : d.activity) {
+      activity +=
+          fmt::format("{}{}: {}", activity.empty() ? "" : ", ", json::quote(kind), join(pairs));
+    }
     detail_json += fmt::format(
-        "{}{}: {{\"accounts\": {}, \"edges\": {}, \"evidence\": {}, \"accounts_left_out\": {}, "
-        "\"edges_left_out\": {}, \"evidence_left_out\": {}}}",
+        "{}{}: {{\"accounts\": {}, \"edges\": {}, \"evidence\": {}, \"activity\": {{{}}}, "
+        "\"accounts_left_out\": {}, \"edges_left_out\": {}, \"evidence_left_out\": {}}}",
         detail_json.empty() ? "" : ",\n", json::quote(id), join(d.accounts), join(d.edges),
-        join(d.evidence), d.accounts_left_out, d.edges_left_out, d.evidence_left_out);
+        join(d.evidence), activity, d.accounts_left_out, d.edges_left_out, d.evidence_left_out);
   }
   return fmt::format(
       "{{\"created_by\": {}, \"results_dir\": {}, \"manifest\": {},\n"
+      "\"baseline_hour_of_week\": {},\n"
       "\"clusters\": {},\n\"details\": {{{}}},\n\"limits\": {{\"detailed_clusters\": "
       "{}, \"accounts_per_cluster\": {}, \"edges_per_cluster\": {}, "
       "\"evidence_per_cluster\": {}}}}}",
       json::quote(std::string("lockstep ") + kVersion), json::quote(results_dir),
-      slurp(dir / "manifest.json"), clusters.json, detail_json, options.detailed_clusters,
-      options.accounts_per_cluster, options.edges_per_cluster, options.evidence_per_cluster);
+      slurp(dir / "manifest.json"), baseline_json(dir), clusters.json, detail_json,
+      options.detailed_clusters, options.accounts_per_cluster, options.edges_per_cluster,
+      options.evidence_per_cluster);
 }
 
 std::string write_html_report(const std::string &results_dir, const ReportOptions &options) {

@@ -1,7 +1,8 @@
 // `lockstep report RESULTS_DIR`: one self-contained HTML file (RESULTS_DIR/report.html) that opens
 // offline: the run summary, a sortable table of every cluster, and for the strongest clusters a
-// network picture, the co-action delays, the top shared keys, the members with their roles and
-// features, and example evidence. The chart libraries (Debian's d3 and Chart.js) and the page's
+// network picture, the co-action delays, posts per hour of the week beside the dataset's, posts
+// per day, creation weeks, clients, the top shared keys, the members with their roles, strongest
+// ties and features, and example evidence. The chart libraries (Debian's d3 and Chart.js) and the page's
 // own script are inlined; the data is one JSON document read from the results files.
 #pragma once
 

@@ -430,7 +430,8 @@ std::string manifest_json(const DetectConfig &config, const detect::PartitionDat
       "  \"clusters\": {},\n"
       "  \"phase_seconds_rank0\": "
       "{{{}}},\n"
-      "  \"files\": [\"accounts.csv\", \"clusters.csv\", \"edges.csv\", \"evidence.csv\", "
+      "  \"files\": [\"accounts.csv\", \"clusters.csv\", \"cluster_activity.csv\", "
+      "\"edges.csv\", \"evidence.csv\", "
       "\"coordination.gexf\", \"results.h5\"],\n"
       "  \"job\": {}\n}}\n",
       kVersion, input_json(config, data), analysis_fingerprint(config), resumed, run.ranks,
@@ -507,6 +508,8 @@ void write_results(const mpi::Comm &comm, const DetectConfig &config,
   const auto labels = top_key_labels(comm, config, data, clusters);
   mpi::write_ordered(comm, partial("clusters.csv"),
                      comm.is_root() ? clusters_csv(clusters.profiles, labels) : std::string());
+  mpi::write_ordered(comm, partial("cluster_activity.csv"),
+                     comm.is_root() ? cluster_activity_csv(clusters, data.clients) : std::string());
   write_gexf(comm, partial("coordination.gexf"), data, result, clusters, degrees, edges, id_a,
              id_b);
   mpi::write_ordered(comm, partial("edges.csv"),
@@ -521,8 +524,8 @@ void write_results(const mpi::Comm &comm, const DetectConfig &config,
     manifest.close();
     if (!manifest)
       throw std::runtime_error("cannot write " + partial("manifest.json"));
-    for (const char *name : {"accounts.csv", "clusters.csv", "edges.csv", "evidence.csv",
-                             "coordination.gexf", "results.h5", "manifest.json"})
+    for (const char *name : {"accounts.csv", "clusters.csv", "cluster_activity.csv", "edges.csv",
+                             "evidence.csv", "coordination.gexf", "results.h5", "manifest.json"})
       fs::rename(partial(name), dir / name);
   }
   comm.barrier();

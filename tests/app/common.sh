@@ -7,7 +7,8 @@ fail() { echo "FAIL: $*"; exit 1; }
 # expect_same_results H5DIFF DIR_A DIR_B WHAT
 expect_same_results() {
   local f
-  for f in accounts.csv clusters.csv edges.csv evidence.csv coordination.gexf; do
+  for f in accounts.csv clusters.csv cluster_activity.csv edges.csv evidence.csv \
+    coordination.gexf; do
     cmp "$2/$f" "$3/$f" || fail "$f differs: $4"
   done
   "$1" "$2/results.h5" "$3/results.h5" || fail "results.h5 differs: $4"

@@ -187,6 +187,47 @@
       DELAY_BINS.map(function (b) { return b[2]; }), counts);
   }
 
+  // Posts per hour of the week as a 7 x 24 grid of shares (darker = larger share), the cluster's
+  // beside the whole dataset's: automation posts around the clock, office hours show.
+  var DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+  function weekGrid(svg, counts, left, top, title) {
+    var total = d3.sum(counts) || 1;
+    var most = d3.max(counts) / total || 1;
+    var color = d3.scale.linear().domain([0, most]).range(['#f4f6fb', '#1f4e9a']);
+    var cell = 11;
+    svg.append('text').attr('x', left).attr('y', top - 6).attr('font-size', 12).text(title);
+    counts.forEach(function (count, hour) {
+      svg.append('rect').attr('x', left + 28 + (hour % 24) * cell)
+        .attr('y', top + Math.floor(hour / 24) * cell).attr('width', cell - 1)
+        .attr('height', cell - 1).attr('fill', color(count / total))
+        .append('title').text(DAYS[Math.floor(hour / 24)] + ' ' + (hour % 24) + ':00 UTC: ' + count);
+    });
+    DAYS.forEach(function (day, i) {
+      svg.append('text').attr('x', left).attr('y', top + i * cell + 9).attr('font-size', 9)
+        .text(day);
+    });
+  }
+  function hourOfWeekChart(detail) {
+    var box = el('div', {className: 'chart', 'data-chart': 'hour of week'});
+    box.appendChild(el('h4', {text: 'Posts per hour of the week (UTC): cluster and dataset'}));
+    var counts = [];
+    for (var h = 0; h < 168; ++h) counts.push(0);
+    (detail.activity.hour_of_week || []).forEach(function (b) { counts[+b[0]] = b[1]; });
+    var svg = d3.select(box).append('svg').attr('width', 640).attr('height', 110);
+    weekGrid(svg, counts, 0, 20, 'this cluster');
+    weekGrid(svg, data.baseline_hour_of_week, 322, 20, 'whole dataset');
+    if (d3.sum(counts) > 0 && box.querySelectorAll('rect').length === 336) box.dataset.rendered = '1';
+    return box;
+  }
+  function activityBars(detail, kind, title, options) {
+    var buckets = detail.activity[kind] || [];
+    if (options && options.sortByCount) {
+      buckets = buckets.slice().sort(function (x, y) { return y[1] - x[1]; }).slice(0, 10);
+    }
+    return barChart(title, buckets.map(function (b) { return short(b[0], 30); }),
+      buckets.map(function (b) { return b[1]; }), options);
+  }
+
   // "label (members/dataset accounts); ..." from clusters.csv.
   function parseTop(field) {
     if (!field) return [];
@@ -276,6 +317,14 @@
     var charts = el('div', {className: 'charts'});
     charts.appendChild(networkPicture(detail));
     charts.appendChild(delayChart(detail));
+    charts.appendChild(hourOfWeekChart(detail));
+    charts.appendChild(activityBars(detail, 'day', 'Posts per day (UTC)', {width: 560}));
+    if ((detail.activity.created_week || []).length > 0) {
+      charts.appendChild(activityBars(detail, 'created_week',
+        'Members by creation week (Monday)', {width: 420}));
+    }
+    charts.appendChild(activityBars(detail, 'client', 'Posts per client (top 10)',
+      {horizontal: true, sortByCount: true, height: 300}));
     Object.keys(cluster.top).forEach(function (signal) {
       var top = parseTop(cluster.top[signal]);
       if (top.length === 0) return;
@@ -294,10 +343,27 @@
         left.join(', ') + ' (all are in accounts.csv, edges.csv and evidence.csv).'}));
     }
     section.appendChild(el('h3', {text: 'Members: why each is here'}));
+    // Each member's strongest tie inside the cluster: the partner, signal and p of its best edge.
+    var names = {}, best = {};
+    detail.accounts.forEach(function (a) { names[a.id] = a.name || a.id; });
+    detail.edges.forEach(function (e) {
+      [[e.a, e.b], [e.b, e.a]].forEach(function (pair) {
+        var current = best[pair[0]];
+        if (!current || (e.log10_p || 0) < (current.log10_p || 0)) {
+          best[pair[0]] = {partner: pair[1], signal: e.signal, log10_p: e.log10_p};
+        }
+      });
+    });
+    detail.accounts.forEach(function (a) {
+      var tie = best[a.id];
+      a.tie = tie ? (names[tie.partner] || tie.partner) + ' by ' + tie.signal +
+        (tie.log10_p !== null ? ', p = 1e' + tie.log10_p.toFixed(1) : '') : '';
+    });
     var f = function (key, digits) {
-      return {title: key.replace(/_/g, ' '), value: function (a) { return a[key]; }, digits: digits};
+      var title = key === 'tie' ? 'strongest tie' : key.replace(/_/g, ' ');
+      return {title: title, value: function (a) { return a[key]; }, digits: digits};
     };
-    section.appendChild(table([f('id'), f('name'), f('role'), f('score', 2), f('edges'),
+    section.appendChild(table([f('id'), f('name'), f('role'), f('score', 2), f('edges'), f('tie'),
       f('posts'), f('posts_per_active_day', 1), f('hour_of_week_share', 2),
       f('rapid_post_share', 2), f('retweet_share', 2), f('duplicate_text_share', 2),
       f('automation_client_share', 2), f('age_at_first_post', 0), f('creation_week_cohort')],
