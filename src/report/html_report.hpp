@@ -2,8 +2,8 @@
 // offline: the run summary, a sortable table of every cluster, and for the strongest clusters a
 // network picture, the co-action delays, posts per hour of the week beside the dataset's, posts
 // per day, creation weeks, clients, the top shared keys, the members with their roles, strongest
-// ties and features, and example evidence. The chart libraries (Debian's d3 and Chart.js) and the page's
-// own script are inlined; the data is one JSON document read from the results files.
+// ties and features, and example evidence. The chart libraries (Debian's d3 and Chart.js) and the
+// page's own script are inlined; the data is one JSON document read from the results files.
 #pragma once
 
 #include <cstdint>
