@@ -167,6 +167,7 @@ std::vector<TopKey> first_per_signal(const std::vector<TopKey> &keys, std::size_
 
 // Per (cluster, signal, key): members that acted on the key, counted on this rank.
 std::vector<KeyCount> member_keys(const detect::PartitionData &data,
+                                  const std::vector<detect::Action> &family_posts,
                                   const std::vector<AccountCluster> &accounts) {
   const auto begin = data.accounts.rows.begin;
   const auto &actions = data.actions;
@@ -179,6 +180,11 @@ std::vector<KeyCount> member_keys(const detect::PartitionData &data,
       seen.emplace_back(cluster, actions.signal[i], actions.key[i], actions.account[i],
                         actions.post[i]);
     }
+  }
+  for (const auto &post : family_posts) { // near-duplicate families: the templates
+    const auto cluster = accounts[post.account - begin].cluster;
+    if (cluster != 0)
+      seen.emplace_back(cluster, detect::kNearDuplicateSignal, post.key, post.account, post.post);
   }
   std::sort(seen.begin(), seen.end());
   std::vector<KeyCount> out;
@@ -225,6 +231,7 @@ std::vector<TopKey> most_shared_keys(std::vector<KeyCount> counts, std::uint32_t
 // Collective.
 std::vector<std::uint64_t> dataset_accounts(const mpi::Comm &comm,
                                             const detect::PartitionData &data,
+                                            const std::vector<detect::Action> &family_posts,
                                             const std::vector<SignalKey> &keys) {
   std::unordered_map<std::uint64_t, std::vector<std::size_t>> index; // key -> positions in keys
   for (std::size_t i = 0; i < keys.size(); ++i)
@@ -240,6 +247,15 @@ std::vector<std::uint64_t> dataset_accounts(const mpi::Comm &comm,
         acted.emplace_back(position, actions.account[i]);
     }
   }
+  for (const auto &post : family_posts) {
+    const auto it = index.find(post.key);
+    if (it == index.end())
+      continue;
+    for (const auto position : it->second) {
+      if (keys[position].signal == detect::kNearDuplicateSignal)
+        acted.emplace_back(position, post.account);
+    }
+  }
   std::sort(acted.begin(), acted.end());
   acted.erase(std::unique(acted.begin(), acted.end()), acted.end());
   std::vector<std::uint64_t> counts(keys.size(), 0);
@@ -251,7 +267,8 @@ std::vector<std::uint64_t> dataset_accounts(const mpi::Comm &comm,
 // The top keys of every local cluster: the shared keys most particular to the cluster (members
 // times the members' share of every account acting on the key), so a viral post that half the
 // dataset retweeted ranks below a slogan only the cluster used. Collective.
-void choose_top_keys(const mpi::Comm &comm, const detect::PartitionData &data, std::uint32_t n,
+void choose_top_keys(const mpi::Comm &comm, const detect::PartitionData &data,
+                     const std::vector<detect::Action> &family_posts, std::uint32_t n,
                      std::map<std::uint64_t, std::vector<TopKey>> &candidates) {
   std::vector<SignalKey> local;
   for (const auto &[id, keys] : candidates) {
@@ -261,7 +278,7 @@ void choose_top_keys(const mpi::Comm &comm, const detect::PartitionData &data, s
   auto all = mpi::allgatherv(comm, local);
   std::sort(all.begin(), all.end());
   all.erase(std::unique(all.begin(), all.end()), all.end());
-  const auto counts = dataset_accounts(comm, data, all);
+  const auto counts = dataset_accounts(comm, data, family_posts, all);
   for (auto &[id, keys] : candidates) {
     for (auto &k : keys) {
       const auto at = std::lower_bound(all.begin(), all.end(), SignalKey{k.key, k.signal});
@@ -359,7 +376,7 @@ std::vector<ClusterProfile> profile_clusters(const mpi::Comm &comm, const Cluste
   const auto edges = mpi::route(
       comm, edge_profiles, [ranks](const EdgeProfile &e) { return cluster_owner(e.id, ranks); });
   const auto members = mpi::route(comm, member_summaries(data, detected, accounts), to_owner);
-  const auto keys = mpi::route(comm, member_keys(data, accounts), to_owner);
+  const auto keys = mpi::route(comm, member_keys(data, detected.family_posts, accounts), to_owner);
   const auto interactions = mpi::route(comm, hits, to_owner);
 
   std::map<std::uint64_t, ClusterProfile> profiles;
@@ -383,7 +400,7 @@ std::vector<ClusterProfile> profile_clusters(const mpi::Comm &comm, const Cluste
   std::map<std::uint64_t, std::vector<TopKey>> candidates;
   for (auto &[id, p] : profiles) // more candidates than kept: the final order is by particularity
     candidates[id] = most_shared_keys(std::move(keys_of[id]), kCandidateKeys * config.top_keys);
-  choose_top_keys(comm, data, config.top_keys, candidates);
+  choose_top_keys(comm, data, detected.family_posts, config.top_keys, candidates);
   for (auto &[id, p] : profiles) {
     p.top_keys = std::move(candidates[id]);
     for (const auto &c : activity[id])

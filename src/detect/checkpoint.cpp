@@ -23,6 +23,10 @@ void serialize(Archive &archive, lockstep::detect::Evidence &e, unsigned) {
   archive &make_binary_object(&e, sizeof e);
 }
 template <typename Archive>
+void serialize(Archive &archive, lockstep::detect::Action &a, unsigned) {
+  archive &make_binary_object(&a, sizeof a);
+}
+template <typename Archive>
 void serialize(Archive &archive, lockstep::detect::EdgeSignal &s, unsigned) {
   archive &s.signal;
   archive &make_binary_object(&s.stats, sizeof s.stats);
@@ -39,6 +43,7 @@ template <typename Archive>
 void serialize(Archive &archive, lockstep::detect::StepOutput &o, unsigned) {
   archive &o.signals &o.tested;
   archive &make_binary_object(&o.near_duplicate, sizeof o.near_duplicate);
+  archive &o.family_posts;
   archive &o.similarity_terms &o.similarity_skipped_terms &o.similarity_pairs;
 }
 

@@ -177,6 +177,8 @@ void run_step(const mpi::Comm &comm, const Checkpoint &checkpoint, const std::st
     tested.insert(tested.end(), std::make_move_iterator(out.tested.begin()),
                   std::make_move_iterator(out.tested.end()));
     result.near_duplicate = out.near_duplicate;
+    result.family_posts.insert(result.family_posts.end(), out.family_posts.begin(),
+                               out.family_posts.end());
     result.similarity_terms = out.similarity_terms;
     result.similarity_skipped_terms = out.similarity_skipped_terms;
     result.similarity_pairs = out.similarity_pairs;
@@ -190,6 +192,8 @@ void run_step(const mpi::Comm &comm, const Checkpoint &checkpoint, const std::st
                        result.signals.end());
     out.tested.assign(tested.begin() + std::ptrdiff_t(tested_before), tested.end());
     out.near_duplicate = result.near_duplicate;
+    if (step == "near_duplicate")
+      out.family_posts = result.family_posts;
     out.similarity_terms = result.similarity_terms;
     out.similarity_skipped_terms = result.similarity_skipped_terms;
     out.similarity_pairs = result.similarity_pairs;
@@ -252,6 +256,10 @@ void add_near_duplicates(const mpi::Comm &comm, const DetectConfig &config,
             s.verified, c.min_jaccard, s.families, s.capped_buckets, c.bucket_cap, s.capped_pairs,
             s.prefiltered_pairs);
   auto actions = near_duplicate_actions(data.posts, texts, found);
+  for (const auto &action : actions) {
+    if (found.family.contains(action.key))
+      result.family_posts.push_back(action);
+  }
   texts = LocalTexts{};
   const NearDuplicateFilter filter(comm, data.posts, actions, found, exchange);
   result.signals.push_back(run_engine(comm, config, data, kNearDuplicateSignal,

@@ -82,6 +82,9 @@ struct DetectResult {
   std::uint64_t tests = 0; // pair-signal tests over all signals
   std::uint64_t similarity_terms = 0, similarity_skipped_terms = 0, similarity_pairs = 0;
   NearDuplicateSummary near_duplicate;
+  // This rank's posts whose text is in a near-duplicate family of several texts (key: the family,
+  // a template), for the clusters' top templates.
+  std::vector<Action> family_posts;
   double log10_p_threshold = 0; // the Benjamini-Hochberg cut on edge p-values at alpha
   std::uint64_t candidate_edges = 0, significant_edges = 0;
   double weight_threshold = 0; // the min_weight_quantile of candidate weights (0 when off)

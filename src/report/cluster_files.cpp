@@ -24,7 +24,7 @@ std::string day(std::int32_t days) {
 }
 
 // The signals whose top keys clusters.csv lists, by store signal number.
-constexpr std::uint8_t kTopKeySignals[] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+constexpr std::uint8_t kTopKeySignals[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, detect::kNearDuplicateSignal};
 
 std::string top_keys_field(const cluster::ClusterProfile &p, std::uint8_t signal,
                            const std::vector<std::string> &labels, std::size_t first_label) {
@@ -100,7 +100,7 @@ std::string clusters_csv(const std::vector<cluster::ClusterProfile> &profiles,
                     "first_activity,last_activity,cohort_week,cohort_accounts,principals,"
                     "initiators,amplifiers";
   for (const auto signal : kTopKeySignals)
-    out += fmt::format(",top_{}", store::schema::signal_name(signal));
+    out += fmt::format(",top_{}", detect::signal_label(signal));
   out += '\n';
   std::size_t first_label = 0;
   for (const auto &p : profiles) {

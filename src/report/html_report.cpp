@@ -73,9 +73,9 @@ std::string slurp(const fs::path &path) {
   return text.str();
 }
 
-constexpr const char *kTopColumns[] = {"top_retweet", "top_reply", "top_quote",
-                                       "top_hashtag", "top_url",   "top_domain",
-                                       "top_mention", "top_text",  "top_object"};
+constexpr const char *kTopColumns[] = {
+    "top_retweet", "top_reply",   "top_quote", "top_hashtag", "top_url",
+    "top_domain",  "top_mention", "top_text",  "top_object",  "top_near_duplicate"};
 constexpr const char *kClusterNumbers[] = {"size",
                                            "score",
                                            "edges",

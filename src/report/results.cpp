@@ -460,7 +460,9 @@ std::vector<std::string> top_key_labels(const mpi::Comm &comm, const DetectConfi
   // Identical texts read better as the text itself (when detect read the texts).
   const auto texts = post_texts(comm, data, examples, kTopTextBytes);
   for (std::size_t i = 0; i < requests.size(); ++i) {
-    if (requests[i].signal == std::uint8_t(store::schema::Signal::text) && !texts[i].empty()) {
+    const bool names_text = requests[i].signal == std::uint8_t(store::schema::Signal::text) ||
+                            requests[i].signal == detect::kNearDuplicateSignal;
+    if (names_text && !texts[i].empty()) {
       labels[i] = texts[i];
       std::replace_if(
           labels[i].begin(), labels[i].end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
