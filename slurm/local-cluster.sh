@@ -36,11 +36,16 @@ up() {
     echo "local-cluster: munged did not start (see above)" >&2
     exit 1
   }
-  local node
+  local node port
   node=$(hostname -s)
+  # Ports of their own (from this shell's PID), so that two test clusters on one machine never
+  # answer each other's commands.
+  port=$((20000 + ($$ % 10000) * 2))
   cat >"$base/etc/slurm.conf" <<CONF
 ClusterName=lockstep-test
 SlurmctldHost=$node(127.0.0.1)
+SlurmctldPort=$port
+SlurmdPort=$((port + 1))
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
