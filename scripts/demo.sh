@@ -33,12 +33,14 @@ awk -F, '{ printf "%-10s %-5s %-9s %-8s %-9s %s\n", $1, $2, $3, $5, $7, $8 }' \
 echo "== how the clusters and the coordination graph compare with the planted campaigns"
 "$LOCKSTEP" evaluate --truth "$OUT/sample/truth.csv" "$OUT/results"
 echo "== the strongest edge (smallest p) and the evidence behind it"
-best=$(tail -n +2 "$OUT/results/edges.csv" | sort -t, -k5,5g | head -1)
+best=$(tail -n +2 "$OUT/results/edges.csv" | sort -t, -k5,5g | sed -n 1p)
 head -1 "$OUT/results/edges.csv" | cut -d, -f1-8
 cut -d, -f1-8 <<<"$best"
 head -1 "$OUT/results/evidence.csv"
-grep "^$(cut -d, -f1-2 <<<"$best")," "$OUT/results/evidence.csv" | head -3
+grep "^$(cut -d, -f1-2 <<<"$best")," "$OUT/results/evidence.csv" | sed -n 1,3p
+echo "== the HTML report (one file; open it in a browser, no network needed)"
+"$LOCKSTEP" report "$OUT/results"
 echo "== outputs in $OUT/: sample/ (the generated release and truth.csv), sample.h5 (the store),"
 echo "   sample-manifest.json (inputs, counts, timings), sample-rejects.csv (rows that could not be read),"
-echo "   results/ (accounts.csv, clusters.csv, edges.csv, evidence.csv, coordination.gexf for Gephi,"
-echo "   results.h5, manifest.json)"
+echo "   results/ (report.html, accounts.csv, clusters.csv, cluster_activity.csv, edges.csv,"
+echo "   evidence.csv, coordination.gexf for Gephi, results.h5, manifest.json)"
