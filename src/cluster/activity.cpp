@@ -2,33 +2,13 @@
 #include "cluster/activity.hpp"
 
 #include "cluster/profile.hpp"
+#include "common/time.hpp"
 #include "mpi/alltoallv.hpp"
 #include "mpi/collectives.hpp"
 
 #include <tuple>
 
 namespace lockstep::cluster {
-
-namespace {
-
-constexpr std::int64_t kHourMs = 3'600'000;
-
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
-}
-
-std::int32_t monday_of(std::int32_t day) {
-  return day - static_cast<std::int32_t>(((day + 3) % 7 + 7) % 7); // 1970-01-01 was a Thursday
-}
-
-} // namespace
-
-int hour_of_week(std::int64_t time_ms) {
-  const auto hours = floor_div(time_ms, kHourMs);
-  const auto days = floor_div(hours, 24);
-  const auto weekday = ((days + 3) % 7 + 7) % 7; // Monday = 0
-  return static_cast<int>(weekday * 24 + (hours - days * 24));
-}
 
 std::map<std::uint64_t, std::vector<ActivityCount>>
 cluster_activity(const mpi::Comm &comm, const detect::PartitionData &data,
@@ -39,19 +19,19 @@ cluster_activity(const mpi::Comm &comm, const detect::PartitionData &data,
   std::array<std::uint64_t, 168> hours{};
   const auto &posts = data.posts;
   for (std::size_t p = 0; p < posts.account.size(); ++p) {
-    const auto how = hour_of_week(posts.time_ms[p]);
+    const auto how = time::hour_of_week(posts.time_ms[p]);
     ++hours[static_cast<std::size_t>(how)];
     const auto cluster = accounts[posts.account[p] - begin].cluster;
     if (cluster == 0)
       continue;
     ++local[{cluster, ActivityKind::hour_of_week, how}];
-    ++local[{cluster, ActivityKind::day, floor_div(posts.time_ms[p], 24 * kHourMs)}];
+    ++local[{cluster, ActivityKind::day, time::floor_div(posts.time_ms[p], 86'400'000)}];
     ++local[{cluster, ActivityKind::client, posts.client[p]}];
   }
   for (std::size_t a = 0; a < accounts.size(); ++a) {
     if (accounts[a].cluster != 0 && data.accounts.created_day[a] != kUnknownDay) {
       ++local[{accounts[a].cluster, ActivityKind::created_week,
-               monday_of(data.accounts.created_day[a])}];
+               time::week_monday(data.accounts.created_day[a])}];
     }
   }
   const auto summed = mpi::allreduce(comm, std::span<const std::uint64_t>(hours), mpi::Op::sum);

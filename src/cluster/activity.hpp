@@ -26,9 +26,6 @@ struct ActivityCount {
   ActivityKind kind = ActivityKind::hour_of_week;
 };
 
-// The hour of the week (Monday 00:00 UTC = 0) of a time in ms since 1970.
-int hour_of_week(std::int64_t time_ms);
-
 // Per cluster (by id, on the cluster's owner rank) its activity counts, sorted by (kind, bucket);
 // `baseline` receives every post's hour of the week over the dataset (on every rank). Collective.
 std::map<std::uint64_t, std::vector<ActivityCount>>

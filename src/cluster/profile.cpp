@@ -4,6 +4,7 @@
 #include "cluster/profile.hpp"
 
 #include "cluster/activity.hpp"
+#include "common/time.hpp"
 #include "detect/coaction.hpp"
 #include "detect/features.hpp"
 #include "mpi/alltoallv.hpp"
@@ -309,12 +310,6 @@ struct Mean {
   double value() const { return count ? sum / double(count) : std::nan(""); }
 };
 
-// Monday of the week holding `day` (days since 1970-01-01, a Thursday).
-std::int32_t week_start(std::int32_t day) {
-  const auto monday_offset = ((day + 3) % 7 + 7) % 7;
-  return day - monday_offset;
-}
-
 void add_members(ClusterProfile &p, const std::vector<const MemberSummary *> &members) {
   Mean automation, pace, hours;
   std::map<std::int32_t, std::uint64_t> weeks;
@@ -327,7 +322,7 @@ void add_members(ClusterProfile &p, const std::vector<const MemberSummary *> &me
     p.first_ms = std::min(p.first_ms, m->first_ms);
     p.last_ms = std::max(p.last_ms, m->last_ms);
     if (m->created_day != kUnknownDay)
-      ++weeks[week_start(m->created_day)];
+      ++weeks[static_cast<std::int32_t>(time::week_monday(m->created_day))];
     p.principals += m->role == Role::principal;
     p.initiators += m->role == Role::initiator;
     p.amplifiers += m->role == Role::amplifier;

@@ -79,4 +79,14 @@ int weekday(std::int64_t days) {
   return static_cast<int>(((days % 7) + 7 + 3) % 7);
 }
 
+std::int64_t week_monday(std::int64_t days) {
+  return days - weekday(days);
+}
+
+int hour_of_week(std::int64_t ms) {
+  const std::int64_t hours = floor_div(ms, 3'600'000);
+  const std::int64_t days = floor_div(hours, 24);
+  return weekday(days) * 24 + static_cast<int>(hours - days * 24);
+}
+
 } // namespace lockstep::time

@@ -33,4 +33,10 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b);
 // Day of the week of a day count: 0 = Monday ... 6 = Sunday.
 int weekday(std::int64_t days);
 
+// The Monday (a day count) of the week holding `days`.
+std::int64_t week_monday(std::int64_t days);
+
+// The hour of the week of a time in ms since 1970: 0 = Monday 00:00-01:00 UTC ... 167.
+int hour_of_week(std::int64_t ms);
+
 } // namespace lockstep::time

@@ -103,9 +103,8 @@ TimeProfile time_profile(const std::vector<std::int64_t> &times) {
     hour = h;
     p.max_day = std::max(p.max_day, double(in_day));
     p.max_hour = std::max(p.max_hour, double(in_hour));
-    const auto hour_of_day = static_cast<int>(h - d * 24);
-    ++hours[static_cast<std::size_t>(hour_of_day)];
-    ++week[static_cast<std::size_t>(time::weekday(d) * 24 + hour_of_day)];
+    ++hours[static_cast<std::size_t>(h - d * 24)];
+    ++week[static_cast<std::size_t>(time::hour_of_week(t))];
   }
   p.week_share = double(std::count_if(week.begin(), week.end(), [](int n) { return n > 0; })) / 168;
   const double n = static_cast<double>(times.size());
@@ -306,7 +305,7 @@ std::vector<FeatureRow> compute_features(const PartitionData &data, const Featur
         known && n > 0 ? double(time::floor_div(times.front(), kDayMs) - created) : kNaN;
     f(Feature::creation_day_cohort) = known ? cohort(created) : kNaN;
     double week = 0;
-    const std::int64_t monday = known ? std::int64_t{created} - time::weekday(created) : 0;
+    const std::int64_t monday = known ? time::week_monday(created) : 0;
     for (int d = 0; d < 7 && known; ++d)
       week += cohort(monday + d);
     f(Feature::creation_week_cohort) = known ? week : kNaN;

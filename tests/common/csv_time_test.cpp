@@ -113,7 +113,12 @@ TEST(Time, CivilRoundTripsAndFormats) {
   }
   EXPECT_EQ(time::format_minute(1578284700000LL), "2020-01-06 04:25");
   EXPECT_EQ(time::format_date(1578284700000LL), "2020-01-06");
-  EXPECT_EQ(time::weekday(18267), 0); // 2020-01-06 was a Monday
+  EXPECT_EQ(time::weekday(18267), 0);                // 2020-01-06 was a Monday
+  EXPECT_EQ(time::week_monday(18267 + 6), 18267);    // the Sunday after
+  EXPECT_EQ(time::week_monday(0), -3);               // 1970-01-01, a Thursday: Monday 1969-12-29
+  EXPECT_EQ(time::hour_of_week(1578284700000LL), 4); // Monday 04:25 UTC
+  EXPECT_EQ(time::hour_of_week(13 * 3'600'000LL), 3 * 24 + 13); // Thursday 1970-01-01 13:00
+  EXPECT_EQ(time::hour_of_week(-3'600'000LL), 2 * 24 + 23);     // Wednesday 1969-12-31 23:00
   EXPECT_FALSE(time::parse_date("2020-02-30"));
   EXPECT_FALSE(time::parse_date("2020-1-06"));
   EXPECT_TRUE(time::parse_date("2020-02-29"));
