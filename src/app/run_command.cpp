@@ -18,6 +18,7 @@
 #include "report/html_report.hpp"
 #include "store/attribute.hpp"
 #include "store/file.hpp"
+#include "store/schema.hpp"
 
 #include <algorithm>
 #include <boost/serialization/string.hpp>
@@ -74,14 +75,9 @@ StoreAction plan_store(const RunConfig &run, const Inputs &inputs,
   {
     const auto file =
         store::File::open(run.store_path, mpi::Comm(MPI_COMM_SELF), store::Access::read_only);
-    const auto listed = store::read_string_attribute(file.root(), "input_files");
-    std::size_t begin = 0;
-    while (begin < listed.size()) {
-      auto end = listed.find('\n', begin);
-      end = end == std::string::npos ? listed.size() : end;
-      ingested.insert(listed.substr(begin, end - begin));
-      begin = end + 1;
-    }
+    for (auto &path :
+         store::schema::split_input_files(store::read_string_attribute(file.root(), "input_files")))
+      ingested.insert(std::move(path));
   }
   const auto store_time = fs::last_write_time(run.store_path);
   const auto all = inputs.all();

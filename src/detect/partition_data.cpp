@@ -113,7 +113,7 @@ PartitionData read_partitions(const mpi::Comm &comm, const std::string &store_pa
   PartitionData data;
   data.partitions = static_cast<std::uint32_t>(store::read_int_attribute(root, "partitions"));
   data.input_format = store::read_string_attribute(root, "input_format");
-  data.store = {store::read_string_attribute(root, "input_files"),
+  data.store = {store::schema::split_input_files(store::read_string_attribute(root, "input_files")),
                 store::read_int_attribute(root, "rows_read"),
                 store::read_int_attribute(root, "rows_rejected"),
                 store::read_int_attribute(root, "rows_duplicate"),

@@ -54,7 +54,7 @@ struct SnapshotTable {
 // What the store says of its making (root attributes): rows_read = posts + rows_rejected +
 // rows_duplicate + non_post_rows for a store made in one pass.
 struct StoreFacts {
-  std::string input_files; // one path per line
+  std::vector<std::string> input_files;
   std::int64_t rows_read = 0, rows_rejected = 0, rows_duplicate = 0, non_post_rows = 0;
   std::int64_t posts_before = 0; // posts already in the store when this pass appended
 };

@@ -41,12 +41,8 @@ ExistingStore read_existing_meta(const mpi::Comm &comm, const std::string &path)
   }
   ExistingStore existing;
   existing.partitions = static_cast<std::uint32_t>(store::read_int_attribute(root, "partitions"));
-  const std::string listed = store::read_string_attribute(root, "input_files");
-  for (std::size_t begin = 0; begin < listed.size();) {
-    const auto end = std::min(listed.find('\n', begin), listed.size());
-    existing.files.push_back(listed.substr(begin, end - begin));
-    begin = end + 1;
-  }
+  existing.files =
+      store::schema::split_input_files(store::read_string_attribute(root, "input_files"));
   const auto dictionaries = root.open_group("dictionaries");
   existing.labels.clients = read_all_strings(dictionaries, "client");
   existing.labels.languages = read_all_strings(dictionaries, "language");

@@ -534,10 +534,7 @@ StoreCounts StoreWriter::finish(const IngestSummary &summary, PhaseTimes &times)
     store::write_attribute(root, "created_by", std::string("lockstep ") + kVersion);
     store::write_attribute(root, "partitions", static_cast<std::int64_t>(info_.partitions));
     store::write_attribute(root, "input_format", info_.input_format);
-    std::string files;
-    for (const auto &f : info_.files)
-      files += (files.empty() ? "" : "\n") + f;
-    store::write_attribute(root, "input_files", files);
+    store::write_attribute(root, "input_files", store::schema::join_input_files(info_.files));
     store::write_attribute(root, "rows_read", static_cast<std::int64_t>(summary.rows_read));
     store::write_attribute(root, "rows_rejected", static_cast<std::int64_t>(summary.rows_rejected));
     store::write_attribute(root, "rows_duplicate", static_cast<std::int64_t>(counts.duplicates));

@@ -378,14 +378,8 @@ std::string clusters_json(const cluster::ClusterTotals &t) {
 std::string input_json(const DetectConfig &config, const detect::PartitionData &data) {
   const auto &s = data.store;
   std::string files;
-  std::size_t begin = 0;
-  while (begin < s.input_files.size()) {
-    auto end = s.input_files.find('\n', begin);
-    if (end == std::string::npos)
-      end = s.input_files.size();
-    files += (files.empty() ? "" : ", ") + json::quote(s.input_files.substr(begin, end - begin));
-    begin = end + 1;
-  }
+  for (const auto &path : s.input_files)
+    files += (files.empty() ? "" : ", ") + json::quote(path);
   return fmt::format(
       "{{\"store\": {}, \"store_bytes\": {}, \"store_xxh3\": \"{}\", \"input_format\": {}, "
       "\"input_files\": [{}], \"rows_read\": {}, \"rows_rejected\": {}, \"rows_duplicate\": "

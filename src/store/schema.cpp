@@ -1,12 +1,31 @@
 // Schema names.
 #include "store/schema.hpp"
 
+#include <algorithm>
+
 namespace lockstep::store::schema {
 
 const char *signal_name(std::uint8_t signal) {
   static constexpr const char *names[kSignalCount] = {
       "?", "retweet", "reply", "quote", "hashtag", "url", "domain", "mention", "text", "object"};
   return signal < kSignalCount ? names[signal] : "?";
+}
+
+std::string join_input_files(const std::vector<std::string> &paths) {
+  std::string out;
+  for (const auto &path : paths)
+    out += (out.empty() ? "" : "\n") + path;
+  return out;
+}
+
+std::vector<std::string> split_input_files(std::string_view attribute) {
+  std::vector<std::string> paths;
+  for (std::size_t begin = 0; begin < attribute.size();) {
+    const auto end = std::min(attribute.find('\n', begin), attribute.size());
+    paths.emplace_back(attribute.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  return paths;
 }
 
 } // namespace lockstep::store::schema

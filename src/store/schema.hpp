@@ -3,6 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace lockstep::store::schema {
 
@@ -27,5 +30,9 @@ inline constexpr std::uint8_t kSignalCount = 10; // valid values are 1..9
 enum class Interaction : std::uint8_t { retweet_of = 1, reply_to = 2, mention_of = 3 };
 
 const char *signal_name(std::uint8_t signal);
+
+// The root attribute input_files: the input paths, one per line, in ingest order.
+std::string join_input_files(const std::vector<std::string> &paths);
+std::vector<std::string> split_input_files(std::string_view attribute);
 
 } // namespace lockstep::store::schema

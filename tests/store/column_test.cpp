@@ -7,6 +7,7 @@
 #include "store/column.hpp"
 #include "store/error.hpp"
 #include "store/file.hpp"
+#include "store/schema.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -211,6 +212,13 @@ TEST_F(Store, H5dumpReadsWhatWasWritten) {
     }
     EXPECT_NE(output.find(values), std::string::npos) << output;
   }
+}
+
+TEST(InputFiles, JoinAndSplitRoundTrip) {
+  const std::vector<std::string> paths{"a/tweets 1.csv", "b/users.csv.gz", "c,d.csv"};
+  EXPECT_EQ(store::schema::join_input_files(paths), "a/tweets 1.csv\nb/users.csv.gz\nc,d.csv");
+  EXPECT_EQ(store::schema::split_input_files(store::schema::join_input_files(paths)), paths);
+  EXPECT_TRUE(store::schema::split_input_files("").empty());
 }
 
 } // namespace
