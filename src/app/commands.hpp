@@ -24,8 +24,10 @@ int run_validate(const mpi::Comm &comm, const Config &config);
 CLI::App *add_detect_command(CLI::App &app, Config &config);
 int run_detect(const mpi::Comm &comm, const Config &config);
 
-// The body of `detect` for a complete job (also run by `lockstep run`). Collective.
-void detect_and_write(const mpi::Comm &comm, const DetectConfig &job);
+// The body of `detect` for a complete job (also run by `lockstep run`); `store_digest`, when the
+// caller has it on rank 0, spares the manifest reading the store again. Collective.
+void detect_and_write(const mpi::Comm &comm, const DetectConfig &job,
+                      const std::string &store_digest = {});
 
 CLI::App *add_run_command(CLI::App &app, Config &config);
 int run_run(const mpi::Comm &comm, const Config &config);

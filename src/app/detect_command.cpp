@@ -65,7 +65,8 @@ int run_detect(const mpi::Comm &comm, const Config &config) {
   return 0;
 }
 
-void detect_and_write(const mpi::Comm &comm, const DetectConfig &job) {
+void detect_and_write(const mpi::Comm &comm, const DetectConfig &job,
+                      const std::string &store_digest) {
   const auto start = std::chrono::steady_clock::now();
   const auto effective = describe_detect(job);
   log::debug("effective job:\n{}", effective);
@@ -88,7 +89,7 @@ void detect_and_write(const mpi::Comm &comm, const DetectConfig &job) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report::write_results(comm, job, data, result, clusters,
                         {effective, comm.size(), tbb::this_task_arena::max_concurrency(), seconds,
-                         checkpoint.resumed()});
+                         checkpoint.resumed(), store_digest});
   checkpoint.clear(comm);
   if (comm.is_root()) {
     for (const auto &s : result.signals) {

@@ -191,14 +191,15 @@ bool detect_phase(const mpi::Comm &comm, const RunConfig &run, DetectConfig job)
   job.out_dir = run.out_dir;
   job.job_path = run.job_path;
   job.checkpoint = run.checkpoint;
-  std::string digest;
-  if (comm.is_root())
-    digest = file_digest(run.store_path);
-  mpi::broadcast_object(comm, digest);
+  std::string digest; // of the store, on rank 0: read once, and only when a manifest asks
   const auto is_current = [&](const std::string &dir) {
     int same = 0;
-    if (comm.is_root())
-      same = same_run(manifest_facts(dir), digest, job) ? 1 : 0;
+    if (comm.is_root()) {
+      const auto facts = manifest_facts(dir);
+      if (!facts.store_digest.empty() && digest.empty())
+        digest = file_digest(run.store_path);
+      same = same_run(facts, digest, job) ? 1 : 0;
+    }
     return mpi::allreduce(comm, same, mpi::Op::max) == 1;
   };
   if (!run.previous_dir.empty() && is_current(run.previous_dir)) {
@@ -210,7 +211,7 @@ bool detect_phase(const mpi::Comm &comm, const RunConfig &run, DetectConfig job)
     if (comm.is_root())
       fmt::print("run: the results in {} are up to date\n", run.out_dir);
   } else {
-    detect_and_write(comm, job);
+    detect_and_write(comm, job, digest);
   }
   if (!run.previous_dir.empty() && comm.is_root())
     write_comparison(run);

@@ -375,7 +375,8 @@ std::string clusters_json(const cluster::ClusterTotals &t) {
 
 // The store this run read: its size and digest, the files it was made from, and its row counts,
 // so that every input row is accounted for.
-std::string input_json(const DetectConfig &config, const detect::PartitionData &data) {
+std::string input_json(const DetectConfig &config, const detect::PartitionData &data,
+                       const RunInfo &run) {
   const auto &s = data.store;
   std::string files;
   for (const auto &path : s.input_files)
@@ -385,9 +386,9 @@ std::string input_json(const DetectConfig &config, const detect::PartitionData &
       "\"input_files\": [{}], \"rows_read\": {}, \"rows_rejected\": {}, \"rows_duplicate\": "
       "{}, \"non_post_rows\": {}, \"posts_before_append\": {}, \"posts\": {}, \"accounts\": {}}}",
       json::quote(config.store_path), fs::file_size(config.store_path),
-      file_digest(config.store_path), json::quote(data.input_format), files, s.rows_read,
-      s.rows_rejected, s.rows_duplicate, s.non_post_rows, s.posts_before, data.total_posts,
-      data.total_accounts);
+      run.store_digest.empty() ? file_digest(config.store_path) : run.store_digest,
+      json::quote(data.input_format), files, s.rows_read, s.rows_rejected, s.rows_duplicate,
+      s.non_post_rows, s.posts_before, data.total_posts, data.total_accounts);
 }
 
 std::string manifest_json(const DetectConfig &config, const detect::PartitionData &data,
@@ -428,7 +429,7 @@ std::string manifest_json(const DetectConfig &config, const detect::PartitionDat
       "\"edges.csv\", \"evidence.csv\", "
       "\"coordination.gexf\", \"results.h5\"],\n"
       "  \"job\": {}\n}}\n",
-      kVersion, input_json(config, data), analysis_fingerprint(config), resumed, run.ranks,
+      kVersion, input_json(config, data, run), analysis_fingerprint(config), resumed, run.ranks,
       run.threads, run.seconds, result.tests, result.log10_p_threshold, result.candidate_edges,
       result.significant_edges, result.weight_threshold, signals, result.similarity_terms,
       result.similarity_skipped_terms, result.similarity_pairs,

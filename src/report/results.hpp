@@ -24,6 +24,7 @@ struct RunInfo {
   int threads = 1;
   double seconds = 0;
   std::vector<std::string> resumed_steps; // taken from an interrupted run's checkpoint
+  std::string store_digest; // XXH3 of the store when the caller has it; empty: read the store
 };
 
 // Writes every results file. Collective.

@@ -60,7 +60,7 @@ protected:
     const auto data = detect::read_partitions(comm, config.store_path);
     const auto result = detect::detect(comm, config, data);
     const auto clusters = cluster::find_clusters(comm, config.clusters, config.alpha, data, result);
-    report::write_results(comm, config, data, result, clusters, {"", comm.size(), 1, 0, {}});
+    report::write_results(comm, config, data, result, clusters, {"", comm.size(), 1, 0, {}, {}});
     return read_csv(config.out_dir + "/edges.csv");
   }
 

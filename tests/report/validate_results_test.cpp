@@ -26,7 +26,7 @@ protected:
     const auto data = detect::read_partitions(comm, config.store_path);
     const auto result = detect::detect(comm, config, data);
     const auto clusters = cluster::find_clusters(comm, config.clusters, config.alpha, data, result);
-    report::write_results(comm, config, data, result, clusters, {"", comm.size(), 1, 0, {}});
+    report::write_results(comm, config, data, result, clusters, {"", comm.size(), 1, 0, {}, {}});
     results = config.out_dir + "/results.h5";
   }
   // Rewrites one uint64 or uint8 dataset on rank 0 with change(values), outside MPI-IO.
