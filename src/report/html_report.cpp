@@ -140,105 +140,125 @@ struct Detail {
   std::uint64_t accounts_left_out = 0, edges_left_out = 0, evidence_left_out = 0;
 };
 
-// Members (the strongest first is the page's job; here, file order), inside edges and evidence of
-// the detailed clusters.
-std::map<std::string, Detail> read_details(const fs::path &dir, const Clusters &clusters,
-                                           const ReportOptions &options) {
-  std::map<std::string, Detail> details;
+// The detailed clusters' members, inside edges, activity and evidence, read file by file.
+struct Details {
+  std::map<std::string, Detail> of;              // cluster id -> its detail
+  std::map<std::string, std::string> cluster_of; // member account id -> cluster id
+  std::vector<std::string> baseline;             // the dataset's posts per hour of the week
+
+  // The detail of the cluster holding both accounts of the row (account_a, account_b), if any.
+  Detail *between(const Table &t) {
+    const auto a = cluster_of.find(t["account_a"]), b = cluster_of.find(t["account_b"]);
+    if (a == cluster_of.end() || b == cluster_of.end() || a->second != b->second)
+      return nullptr;
+    return &of[a->second];
+  }
+};
+
+// Members in file order (the page sorts them), at most accounts_per_cluster per cluster.
+void read_members(const fs::path &dir, const ReportOptions &options, Details &details) {
+  Table t(dir / "accounts.csv");
+  while (t.next()) {
+    const auto &cluster = t["cluster_id"];
+    const auto it = details.of.find(cluster);
+    if (it == details.of.end())
+      continue;
+    details.cluster_of[t["account_id"]] = cluster;
+    if (it->second.accounts.size() >= options.accounts_per_cluster) {
+      ++it->second.accounts_left_out;
+      continue;
+    }
+    std::string row = fmt::format("{{\"id\": {}, \"name\": {}, \"role\": {}, \"score\": {}, "
+                                  "\"edges\": {}",
+                                  json::quote(t["account_id"]), json::quote(t["screen_name"]),
+                                  json::quote(t["role"]), number(t["account_score"]),
+                                  number(t["coordination_edges"]));
+    for (const char *feature : kAccountFeatures)
+      row += fmt::format(", {}: {}", json::quote(feature), number(t[feature]));
+    it->second.accounts.push_back(row + "}");
+  }
+}
+
+// Inside edges with their main signal (most co-actions) and shortest median delay.
+void read_edges(const fs::path &dir, const ReportOptions &options, Details &details) {
+  Table t(dir / "edges.csv");
+  std::vector<std::string> signals; // signals with per-signal columns in this file
+  for (const auto &column : t.header()) {
+    if (column.size() > 10 && column.ends_with("_coactions") && column != "coactions")
+      signals.push_back(column.substr(0, column.size() - 10));
+  }
+  while (t.next()) {
+    auto *d = details.between(t);
+    if (d == nullptr)
+      continue;
+    if (d->edges.size() >= options.edges_per_cluster) {
+      ++d->edges_left_out;
+      continue;
+    }
+    std::string main_signal;
+    double most = -1, delay = -1;
+    for (const auto &s : signals) {
+      const double coactions = std::strtod(t[s + "_coactions"].c_str(), nullptr);
+      if (coactions > most) {
+        most = coactions;
+        main_signal = s;
+      }
+      const auto &median = t[s + "_median_dt_s"];
+      if (!median.empty() && coactions > 0) {
+        const double value = std::strtod(median.c_str(), nullptr);
+        delay = delay < 0 ? value : std::min(delay, value);
+      }
+    }
+    if (most <= 0)
+      main_signal = "similarity";
+    d->edges.push_back(fmt::format(
+        "{{\"a\": {}, \"b\": {}, \"signal\": {}, \"weight\": {}, \"log10_p\": {}, "
+        "\"delay_s\": {}}}",
+        json::quote(t["account_a"]), json::quote(t["account_b"]), json::quote(main_signal),
+        number(t["weight"]), number(t["log10_p"]), delay < 0 ? "null" : fmt::format("{}", delay)));
+  }
+}
+
+// Activity of the detailed clusters, and the dataset's hours of the week (cluster 0).
+void read_activity(const fs::path &dir, Details &details) {
+  Table t(dir / "cluster_activity.csv");
+  while (t.next()) {
+    if (t["cluster_id"] == "0" && t["kind"] == "hour_of_week")
+      details.baseline.push_back(number(t["count"]));
+    const auto it = details.of.find(t["cluster_id"]);
+    if (it != details.of.end()) {
+      it->second.activity[t["kind"]].push_back(
+          fmt::format("[{}, {}]", json::quote(t["bucket"]), number(t["count"])));
+    }
+  }
+}
+
+void read_evidence(const fs::path &dir, const ReportOptions &options, Details &details) {
+  Table t(dir / "evidence.csv");
+  while (t.next()) {
+    auto *d = details.between(t);
+    if (d == nullptr)
+      continue;
+    if (d->evidence.size() >= options.evidence_per_cluster) {
+      ++d->evidence_left_out;
+      continue;
+    }
+    std::string row = "[";
+    for (const char *column : {"account_a", "account_b", "signal", "key", "post_a", "post_b",
+                               "time_a", "time_b", "dt_s"})
+      row += (row.size() > 1 ? ", " : "") + json::quote(t[column]);
+    d->evidence.push_back(row + "]");
+  }
+}
+
+Details read_details(const fs::path &dir, const Clusters &clusters, const ReportOptions &options) {
+  Details details;
   for (const auto &id : clusters.detailed)
-    details[id];
-  std::map<std::string, std::string> cluster_of;
-  {
-    Table t(dir / "accounts.csv");
-    while (t.next()) {
-      const auto &cluster = t["cluster_id"];
-      const auto it = details.find(cluster);
-      if (it == details.end())
-        continue;
-      cluster_of[t["account_id"]] = cluster;
-      if (it->second.accounts.size() >= options.accounts_per_cluster) {
-        ++it->second.accounts_left_out;
-        continue;
-      }
-      std::string row = fmt::format("{{\"id\": {}, \"name\": {}, \"role\": {}, \"score\": {}, "
-                                    "\"edges\": {}",
-                                    json::quote(t["account_id"]), json::quote(t["screen_name"]),
-                                    json::quote(t["role"]), number(t["account_score"]),
-                                    number(t["coordination_edges"]));
-      for (const char *feature : kAccountFeatures)
-        row += fmt::format(", {}: {}", json::quote(feature), number(t[feature]));
-      it->second.accounts.push_back(row + "}");
-    }
-  }
-  {
-    Table t(dir / "edges.csv");
-    std::vector<std::string> signals; // signals with per-signal columns in this file
-    for (const auto &column : t.header()) {
-      if (column.size() > 10 && column.ends_with("_coactions") && column != "coactions")
-        signals.push_back(column.substr(0, column.size() - 10));
-    }
-    while (t.next()) {
-      const auto a = cluster_of.find(t["account_a"]), b = cluster_of.find(t["account_b"]);
-      if (a == cluster_of.end() || b == cluster_of.end() || a->second != b->second)
-        continue;
-      auto &d = details[a->second];
-      if (d.edges.size() >= options.edges_per_cluster) {
-        ++d.edges_left_out;
-        continue;
-      }
-      // The edge's main signal (most co-actions) and its shortest median delay.
-      std::string main_signal;
-      double most = -1, delay = -1;
-      for (const auto &s : signals) {
-        const double coactions = std::strtod(t[s + "_coactions"].c_str(), nullptr);
-        if (coactions > most) {
-          most = coactions;
-          main_signal = s;
-        }
-        const auto &median = t[s + "_median_dt_s"];
-        if (!median.empty() && coactions > 0) {
-          const double value = std::strtod(median.c_str(), nullptr);
-          delay = delay < 0 ? value : std::min(delay, value);
-        }
-      }
-      if (most <= 0)
-        main_signal = "similarity";
-      d.edges.push_back(
-          fmt::format("{{\"a\": {}, \"b\": {}, \"signal\": {}, \"weight\": {}, \"log10_p\": {}, "
-                      "\"delay_s\": {}}}",
-                      json::quote(t["account_a"]), json::quote(t["account_b"]),
-                      json::quote(main_signal), number(t["weight"]), number(t["log10_p"]),
-                      delay < 0 ? "null" : fmt::format("{}", delay)));
-    }
-  }
-  {
-    Table t(dir / "cluster_activity.csv");
-    while (t.next()) {
-      const auto it = details.find(t["cluster_id"]);
-      if (it != details.end()) {
-        it->second.activity[t["kind"]].push_back(
-            fmt::format("[{}, {}]", json::quote(t["bucket"]), number(t["count"])));
-      }
-    }
-  }
-  {
-    Table t(dir / "evidence.csv");
-    while (t.next()) {
-      const auto a = cluster_of.find(t["account_a"]), b = cluster_of.find(t["account_b"]);
-      if (a == cluster_of.end() || b == cluster_of.end() || a->second != b->second)
-        continue;
-      auto &d = details[a->second];
-      if (d.evidence.size() >= options.evidence_per_cluster) {
-        ++d.evidence_left_out;
-        continue;
-      }
-      std::string row = "[";
-      for (const char *column : {"account_a", "account_b", "signal", "key", "post_a", "post_b",
-                                 "time_a", "time_b", "dt_s"})
-        row += (row.size() > 1 ? ", " : "") + json::quote(t[column]);
-      d.evidence.push_back(row + "]");
-    }
-  }
+    details.of[id];
+  read_members(dir, options, details);
+  read_edges(dir, options, details);
+  read_activity(dir, details);
+  read_evidence(dir, options, details);
   return details;
 }
 
@@ -249,17 +269,6 @@ std::string join(const std::vector<std::string> &items) {
   return "[" + out + "]";
 }
 
-// The dataset's posts per hour of the week (cluster 0 in cluster_activity.csv).
-std::string baseline_json(const fs::path &dir) {
-  Table t(dir / "cluster_activity.csv");
-  std::vector<std::string> counts;
-  while (t.next()) {
-    if (t["cluster_id"] == "0" && t["kind"] == "hour_of_week")
-      counts.push_back(number(t["count"]));
-  }
-  return join(counts);
-}
-
 } // namespace
 
 std::string report_data_json(const std::string &results_dir, const ReportOptions &options) {
@@ -268,7 +277,7 @@ std::string report_data_json(const std::string &results_dir, const ReportOptions
   const auto details = read_details(dir, clusters, options);
   std::string detail_json;
   for (const auto &id : clusters.detailed) {
-    const auto &d = details.at(id);
+    const auto &d = details.of.at(id);
     std::string activity;
     for (const auto &[kind, pairs] : d.activity) {
       activity +=
@@ -287,7 +296,7 @@ std::string report_data_json(const std::string &results_dir, const ReportOptions
       "{}, \"accounts_per_cluster\": {}, \"edges_per_cluster\": {}, "
       "\"evidence_per_cluster\": {}}}}}",
       json::quote(std::string("lockstep ") + kVersion), json::quote(results_dir),
-      slurp(dir / "manifest.json"), baseline_json(dir), clusters.json, detail_json,
+      slurp(dir / "manifest.json"), join(details.baseline), clusters.json, detail_json,
       options.detailed_clusters, options.accounts_per_cluster, options.edges_per_cluster,
       options.evidence_per_cluster);
 }
