@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <functional>
 
 namespace lockstep::report {
 
@@ -40,38 +41,44 @@ std::vector<std::string> account_labels(const mpi::Comm &comm, const detect::Par
       [&](std::uint64_t account) { return data.accounts.id[account - data.accounts.rows.begin]; });
 }
 
-std::vector<std::string> post_labels(const mpi::Comm &comm, const detect::PartitionData &data,
-                                     const std::vector<std::uint64_t> &posts) {
+namespace {
+
+// Answers, for each /posts row in `posts`, with answer(row on its owner rank). Collective.
+std::vector<std::string> lookup_posts(const mpi::Comm &comm, const detect::PartitionData &data,
+                                      const std::vector<std::uint64_t> &posts,
+                                      const std::function<std::string(std::uint64_t)> &answer) {
   auto post_begin = mpi::allgather(comm, data.posts.rows.begin);
   post_begin.push_back(data.total_posts);
   return detect::remote_lookup(
-      comm, posts, [&](std::uint64_t post) { return detect::owner_of(post_begin, post); },
-      [&](std::uint64_t post) {
-        const auto row = post - data.posts.rows.begin;
-        if (!data.posts.content_id.empty())
-          return data.posts.content_id[row];
-        return std::to_string(data.posts.post_id[row]);
-      });
+      comm, posts, [&](std::uint64_t post) { return detect::owner_of(post_begin, post); }, answer);
+}
+
+} // namespace
+
+std::vector<std::string> post_labels(const mpi::Comm &comm, const detect::PartitionData &data,
+                                     const std::vector<std::uint64_t> &posts) {
+  return lookup_posts(comm, data, posts, [&](std::uint64_t post) {
+    const auto row = post - data.posts.rows.begin;
+    if (!data.posts.content_id.empty())
+      return data.posts.content_id[row];
+    return std::to_string(data.posts.post_id[row]);
+  });
 }
 
 std::vector<std::string> post_texts(const mpi::Comm &comm, const detect::PartitionData &data,
                                     const std::vector<std::uint64_t> &posts,
                                     std::size_t max_bytes) {
-  auto post_begin = mpi::allgather(comm, data.posts.rows.begin);
-  post_begin.push_back(data.total_posts);
-  return detect::remote_lookup(
-      comm, posts, [&](std::uint64_t post) { return detect::owner_of(post_begin, post); },
-      [&](std::uint64_t post) -> std::string {
-        if (data.posts.text.empty())
-          return "";
-        const auto &text = data.posts.text[post - data.posts.rows.begin];
-        if (text.size() <= max_bytes)
-          return text;
-        std::size_t cut = max_bytes;
-        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
-          --cut; // not inside a multi-byte character
-        return text.substr(0, cut) + "...";
-      });
+  return lookup_posts(comm, data, posts, [&](std::uint64_t post) -> std::string {
+    if (data.posts.text.empty())
+      return "";
+    const auto &text = data.posts.text[post - data.posts.rows.begin];
+    if (text.size() <= max_bytes)
+      return text;
+    std::size_t cut = max_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+      --cut; // not inside a multi-byte character
+    return text.substr(0, cut) + "...";
+  });
 }
 
 std::vector<std::string> key_labels(const mpi::Comm &comm, const std::string &store_path,
