@@ -8,9 +8,9 @@
 #include "detect/detect.hpp"
 #include "detect/partition_data.hpp"
 #include "mpi/comm.hpp"
+#include "store/schema.hpp"
 
 #include <cstdint>
-#include <limits>
 #include <string>
 #include <vector>
 
@@ -59,7 +59,7 @@ struct ActivityBucket {
   }
 };
 
-inline constexpr std::int32_t kUnknownDay = std::numeric_limits<std::int32_t>::min();
+using store::schema::kUnknownDay;
 
 struct ClusterProfile {
   std::uint64_t id = 0, size = 0, smallest_account = 0, component = 0;

@@ -211,7 +211,7 @@ FeatureContext gather_feature_context(const mpi::Comm &comm, const PartitionData
 
   std::int32_t first = INT32_MAX, last = INT32_MIN;
   for (const auto day : data.accounts.created_day) {
-    if (day != INT32_MIN) {
+    if (day != store::schema::kUnknownDay) {
       first = std::min(first, day);
       last = std::max(last, day);
     }
@@ -222,7 +222,7 @@ FeatureContext gather_feature_context(const mpi::Comm &comm, const PartitionData
   if (first <= last) {
     std::vector<std::uint64_t> local(static_cast<std::size_t>(last - first) + 1, 0);
     for (const auto day : data.accounts.created_day) {
-      if (day != INT32_MIN)
+      if (day != store::schema::kUnknownDay)
         ++local[static_cast<std::size_t>(day - first)];
     }
     context.created_day_count =
@@ -300,7 +300,7 @@ std::vector<FeatureRow> compute_features(const PartitionData &data, const Featur
     f(Feature::hashtag_rate) = n > 0 ? hashtags / n : kNaN;
 
     const auto created = accounts.created_day[a];
-    const bool known = created != INT32_MIN;
+    const bool known = created != store::schema::kUnknownDay;
     f(Feature::age_at_first_post) =
         known && n > 0 ? double(time::floor_div(times.front(), kDayMs) - created) : kNaN;
     f(Feature::creation_day_cohort) = known ? cohort(created) : kNaN;

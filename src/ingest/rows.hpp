@@ -4,9 +4,9 @@
 #pragma once
 
 #include "common/bytes.hpp"
+#include "store/schema.hpp"
 
 #include <cstdint>
-#include <limits>
 #include <string>
 #include <vector>
 
@@ -15,7 +15,7 @@ namespace lockstep::ingest {
 enum class PostKind : std::uint8_t { original = 0, retweet = 1, reply = 2, quote = 3 };
 enum class TimeSource : std::uint8_t { snowflake = 0, tweet_time = 1, timestamp = 2 };
 
-inline constexpr std::int64_t kUnknownDay = std::numeric_limits<std::int32_t>::min();
+inline constexpr std::int64_t kUnknownDay = store::schema::kUnknownDay;
 
 struct PostRow {
   std::uint32_t partition = 0;

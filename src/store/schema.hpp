@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,9 @@ inline constexpr std::uint8_t kSignalCount = 10; // valid values are 1..9
 enum class Interaction : std::uint8_t { retweet_of = 1, reply_to = 2, mention_of = 3 };
 
 const char *signal_name(std::uint8_t signal);
+
+// /accounts/created_day of an account whose creation date is unknown.
+inline constexpr std::int32_t kUnknownDay = std::numeric_limits<std::int32_t>::min();
 
 // The root attribute input_files: the input paths, one per line, in ingest order.
 std::string join_input_files(const std::vector<std::string> &paths);
