@@ -106,9 +106,8 @@ constexpr const char *kAccountFeatures[] = {"posts",
                                             "follower_ratio"};
 
 struct Clusters {
-  std::string json;                      // every cluster, table order
-  std::vector<std::string> detailed;     // ids of the clusters with charts
-  std::map<std::string, std::string> of; // account id -> cluster id (detailed ones)
+  std::string json;                  // every cluster, table order
+  std::vector<std::string> detailed; // ids of the clusters with charts
 };
 
 Clusters read_clusters(const fs::path &dir, const ReportOptions &options) {
