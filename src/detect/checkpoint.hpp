@@ -17,7 +17,7 @@ struct StepOutput {
   std::vector<SignalSummary> signals;
   std::vector<EdgeSignal> tested;
   NearDuplicateSummary near_duplicate;
-  std::vector<Action> family_posts; // the near-duplicate step's
+  std::vector<Action> family_posts;
   std::uint64_t similarity_terms = 0, similarity_skipped_terms = 0, similarity_pairs = 0;
 };
 

@@ -186,14 +186,15 @@ void run_step(const mpi::Comm &comm, const Checkpoint &checkpoint, const std::st
   }
   const auto signals_before = result.signals.size();
   const auto tested_before = tested.size();
+  const auto family_posts_before = result.family_posts.size();
   body();
   if (checkpoint.enabled()) {
     out.signals.assign(result.signals.begin() + std::ptrdiff_t(signals_before),
                        result.signals.end());
     out.tested.assign(tested.begin() + std::ptrdiff_t(tested_before), tested.end());
     out.near_duplicate = result.near_duplicate;
-    if (step == "near_duplicate")
-      out.family_posts = result.family_posts;
+    out.family_posts.assign(result.family_posts.begin() + std::ptrdiff_t(family_posts_before),
+                            result.family_posts.end());
     out.similarity_terms = result.similarity_terms;
     out.similarity_skipped_terms = result.similarity_skipped_terms;
     out.similarity_pairs = result.similarity_pairs;
