@@ -132,9 +132,10 @@ void apply_signals(const JobReader &job, const toml::table &t, DetectConfig &c) 
     const std::string name(key.str());
     const auto found = c.signals.find(name);
     if (found == c.signals.end()) {
-      job.fail(node, "signals." + name,
-               "unknown signal (retweet, reply, quote, hashtag, url, domain, mention, text, "
-               "object)");
+      job.fail(
+          node, "signals." + name,
+          "unknown signal (retweet, retweet_slow, reply, quote, hashtag, url, domain, mention, "
+          "text, object)");
     }
     if (!node.is_table())
       job.fail(node, "signals." + name, "expected a table");

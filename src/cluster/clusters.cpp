@@ -60,6 +60,9 @@ EdgeRecord edge_record(const detect::Edge &edge, std::uint64_t component) {
       r.b_first += e.time_b < e.time_a;
     }
   }
+  // retweet_slow's window contains retweet's: it adds only the co-actions beyond it.
+  auto &slow = r.coactions[detect::kSlowRetweetSignal];
+  slow -= std::min(slow, r.coactions[std::size_t(store::schema::Signal::retweet)]);
   return r;
 }
 

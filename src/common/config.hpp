@@ -123,7 +123,8 @@ struct DetectConfig {
   // Save each finished step in OUT_DIR/checkpoint so that a stopped run (SIGUSR1 or SIGTERM, as
   // Slurm's --signal sends) resumes after it; the folder goes once the results are written.
   bool checkpoint = false;
-  // retweet, reply, quote, hashtag, url, domain, mention, text, object (store signal order)
+  // retweet, reply, quote, hashtag, url, domain, mention, text, object (store signal order), and
+  // retweet_slow (the store's retweets in a longer window)
   std::map<std::string, SignalConfig> signals = default_signals();
   SimilarityConfig similarity;
   NearDuplicateConfig near_duplicate;

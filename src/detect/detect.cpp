@@ -12,6 +12,7 @@
 #include "store/schema.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -203,20 +204,25 @@ void run_step(const mpi::Comm &comm, const Checkpoint &checkpoint, const std::st
   mpi::stop_if_requested(comm, step);
 }
 
-// Every enabled signal, in store order; one EdgeSignal per pair and signal, unadjusted.
+// The signals that read the store's actions, in the order they run: the store's nine, then
+// retweet_slow.
+constexpr auto kActionSignals =
+    std::to_array<std::uint8_t>({1, 2, 3, 4, 5, 6, 7, 8, 9, kSlowRetweetSignal});
+
+// Every enabled action signal; one EdgeSignal per pair and signal, unadjusted.
 std::vector<EdgeSignal> run_signals(const mpi::Comm &comm, const DetectConfig &config,
                                     const PartitionData &data, const Checkpoint &checkpoint,
                                     DetectResult &result) {
   std::vector<EdgeSignal> tested;
-  for (std::uint8_t signal = 1; signal < kSignalCount; ++signal) {
-    const auto found = config.signals.find(store::schema::signal_name(signal));
+  for (const std::uint8_t signal : kActionSignals) {
+    const auto found = config.signals.find(signal_label(signal));
     if (found == config.signals.end() || !found->second.enabled)
       continue;
     const auto &c = found->second;
     run_step(comm, checkpoint, found->first, result, tested, [&] {
       result.signals.push_back(
           run_engine(comm, config, data, signal, window_rule(c.window_seconds, c.hub_cap),
-                     actions_of(data.actions, signal), nullptr, result, tested));
+                     actions_of(data.actions, source_signal(signal)), nullptr, result, tested));
     });
   }
   return tested;
@@ -312,6 +318,7 @@ std::vector<Edge> fuse(std::vector<EdgeSignal> &tested) {
     edge.b = tested[begin].stats.b;
     edge.signals = std::span<const EdgeSignal>(tested).subspan(begin, i - begin);
     std::size_t timed_signals = 0;
+    const EdgeSignal *retweet = nullptr, *slow_retweet = nullptr;
     for (const auto &t : edge.signals) {
       if (t.signal == kSimilaritySignal) {
         edge.shared_targets = t.stats.keys;
@@ -322,6 +329,15 @@ std::vector<Edge> fuse(std::vector<EdgeSignal> &tested) {
       edge.weight += t.stats.keys;
       edge.coactions += t.stats.coactions;
       edge.log10_p = std::min(edge.log10_p, t.log10_p);
+      if (t.signal == std::uint8_t(store::schema::Signal::retweet))
+        retweet = &t;
+      if (t.signal == kSlowRetweetSignal)
+        slow_retweet = &t;
+    }
+    if (retweet != nullptr && slow_retweet != nullptr) {
+      // The slow window contains the fast one: count their keys and co-actions once.
+      edge.weight -= std::min(retweet->stats.keys, slow_retweet->stats.keys);
+      edge.coactions -= std::min(retweet->stats.coactions, slow_retweet->stats.coactions);
     }
     edge.timed = timed_signals > 0;
     // the smallest of the pair's per-signal p-values, times their number
@@ -370,7 +386,15 @@ const char *signal_label(std::uint8_t signal) {
     return "similarity";
   if (signal == kNearDuplicateSignal)
     return "near_duplicate";
+  if (signal == kSlowRetweetSignal)
+    return "retweet_slow";
   return store::schema::signal_name(signal);
+}
+
+std::uint8_t source_signal(std::uint8_t signal) {
+  if (signal == kSlowRetweetSignal)
+    return std::uint8_t(store::schema::Signal::retweet);
+  return signal < kSignalCount ? signal : 0;
 }
 
 double quantile_type7(const std::vector<std::pair<std::uint64_t, std::uint64_t>> &histogram,

@@ -32,10 +32,10 @@ struct EdgeSignal {
 struct Edge {
   std::uint64_t a = 0, b = 0;          // dense account ids, a < b
   std::span<const EdgeSignal> signals; // in DetectResult::edge_signals, by signal number
-  std::uint64_t weight = 0;            // distinct keys co-acted on, summed over signals
-  std::uint64_t coactions = 0;         // co-action pairs, summed over signals
-  double log10_p = 0; // smallest per-signal p times the number of signals (Bonferroni)
-  bool timed = false; // some co-action signal tied the pair (it was tested)
+  std::uint64_t weight = 0;    // distinct keys co-acted on, summed over signals (nested once)
+  std::uint64_t coactions = 0; // co-action pairs, summed over signals (nested windows once)
+  double log10_p = 0;          // smallest per-signal p times the number of signals (Bonferroni)
+  bool timed = false;          // some co-action signal tied the pair (it was tested)
   std::uint64_t shared_targets = 0; // behavioural similarity: (kind, target) terms in common
   double cosine = 0;                // and the TF-IDF cosine (0 when not among either's top N)
   bool similar = false;             // cosine and shared targets pass the job's thresholds
@@ -104,8 +104,17 @@ DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const Par
 // Behavioural similarity and near-duplicate text are fused like signals, after the store's nine.
 inline constexpr std::uint8_t kSimilaritySignal = 10;
 inline constexpr std::uint8_t kNearDuplicateSignal = 11;
-// The name of a signal number: the store's names, "similarity" and "near_duplicate".
+// The store's retweets again in a longer window: amplifiers that retweet by hand within half an
+// hour of each other. Its window contains the retweet signal's, so an edge counts the keys and
+// co-actions of the two once, as the larger (see fuse in detect.cpp).
+inline constexpr std::uint8_t kSlowRetweetSignal = 12;
+inline constexpr std::uint8_t kLastSignal = kSlowRetweetSignal;
+// The name of a signal number: the store's names, "similarity", "near_duplicate" and
+// "retweet_slow".
 const char *signal_label(std::uint8_t signal);
+// The store signal whose actions a signal reads: itself, or retweet for retweet_slow (0 for
+// similarity and near_duplicate, which derive their own).
+std::uint8_t source_signal(std::uint8_t signal);
 
 // R's type-7 quantile of integer weights given as (weight, count), sorted by weight.
 double quantile_type7(const std::vector<std::pair<std::uint64_t, std::uint64_t>> &histogram,

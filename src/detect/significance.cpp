@@ -1,6 +1,7 @@
 // The null model's expected co-actions, and the Poisson tail in log space.
 #include "detect/significance.hpp"
 
+#include "detect/detect.hpp"
 #include "store/schema.hpp"
 
 #include <algorithm>
@@ -28,7 +29,7 @@ double count_at(ProfileView profile, std::int64_t bin) {
 
 std::uint64_t observed_statistic(std::uint8_t signal, const PairSignal &pair) {
   using store::schema::Signal;
-  switch (static_cast<Signal>(signal)) {
+  switch (static_cast<Signal>(source_signal(signal))) {
   case Signal::retweet:
   case Signal::reply:
   case Signal::quote:

@@ -22,6 +22,7 @@ constexpr std::uint64_t kHashedId = std::uint64_t{1} << 63; // post keys hashed 
 
 bool names_a_post(std::uint8_t signal) {
   using store::schema::Signal;
+  signal = detect::source_signal(signal); // retweet_slow's keys are retweeted posts too
   return signal == std::uint8_t(Signal::retweet) || signal == std::uint8_t(Signal::reply) ||
          signal == std::uint8_t(Signal::quote);
 }

@@ -157,7 +157,7 @@ store::ValidationReport validate_results(const mpi::Comm &comm, const std::strin
   if (!report.violations.empty())
     return report;
   std::vector<std::string> signals; // the signal groups under /edges/signals
-  for (std::uint8_t s = 1; s <= detect::kNearDuplicateSignal; ++s) {
+  for (std::uint8_t s = 1; s <= detect::kLastSignal; ++s) {
     if (root.open_group("edges").open_group("signals").has(detect::signal_label(s)))
       signals.emplace_back(detect::signal_label(s));
   }

@@ -75,7 +75,7 @@ fi
 # The near-duplicate signal alone.
 {
   printf '[similarity]\nenabled = false\n'
-  for s in retweet reply quote hashtag url mention text object; do
+  for s in retweet retweet_slow reply quote hashtag url mention text object; do
     printf '[signals.%s]\nenabled = false\n' "$s"
   done
 } >"$work/near_duplicate.toml"

@@ -107,8 +107,8 @@ TEST_F(JobFile, MistakesNameFileLineAndKey) {
   EXPECT_EQ(error_of("[detect]\nkeep_candidates = 1\n"),
             "job.toml:2: detect.keep_candidates: expected true or false");
   EXPECT_EQ(error_of("[signals.retweets]\nenabled = true\n"),
-            "job.toml:1: signals.retweets: unknown signal (retweet, reply, quote, hashtag, url, "
-            "domain, mention, text, object)");
+            "job.toml:1: signals.retweets: unknown signal (retweet, retweet_slow, reply, quote, "
+            "hashtag, url, domain, mention, text, object)");
   EXPECT_EQ(error_of("[signals.url]\nwindow = 5\n"), "job.toml:2: signals.url.window: unknown key");
   EXPECT_EQ(error_of("[signals.url]\nhub_cap = 0\n"),
             "job.toml:2: signals.url.hub_cap: 0 is outside [1, 1000000000]");

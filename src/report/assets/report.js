@@ -20,7 +20,7 @@
   var SIGNAL_COLORS = {
     retweet: '#1f77b4', reply: '#ff7f0e', quote: '#2ca02c', hashtag: '#d62728', url: '#9467bd',
     domain: '#8c564b', mention: '#e377c2', text: '#7f7f7f', object: '#bcbd22',
-    near_duplicate: '#17becf', similarity: '#aaaaaa'
+    near_duplicate: '#17becf', similarity: '#aaaaaa', retweet_slow: '#aec7e8'
   };
   var ROLE_COLORS = {principal: '#d62728', initiator: '#ff7f0e', amplifier: '#1f77b4'};
 
