@@ -110,8 +110,6 @@ protected:
       EXPECT_EQ(it->second, g.at("weight")) << g.at("source") << " -> " << g.at("target");
     }
   }
-
-  std::string dir;
 };
 
 TEST_F(Peers, CooRTweetAndQutAtSixtySeconds) {

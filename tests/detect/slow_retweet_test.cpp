@@ -8,7 +8,6 @@
 #include "synth/generate.hpp"
 
 #include <algorithm>
-#include <filesystem>
 #include <map>
 #include <tuple>
 
@@ -17,13 +16,10 @@ namespace {
 
 using detect::EdgeSignal;
 
-class SlowRetweet : public MpiTest {
+class SlowRetweet : public SharedFolderTest {
 protected:
   void SetUp() override {
-    dir = shared_temp_path(comm, "slow-retweet");
-    if (comm.is_root())
-      std::filesystem::create_directories(dir);
-    comm.barrier();
+    make_folder("slow-retweet");
     GenerateConfig g;
     g.out_dir = dir + "/gen";
     g.accounts = 1500;
@@ -37,13 +33,6 @@ protected:
     ingest.users = {g.out_dir + "/users.csv"};
     ingest.partitions = 8;
     ingest::ingest(comm, ingest);
-  }
-
-  void TearDown() override {
-    comm.barrier();
-    if (comm.is_root())
-      std::filesystem::remove_all(dir);
-    MpiTest::TearDown();
   }
 
   // detect with only the named signals on, at the given windows (s).
@@ -60,7 +49,7 @@ protected:
     return detect::detect(comm, config, detect::read_partitions(comm, store));
   }
 
-  std::string dir, store;
+  std::string store;
 };
 
 using PairTest = std::tuple<std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t, double,

@@ -4,6 +4,7 @@
 
 #include "mpi/comm.hpp"
 
+#include <filesystem>
 #include <gtest/gtest.h>
 #include <string>
 
@@ -18,5 +19,25 @@ protected:
 // A path in the temporary directory, the same on every rank and unique to this run:
 // "<tmp>/lockstep-<stem>-np<size>-<pid of rank 0>". Collective.
 std::string shared_temp_path(const mpi::Comm &comm, const std::string &stem);
+
+// A fixture with a fresh shared folder, `dir`, made by make_folder and removed after the test.
+class SharedFolderTest : public MpiTest {
+protected:
+  void make_folder(const std::string &stem) {
+    dir = shared_temp_path(comm, stem);
+    if (comm.is_root())
+      std::filesystem::create_directories(dir);
+    comm.barrier();
+  }
+
+  void TearDown() override {
+    comm.barrier();
+    if (comm.is_root() && !dir.empty())
+      std::filesystem::remove_all(dir);
+    MpiTest::TearDown();
+  }
+
+  std::string dir;
+};
 
 } // namespace lockstep::testing

@@ -7,19 +7,15 @@
 #include "mpi_test.hpp"
 
 #include <cstdint>
-#include <filesystem>
 #include <string>
 
 namespace lockstep::testing {
 
-class RussianSample : public MpiTest {
+class RussianSample : public SharedFolderTest {
 protected:
   // Ingests the sample into STEM's shared temporary folder with `partitions` partitions.
   void ingest_sample(const std::string &stem, std::uint32_t partitions) {
-    dir = shared_temp_path(comm, stem);
-    if (comm.is_root())
-      std::filesystem::create_directories(dir);
-    comm.barrier();
+    make_folder(stem);
     IngestConfig ingest;
     ingest.store_path = store = dir + "/russian.h5";
     ingest.format = "actions";
@@ -28,14 +24,7 @@ protected:
     ingest::ingest(comm, ingest);
   }
 
-  void TearDown() override {
-    comm.barrier();
-    if (comm.is_root())
-      std::filesystem::remove_all(dir);
-    MpiTest::TearDown();
-  }
-
-  std::string dir, store;
+  std::string store;
 };
 
 } // namespace lockstep::testing
