@@ -335,7 +335,7 @@ std::vector<Edge> fuse(std::vector<EdgeSignal> &tested) {
         slow_retweet = &t;
     }
     if (retweet != nullptr && slow_retweet != nullptr) {
-      // The slow window contains the fast one: count their keys and co-actions once.
+      // The slow window contains the fast one: count their keys and co-actions once, as the larger.
       edge.weight -= std::min(retweet->stats.keys, slow_retweet->stats.keys);
       edge.coactions -= std::min(retweet->stats.coactions, slow_retweet->stats.coactions);
     }

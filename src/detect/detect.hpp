@@ -105,8 +105,9 @@ DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const Par
 inline constexpr std::uint8_t kSimilaritySignal = 10;
 inline constexpr std::uint8_t kNearDuplicateSignal = 11;
 // The store's retweets again in a longer window: amplifiers that retweet by hand within half an
-// hour of each other. Its window contains the retweet signal's, so an edge counts the keys and
-// co-actions of the two once, as the larger (see fuse in detect.cpp).
+// hour of each other. Its window contains the retweet signal's (and with equal hub caps, its
+// co-actions contain retweet's), so an edge counts the keys and co-actions of the two once, as
+// the larger (see fuse in detect.cpp).
 inline constexpr std::uint8_t kSlowRetweetSignal = 12;
 inline constexpr std::uint8_t kLastSignal = kSlowRetweetSignal;
 // The name of a signal number: the store's names, "similarity", "near_duplicate" and

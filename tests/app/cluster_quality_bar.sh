@@ -3,7 +3,7 @@
 # accounts, six campaign styles, about 5.8*10^5 posts) with the default job: account-level
 # F1 >= 0.95, organic false-positive rate <= 0.2%, and every planted campaign's best cluster with
 # Jaccard >= 0.8. Seed 1 is the world where the camouflaged amplifiers were hardest to tie
-# (0.55 with the 5-minute retweet window alone; retweet_slow brought it to 0.95).
+# (0.55 with the 5-minute retweet window alone; retweet_slow brings it to 0.875).
 # Usage: cluster_quality_bar.sh LOCKSTEP MPIEXEC [MPIEXEC_FLAGS...]
 set -euo pipefail
 lockstep=$1

@@ -35,7 +35,7 @@ protected:
     ingest::ingest(comm, ingest);
   }
 
-  // detect with only the named signals on, at the given windows (s).
+  // detect with only the named signals on, at the given windows (s), all with one hub cap.
   detect::DetectResult run(const std::map<std::string, double> &windows) {
     DetectConfig config;
     config.store_path = store;
@@ -43,6 +43,7 @@ protected:
       signal.enabled = windows.contains(name);
       if (signal.enabled)
         signal.window_seconds = windows.at(name);
+      signal.hub_cap = 20; // with one cap, the nearest partners in 300 s are among those in 1800 s
     }
     config.near_duplicate.enabled = false;
     config.similarity.enabled = false;
