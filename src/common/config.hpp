@@ -109,8 +109,8 @@ struct ClusterConfig {
   std::uint64_t min_size = 2; // smaller communities are not reported as clusters
   // A community of fewer accounts than this is a cluster only when one of its edges also passes
   // Bonferroni at alpha (family-wise), not only the false discovery rate: the FDR's false
-  // discoveries, and fans of one celebrity, land on isolated pairs and triples. 0 = off.
-  std::uint64_t anchor_below = 4;
+  // discoveries, and fans of one celebrity, land on small tree-like communities. 0 = off.
+  std::uint64_t anchor_below = 8;
   std::uint32_t top_keys = 5; // per signal and cluster in clusters.csv
 };
 
