@@ -136,19 +136,22 @@ constexpr ProfileColumns kUserProfile{kUUserId,    kUDisplayName, kUScreenName,
                                       kULocation,  kUDescription, kUFollowers,
                                       kUFollowing, kUCreated,     kULanguage};
 
-// Fills `account` from a row's profile columns; returns a reject reason, or "" when all is well.
+// Fills `account` from a row's profile columns (its names and texts only when `copy` is full);
+// returns a reject reason, or "" when all is well.
 std::string read_profile(const Fields &f, const ProfileColumns &c, std::uint32_t partitions,
-                         std::uint32_t file, std::int64_t line, AccountRow &account,
-                         std::string &detail) {
+                         std::uint32_t file, std::int64_t line, ProfileCopy copy,
+                         AccountRow &account, std::string &detail) {
   account.file = file;
   account.line = line;
   account.id = std::string(f[c.id]);
   account.partition = partition_of(account.id, partitions);
-  account.screen_name = std::string(f[c.screen_name]);
-  account.display_name = std::string(f[c.display_name]);
   account.language = std::string(f[c.language]);
-  account.description = std::string(f[c.description]);
-  account.location = std::string(f[c.location]);
+  if (copy == ProfileCopy::full) {
+    account.screen_name = std::string(f[c.screen_name]);
+    account.display_name = std::string(f[c.display_name]);
+    account.description = std::string(f[c.description]);
+    account.location = std::string(f[c.location]);
+  }
   const auto followers = parse_count(f[c.followers]), following = parse_count(f[c.following]);
   if (!followers || !following) {
     detail = fmt::format("follower_count '{}', following_count '{}'", clip(f[c.followers]),
@@ -170,7 +173,7 @@ std::string read_profile(const Fields &f, const ProfileColumns &c, std::uint32_t
 }
 
 ParsedRecord parse_tweet(const Fields &f, std::uint32_t file, std::int64_t line,
-                         std::uint32_t partitions) {
+                         std::uint32_t partitions, ProfileCopy profile) {
   const auto id = parse_id(f[kTweetId]);
   if (!id)
     return reject(file, line, "bad tweetid", fmt::format("tweetid '{}'", clip(f[kTweetId])));
@@ -243,7 +246,8 @@ ParsedRecord parse_tweet(const Fields &f, std::uint32_t file, std::int64_t line,
 
   AccountRow &account = out.account.emplace();
   std::string detail;
-  if (auto reason = read_profile(f, kTweetProfile, partitions, file, line, account, detail);
+  if (auto reason =
+          read_profile(f, kTweetProfile, partitions, file, line, profile, account, detail);
       !reason.empty()) {
     return reject(file, line, reason, detail);
   }
@@ -258,7 +262,8 @@ ParsedRecord parse_user(const Fields &f, std::uint32_t file, std::int64_t line,
   AccountRow &account = out.account.emplace();
   account.from_users_file = 1;
   std::string detail;
-  if (auto reason = read_profile(f, kUserProfile, partitions, file, line, account, detail);
+  if (auto reason =
+          read_profile(f, kUserProfile, partitions, file, line, ProfileCopy::full, account, detail);
       !reason.empty()) {
     return reject(file, line, reason, detail);
   }
@@ -416,7 +421,7 @@ TableLayout map_header(TableKind kind, const std::vector<std::string_view> &head
 }
 
 ParsedRecord parse_record(const TableLayout &layout, const Record &record, std::uint32_t file,
-                          std::uint32_t partitions) {
+                          std::uint32_t partitions, ProfileCopy profile) {
   if (record.truncated) {
     return reject(file, record.line, "truncated record", "the input ends inside a quoted field");
   }
@@ -434,7 +439,7 @@ ParsedRecord parse_record(const TableLayout &layout, const Record &record, std::
   const Fields fields(layout, values);
   switch (layout.kind) {
   case TableKind::tweets:
-    return parse_tweet(fields, file, record.line, partitions);
+    return parse_tweet(fields, file, record.line, partitions, profile);
   case TableKind::users:
     return parse_user(fields, file, record.line, partitions);
   case TableKind::actions:

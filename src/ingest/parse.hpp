@@ -43,7 +43,13 @@ struct ParsedRecord {
   std::optional<Reject> reject;
 };
 
+// How much of the author's profile a tweets row yields (every other table yields it whole):
+// `full`, or `checked`: validated like the full one (a bad count or date rejects the row), but
+// only the id, the language and the numbers are kept. Ingest keeps one profile per account and
+// block, so it parses every row `checked` and asks again, `full`, for the rows it keeps.
+enum class ProfileCopy { full, checked };
+
 ParsedRecord parse_record(const TableLayout &layout, const Record &record, std::uint32_t file,
-                          std::uint32_t partitions);
+                          std::uint32_t partitions, ProfileCopy profile = ProfileCopy::full);
 
 } // namespace lockstep::ingest

@@ -169,12 +169,14 @@ std::vector<T> column(const std::vector<Row> &rows, Get get) {
   return out;
 }
 
-template <typename Row, typename Get>
-std::vector<std::string> string_column(const std::vector<Row> &rows, Get get) {
-  std::vector<std::string> out;
+// Views of one string member of every row (the rows outlive the column).
+template <typename Row>
+std::vector<std::string_view> string_column(const std::vector<Row> &rows,
+                                            std::string Row::*member) {
+  std::vector<std::string_view> out;
   out.reserve(rows.size());
   for (const auto &row : rows)
-    out.push_back(get(row));
+    out.emplace_back(row.*member);
   return out;
 }
 
@@ -373,15 +375,11 @@ void StoreWriter::add_group(OwnedRows rows, PartitionRange owned, PhaseTimes &ti
   store::append_column(
       g, "partition",
       column<AccountRow, std::uint32_t>(accounts, [](const auto &a) { return a.partition; }));
-  store::append_strings(g, "id", string_column(accounts, [](const auto &a) { return a.id; }));
-  store::append_strings(g, "screen_name",
-                        string_column(accounts, [](const auto &a) { return a.screen_name; }));
-  store::append_strings(g, "display_name",
-                        string_column(accounts, [](const auto &a) { return a.display_name; }));
-  store::append_strings(g, "description",
-                        string_column(accounts, [](const auto &a) { return a.description; }));
-  store::append_strings(g, "location",
-                        string_column(accounts, [](const auto &a) { return a.location; }));
+  store::append_strings(g, "id", string_column(accounts, &AccountRow::id));
+  store::append_strings(g, "screen_name", string_column(accounts, &AccountRow::screen_name));
+  store::append_strings(g, "display_name", string_column(accounts, &AccountRow::display_name));
+  store::append_strings(g, "description", string_column(accounts, &AccountRow::description));
+  store::append_strings(g, "location", string_column(accounts, &AccountRow::location));
   store::append_column(g, "language",
                        column<AccountRow, std::uint32_t>(accounts, [&](const auto &a) {
                          return label_id(labels_.languages, a.language);
@@ -417,7 +415,7 @@ void StoreWriter::add_group(OwnedRows rows, PartitionRange owned, PhaseTimes &ti
   store::append_column(p, "language", column<PostRow, std::uint32_t>(posts, [&](const auto &r) {
                          return label_id(labels_.languages, r.language);
                        }));
-  store::append_strings(p, "text", string_column(posts, [](const auto &r) { return r.text; }));
+  store::append_strings(p, "text", string_column(posts, &PostRow::text));
   store::append_column(p, "text_key", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
                          return r.text_key;
                        }));
@@ -430,12 +428,9 @@ void StoreWriter::add_group(OwnedRows rows, PartitionRange owned, PhaseTimes &ti
   store::append_column(p, "quote_of", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
                          return r.quote_of;
                        }));
-  store::append_strings(p, "retweet_user",
-                        string_column(posts, [](const auto &r) { return r.retweet_user; }));
-  store::append_strings(p, "reply_user",
-                        string_column(posts, [](const auto &r) { return r.reply_user; }));
-  store::append_strings(p, "content_id",
-                        string_column(posts, [](const auto &r) { return r.post_id_text; }));
+  store::append_strings(p, "retweet_user", string_column(posts, &PostRow::retweet_user));
+  store::append_strings(p, "reply_user", string_column(posts, &PostRow::reply_user));
+  store::append_strings(p, "content_id", string_column(posts, &PostRow::post_id_text));
 
   const auto a = root.open_group("actions");
   store::append_column(a, "account", column<Action, std::uint64_t>(actions, [](const auto &r) {
@@ -551,8 +546,7 @@ StoreCounts StoreWriter::finish(const IngestSummary &summary, PhaseTimes &times)
     store::write_column(k, "signal", column<KeyValue, std::uint8_t>(key_values, [](const auto &r) {
                           return r.signal;
                         }));
-    store::write_strings(k, "value",
-                         string_column(key_values, [](const auto &r) { return r.value; }));
+    store::write_strings(k, "value", string_column(key_values, &KeyValue::value));
 
     const auto d = root.open_group("dictionaries");
     const auto mine = [&](const std::vector<std::string> &all) {

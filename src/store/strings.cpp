@@ -9,8 +9,9 @@ namespace lockstep::store {
 namespace {
 
 // Offsets (starting at `base` + the bytes of lower ranks) and bytes of this rank's strings.
+template <typename String>
 std::pair<std::vector<std::uint64_t>, std::vector<std::uint8_t>>
-pack_strings(const mpi::Comm &comm, const std::vector<std::string> &local, std::uint64_t base) {
+pack_strings(const mpi::Comm &comm, const std::vector<String> &local, std::uint64_t base) {
   std::uint64_t local_bytes = 0;
   for (const auto &s : local)
     local_bytes += s.size();
@@ -26,23 +27,45 @@ pack_strings(const mpi::Comm &comm, const std::vector<std::string> &local, std::
   return {std::move(offsets), std::move(bytes)};
 }
 
-} // namespace
-
-void write_strings(const Group &group, const std::string &name,
-                   const std::vector<std::string> &local, const ColumnOptions &options) {
+template <typename String>
+void write_string_column(const Group &group, const std::string &name,
+                         const std::vector<String> &local, const ColumnOptions &options) {
   const auto [offsets, bytes] = pack_strings(group.comm(), local, 0);
   const Group strings = group.create_group(name);
   write_column(strings, "offsets", offsets, options);
   write_column(strings, "bytes", bytes, options);
 }
 
-void append_strings(const Group &group, const std::string &name,
-                    const std::vector<std::string> &local, const ColumnOptions &options) {
+template <typename String>
+void append_string_column(const Group &group, const std::string &name,
+                          const std::vector<String> &local, const ColumnOptions &options) {
   const Group strings = group.has(name) ? group.open_group(name) : group.create_group(name);
   const std::uint64_t base = strings.has("bytes") ? column_length(strings, "bytes") : 0;
   const auto [offsets, bytes] = pack_strings(group.comm(), local, base);
   append_column(strings, "offsets", offsets, options);
   append_column(strings, "bytes", bytes, options);
+}
+
+} // namespace
+
+void write_strings(const Group &group, const std::string &name,
+                   const std::vector<std::string> &local, const ColumnOptions &options) {
+  write_string_column(group, name, local, options);
+}
+
+void write_strings(const Group &group, const std::string &name,
+                   const std::vector<std::string_view> &local, const ColumnOptions &options) {
+  write_string_column(group, name, local, options);
+}
+
+void append_strings(const Group &group, const std::string &name,
+                    const std::vector<std::string> &local, const ColumnOptions &options) {
+  append_string_column(group, name, local, options);
+}
+
+void append_strings(const Group &group, const std::string &name,
+                    const std::vector<std::string_view> &local, const ColumnOptions &options) {
+  append_string_column(group, name, local, options);
 }
 
 std::vector<std::string> read_strings(const Group &group, const std::string &name, Slab rows) {

@@ -7,16 +7,22 @@
 #include "store/column.hpp"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lockstep::store {
 
 void write_strings(const Group &group, const std::string &name,
                    const std::vector<std::string> &local, const ColumnOptions &options = {});
+void write_strings(const Group &group, const std::string &name,
+                   const std::vector<std::string_view> &local, const ColumnOptions &options = {});
 
 // Appends every rank's strings, in rank order, to string column `name` (created when missing).
 void append_strings(const Group &group, const std::string &name,
                     const std::vector<std::string> &local, const ColumnOptions &options = {});
+// The same from views of strings held elsewhere (no copy of each string).
+void append_strings(const Group &group, const std::string &name,
+                    const std::vector<std::string_view> &local, const ColumnOptions &options = {});
 
 std::vector<std::string> read_strings(const Group &group, const std::string &name, Slab rows);
 
