@@ -1,7 +1,9 @@
 // Writing JSON by hand for small documents (manifests, reports): string escaping per RFC 8259.
 #pragma once
 
+#include <cmath>
 #include <cstdio>
+#include <fmt/format.h>
 #include <string>
 #include <string_view>
 
@@ -38,6 +40,12 @@ inline std::string quote(std::string_view text) {
     }
   }
   return out + "\"";
+}
+
+// `x` as a JSON number, or null when it is not finite (JSON has no infinity or NaN: the FDR cut is
+// -inf when no edge passes it).
+inline std::string number(double x) {
+  return std::isfinite(x) ? fmt::format("{}", x) : "null";
 }
 
 } // namespace lockstep::json

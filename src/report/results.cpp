@@ -430,9 +430,9 @@ std::string manifest_json(const DetectConfig &config, const detect::PartitionDat
       "\"coordination.gexf\", \"results.h5\"],\n"
       "  \"job\": {}\n}}\n",
       kVersion, input_json(config, data, run), analysis_fingerprint(config), resumed, run.ranks,
-      run.threads, run.seconds, result.tests, result.log10_p_threshold, result.candidate_edges,
-      result.significant_edges, result.weight_threshold, signals, result.similarity_terms,
-      result.similarity_skipped_terms, result.similarity_pairs,
+      run.threads, run.seconds, result.tests, json::number(result.log10_p_threshold),
+      result.candidate_edges, result.significant_edges, json::number(result.weight_threshold),
+      signals, result.similarity_terms, result.similarity_skipped_terms, result.similarity_pairs,
       near_duplicate_json(result.near_duplicate), clusters_json(clusters.totals), times,
       json::quote(run.effective_job));
 }

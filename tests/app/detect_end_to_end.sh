@@ -9,6 +9,7 @@
 #   edge precision >= 0.99), with the same edges at 1 and 3 ranks;
 # - the clusters meet a small version of the cluster bar, and clusters.csv, accounts.csv and
 #   coordination.gexf agree with each other;
+# - a run in which no edge passes still writes a valid manifest (JSON has no -inf);
 # - a failed run leaves no file that looks complete.
 # Usage: detect_end_to_end.sh LOCKSTEP H5DIFF MPIEXEC [MPIEXEC_FLAGS...]
 set -euo pipefail
@@ -35,6 +36,18 @@ for setting in "2 2" "3 1" "4 2"; do
 done
 [ "$(wc -l <"$work/np1/edges.csv")" -gt 100 ] || fail "too few edges to compare"
 expect_valid_results "$lockstep" "$work/np1"
+
+# A run in which no edge passes the test still writes valid results and a JSON manifest (the FDR
+# cut is then null there, not -inf).
+printf '[detect]\nalpha = 1e-300\n' >"$work/none.toml"
+"${mpiexec[@]}" -n 2 "$lockstep" detect --store "$work/store.h5" --job "$work/none.toml" \
+  --out "$work/none" --log-level warn >/dev/null
+grep -q '"log10_p_threshold": null,' "$work/none/manifest.json" ||
+  fail "no significant edge: the manifest's FDR cut is not null"
+if grep -qiE '[^a-z_"](-?inf|nan)[,}]' "$work/none/manifest.json"; then
+  fail "manifest.json holds a number JSON cannot: $(grep -iE '(-?inf|nan)[,}]' "$work/none/manifest.json")"
+fi
+expect_valid_results "$lockstep" "$work/none"
 if ls "$work/np1" | grep -q partial; then fail "partial files left behind"; fi
 
 report=$("$lockstep" evaluate --json --truth "$work/data/truth.csv" "$work/np1")

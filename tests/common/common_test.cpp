@@ -1,8 +1,11 @@
 // The common module: log levels, error texts, the configuration listing.
 #include "common/config.hpp"
 #include "common/error.hpp"
+#include "common/json.hpp"
 #include "common/log.hpp"
 #include "mpi_test.hpp"
+
+#include <limits>
 
 namespace lockstep::testing {
 namespace {
@@ -26,6 +29,13 @@ TEST(Log, OtherRanksKeepOnlyWarnings) {
   log::init(0, log::Level::info);
   EXPECT_TRUE(log::get().should_log(spdlog::level::info));
   EXPECT_FALSE(log::get().should_log(spdlog::level::debug));
+}
+
+TEST(Json, NumbersThatJsonCannotHoldAreNull) {
+  EXPECT_EQ(json::number(-6.25), "-6.25");
+  EXPECT_EQ(json::number(0), "0");
+  EXPECT_EQ(json::number(-std::numeric_limits<double>::infinity()), "null");
+  EXPECT_EQ(json::number(std::numeric_limits<double>::quiet_NaN()), "null");
 }
 
 TEST(Errors, InputErrorNamesFileAndLine) {

@@ -254,7 +254,8 @@
       ['duplicate rows', input.rows_duplicate], ['rows without posts (users files)', input.non_post_rows],
       ['posts', input.posts], ['accounts', input.accounts],
       ['candidate pairs tested', m.candidate_edges], ['significant edges', m.significant_edges],
-      ['false discovery rate cut (log10 p)', m.log10_p_threshold],
+      ['false discovery rate cut (log10 p)',
+        m.log10_p_threshold === null ? 'none passed' : m.log10_p_threshold],
       ['clusters', m.clusters.clusters], ['accounts in clusters', m.clusters.clustered_accounts],
       ['accounts with a significant edge', m.clusters.linked_accounts],
       ['resumed steps', (m.resumed_steps || []).join(', ') || 'none']
