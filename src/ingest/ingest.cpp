@@ -131,8 +131,7 @@ ParsedBlock parse_block(const std::vector<Record> &records, const InputFile &inp
   std::unordered_set<std::string_view> seen;
   for (std::size_t i = 0; i < records.size(); ++i) {
     const auto &account = block.rows[i].account;
-    if (account && account->partition >= group.first && account->partition < group.last &&
-        seen.insert(account->id).second) {
+    if (account && group.contains(account->partition) && seen.insert(account->id).second) {
       block.keeps_profile[i] = 1;
       kept.push_back(i);
     }
@@ -153,7 +152,6 @@ void route_block(const std::vector<Record> &records, const InputFile &input, std
                  std::uint32_t partitions, PartitionRange group, int rank, int ranks, bool count,
                  RoundOutput &out, LabelSets &labels) {
   auto [parsed, keeps_profile] = parse_block(records, input, file, partitions, group);
-  const auto in_group = [&](std::uint32_t p) { return p >= group.first && p < group.last; };
   // True when the row was packed for another rank; false when it stays here.
   const auto send = [&](std::uint32_t partition, char tag, const auto &row) {
     const int owner = owner_of(partition, group, ranks);
@@ -185,10 +183,10 @@ void route_block(const std::vector<Record> &records, const InputFile &input, std
     }
     if (record.reject)
       continue;
-    if (record.post && in_group(record.post->partition) &&
+    if (record.post && group.contains(record.post->partition) &&
         !send(record.post->partition, kPostTag, *record.post))
       out.own.posts.push_back(std::move(*record.post));
-    if (record.snapshot && in_group(record.snapshot->partition) &&
+    if (record.snapshot && group.contains(record.snapshot->partition) &&
         !send(record.snapshot->partition, kSnapshotTag, *record.snapshot))
       out.own.snapshots.push_back(std::move(*record.snapshot));
     if (keeps_profile[i] != 0 && !send(record.account->partition, kAccountTag, *record.account))

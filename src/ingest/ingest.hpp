@@ -35,6 +35,7 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config);
 // Partitions [first, last).
 struct PartitionRange {
   std::uint32_t first = 0, last = 0;
+  bool contains(std::uint32_t partition) const { return partition >= first && partition < last; }
 };
 
 // The share of `group` that rank `rank` of `ranks` owns: contiguous, in rank order.
