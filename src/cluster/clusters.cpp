@@ -60,9 +60,11 @@ EdgeRecord edge_record(const detect::Edge &edge, std::uint64_t component) {
       r.b_first += e.time_b < e.time_a;
     }
   }
-  // retweet_slow's window contains retweet's: it adds only the co-actions beyond it.
-  auto &slow = r.coactions[detect::kSlowRetweetSignal];
-  slow -= std::min(slow, r.coactions[std::size_t(store::schema::Signal::retweet)]);
+  // A signal whose window contains another's on the same actions adds only the co-actions beyond.
+  for (std::uint8_t s = 1; s < kSignalSlots; ++s) {
+    if (const auto inner = detect::nested_signal(s); inner != 0)
+      r.coactions[s] -= std::min(r.coactions[s], r.coactions[inner]);
+  }
   return r;
 }
 

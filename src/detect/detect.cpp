@@ -343,8 +343,9 @@ std::vector<Edge> fuse(std::vector<EdgeSignal> &tested) {
     edge.b = tested[begin].stats.b;
     edge.signals = std::span<const EdgeSignal>(tested).subspan(begin, i - begin);
     std::size_t timed_signals = 0;
-    const EdgeSignal *retweet = nullptr, *slow_retweet = nullptr;
+    std::array<const EdgeSignal *, kLastSignal + 1> by_signal{};
     for (const auto &t : edge.signals) {
+      by_signal[t.signal] = &t;
       if (t.signal == kSimilaritySignal) {
         edge.shared_targets = t.stats.keys;
         edge.cosine = t.expected; // the cosine travels in the expectation's place
@@ -354,15 +355,15 @@ std::vector<Edge> fuse(std::vector<EdgeSignal> &tested) {
       edge.weight += t.stats.keys;
       edge.coactions += t.stats.coactions;
       edge.log10_p = std::min(edge.log10_p, t.log10_p);
-      if (t.signal == std::uint8_t(store::schema::Signal::retweet))
-        retweet = &t;
-      if (t.signal == kSlowRetweetSignal)
-        slow_retweet = &t;
     }
-    if (retweet != nullptr && slow_retweet != nullptr) {
-      // The slow window contains the fast one: count their keys and co-actions once, as the larger.
-      edge.weight -= std::min(retweet->stats.keys, slow_retweet->stats.keys);
-      edge.coactions -= std::min(retweet->stats.coactions, slow_retweet->stats.coactions);
+    // A window that contains another's on the same actions: their keys and co-actions count once,
+    // as the larger.
+    for (std::uint8_t s = 1; s <= kLastSignal; ++s) {
+      const auto *outer = by_signal[s], *inner = by_signal[nested_signal(s)];
+      if (outer != nullptr && inner != nullptr) { // by_signal[0] stays null
+        edge.weight -= std::min(inner->stats.keys, outer->stats.keys);
+        edge.coactions -= std::min(inner->stats.coactions, outer->stats.coactions);
+      }
     }
     edge.timed = timed_signals > 0;
     // the smallest of the pair's per-signal p-values, times their number
@@ -420,6 +421,11 @@ std::uint8_t source_signal(std::uint8_t signal) {
   if (signal == kSlowRetweetSignal)
     return std::uint8_t(store::schema::Signal::retweet);
   return signal < kSignalCount ? signal : 0;
+}
+
+std::uint8_t nested_signal(std::uint8_t signal) {
+  const auto source = source_signal(signal);
+  return source != signal ? source : 0;
 }
 
 double quantile_type7(const std::vector<std::pair<std::uint64_t, std::uint64_t>> &histogram,

@@ -116,6 +116,10 @@ const char *signal_label(std::uint8_t signal);
 // The store signal whose actions a signal reads: itself, or retweet for retweet_slow (0 for
 // similarity and near_duplicate, which derive their own).
 std::uint8_t source_signal(std::uint8_t signal);
+// The signal that reads the same actions in a shorter window, so that this signal's co-actions
+// contain its own (retweet for retweet_slow); 0 for the others. Counts over both keep the pair
+// once.
+std::uint8_t nested_signal(std::uint8_t signal);
 
 // R's type-7 quantile of integer weights given as (weight, count), sorted by weight.
 double quantile_type7(const std::vector<std::pair<std::uint64_t, std::uint64_t>> &histogram,
