@@ -28,6 +28,8 @@ auto pair_order(const CoactionPair &p) {
 
 template <typename T>
 std::vector<T> concatenate(tbb::enumerable_thread_specific<std::vector<T>> &parts) {
+  if (parts.size() == 1) // one thread ran: its part is the whole
+    return std::move(*parts.begin());
   std::size_t total = 0;
   for (const auto &part : parts)
     total += part.size();
@@ -233,20 +235,35 @@ std::vector<PairSignal> aggregate_pairs(std::span<const CoactionPair> sorted,
   return out;
 }
 
-std::vector<Evidence> select_evidence(std::span<const CoactionPair> group, std::size_t limit) {
-  std::vector<CoactionPair> closest(group.begin(), group.end());
+namespace {
+
+// Writes the out.size() co-actions of `group` closest in time to `out` (scratch: a reused buffer).
+void write_closest(std::span<const CoactionPair> group, std::vector<CoactionPair> &scratch,
+                   std::span<Evidence> out) {
+  const auto evidence = [](const CoactionPair &p) {
+    return Evidence{p.key, p.post_a, p.post_b, p.time_a, p.time_b};
+  };
+  if (group.size() == 1) { // most pairs
+    if (!out.empty())
+      out[0] = evidence(group[0]);
+    return;
+  }
+  scratch.assign(group.begin(), group.end());
   const auto closer = [](const CoactionPair &p, const CoactionPair &q) {
     return std::make_tuple(abs_dt(p), p.key, p.time_a, p.post_a, p.post_b) <
            std::make_tuple(abs_dt(q), q.key, q.time_a, q.post_a, q.post_b);
   };
-  const std::size_t kept = std::min(limit, closest.size());
-  std::partial_sort(closest.begin(), closest.begin() + static_cast<std::ptrdiff_t>(kept),
-                    closest.end(), closer);
-  std::vector<Evidence> out;
-  for (std::size_t i = 0; i < kept; ++i) {
-    const auto &p = closest[i];
-    out.push_back({p.key, p.post_a, p.post_b, p.time_a, p.time_b});
-  }
+  const auto kept = static_cast<std::ptrdiff_t>(out.size());
+  std::partial_sort(scratch.begin(), scratch.begin() + kept, scratch.end(), closer);
+  std::transform(scratch.begin(), scratch.begin() + kept, out.begin(), evidence);
+}
+
+} // namespace
+
+std::vector<Evidence> select_evidence(std::span<const CoactionPair> group, std::size_t limit) {
+  std::vector<Evidence> out(std::min(limit, group.size()));
+  std::vector<CoactionPair> scratch;
+  write_closest(group, scratch, out);
   return out;
 }
 
@@ -261,23 +278,67 @@ std::int64_t bin_of(std::int64_t time_ms, std::int64_t bin_ms) {
   return time::floor_div(time_ms, bin_ms);
 }
 
+BinAxis BinAxis::covering(std::int64_t first, std::int64_t last) {
+  BinAxis axis;
+  axis.first_bin = first;
+  const auto pages = first <= last ? (last - first) / kPageBins + 1 : 0;
+  for (std::int64_t p = 0; p < pages; ++p)
+    axis.page_slot.push_back(p * kPageBins);
+  axis.slots = static_cast<std::size_t>(pages * kPageBins);
+  return axis;
+}
+
+bool BinAxis::holds(std::int64_t bin) const {
+  if (bin < first_bin)
+    return false;
+  const auto page = static_cast<std::size_t>((bin - first_bin) / kPageBins);
+  return page < page_slot.size() && page_slot[page] >= 0;
+}
+
+BinAxis bin_axis(const mpi::Comm &comm, std::span<const Action> actions, std::int64_t bin_ms) {
+  std::int64_t earliest = INT64_MAX, latest = INT64_MIN;
+  for (const auto &action : actions) {
+    earliest = std::min(earliest, action.time_ms);
+    latest = std::max(latest, action.time_ms);
+  }
+  earliest = mpi::allreduce(comm, earliest, mpi::Op::min);
+  latest = mpi::allreduce(comm, latest, mpi::Op::max);
+  const auto first = bin_of(earliest, bin_ms), last = bin_of(latest, bin_ms);
+  BinAxis axis;
+  axis.first_bin = first;
+  if (first > last)
+    return axis;
+  std::vector<std::uint64_t> used(
+      static_cast<std::size_t>((last - first) / BinAxis::kPageBins + 1));
+  for (const auto &action : actions)
+    used[static_cast<std::size_t>((bin_of(action.time_ms, bin_ms) - first) / BinAxis::kPageBins)] =
+        1;
+  used = mpi::allreduce(comm, std::span<const std::uint64_t>(used), mpi::Op::max);
+  for (const auto page_used : used) {
+    axis.page_slot.push_back(page_used ? static_cast<std::int64_t>(axis.slots) : -1);
+    axis.slots += page_used ? BinAxis::kPageBins : 0;
+  }
+  return axis;
+}
+
 double KeyConcentration::at(std::int64_t bin) const {
-  const auto i = bin - first_bin;
-  if (i < 0 || i >= static_cast<std::int64_t>(actions.size()))
+  if (!axis.holds(bin))
     return 0;
-  const auto n = actions[static_cast<std::size_t>(i)];
-  return n > 0 ? sum_squares[static_cast<std::size_t>(i)] / (n * n) : 0;
+  const auto i = axis.slot(bin);
+  const auto n = actions[i];
+  return n > 0 ? sum_squares[i] / (n * n) : 0;
 }
 
 void add_concentration(std::span<const Action> by_key_time, KeyConcentration &concentration) {
   std::size_t i = 0;
   while (i < by_key_time.size()) {
     const auto bin = bin_of(by_key_time[i].time_ms, concentration.bin_ms);
+    const auto bin_end = (bin + 1) * concentration.bin_ms; // times sorted within a key
     std::size_t j = i + 1;
     while (j < by_key_time.size() && by_key_time[j].key == by_key_time[i].key &&
-           bin_of(by_key_time[j].time_ms, concentration.bin_ms) == bin)
+           by_key_time[j].time_ms < bin_end)
       ++j;
-    const auto slot = static_cast<std::size_t>(bin - concentration.first_bin);
+    const auto slot = concentration.axis.slot(bin);
     const auto count = static_cast<double>(j - i);
     concentration.actions[slot] += count;
     concentration.sum_squares[slot] += count * count;
@@ -326,24 +387,37 @@ RoundPlan plan_rounds(const mpi::Comm &comm, std::span<const Action> keyed,
           true};
 }
 
-// Aggregates one round's pairs (sorted) into `result`, keeping each pair's closest co-actions.
+// Aggregates one round's pairs (sorted) into `result`, keeping each pair's closest co-actions:
+// they are written straight to their place in result.evidence_items.
 void add_round(std::vector<CoactionPair> &owned, std::size_t evidence_per_pair,
                CoactionResult &result) {
   sort_pairs(owned);
   std::vector<std::size_t> group_begin;
   auto pairs = aggregate_pairs(owned, group_begin);
-  std::vector<std::vector<Evidence>> evidence(pairs.size());
-  tbb::parallel_for(std::size_t{0}, pairs.size(), [&](std::size_t i) {
-    evidence[i] = select_evidence(std::span<const CoactionPair>(owned).subspan(
-                                      group_begin[i], group_begin[i + 1] - group_begin[i]),
-                                  evidence_per_pair);
-  });
-  for (std::size_t i = 0; i < pairs.size(); ++i) {
-    result.pairs.push_back(pairs[i]);
-    result.evidence_items.insert(result.evidence_items.end(), evidence[i].begin(),
-                                 evidence[i].end());
-    result.evidence_begin.push_back(result.evidence_items.size());
+  auto &evidence_begin = result.evidence_begin;
+  const auto first = evidence_begin.size() - 1; // evidence_begin[first] starts this round's pairs
+  for (std::size_t g = 0; g < pairs.size(); ++g) {
+    const auto size = group_begin[g + 1] - group_begin[g];
+    evidence_begin.push_back(evidence_begin.back() + std::min(evidence_per_pair, size));
   }
+  result.evidence_items.resize(evidence_begin.back());
+  const std::span<const CoactionPair> sorted(owned);
+  const std::span<Evidence> items(result.evidence_items);
+  tbb::enumerable_thread_specific<std::vector<CoactionPair>> scratch;
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, pairs.size()),
+                    [&](const tbb::blocked_range<std::size_t> &range) {
+                      auto &mine = scratch.local();
+                      for (std::size_t g = range.begin(); g < range.end(); ++g) {
+                        const auto from = evidence_begin[first + g];
+                        write_closest(
+                            sorted.subspan(group_begin[g], group_begin[g + 1] - group_begin[g]),
+                            mine, items.subspan(from, evidence_begin[first + g + 1] - from));
+                      }
+                    });
+  if (result.pairs.empty())
+    result.pairs = std::move(pairs);
+  else
+    result.pairs.insert(result.pairs.end(), pairs.begin(), pairs.end());
 }
 
 } // namespace
@@ -355,17 +429,9 @@ CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions
   CoactionResult result;
   auto &concentration = result.concentration;
   concentration.bin_ms = bin_ms;
-  std::int64_t first = INT64_MAX, last = INT64_MIN;
-  for (const auto &action : actions) {
-    first = std::min(first, bin_of(action.time_ms, bin_ms));
-    last = std::max(last, bin_of(action.time_ms, bin_ms));
-  }
-  first = mpi::allreduce(comm, first, mpi::Op::min);
-  last = mpi::allreduce(comm, last, mpi::Op::max);
-  const auto bins = first <= last ? static_cast<std::size_t>(last - first + 1) : 0;
-  concentration.first_bin = first;
-  concentration.actions.assign(bins, 0);
-  concentration.sum_squares.assign(bins, 0);
+  concentration.axis = bin_axis(comm, actions, bin_ms);
+  concentration.actions.assign(concentration.axis.slots, 0);
+  concentration.sum_squares.assign(concentration.axis.slots, 0);
 
   auto keyed = mpi::route(
       comm, std::move(actions),

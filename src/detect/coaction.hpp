@@ -100,15 +100,39 @@ std::vector<Evidence> select_evidence(std::span<const CoactionPair> group, std::
 // (floating-point sums included) does not depend on the order pairs arrived in.
 void sort_pairs(std::vector<CoactionPair> &pairs);
 
+// The signal's time bins as slots of dense arrays, leaving long empty stretches out: bins go in
+// pages of kPageBins (about 10 days of 15-minute bins) and only pages where an action falls, on
+// any rank, get slots, in bin order. Data in bursts years apart needs slots for the bursts only.
+// Consecutive pages that both hold actions have consecutive slots, so a bin's neighbour is the
+// next slot whenever the neighbour's page has slots at all.
+struct BinAxis {
+  static constexpr std::int64_t kPageBins = 1024;
+  std::int64_t first_bin = 0;          // the first bin of page 0
+  std::vector<std::int64_t> page_slot; // each page's first slot; -1 for a page without actions
+  std::size_t slots = 0;
+
+  // Every page from `first` to `last` (tests and small tables).
+  static BinAxis covering(std::int64_t first, std::int64_t last);
+  bool holds(std::int64_t bin) const;        // whether bin's page has slots
+  std::size_t slot(std::int64_t bin) const { // of a bin that holds
+    const auto offset = bin - first_bin;
+    return static_cast<std::size_t>(page_slot[static_cast<std::size_t>(offset / kPageBins)] +
+                                    offset % kPageBins);
+  }
+};
+
+// The axis of the bins of every rank's actions. Collective.
+BinAxis bin_axis(const mpi::Comm &comm, std::span<const Action> actions, std::int64_t bin_ms);
+
 // How concentrated the signal's actions are on few keys, per time bin (over all ranks): the
 // chance that two actions in bin t hit the same key if each picked a key in proportion to the
 // keys' activity in that bin is sum_k c_kt^2 / N_t^2 (a Simpson index). The null model uses it.
 struct KeyConcentration {
   std::int64_t bin_ms = 3'600'000;
-  std::int64_t first_bin = 0;        // bin of the earliest action
-  std::vector<double> actions;       // N_t
-  std::vector<double> sum_squares;   // sum over keys of c_kt^2
-  double at(std::int64_t bin) const; // the Simpson index of `bin`; 0 outside the data
+  BinAxis axis;                      // slots of the bins below
+  std::vector<double> actions;       // N_t, per slot
+  std::vector<double> sum_squares;   // sum over keys of c_kt^2, per slot
+  double at(std::int64_t bin) const; // the Simpson index of `bin`; 0 where no action falls
 };
 
 // Counts actions per (key, bin) in actions sorted by (key, time). Local: sum over ranks after.

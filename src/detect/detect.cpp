@@ -66,27 +66,24 @@ std::vector<Action> actions_of(const ActionTable &table, std::uint8_t signal) {
 }
 
 // The expected co-actions of every pair under the null model. Pairs come sorted by (a, b): a's
-// weighted profile is spread into a dense array over the signal's bins once, and each partner's
-// profile (fetched from its owner) is summed against it. Collective.
+// profile is spread into a dense array over the signal's bins once, and each partner's profile
+// (fetched from its owner) is summed against it. Collective.
 std::vector<double> expected_per_pair(const mpi::Comm &comm, const PartitionData &data,
                                       const ActivityProfiles &profiles,
                                       const std::vector<PairSignal> &pairs,
                                       const KeyConcentration &concentration,
                                       std::int64_t window_ms) {
-  std::vector<std::uint64_t> partners;
-  for (const auto &pair : pairs)
-    partners.push_back(pair.b);
-  std::sort(partners.begin(), partners.end());
-  partners.erase(std::unique(partners.begin(), partners.end()), partners.end());
   // Partners on this rank are read in place; the others' profiles are fetched from their owners.
   const auto is_local = [&](std::uint64_t account) {
     return account - data.accounts.rows.begin < data.accounts.rows.count;
   };
   std::vector<std::uint64_t> remote;
-  for (const auto b : partners) {
-    if (!is_local(b))
-      remote.push_back(b);
+  for (const auto &pair : pairs) {
+    if (!is_local(pair.b))
+      remote.push_back(pair.b);
   }
+  std::sort(remote.begin(), remote.end());
+  remote.erase(std::unique(remote.begin(), remote.end()), remote.end());
   const auto fetched = remote_lookup(
       comm, remote, [&](std::uint64_t account) { return owner_of(data.account_begin, account); },
       [&](std::uint64_t account) {
@@ -108,25 +105,16 @@ std::vector<double> expected_per_pair(const mpi::Comm &comm, const PartitionData
       group_begin.push_back(i);
   }
   group_begin.push_back(pairs.size());
-  // Dense arrays cover the bins of the data and one on each side.
-  const std::int64_t first = concentration.first_bin - 1;
-  const std::size_t bins = concentration.actions.size() + 2;
-  tbb::enumerable_thread_specific<std::vector<double>> dense(std::vector<double>(bins, 0.0));
+  const auto coefficients = null_coefficients(concentration, window_ms);
+  tbb::enumerable_thread_specific<DenseProfile> dense(coefficients);
   std::vector<double> expected(pairs.size());
   tbb::parallel_for(std::size_t{0}, group_begin.size() - 1, [&](std::size_t g) {
-    auto &weights = dense.local();
-    const auto a = pairs[group_begin[g]].a - data.accounts.rows.begin;
-    const auto weighted = weighted_profile(profiles[a], concentration, window_ms);
-    for (const auto &[bin, weight] : weighted)
-      weights[static_cast<std::size_t>(bin - first)] = weight;
-    for (std::size_t i = group_begin[g]; i < group_begin[g + 1]; ++i) {
-      double sum = 0;
-      for (const auto &[bin, count] : profile_of(pairs[i].b))
-        sum += count * weights[static_cast<std::size_t>(bin - first)];
-      expected[i] = sum;
-    }
-    for (const auto &[bin, weight] : weighted)
-      weights[static_cast<std::size_t>(bin - first)] = 0;
+    auto &held = dense.local();
+    const auto a = profiles[pairs[group_begin[g]].a - data.accounts.rows.begin];
+    held.hold(a);
+    for (std::size_t i = group_begin[g]; i < group_begin[g + 1]; ++i)
+      expected[i] = held.expected_with(profile_of(pairs[i].b));
+    held.release(a);
   });
   return expected;
 }

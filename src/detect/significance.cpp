@@ -54,6 +54,7 @@ ActivityProfiles activity_profiles(const std::vector<Action> &actions, std::uint
     bins[cursor[action.account - first_account]++] = bin_of(action.time_ms, bin_ms);
   ActivityProfiles profiles;
   profiles.begin.assign(count + 1, 0);
+  profiles.entries.reserve(actions.size());
   for (std::size_t a = 0; a < count; ++a) {
     profiles.begin[a] = profiles.entries.size();
     const auto first = bins.begin() + static_cast<std::ptrdiff_t>(start[a]);
@@ -66,6 +67,7 @@ ActivityProfiles activity_profiles(const std::vector<Action> &actions, std::uint
     }
   }
   profiles.begin[count] = profiles.entries.size();
+  profiles.entries.shrink_to_fit();
   return profiles;
 }
 
@@ -136,10 +138,65 @@ double expected_coactions(ProfileView u, ProfileView v, const KeyConcentration &
   return expected_coactions(u, weighted_profile(v, concentration, window_ms));
 }
 
+NullCoefficients null_coefficients(const KeyConcentration &concentration, std::int64_t window_ms) {
+  const double r =
+      std::min(1.0, double(std::max<std::int64_t>(window_ms, 1000)) / double(concentration.bin_ms));
+  const double same = 2 * r - r * r, adjacent = r * r / 2;
+  const auto &axis = concentration.axis;
+  std::vector<double> h(axis.slots + 2, 0.0); // H by index (slot + 1)
+  for (std::size_t slot = 0; slot < axis.slots; ++slot) {
+    const auto n = concentration.actions[slot];
+    h[slot + 1] = n > 0 ? concentration.sum_squares[slot] / (n * n) : 0;
+  }
+  NullCoefficients out{axis, std::vector<BinCoefficients>(axis.slots + 2)};
+  for (std::size_t page = 0; page < axis.page_slot.size(); ++page) {
+    if (axis.page_slot[page] < 0)
+      continue;
+    const auto first = axis.first_bin + static_cast<std::int64_t>(page) * BinAxis::kPageBins;
+    for (auto t = first; t < first + BinAxis::kPageBins; ++t) {
+      const auto i = axis.slot(t) + 1;
+      // A neighbour off the axis holds no actions: its term is 0, and index i -+ 1 is another bin.
+      const double left = axis.holds(t - 1) ? adjacent * (h[i] + h[i - 1]) / 2 : 0;
+      const double right = axis.holds(t + 1) ? adjacent * (h[i] + h[i + 1]) / 2 : 0;
+      out.per_slot[i] = {same * h[i], left, right};
+    }
+  }
+  return out;
+}
+
+DenseProfile::DenseProfile(const NullCoefficients &coefficients)
+    : coefficients_(&coefficients), weights_(coefficients.per_slot.size(), 0.0) {}
+
+void DenseProfile::hold(ProfileView v) {
+  const auto &per_slot = coefficients_->per_slot;
+  for (const auto &[bin, count] : v) {
+    const auto i = index(bin);
+    weights_[i - 1] += count * per_slot[i - 1].right;
+    weights_[i] += count * per_slot[i].same;
+    weights_[i + 1] += count * per_slot[i + 1].left;
+  }
+}
+
+void DenseProfile::release(ProfileView v) {
+  for (const auto &[bin, count] : v) {
+    const auto i = index(bin);
+    weights_[i - 1] = weights_[i] = weights_[i + 1] = 0;
+  }
+}
+
+double DenseProfile::expected_with(ProfileView u) const {
+  double sum = 0;
+  for (const auto &[bin, count] : u)
+    sum += count * weights_[index(bin)];
+  return sum;
+}
+
 double log10_poisson_tail(std::uint64_t observed, double expected) {
   if (observed == 0)
     return 0.0;
   expected = std::max(expected, kSmallestExpectation);
+  if (observed == 1) // most candidate pairs: P(X >= 1) = 1 - e^-E, exact for tiny E too
+    return std::log10(-std::expm1(-expected));
   const double x = static_cast<double>(observed);
   if (expected >= x) // the tail is large: the regularised gamma is accurate here
     return std::log10(boost::math::gamma_p(x, expected));

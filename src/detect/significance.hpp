@@ -64,6 +64,36 @@ double expected_coactions(ProfileView u, const WeightedProfile &v_weighted);
 double expected_coactions(ProfileView u, ProfileView v, const KeyConcentration &concentration,
                           std::int64_t window_ms);
 
+// The null model's E for many pairs at once (the fast path of the two functions above, which stay
+// as its reference): weighted_profile's weights as per-bin coefficients over the data's bins,
+//   E(u, v) = sum_t u_t (same_t v_t + left_t v_t-1 + right_t v_t+1),
+// with same_t = s H_t, left_t = d (H_t + H_t-1) / 2 and right_t = d (H_t + H_t+1) / 2, computed
+// once per signal. One account's weights g_v are then spread over a dense array (DenseProfile) and
+// every partner's profile is summed against it: no sort and no search per pair.
+struct BinCoefficients {
+  double same = 0, left = 0, right = 0;
+};
+// Per slot of the concentration's axis, with one padding slot on each side (index slot + 1).
+struct NullCoefficients {
+  BinAxis axis;
+  std::vector<BinCoefficients> per_slot;
+};
+NullCoefficients null_coefficients(const KeyConcentration &concentration, std::int64_t window_ms);
+
+// One account's profile spread over the axis' slots (every profile bin must be on the axis).
+class DenseProfile {
+public:
+  explicit DenseProfile(const NullCoefficients &coefficients);
+  void hold(ProfileView v);    // spreads v's weights g_v (the array holds nothing else)
+  void release(ProfileView v); // clears them again
+  double expected_with(ProfileView u) const; // E(u, v) = sum_t u_t g_v(t) for the held v
+
+private:
+  std::size_t index(std::int64_t bin) const { return coefficients_->axis.slot(bin) + 1; }
+  const NullCoefficients *coefficients_;
+  std::vector<double> weights_; // g_v by index, like coefficients_->per_slot
+};
+
 // The count tested against the null: distinct keys for signals whose keys are posts (retweet,
 // reply, quote, object: sharing one post again is no new evidence), and the matched posts
 // min(posts_a, posts_b) for content keys (hashtag, url, domain, mention, text), where repeating a

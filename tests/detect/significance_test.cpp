@@ -3,7 +3,10 @@
 #include "detect/significance.hpp"
 #include "mpi_test.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <random>
+#include <tuple>
 
 namespace lockstep::testing {
 namespace {
@@ -59,9 +62,9 @@ TEST_F(Significance, SimpsonIndexPerBin) {
                                      {1, 5000, 4, 4}, {2, 0, 5, 5},  {2, 40, 6, 6}};
   detect::KeyConcentration c;
   c.bin_ms = 1000;
-  c.first_bin = 0;
-  c.actions.assign(6, 0);
-  c.sum_squares.assign(6, 0);
+  c.axis = detect::BinAxis::covering(0, 5);
+  c.actions.assign(c.axis.slots, 0);
+  c.sum_squares.assign(c.axis.slots, 0);
   detect::add_concentration(sorted, c);
   EXPECT_DOUBLE_EQ(c.at(0), 20.0 / 36.0);
   EXPECT_DOUBLE_EQ(c.at(5), 1.0);
@@ -73,9 +76,13 @@ TEST_F(Significance, SimpsonIndexPerBin) {
 TEST_F(Significance, ExpectedCoactionsFromProfiles) {
   detect::KeyConcentration c;
   c.bin_ms = 3'600'000;
-  c.first_bin = 10;
-  c.actions = {100, 100, 100};
-  c.sum_squares = {1000, 2000, 500}; // H = 0.1, 0.2, 0.05
+  c.axis = detect::BinAxis::covering(10, 12);
+  c.actions.assign(c.axis.slots, 0);
+  c.sum_squares.assign(c.axis.slots, 0);
+  c.actions[0] = c.actions[1] = c.actions[2] = 100;
+  c.sum_squares[0] = 1000; // H = 0.1, 0.2, 0.05
+  c.sum_squares[1] = 2000;
+  c.sum_squares[2] = 500;
   const ActivityProfile u{{10, 2}, {11, 1}};
   const ActivityProfile v{{11, 3}, {12, 4}};
   const double r = 60'000.0 / 3'600'000.0, same = 2 * r - r * r, adjacent = r * r / 2;
@@ -87,6 +94,82 @@ TEST_F(Significance, ExpectedCoactionsFromProfiles) {
               detect::expected_coactions(v, u, c, 60'000), 1e-15)
       << "symmetric in u and v";
   EXPECT_EQ(detect::decode_profile(detect::encode_profile(u)), u);
+}
+
+// Actions at the given bins (1-hour bins), one per bin, keys cycling over three.
+std::vector<detect::Action> actions_at(std::initializer_list<std::int64_t> bins) {
+  std::vector<detect::Action> out;
+  for (const auto bin : bins)
+    out.push_back({static_cast<std::uint64_t>(bin % 3), bin * 3'600'000, 0, out.size()});
+  return out;
+}
+
+TEST_F(Significance, BinAxisLeavesEmptyPagesOut) {
+  constexpr auto page = detect::BinAxis::kPageBins;
+  // Bursts in pages 0, 1 and 5 (and before 0: negative bins); pages 2 to 4 stay out.
+  const auto axis = detect::bin_axis(comm, actions_at({-3, 10, page + 2, 5 * page + 7}), 3'600'000);
+  EXPECT_EQ(axis.slots, static_cast<std::size_t>(3 * page));
+  EXPECT_EQ(axis.first_bin, -3);
+  for (const auto bin : {-3L, 10L, page - 4, page - 3, page + 2, 5 * page + 7})
+    EXPECT_TRUE(axis.holds(bin)) << bin;
+  for (const auto bin : {-4L, 2 * page - 3, 3 * page, 5 * page - 4, 6 * page})
+    EXPECT_FALSE(axis.holds(bin)) << bin;
+  // Neighbouring pages get neighbouring slots; the page after the gap starts right after them.
+  EXPECT_EQ(axis.slot(page - 4) + 1, axis.slot(page - 3));
+  EXPECT_EQ(axis.slot(5 * page - 3), static_cast<std::size_t>(2 * page));
+  EXPECT_EQ(detect::bin_axis(comm, {}, 3'600'000).slots, 0u);
+}
+
+// The fast path of the null model (per-slot coefficients, a dense profile) against the reference
+// (weighted_profile) for random profiles on an axis with a gap, bins at the pages' edges included.
+TEST_F(Significance, DenseProfileMatchesReference) {
+  constexpr auto page = detect::BinAxis::kPageBins;
+  std::mt19937_64 rng(7);
+  std::vector<std::int64_t> bins{
+      0, 1, page - 1, page, page + 1, 2 * page - 1, 4 * page, 4 * page + 1, 5 * page - 1};
+  for (int i = 0; i < 40; ++i)
+    bins.push_back(static_cast<std::int64_t>(rng() % 2) * 4 * page +
+                   static_cast<std::int64_t>(rng() % (2 * page)) % page);
+  std::vector<detect::Action> actions;
+  for (const auto bin : bins) { // 1 to 4 actions per bin on 1 to 3 keys
+    for (std::uint64_t k = 0, n = 1 + rng() % 4; k < n; ++k)
+      actions.push_back({rng() % 3, bin * 3'600'000 + static_cast<std::int64_t>(k), 0, 0});
+  }
+  std::sort(actions.begin(), actions.end(), [](const auto &x, const auto &y) {
+    return std::tie(x.key, x.time_ms) < std::tie(y.key, y.time_ms);
+  });
+  detect::KeyConcentration c;
+  c.axis = detect::bin_axis(comm, actions, c.bin_ms);
+  ASSERT_EQ(c.axis.slots, static_cast<std::size_t>(3 * page)) << "pages 0, 1 and 4";
+  c.actions.assign(c.axis.slots, 0);
+  c.sum_squares.assign(c.axis.slots, 0);
+  detect::add_concentration(actions, c);
+
+  const auto random_profile = [&] {
+    ActivityProfile p;
+    for (const auto bin : bins) {
+      if (rng() % 3 == 0)
+        p.emplace_back(bin, 1 + rng() % 5);
+    }
+    std::sort(p.begin(), p.end());
+    p.erase(std::unique(p.begin(), p.end(),
+                        [](const auto &x, const auto &y) { return x.first == y.first; }),
+            p.end());
+    return p;
+  };
+  for (const std::int64_t window_ms : {60'000L, 1'800'000L, 3'600'000L, 7'200'000L}) {
+    const auto coefficients = detect::null_coefficients(c, window_ms);
+    detect::DenseProfile dense(coefficients);
+    for (int trial = 0; trial < 50; ++trial) {
+      const auto u = random_profile(), v = random_profile();
+      dense.hold(v);
+      const double reference = detect::expected_coactions(u, v, c, window_ms);
+      EXPECT_NEAR(dense.expected_with(u), reference, 1e-12 * std::max(1.0, reference))
+          << "window " << window_ms << " trial " << trial;
+      dense.release(v);
+      EXPECT_EQ(dense.expected_with(u), 0.0) << "release leaves nothing held";
+    }
+  }
 }
 
 TEST_F(Significance, ProfilesCountActionsPerBin) {
