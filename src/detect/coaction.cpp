@@ -42,18 +42,19 @@ std::vector<T> concatenate(tbb::enumerable_thread_specific<std::vector<T>> &part
   return out;
 }
 
-// Which pairs one pass keeps: those whose lower account is in slice `round` of `rounds` of its
-// owner's account range. Slices follow account order, so rounds come out sorted by a.
+// Which pairs one pass keeps: those whose home account is in slice `round` of `rounds` of its
+// owner's account range, so a pair is whole in one round.
 struct RoundSlice {
   std::span<const std::uint64_t> account_begin;
   std::uint64_t rounds = 1, round = 0;
 
-  bool contains(std::uint64_t a) const {
+  bool contains(std::uint64_t a, std::uint64_t b) const {
     if (rounds == 1)
       return true;
-    const auto r = static_cast<std::size_t>(owner_of(account_begin, a));
+    const auto home = home_account(a, b);
+    const auto r = static_cast<std::size_t>(owner_of(account_begin, home));
     const auto first = account_begin[r], size = account_begin[r + 1] - first;
-    return (a - first) * rounds / size == round;
+    return (home - first) * rounds / size == round;
   }
 };
 
@@ -88,7 +89,7 @@ void scan_run(std::span<const Action> by_time, const WindowRule &rule, const Pai
       const bool x_first = x.account < y.account;
       const Action &lo = x_first ? x : y;
       const Action &hi = x_first ? y : x;
-      if (out != nullptr && slice.contains(lo.account))
+      if (out != nullptr && slice.contains(lo.account, hi.account))
         out->push_back({lo.account, hi.account, x.key, lo.time_ms, hi.time_ms, lo.post, hi.post});
     }
     totals.emitted_pairs += emitted_here;
@@ -351,6 +352,14 @@ int owner_of(std::span<const std::uint64_t> account_begin, std::uint64_t account
   return static_cast<int>(it - account_begin.begin()) - 1;
 }
 
+std::uint64_t home_account(std::uint64_t a, std::uint64_t b) {
+  return mix64(a ^ mix64(b)) & 1 ? a : b;
+}
+
+int pair_home(std::span<const std::uint64_t> account_begin, std::uint64_t a, std::uint64_t b) {
+  return owner_of(account_begin, home_account(a, b));
+}
+
 int key_owner(std::uint64_t key, int ranks) {
   return static_cast<int>(mix64(key) % static_cast<std::uint64_t>(ranks));
 }
@@ -460,7 +469,7 @@ CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions
       local_totals = round_totals;
     auto owned = mpi::route(
         comm, std::move(pairs),
-        [&](const CoactionPair &pair) { return owner_of(account_begin, pair.a); },
+        [&](const CoactionPair &pair) { return pair_home(account_begin, pair.a, pair.b); },
         options.exchange);
     add_round(owned, options.evidence_per_pair, result);
   }

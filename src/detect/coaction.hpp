@@ -150,7 +150,7 @@ struct EngineOptions {
 };
 
 struct CoactionResult {
-  std::vector<PairSignal> pairs;  // pairs whose a this rank owns, sorted by (a, b)
+  std::vector<PairSignal> pairs;  // pairs at home on this rank (pair_home), sorted by (a, b)
   ScanTotals totals;              // summed over all ranks
   KeyConcentration concentration; // over all ranks
   std::uint64_t rounds = 1;       // rounds the pairs went through
@@ -163,8 +163,8 @@ struct CoactionResult {
 };
 
 // The whole distributed engine for one signal. `account_begin` (size ranks+1) gives the dense
-// account range each rank owns; pairs go to the owner of a. `bin_ms` is the time bin of the key
-// concentration. Collective.
+// account range each rank owns; pairs go to their home (pair_home). `bin_ms` is the time bin of the
+// key concentration. Collective.
 CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions,
                               const WindowRule &rule, std::int64_t bin_ms,
                               std::span<const std::uint64_t> account_begin,
@@ -178,5 +178,13 @@ std::int64_t bin_of(std::int64_t time_ms, std::int64_t bin_ms);
 
 // The rank owning dense account `account` under `account_begin`.
 int owner_of(std::span<const std::uint64_t> account_begin, std::uint64_t account);
+
+// Where pair (a, b), a < b, is aggregated and tested: at the owner of one of its accounts, a or b
+// by one hash bit of the pair (home_account), so one of the two is always local there. Always
+// the owner of a would give the ranks owning low account ids most pairs (at 2 ranks, the lower of
+// two random accounts is in the first half 3 times in 4); this splits them evenly. Every producer
+// of pairs (the engine, similarity) sends a pair to the same home, so its signals meet for fusion.
+std::uint64_t home_account(std::uint64_t a, std::uint64_t b);
+int pair_home(std::span<const std::uint64_t> account_begin, std::uint64_t a, std::uint64_t b);
 
 } // namespace lockstep::detect

@@ -28,25 +28,45 @@ namespace {
 
 using store::schema::kSignalCount;
 
-// The pair-signals tested so far, one buffer per signal: appending a signal's tens of millions
-// then never copies those of the signals before into a buffer twice their size (at 10^7 posts
-// that spike ran a 24 GB node out of memory).
+// The pair-signals tested so far, one buffer per signal, each by account pair: fusion walks them
+// in step and never joins them, so tens of millions are never copied (at 10^7 posts, growing one
+// shared buffer ran a 24 GB node out of memory).
 using TestedSignals = std::vector<std::vector<EdgeSignal>>;
 
-// All of them in one buffer, each part freed as soon as it is moved over.
-std::vector<EdgeSignal> concatenate(TestedSignals &tested) {
-  std::size_t total = 0;
-  for (const auto &part : tested)
-    total += part.size();
-  std::vector<EdgeSignal> all;
-  all.reserve(total);
-  for (auto &part : tested) {
-    all.insert(all.end(), std::make_move_iterator(part.begin()),
-               std::make_move_iterator(part.end()));
-    std::vector<EdgeSignal>().swap(part);
+// Orders pair-signals by account pair, then signal.
+bool by_pair_and_signal(const EdgeSignal &x, const EdgeSignal &y) {
+  return std::tie(x.stats.a, x.stats.b, x.signal) < std::tie(y.stats.a, y.stats.b, y.signal);
+}
+
+// Calls visit(pair's signals) for every account pair of the parts, in (a, b) order, walking the
+// parts in step (each sorted first if it is not: a signal's pairs come sorted unless they went
+// through rounds). Nothing is copied: the signals are seen where they are.
+template <typename Visit>
+void for_each_pair(TestedSignals &parts, Visit visit) {
+  tbb::parallel_for(std::size_t{0}, parts.size(), [&](std::size_t i) {
+    if (!std::is_sorted(parts[i].begin(), parts[i].end(), by_pair_and_signal))
+      tbb::parallel_sort(parts[i].begin(), parts[i].end(), by_pair_and_signal);
+  });
+  std::vector<std::size_t> next(parts.size(), 0);
+  std::vector<const EdgeSignal *> signals;
+  const auto pair_of = [](const EdgeSignal &s) { return std::make_pair(s.stats.a, s.stats.b); };
+  while (true) {
+    const EdgeSignal *lowest = nullptr;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      if (next[i] < parts[i].size() &&
+          (lowest == nullptr || pair_of(parts[i][next[i]]) < pair_of(*lowest)))
+        lowest = &parts[i][next[i]];
+    }
+    if (lowest == nullptr)
+      return;
+    const auto pair = pair_of(*lowest);
+    signals.clear();
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      while (next[i] < parts[i].size() && pair_of(parts[i][next[i]]) == pair)
+        signals.push_back(&parts[i][next[i]++]);
+    }
+    visit(std::span<const EdgeSignal *const>(signals));
   }
-  tested.clear();
-  return all;
 }
 
 // The peak resident memory of this process so far, in MB.
@@ -65,54 +85,53 @@ std::vector<Action> actions_of(const ActionTable &table, std::uint8_t signal) {
   return out;
 }
 
-// The expected co-actions of every pair under the null model. Pairs come sorted by (a, b): a's
-// profile is spread into a dense array over the signal's bins once, and each partner's profile
-// (fetched from its owner) is summed against it. Collective.
+// The expected co-actions of every pair under the null model. Pairs come in runs of the same a:
+// a's profile is spread into a dense array over the signal's bins once per run, and each
+// partner's profile is summed against it. Profiles of accounts owned elsewhere (a pair's home
+// holds one of its two accounts, see pair_home) are fetched from their owners first. Collective.
 std::vector<double> expected_per_pair(const mpi::Comm &comm, const PartitionData &data,
                                       const ActivityProfiles &profiles,
                                       const std::vector<PairSignal> &pairs,
                                       const KeyConcentration &concentration,
                                       std::int64_t window_ms) {
-  // Partners on this rank are read in place; the others' profiles are fetched from their owners.
-  const auto is_local = [&](std::uint64_t account) {
-    return account - data.accounts.rows.begin < data.accounts.rows.count;
-  };
+  const auto first = data.accounts.rows.begin, count = data.accounts.rows.count;
+  const auto is_local = [&](std::uint64_t account) { return account - first < count; };
   std::vector<std::uint64_t> remote;
   for (const auto &pair : pairs) {
-    if (!is_local(pair.b))
-      remote.push_back(pair.b);
+    for (const auto account : {pair.a, pair.b}) {
+      if (!is_local(account))
+        remote.push_back(account);
+    }
   }
   std::sort(remote.begin(), remote.end());
   remote.erase(std::unique(remote.begin(), remote.end()), remote.end());
   const auto fetched = remote_lookup(
       comm, remote, [&](std::uint64_t account) { return owner_of(data.account_begin, account); },
-      [&](std::uint64_t account) {
-        return encode_profile(profiles[account - data.accounts.rows.begin]);
-      });
+      [&](std::uint64_t account) { return encode_profile(profiles[account - first]); });
   std::vector<ActivityProfile> remote_profiles(fetched.size());
   tbb::parallel_for(std::size_t{0}, fetched.size(),
                     [&](std::size_t i) { remote_profiles[i] = decode_profile(fetched[i]); });
   const auto profile_of = [&](std::uint64_t account) -> ProfileView {
     if (is_local(account))
-      return profiles[account - data.accounts.rows.begin];
+      return profiles[account - first];
     const auto i = std::lower_bound(remote.begin(), remote.end(), account) - remote.begin();
     return remote_profiles[static_cast<std::size_t>(i)];
   };
 
-  std::vector<std::size_t> group_begin; // runs of pairs with the same a
+  std::vector<std::size_t> run_begin; // runs of pairs with the same a
   for (std::size_t i = 0; i < pairs.size(); ++i) {
     if (i == 0 || pairs[i].a != pairs[i - 1].a)
-      group_begin.push_back(i);
+      run_begin.push_back(i);
   }
-  group_begin.push_back(pairs.size());
+  run_begin.push_back(pairs.size());
   const auto coefficients = null_coefficients(concentration, window_ms);
   tbb::enumerable_thread_specific<DenseProfile> dense(coefficients);
   std::vector<double> expected(pairs.size());
-  tbb::parallel_for(std::size_t{0}, group_begin.size() - 1, [&](std::size_t g) {
+  tbb::parallel_for(std::size_t{0}, run_begin.size() - 1, [&](std::size_t r) {
     auto &held = dense.local();
-    const auto a = profiles[pairs[group_begin[g]].a - data.accounts.rows.begin];
+    const auto a = profile_of(pairs[run_begin[r]].a);
     held.hold(a);
-    for (std::size_t i = group_begin[g]; i < group_begin[g + 1]; ++i)
+    for (std::size_t i = run_begin[r]; i < run_begin[r + 1]; ++i)
       expected[i] = held.expected_with(profile_of(pairs[i].b));
     held.release(a);
   });
@@ -314,48 +333,71 @@ void add_similarity(const mpi::Comm &comm, const DetectConfig &config, const Par
             c.top_n);
 }
 
-// Sorts the tested pair-signals by account pair and makes one edge per pair over them.
-std::vector<Edge> fuse(std::vector<EdgeSignal> &tested) {
-  tbb::parallel_sort(tested.begin(), tested.end(), [](const EdgeSignal &x, const EdgeSignal &y) {
-    return std::tie(x.stats.a, x.stats.b, x.signal) < std::tie(y.stats.a, y.stats.b, y.signal);
-  });
+// One edge from one pair's tested signals (any order, one per signal); its `signals` span is left
+// for the caller.
+Edge fuse_pair(std::span<const EdgeSignal *const> signals) {
+  Edge edge;
+  edge.a = signals.front()->stats.a;
+  edge.b = signals.front()->stats.b;
+  std::size_t timed_signals = 0;
+  std::array<const EdgeSignal *, kLastSignal + 1> by_signal{};
+  for (const auto *t : signals) {
+    by_signal[t->signal] = t;
+    if (t->signal == kSimilaritySignal) {
+      edge.shared_targets = t->stats.keys;
+      edge.cosine = t->expected; // the cosine travels in the expectation's place
+      continue;
+    }
+    ++timed_signals;
+    edge.weight += t->stats.keys;
+    edge.coactions += t->stats.coactions;
+    edge.log10_p = std::min(edge.log10_p, t->log10_p);
+  }
+  // A window that contains another's on the same actions: their keys and co-actions count once,
+  // as the larger.
+  for (std::uint8_t s = 1; s <= kLastSignal; ++s) {
+    const auto *outer = by_signal[s], *inner = by_signal[nested_signal(s)];
+    if (outer != nullptr && inner != nullptr) { // by_signal[0] stays null
+      edge.weight -= std::min(inner->stats.keys, outer->stats.keys);
+      edge.coactions -= std::min(inner->stats.coactions, outer->stats.coactions);
+    }
+  }
+  edge.timed = timed_signals > 0;
+  // the smallest of the pair's per-signal p-values, times their number
+  edge.log10_p = bonferroni_log10(edge.log10_p, std::max<std::size_t>(1, timed_signals));
+  return edge;
+}
+
+// The edges of the tested parts, in (a, b) order; their `signals` spans stay empty (the signals
+// are spread over the parts). Candidates at their pairs' homes are fused this way.
+std::vector<Edge> fuse_parts(TestedSignals &parts) {
+  std::size_t tested = 0;
+  for (const auto &part : parts)
+    tested += part.size();
   std::vector<Edge> edges;
-  edges.reserve(tested.size()); // at most one edge per pair-signal; untouched pages cost nothing
+  edges.reserve(tested); // at most one edge per pair-signal; untouched pages cost nothing
+  for_each_pair(parts, [&](std::span<const EdgeSignal *const> signals) {
+    edges.push_back(fuse_pair(signals));
+  });
+  return edges;
+}
+
+// Sorts the tested pair-signals by account pair and makes one edge per pair over them, each with
+// its span of `tested`.
+std::vector<Edge> fuse(std::vector<EdgeSignal> &tested) {
+  tbb::parallel_sort(tested.begin(), tested.end(), by_pair_and_signal);
+  std::vector<Edge> edges;
+  std::vector<const EdgeSignal *> signals;
   std::size_t begin = 0;
   for (std::size_t i = 1; i <= tested.size(); ++i) {
     if (i < tested.size() && tested[i].stats.a == tested[begin].stats.a &&
         tested[i].stats.b == tested[begin].stats.b)
       continue;
-    Edge edge;
-    edge.a = tested[begin].stats.a;
-    edge.b = tested[begin].stats.b;
+    signals.clear();
+    for (auto k = begin; k < i; ++k)
+      signals.push_back(&tested[k]);
+    auto edge = fuse_pair(signals);
     edge.signals = std::span<const EdgeSignal>(tested).subspan(begin, i - begin);
-    std::size_t timed_signals = 0;
-    std::array<const EdgeSignal *, kLastSignal + 1> by_signal{};
-    for (const auto &t : edge.signals) {
-      by_signal[t.signal] = &t;
-      if (t.signal == kSimilaritySignal) {
-        edge.shared_targets = t.stats.keys;
-        edge.cosine = t.expected; // the cosine travels in the expectation's place
-        continue;
-      }
-      ++timed_signals;
-      edge.weight += t.stats.keys;
-      edge.coactions += t.stats.coactions;
-      edge.log10_p = std::min(edge.log10_p, t.log10_p);
-    }
-    // A window that contains another's on the same actions: their keys and co-actions count once,
-    // as the larger.
-    for (std::uint8_t s = 1; s <= kLastSignal; ++s) {
-      const auto *outer = by_signal[s], *inner = by_signal[nested_signal(s)];
-      if (outer != nullptr && inner != nullptr) { // by_signal[0] stays null
-        edge.weight -= std::min(inner->stats.keys, outer->stats.keys);
-        edge.coactions -= std::min(inner->stats.coactions, outer->stats.coactions);
-      }
-    }
-    edge.timed = timed_signals > 0;
-    // the smallest of the pair's per-signal p-values, times their number
-    edge.log10_p = bonferroni_log10(edge.log10_p, std::max<std::size_t>(1, timed_signals));
     edges.push_back(edge);
     begin = i;
   }
@@ -391,6 +433,84 @@ double weight_quantile(const mpi::Comm &comm, const std::vector<Edge> &edges, do
   for (std::size_t i = 0; i + 1 < all.size(); i += 2)
     merged[all[i]] += all[i + 1];
   return quantile_type7({merged.begin(), merged.end()}, p);
+}
+
+// Sets each edge's flags from the run's thresholds: similar, and significant (an FDR-passing
+// timed edge with weight >= min_keys, above the quantile if one is set, or a similar one).
+std::uint64_t mark_edges(const DetectConfig &config, DetectResult &result) {
+  std::uint64_t significant = 0;
+  for (auto &edge : result.edges) {
+    edge.similar = edge.cosine >= config.similarity.min_cosine &&
+                   edge.shared_targets >= config.similarity.min_shared_targets;
+    const bool tested_significant = edge.timed && edge.log10_p <= result.log10_p_threshold &&
+                                    edge.weight >= config.min_keys &&
+                                    (config.min_weight_quantile <= 0 ||
+                                     static_cast<double>(edge.weight) > result.weight_threshold);
+    edge.significant = tested_significant || edge.similar;
+    significant += edge.significant;
+  }
+  return significant;
+}
+
+// An EdgeSignal as plain data for the exchange; its evidence travels apart, in the same order.
+struct TestedRecord {
+  PairSignal stats;
+  double expected = 0, log10_p = 0;
+  std::uint64_t evidence = 0; // items of it
+  std::uint8_t signal = 0;
+};
+struct EvidenceRecord {
+  std::uint64_t a = 0; // routes the item with its pair
+  Evidence item;
+};
+
+// Moves the edges the outputs read (the significant ones; every candidate with keep_candidates)
+// from their pairs' homes to the owner of a, where the writers and the clustering expect them
+// (each rank's edges sorted by (a, b), ranks in account order), and fuses them again there with
+// their signals. `result.edges` were fused from `parts` (fuse_parts, which sorted each part). The
+// other candidates have been counted and tested; they are dropped with the parts. Collective.
+void settle_edges_at_owners(const mpi::Comm &comm, const DetectConfig &config,
+                            const PartitionData &data, TestedSignals &parts, DetectResult &result) {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> kept; // sorted: edges come by (a, b)
+  for (const auto &edge : result.edges) {
+    if (edge.significant || config.keep_candidates)
+      kept.emplace_back(edge.a, edge.b);
+  }
+  std::vector<TestedRecord> records;
+  std::vector<EvidenceRecord> items;
+  for (const auto &part : parts) { // each sorted by (a, b): a merge with the kept pairs
+    auto k = kept.begin();
+    for (const auto &s : part) {
+      const std::pair pair{s.stats.a, s.stats.b};
+      while (k != kept.end() && *k < pair)
+        ++k;
+      if (k == kept.end())
+        break;
+      if (*k != pair)
+        continue;
+      records.push_back({s.stats, s.expected, s.log10_p, s.evidence.size(), s.signal});
+      for (const auto &e : s.evidence)
+        items.push_back({s.stats.a, e});
+    }
+  }
+  TestedSignals().swap(parts);
+  result.edges.clear();
+  const mpi::ExchangeOptions exchange{config.exchange_megabytes << 20};
+  const auto owner = [&](std::uint64_t a) { return owner_of(data.account_begin, a); };
+  records = mpi::route(
+      comm, std::move(records), [&](const TestedRecord &r) { return owner(r.stats.a); }, exchange);
+  items = mpi::route(
+      comm, std::move(items), [&](const EvidenceRecord &r) { return owner(r.a); }, exchange);
+  result.edge_signals.reserve(records.size());
+  std::size_t next_item = 0; // both arrive by source rank, each source's in the order sent
+  for (const auto &r : records) {
+    EdgeSignal s{r.signal, r.stats, r.expected, r.log10_p, {}};
+    for (std::uint64_t k = 0; k < r.evidence; ++k)
+      s.evidence.push_back(items[next_item++].item);
+    result.edge_signals.push_back(std::move(s));
+  }
+  result.edges = fuse(result.edge_signals);
+  mark_edges(config, result);
 }
 
 } // namespace
@@ -462,29 +582,18 @@ DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const Par
   ScopedPhase phase(result.times, "test and fuse");
   for (const auto &summary : result.signals)
     result.tests += summary.candidates;
-  result.edge_signals = concatenate(tested);
-  result.edges = fuse(result.edge_signals);
+  result.edges = fuse_parts(tested);
   std::uint64_t timed_edges = 0;
-  for (auto &edge : result.edges) {
+  for (const auto &edge : result.edges)
     timed_edges += edge.timed;
-    edge.similar = edge.cosine >= config.similarity.min_cosine &&
-                   edge.shared_targets >= config.similarity.min_shared_targets;
-  }
   result.candidate_edges = mpi::allreduce(comm, timed_edges, mpi::Op::sum);
   result.log10_p_threshold =
       fdr_threshold(comm, result.edges, result.candidate_edges, config.alpha);
   if (config.min_weight_quantile > 0)
     result.weight_threshold = weight_quantile(comm, result.edges, config.min_weight_quantile);
-  std::uint64_t significant = 0;
-  for (auto &edge : result.edges) {
-    const bool tested_significant = edge.timed && edge.log10_p <= result.log10_p_threshold &&
-                                    edge.weight >= config.min_keys &&
-                                    (config.min_weight_quantile <= 0 ||
-                                     static_cast<double>(edge.weight) > result.weight_threshold);
-    edge.significant = tested_significant || edge.similar;
-    significant += edge.significant;
-  }
+  const auto significant = mark_edges(config, result);
   result.significant_edges = mpi::allreduce(comm, significant, mpi::Op::sum);
+  settle_edges_at_owners(comm, config, data, tested, result);
   return result;
 }
 

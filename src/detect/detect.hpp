@@ -75,9 +75,11 @@ struct DetectResult {
   DetectResult(const DetectResult &) = delete;
   DetectResult &operator=(const DetectResult &) = delete;
 
-  std::vector<FeatureRow> features;     // this rank's accounts
-  std::vector<EdgeSignal> edge_signals; // every tested pair and signal, by (a, b, signal)
-  std::vector<Edge> edges;              // candidates whose a this rank owns, sorted by (a, b)
+  std::vector<FeatureRow> features; // this rank's accounts
+  // The edges the outputs read, at the owner of a and sorted by (a, b): the significant ones, or
+  // every candidate with keep_candidates (the others are counted in tests and candidate_edges).
+  std::vector<Edge> edges;
+  std::vector<EdgeSignal> edge_signals; // those edges' tested signals, by (a, b, signal)
   std::vector<SignalSummary> signals;
   std::uint64_t tests = 0; // pair-signal tests over all signals
   std::uint64_t similarity_terms = 0, similarity_skipped_terms = 0, similarity_pairs = 0;

@@ -151,8 +151,8 @@ SimilarityResult find_similar_accounts(const mpi::Comm &comm, const PartitionDat
   }
   std::vector<TermWeight>().swap(by_term);
   auto owned = mpi::route(
-      comm, std::move(products), [&](const WeightedPair &p) { return account_owner(p.a); },
-      exchange);
+      comm, std::move(products),
+      [&](const WeightedPair &p) { return pair_home(data.account_begin, p.a, p.b); }, exchange);
   tbb::parallel_sort(owned.begin(), owned.end(), [](const WeightedPair &x, const WeightedPair &y) {
     return std::tie(x.a, x.b, x.term) < std::tie(y.a, y.b, y.term);
   });
@@ -165,18 +165,20 @@ SimilarityResult find_similar_accounts(const mpi::Comm &comm, const PartitionDat
   }
   std::vector<WeightedPair>().swap(owned);
 
-  // Top-N per account: each side sees its pairs, keeps its best, and the owner of a keeps the
-  // pairs either side kept.
-  std::vector<SimilarPair> mirrored;
-  for (const auto &p : candidates)
-    mirrored.push_back({p.b, p.a, p.shared_terms, p.cosine});
+  // Top-N per account: each side sees its pairs (from the pair's home), keeps its best, and the
+  // pair's home keeps the pairs either side kept.
+  std::vector<SimilarPair> both_sides;
+  for (const auto &p : candidates) {
+    both_sides.push_back(p);
+    both_sides.push_back({p.b, p.a, p.shared_terms, p.cosine});
+  }
   auto by_self = mpi::route(
-      comm, std::move(mirrored), [&](const SimilarPair &p) { return account_owner(p.a); },
+      comm, std::move(both_sides), [&](const SimilarPair &p) { return account_owner(p.a); },
       exchange);
-  by_self.insert(by_self.end(), candidates.begin(), candidates.end());
   auto kept = select_top(by_self, rule.top_n);
   auto kept_here = mpi::route(
-      comm, std::move(kept), [&](const PairKey &k) { return account_owner(k.a); }, exchange);
+      comm, std::move(kept),
+      [&](const PairKey &k) { return pair_home(data.account_begin, k.a, k.b); }, exchange);
   std::sort(kept_here.begin(), kept_here.end());
   for (const auto &p : candidates) {
     if (std::binary_search(kept_here.begin(), kept_here.end(), PairKey{p.a, p.b}))

@@ -26,7 +26,7 @@ struct SimilarPair {
 };
 
 struct SimilarityResult {
-  std::vector<SimilarPair> pairs; // kept pairs whose a this rank owns, sorted by (a, b)
+  std::vector<SimilarPair> pairs; // kept pairs at home on this rank (pair_home), sorted by (a, b)
   std::uint64_t accounts = 0;     // accounts with at least one interaction (all ranks)
   std::uint64_t terms = 0, skipped_terms = 0, candidate_pairs = 0; // all ranks
 };

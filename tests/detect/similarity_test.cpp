@@ -5,7 +5,10 @@
 #include "mpi/collectives.hpp"
 #include "mpi_test.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <random>
 #include <set>
@@ -85,7 +88,11 @@ TEST_F(Similarity, MatchesBruteForceCosineAndTopN) {
     std::vector<double> flat;
     for (const auto &p : result.pairs)
       flat.insert(flat.end(), {double(p.a), double(p.b), double(p.shared_terms), p.cosine});
-    const auto gathered = mpi::allgatherv(comm, flat);
+    auto gathered = mpi::allgatherv(comm, flat); // ranks' pairs, sorted again by (a, b) below
+    std::vector<std::array<double, 4>> rows(gathered.size() / 4);
+    std::memcpy(rows.data(), gathered.data(), gathered.size() * sizeof(double));
+    std::sort(rows.begin(), rows.end());
+    std::memcpy(gathered.data(), rows.data(), gathered.size() * sizeof(double));
     const auto expected = detect::top_n_union(brute_force(all, max_df), 3);
     ASSERT_EQ(gathered.size(), expected.size() * 4) << "max_df " << max_df;
     for (std::size_t i = 0; i < expected.size(); ++i) {

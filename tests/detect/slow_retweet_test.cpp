@@ -47,6 +47,7 @@ protected:
     }
     config.near_duplicate.enabled = false;
     config.similarity.enabled = false;
+    config.keep_candidates = true; // every tested pair, not only the significant ones
     return detect::detect(comm, config, detect::read_partitions(comm, store));
   }
 
