@@ -1,5 +1,6 @@
 // Connected components over ranks against a breadth-first search over the gathered edges: random
 // graphs of several shapes, split over the ranks in an order unrelated to account ownership.
+#include "account_ranges.hpp"
 #include "cluster/components.hpp"
 #include "mpi/collectives.hpp"
 #include "mpi_test.hpp"
@@ -43,18 +44,9 @@ std::vector<std::uint64_t> bfs_labels(std::uint64_t accounts,
   return label;
 }
 
-// Account ownership: uneven contiguous ranges, as partitions give.
-std::vector<std::uint64_t> account_ranges(std::uint64_t accounts, int ranks) {
-  std::vector<std::uint64_t> begin;
-  for (int r = 0; r <= ranks; ++r)
-    begin.push_back(accounts * std::uint64_t(r) * std::uint64_t(r) /
-                    (std::uint64_t(ranks) * std::uint64_t(ranks)));
-  return begin;
-}
-
 void expect_components(const mpi::Comm &comm, std::uint64_t accounts,
                        const std::vector<cluster::AccountPair> &all_edges) {
-  const auto begin = account_ranges(accounts, comm.size());
+  const auto begin = uneven_account_ranges(comm.size(), accounts);
   std::vector<cluster::AccountPair> mine; // every rank-th edge: no relation to ownership
   for (std::size_t i = std::size_t(comm.rank()); i < all_edges.size(); i += comm.size())
     mine.push_back(all_edges[i]);

@@ -1,6 +1,7 @@
 // The co-action engine at 1 to 4 ranks against the brute-force oracle, the window's inclusive
 // edge (CooRTweet's simulate_data construction: pairs at W found, pairs at W + 1 not), the hub cap,
 // and evidence selection.
+#include "account_ranges.hpp"
 #include "coaction_oracle.hpp"
 #include "detect/coaction.hpp"
 #include "mpi/collectives.hpp"
@@ -14,16 +15,6 @@ namespace {
 
 using detect::Action;
 using detect::PairSignal;
-
-// Account ranges: rank r owns an uneven share of [0, accounts).
-std::vector<std::uint64_t> account_ranges(const mpi::Comm &comm, std::uint64_t accounts) {
-  std::vector<std::uint64_t> begin;
-  for (int r = 0; r < comm.size(); ++r)
-    begin.push_back(accounts * static_cast<std::uint64_t>(r * r) /
-                    static_cast<std::uint64_t>(comm.size() * comm.size()));
-  begin.push_back(accounts);
-  return begin;
-}
 
 // Random actions, the same on every rank; each rank keeps those of the accounts it owns.
 std::vector<Action> random_actions(std::uint64_t seed, std::uint64_t accounts, std::size_t n,
@@ -75,7 +66,7 @@ class Coaction : public MpiTest {};
 
 TEST_F(Coaction, MatchesBruteForceOracleAtAnyRankCount) {
   const std::uint64_t accounts = 60;
-  const auto begin = account_ranges(comm, accounts);
+  const auto begin = uneven_account_ranges(comm.size(), accounts);
   for (const std::int64_t window : {0, 1000, 60'000, -1}) {
     // The last case runs the 60 s window with a tiny pair budget: the pairs go through in rounds.
     detect::EngineOptions engine;
@@ -125,10 +116,7 @@ TEST_F(Coaction, MatchesBruteForceOracleAtAnyRankCount) {
 // of its lower account would give rank 0 of 2 three quarters of them.
 TEST_F(Coaction, PairsAreSpreadEvenlyOverRanks) {
   const std::uint64_t accounts = 4000;
-  std::vector<std::uint64_t> begin;
-  for (int r = 0; r <= comm.size(); ++r)
-    begin.push_back(accounts * static_cast<std::uint64_t>(r) /
-                    static_cast<std::uint64_t>(comm.size()));
+  const auto begin = even_account_ranges(comm.size(), accounts);
   const auto all = random_actions(5, accounts, 40'000, 2'000, 3'600'000);
   const auto result = detect::find_coactions(comm, owned(all, begin, comm.rank()),
                                              {600'000, 1'000'000}, 3'600'000, begin, {});
@@ -144,7 +132,7 @@ TEST_F(Coaction, PairsAreSpreadEvenlyOverRanks) {
 TEST_F(Coaction, WindowIsInclusiveLikeThePeers) {
   const std::int64_t window = 60'000;
   const std::uint64_t accounts = 40;
-  const auto begin = account_ranges(comm, accounts);
+  const auto begin = uneven_account_ranges(comm.size(), accounts);
   std::vector<Action> all;
   std::uint64_t post = 0;
   // Accounts 0-9 share objects 0-19 exactly at W apart (in pairs 2i, 2i+1); accounts 10-39 share

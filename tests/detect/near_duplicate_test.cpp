@@ -2,6 +2,7 @@
 // different accounts within the window whose texts have Jaccard >= threshold. At least 95% of
 // those pairs must be found, none that is not one, and the same pairs whatever the rank count
 // (checked against the whole pipeline run on one rank alone).
+#include "account_ranges.hpp"
 #include "common/hash.hpp"
 #include "detect/near_duplicate.hpp"
 #include "mpi/collectives.hpp"
@@ -55,13 +56,6 @@ std::vector<Post> make_posts(std::uint64_t seed, std::uint64_t accounts, std::si
   return posts;
 }
 
-std::vector<std::uint64_t> account_ranges(int ranks, std::uint64_t accounts) {
-  std::vector<std::uint64_t> begin;
-  for (int r = 0; r <= ranks; ++r)
-    begin.push_back(accounts * static_cast<std::uint64_t>(r) / static_cast<std::uint64_t>(ranks));
-  return begin;
-}
-
 // The posts of the accounts rank `rank` owns, as the store would give them.
 detect::PostTable post_table(const std::vector<Post> &posts, std::span<const std::uint64_t> begin,
                              int rank) {
@@ -94,7 +88,7 @@ detect::NearDuplicateRule rule() {
 // The whole pipeline on `comm`: every post pair it counts, as (post_a, post_b), gathered.
 std::set<std::pair<std::uint64_t, std::uint64_t>>
 found_pairs(const mpi::Comm &comm, const std::vector<Post> &posts, std::uint64_t accounts) {
-  const auto begin = account_ranges(comm.size(), accounts);
+  const auto begin = even_account_ranges(comm.size(), accounts);
   const auto table = post_table(posts, begin, comm.rank());
   const auto r = rule();
   const auto texts = detect::shingle_local_texts(table, r.shingles, r.min_shingles);

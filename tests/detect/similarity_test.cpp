@@ -1,5 +1,6 @@
 // Behavioural similarity at 1 to 4 ranks against a brute-force TF-IDF cosine over all account
 // pairs, with the top-N union applied by the pure helper.
+#include "account_ranges.hpp"
 #include "detect/coaction.hpp"
 #include "detect/similarity.hpp"
 #include "mpi/collectives.hpp"
@@ -61,10 +62,7 @@ class Similarity : public MpiTest {};
 
 TEST_F(Similarity, MatchesBruteForceCosineAndTopN) {
   const std::uint64_t accounts = 50;
-  std::vector<std::uint64_t> begin;
-  for (int r = 0; r <= comm.size(); ++r)
-    begin.push_back(accounts * static_cast<std::uint64_t>(r) /
-                    static_cast<std::uint64_t>(comm.size()));
+  const auto begin = even_account_ranges(comm.size(), accounts);
   std::mt19937_64 rng(5);
   std::vector<Interaction> all;
   for (int i = 0; i < 600; ++i)
