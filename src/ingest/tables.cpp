@@ -48,23 +48,36 @@ using KeyValue = KeyString;
 // Keeps the first (by file, line) of the posts with equal (account, dedup key); returns how many
 // were dropped. Sorts small keys rather than the rows themselves.
 std::uint64_t dedup_posts(std::vector<PostRow> &posts) {
-  std::vector<std::size_t> order(posts.size());
-  for (std::size_t i = 0; i < order.size(); ++i)
-    order[i] = i;
-  const auto key = [&](std::size_t i) {
-    const PostRow &p = posts[i];
-    return std::tie(p.account_key, p.dedup_key, p.account, p.file, p.line);
+  // The sort runs on compact keys; rows with equal hashes are told apart by their account text.
+  struct Key {
+    std::uint64_t account_key, dedup_key;
+    std::uint32_t file;
+    std::int64_t line;
+    std::size_t row;
   };
-  std::sort(order.begin(), order.end(),
-            [&](std::size_t a, std::size_t b) { return key(a) < key(b); });
+  std::vector<Key> keys(posts.size());
+  for (std::size_t i = 0; i < posts.size(); ++i)
+    keys[i] = {posts[i].account_key, posts[i].dedup_key, posts[i].file, posts[i].line, i};
+  std::sort(keys.begin(), keys.end(), [](const Key &a, const Key &b) {
+    return std::tie(a.account_key, a.dedup_key, a.file, a.line, a.row) <
+           std::tie(b.account_key, b.dedup_key, b.file, b.line, b.row);
+  });
   std::vector<bool> duplicate(posts.size(), false);
   std::uint64_t duplicates = 0;
-  for (std::size_t j = 1; j < order.size(); ++j) {
-    const PostRow &a = posts[order[j - 1]];
-    const PostRow &b = posts[order[j]];
-    if (a.account_key == b.account_key && a.dedup_key == b.dedup_key && a.account == b.account) {
-      duplicate[order[j]] = true;
-      ++duplicates;
+  for (std::size_t begin = 0, end = 0; begin < keys.size(); begin = end) {
+    end = begin + 1;
+    while (end < keys.size() && keys[end].account_key == keys[begin].account_key &&
+           keys[end].dedup_key == keys[begin].dedup_key)
+      ++end;
+    // Equal hashes (rare): a row repeats an earlier one (first by file and line) of its account.
+    for (auto j = begin + 1; j < end; ++j) {
+      for (auto i = begin; i < j; ++i) {
+        if (!duplicate[keys[i].row] && posts[keys[i].row].account == posts[keys[j].row].account) {
+          duplicate[keys[j].row] = true;
+          ++duplicates;
+          break;
+        }
+      }
     }
   }
   if (duplicates == 0)
@@ -81,21 +94,72 @@ std::uint64_t dedup_posts(std::vector<PostRow> &posts) {
   return duplicates;
 }
 
-// One profile per account: the users file's first row, else the first tweet row's copy.
+// One profile per account: the users file's first row, else the first tweet row's copy. The
+// sort runs on compact keys (the id as a view); each kept row is moved once.
 void merge_accounts(std::vector<AccountRow> &accounts) {
-  std::sort(accounts.begin(), accounts.end(), [](const AccountRow &a, const AccountRow &b) {
+  struct Key {
+    std::uint32_t partition;
+    std::string_view id;
+    std::uint8_t from_users_file;
+    std::uint32_t file;
+    std::int64_t line;
+    std::size_t row;
+  };
+  std::vector<Key> keys(accounts.size());
+  for (std::size_t i = 0; i < accounts.size(); ++i) {
+    const auto &a = accounts[i];
+    keys[i] = {a.partition, a.id, a.from_users_file, a.file, a.line, i};
+  }
+  std::sort(keys.begin(), keys.end(), [](const Key &a, const Key &b) {
     if (a.partition != b.partition)
       return a.partition < b.partition;
     if (a.id != b.id)
       return a.id < b.id;
     if (a.from_users_file != b.from_users_file)
       return a.from_users_file > b.from_users_file;
-    return std::tie(a.file, a.line) < std::tie(b.file, b.line);
+    return std::tie(a.file, a.line, a.row) < std::tie(b.file, b.line, b.row);
   });
-  accounts.erase(std::unique(accounts.begin(), accounts.end(),
-                             [](const AccountRow &a, const AccountRow &b) { return a.id == b.id; }),
-                 accounts.end());
+  std::vector<std::size_t> first_rows; // found before any row moves: the keys view their ids
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    if (k == 0 || keys[k].id != keys[k - 1].id)
+      first_rows.push_back(keys[k].row);
+  }
+  std::vector<AccountRow> merged;
+  merged.reserve(first_rows.size());
+  for (const auto row : first_rows)
+    merged.push_back(std::move(accounts[row]));
+  accounts = std::move(merged);
 }
+
+// Dense account ids by account id text, looked up by its hash (hash64, as posts carry it) and
+// checked against the text; distinct ids with equal hashes fall back to a map of the texts.
+class DenseAccounts {
+public:
+  DenseAccounts(const std::vector<AccountRow> &accounts, std::uint64_t base) : accounts_(accounts) {
+    by_hash_.reserve(accounts.size());
+    for (std::size_t i = 0; i < accounts.size(); ++i) {
+      if (!by_hash_.emplace(hash64(accounts[i].id), i).second)
+        by_text_.emplace(accounts[i].id, i);
+    }
+    base_ = base;
+  }
+
+  std::uint64_t at(const std::string &id, std::uint64_t hash) const {
+    const auto it = by_hash_.find(hash);
+    if (it != by_hash_.end() && accounts_[it->second].id == id)
+      return base_ + it->second;
+    const auto text = by_text_.find(id);
+    if (text == by_text_.end())
+      throw std::logic_error("ingest: the account of a post has no profile row: '" + id + "'");
+    return base_ + text->second;
+  }
+
+private:
+  const std::vector<AccountRow> &accounts_;
+  std::unordered_map<std::uint64_t, std::size_t> by_hash_;
+  std::unordered_map<std::string, std::size_t> by_text_;
+  std::uint64_t base_ = 0;
+};
 
 std::uint32_t label_id(const std::vector<std::string> &labels, const std::string &label) {
   return static_cast<std::uint32_t>(std::lower_bound(labels.begin(), labels.end(), label) -
@@ -289,35 +353,31 @@ void StoreWriter::add_group(OwnedRows rows, PartitionRange owned, PhaseTimes &ti
   // Dense account ids: the global row of the account in /accounts.
   const auto account_layout = store::layout_slabs(comm_, accounts.size());
   const std::uint64_t account_base = accounts_written_ + account_layout.local.offset;
-  std::unordered_map<std::string, std::uint64_t> dense;
-  dense.reserve(accounts.size());
-  for (std::size_t i = 0; i < accounts.size(); ++i)
-    dense.emplace(accounts[i].id, account_base + i);
+  const DenseAccounts dense(accounts, account_base);
   std::vector<std::uint64_t> post_account(posts.size());
-  for (std::size_t i = 0; i < posts.size(); ++i) {
-    const auto it = dense.find(posts[i].account);
-    if (it == dense.end())
-      throw std::logic_error("ingest: the account of a post has no profile row: '" +
-                             posts[i].account + "'");
-    post_account[i] = it->second;
-  }
+  for (std::size_t i = 0; i < posts.size(); ++i)
+    post_account[i] = dense.at(posts[i].account, posts[i].account_key);
   {
-    std::vector<std::size_t> order(posts.size());
-    for (std::size_t i = 0; i < order.size(); ++i)
-      order[i] = i;
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      return std::tie(post_account[a], posts[a].time_ms, posts[a].post_id, posts[a].dedup_key) <
-             std::tie(post_account[b], posts[b].time_ms, posts[b].post_id, posts[b].dedup_key);
+    struct Order { // the sort key of a post, compact
+      std::uint64_t account;
+      std::int64_t time_ms;
+      std::uint64_t post_id, dedup_key;
+      std::size_t row;
+    };
+    std::vector<Order> order(posts.size());
+    for (std::size_t i = 0; i < posts.size(); ++i)
+      order[i] = {post_account[i], posts[i].time_ms, posts[i].post_id, posts[i].dedup_key, i};
+    std::sort(order.begin(), order.end(), [](const Order &a, const Order &b) {
+      return std::tie(a.account, a.time_ms, a.post_id, a.dedup_key) <
+             std::tie(b.account, b.time_ms, b.post_id, b.dedup_key);
     });
     std::vector<PostRow> sorted;
-    std::vector<std::uint64_t> sorted_account;
     sorted.reserve(posts.size());
-    for (const std::size_t i : order) {
-      sorted.push_back(std::move(posts[i]));
-      sorted_account.push_back(post_account[i]);
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      sorted.push_back(std::move(posts[order[k].row]));
+      post_account[k] = order[k].account;
     }
     posts = std::move(sorted);
-    post_account = std::move(sorted_account);
   }
   const auto post_layout = store::layout_slabs(comm_, posts.size());
   const std::uint64_t post_base = posts_written_ + post_layout.local.offset;
@@ -326,7 +386,7 @@ void StoreWriter::add_group(OwnedRows rows, PartitionRange owned, PhaseTimes &ti
   std::vector<Snapshot> snapshots;
   snapshots.reserve(rows.snapshots.size());
   for (const auto &s : rows.snapshots)
-    snapshots.push_back(Snapshot{dense.at(s.account), s.time_ms, s.followers});
+    snapshots.push_back(Snapshot{dense.at(s.account, hash64(s.account)), s.time_ms, s.followers});
   std::sort(snapshots.begin(), snapshots.end(), [](const Snapshot &a, const Snapshot &b) {
     return std::tie(a.account, a.time_ms, a.followers) <
            std::tie(b.account, b.time_ms, b.followers);
