@@ -12,3 +12,14 @@ work=${BENCH_DIR:-$(mktemp -d)}
 mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
 run() { mpiexec -n "$1" --oversubscribe --bind-to none "${@:2}"; }
+
+# QUT's benchmark input: CooRTweet's real Russian data replicated 20 times (702,500 rows), each copy
+# with its own ids and shifted by 10^8 s (tests/data/peers/README.md). Writes it to $1.
+russian20() {
+  awk -F, 'NR == 1 { print; next } { rows[NR] = $0 }
+    END { for (k = 0; k < 20; ++k) for (i = 2; i <= NR; ++i) {
+            split(rows[i], f, ","); s = sprintf("_r%02d\"", k);
+            for (j = 1; j <= 3; ++j) sub(/"$/, s, f[j]);
+            printf "%s,%s,%s,%.0f\n", f[1], f[2], f[3], f[4] + k * 1e8 } }' \
+    tests/data/coortweet_russian_coord_tweets.csv > "$1"
+}

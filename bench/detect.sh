@@ -42,12 +42,7 @@ header() {
 }
 
 echo "== 1. QUT's co_retweet benchmark: 20 x CooRTweet's Russian data, W = 60 s, no hub cap"
-awk -F, 'NR == 1 { print; next } { rows[NR] = $0 }
-  END { for (k = 0; k < 20; ++k) for (i = 2; i <= NR; ++i) {
-          split(rows[i], f, ","); s = sprintf("_r%02d\"", k);
-          for (j = 1; j <= 3; ++j) sub(/"$/, s, f[j]);
-          printf "%s,%s,%s,%.0f\n", f[1], f[2], f[3], f[4] + k * 1e8 } }' \
-  tests/data/coortweet_russian_coord_tweets.csv > "$work/russian20.csv"
+russian20 "$work/russian20.csv"
 run 2 "$BIN/lockstep" ingest --store "$work/russian20.h5" --format actions \
   --actions "$work/russian20.csv" --log-level warn > /dev/null
 printf '[signals.object]\nwindow_seconds = 60\nhub_cap = 1000000000\n' > "$work/qut.toml"

@@ -1,15 +1,12 @@
 #!/usr/bin/env bash
 # Ingest throughput: rows/s, rows/s per core, MB/s and peak memory per rank for `lockstep ingest`
 # of a generated IO-archive release at 1 and 2 ranks (one oneTBB thread per rank, so cores =
-# ranks). Prints a table. Usage: bench/ingest.sh [ACCOUNTS] (default 200000: about 10^7 rows).
+# ranks), then of the very messages QUT's preprocess was timed on. Prints tables.
+# Usage: bench/ingest.sh [ACCOUNTS] (default 200000: about 10^7 rows).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-LOCKSTEP=${LOCKSTEP:-build/bin/lockstep}
-[ -x "$LOCKSTEP" ] || { echo "build first: bash scripts/build.sh" >&2; exit 1; }
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 accounts=${1:-200000}
-work=${BENCH_DIR:-$(mktemp -d)}
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/common.sh" lockstep
+LOCKSTEP=$BIN/lockstep
 
 mpiexec -n 2 --oversubscribe "$LOCKSTEP" generate --out "$work/in" --accounts "$accounts" \
   --days 14 --parts 8 --log-level warn
@@ -38,12 +35,7 @@ echo "QUT coordination-network-toolkit preprocess on this machine (DESIGN.md): 4
 # action table.
 echo
 echo "== QUT's own preprocess input: 20 x CooRTweet's Russian data as an action table"
-awk -F, 'NR == 1 { print; next } { rows[NR] = $0 }
-  END { for (k = 0; k < 20; ++k) for (i = 2; i <= NR; ++i) {
-          split(rows[i], f, ","); s = sprintf("_r%02d\"", k);
-          for (j = 1; j <= 3; ++j) sub(/"$/, s, f[j]);
-          printf "%s,%s,%s,%.0f\n", f[1], f[2], f[3], f[4] + k * 1e8 } }' \
-  tests/data/coortweet_russian_coord_tweets.csv > "$work/russian20.csv"
+russian20 "$work/russian20.csv"
 printf '%-5s %-11s %-8s %-11s %-13s %-8s %-12s %s\n' ranks rows seconds rows/s rows/s/core \
   vs_QUT/core peak_MB/rank phases
 for ranks in 1 2; do
