@@ -40,7 +40,6 @@ void serialize(Archive &archive, lockstep::ingest::Reject &reject, unsigned /*ve
 namespace lockstep::ingest {
 namespace {
 
-constexpr std::uint64_t kPieceBytes = std::uint64_t{256} << 20;
 constexpr char kPostTag = 'P', kAccountTag = 'A', kSnapshotTag = 'S';
 
 // Within a group of partitions, rank r owns a contiguous share, in rank order.
@@ -389,7 +388,10 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
   const auto file_base = static_cast<std::uint32_t>(info.files.size());
   for (const auto &input : inputs)
     info.files.push_back(input.path);
-  const auto pieces = plan_pieces(comm, inputs, kPieceBytes);
+  std::uint64_t splittable = 0; // compressed inputs are read whole, each by one rank
+  for (const auto &input : inputs)
+    splittable += input.compression == Compression::none ? input.size : 0;
+  const auto pieces = plan_pieces(comm, inputs, piece_bytes(splittable, comm.size()));
   const auto groups = partition_groups(info.partitions, memory_groups(comm, config, inputs));
   log::info("ingest: {} input files, {} pieces, {} partitions in {} group(s), {} ranks",
             inputs.size(), pieces.size(), info.partitions, groups.size(), comm.size());

@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 #include "mpi/collectives.hpp"
 
+#include <algorithm>
 #include <limits>
 
 namespace lockstep::ingest {
@@ -66,6 +67,13 @@ std::vector<InputFile> plan_inputs(const IngestConfig &config) {
   return inputs;
 }
 
+std::uint64_t piece_bytes(std::uint64_t splittable_bytes, int ranks) {
+  constexpr std::uint64_t kLargest = std::uint64_t{256} << 20, kSmallest = std::uint64_t{1} << 20;
+  constexpr std::uint64_t kPiecesPerRank = 4;
+  const auto share = splittable_bytes / (kPiecesPerRank * static_cast<std::uint64_t>(ranks)) + 1;
+  return std::clamp(share, kSmallest, kLargest);
+}
+
 std::vector<Piece> plan_pieces(const mpi::Comm &comm, const std::vector<InputFile> &inputs,
                                std::uint64_t piece_bytes) {
   std::vector<Piece> pieces;
@@ -75,9 +83,11 @@ std::vector<Piece> plan_pieces(const mpi::Comm &comm, const std::vector<InputFil
       pieces.push_back(Piece{f, 0, std::numeric_limits<std::uint64_t>::max(), StreamState{}});
       continue;
     }
-    for (std::uint64_t begin = 0; begin < std::max<std::uint64_t>(input.size, 1);
-         begin += piece_bytes) {
-      pieces.push_back(Piece{f, begin, std::min(begin + piece_bytes, input.size), StreamState{}});
+    // Equal pieces of at most piece_bytes (no short tail piece to unbalance the ranks).
+    const auto count = std::max<std::uint64_t>(1, (input.size + piece_bytes - 1) / piece_bytes);
+    for (std::uint64_t k = 0; k < count; ++k) {
+      pieces.push_back(
+          Piece{f, input.size * k / count, input.size * (k + 1) / count, StreamState{}});
     }
   }
   // Each rank counts its own pieces; the sum over ranks fills in everyone's counts.

@@ -32,6 +32,11 @@ struct Piece {
 // Every input with its header checked (all ranks; a missing column stops before any work).
 std::vector<InputFile> plan_inputs(const IngestConfig &config);
 
+// The piece size for `ranks` ranks reading `splittable_bytes` of uncompressed input: about four
+// pieces per rank, so every rank reads its share of even one small file, but at most 256 MB (a
+// piece is read in blocks, so its size bounds no memory) and at least 1 MB.
+std::uint64_t piece_bytes(std::uint64_t splittable_bytes, int ranks);
+
 // Splits inputs into pieces of about `piece_bytes` and computes each piece's start state: every
 // rank counts the quotes and line feeds of the pieces it will read, and a sum over ranks gives
 // the prefix. Collective.

@@ -4,11 +4,13 @@
 #include "common/csv.hpp"
 #include "common/error.hpp"
 #include "ingest/ingest.hpp"
+#include "ingest/plan.hpp"
 #include "mpi/collectives.hpp"
 #include "mpi_test.hpp"
 #include "store/validate.hpp"
 #include "synth/generate.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <hdf5.h>
@@ -403,6 +405,39 @@ TEST_F(Ingest, GoldenHeaderOfATinyStore) {
   EXPECT_EQ(header, slurp(golden_path))
       << "the store layout changed: update data-schema/store.md and the golden file "
          "(LOCKSTEP_UPDATE_GOLDEN=1)";
+}
+
+// Pieces: every rank gets a share of even a small file, and each piece starts with the quote
+// parity and line number before it (counted by the ranks that read the pieces before it).
+TEST_F(Ingest, PiecesSplitFilesEvenlyWithTheirStartStates) {
+  EXPECT_EQ(ingest::piece_bytes(90 << 20, 2), (90u << 20) / 8 + 1);
+  EXPECT_EQ(ingest::piece_bytes(std::uint64_t{1} << 40, 16), std::uint64_t{256} << 20);
+  EXPECT_EQ(ingest::piece_bytes(1000, 4), std::uint64_t{1} << 20);
+
+  const std::string path = dir + "/quoted.csv";
+  std::string content = "tweetid,tweet_text\n";
+  for (int i = 0; i < 60; ++i)
+    content += std::to_string(i) + (i % 3 ? ",\"two\nlines \"\"quoted\"\"\"\n" : ",plain\n");
+  if (comm.is_root())
+    std::ofstream(path, std::ios::binary) << content;
+  comm.barrier();
+  ingest::InputFile input;
+  input.path = path;
+  input.size = content.size();
+  const auto pieces = ingest::plan_pieces(comm, {input}, 97);
+  ASSERT_EQ(pieces.size(), (content.size() + 96) / 97);
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    const auto size = pieces[i].end - pieces[i].begin;
+    EXPECT_TRUE(size == content.size() / pieces.size() ||
+                size == content.size() / pieces.size() + 1)
+        << "piece " << i << " has " << size << " bytes";
+    EXPECT_EQ(pieces[i].begin, i == 0 ? 0 : pieces[i - 1].end);
+    const auto before = std::string_view(content).substr(0, pieces[i].begin);
+    EXPECT_EQ(pieces[i].start.offset, pieces[i].begin);
+    EXPECT_EQ(pieces[i].start.in_quotes, std::count(before.begin(), before.end(), '"') % 2 == 1);
+    EXPECT_EQ(pieces[i].start.line, std::count(before.begin(), before.end(), '\n') + 1);
+  }
+  EXPECT_EQ(pieces.back().end, content.size());
 }
 
 } // namespace
