@@ -282,6 +282,13 @@ ParsedRecord parse_action(const Fields &f, std::uint32_t file, std::int64_t line
   if (error != std::errc() || end != stamp.data() + stamp.size() || !std::isfinite(seconds)) {
     return reject(file, line, "bad timestamp", fmt::format("timestamp '{}'", clip(stamp)));
   }
+  // Unix seconds from 1970 to 2100: other numbers are no time of a post (milliseconds given as
+  // seconds, say) and would stretch every signal's time axis over millennia.
+  constexpr double kLatestSeconds = 4'102'444'800; // 2100-01-01
+  if (seconds < 0 || seconds >= kLatestSeconds) {
+    return reject(file, line, "timestamp out of range",
+                  fmt::format("timestamp '{}' is not unix seconds from 1970 to 2100", clip(stamp)));
+  }
   ParsedRecord out;
   PostRow &post = out.post.emplace();
   post.account = std::string(f[kAccount]);

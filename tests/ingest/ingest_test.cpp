@@ -269,6 +269,33 @@ TEST_F(Ingest, GenericActionTableFromCooRTweet) {
   expect_same_as_one_rank(c);
 }
 
+TEST_F(Ingest, ActionTimestampsMustBeUnixSecondsOfPosts) {
+  const std::string path = dir + "/stamps.csv";
+  if (comm.is_root()) {
+    std::ofstream(path) << "object_id,account_id,content_id,timestamp_share\n"
+                        << "o1,a1,c1,1623881091\n"    // line 2: good
+                        << "o1,a2,c2,1623881091.5\n"  // line 3: good
+                        << "o1,a3,c3,yesterday\n"     // line 4
+                        << "o1,a4,c4,1623881091000\n" // line 5: milliseconds
+                        << "o1,a5,c5,-60\n";          // line 6
+  }
+  comm.barrier();
+  auto c = config("stamps.h5");
+  c.format = "actions";
+  c.actions = {path};
+  const auto s = ingest::ingest(comm, c);
+  EXPECT_EQ(s.posts, 2u);
+  EXPECT_EQ(s.rows_rejected, 3u);
+  if (comm.is_root()) {
+    const std::string rejects = slurp(s.rejects_path);
+    for (const char *expected : {"\"4\",\"bad timestamp\"", "\"5\",\"timestamp out of range\"",
+                                 "\"6\",\"timestamp out of range\""}) {
+      EXPECT_NE(rejects.find(expected), std::string::npos) << expected << " in\n" << rejects;
+    }
+  }
+  digests(c.store_path, comm);
+}
+
 TEST_F(Ingest, GeneratedDataGivesTheSameStoreAtAnyRankCount) {
   GenerateConfig g;
   g.out_dir = dir + "/gen";
