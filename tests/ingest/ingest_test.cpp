@@ -55,6 +55,12 @@ protected:
     c.block_megabytes = 1;
     return c;
   }
+  IngestConfig actions_config(const std::string &store, const std::string &table) const {
+    auto c = config(store);
+    c.format = "actions";
+    c.actions = {table};
+    return c;
+  }
   // Per-dataset digests (rank 0) of a store that must be valid.
   std::vector<std::pair<std::string, std::string>> digests(const std::string &path,
                                                            const mpi::Comm &on) {
@@ -257,9 +263,7 @@ TEST_F(Ingest, CamelCaseUsersFiles) {
 }
 
 TEST_F(Ingest, GenericActionTableFromCooRTweet) {
-  auto c = config("actions.h5");
-  c.format = "actions";
-  c.actions = {kCoorTweet};
+  const auto c = actions_config("actions.h5", kCoorTweet);
   const auto s = ingest::ingest(comm, c);
   EXPECT_EQ(s.rows_read, 35125u);
   EXPECT_EQ(s.rows_rejected, 0u);
@@ -280,9 +284,7 @@ TEST_F(Ingest, ActionTimestampsMustBeUnixSecondsOfPosts) {
                         << "o1,a5,c5,-60\n";          // line 6
   }
   comm.barrier();
-  auto c = config("stamps.h5");
-  c.format = "actions";
-  c.actions = {path};
+  const auto c = actions_config("stamps.h5", path);
   const auto s = ingest::ingest(comm, c);
   EXPECT_EQ(s.posts, 2u);
   EXPECT_EQ(s.rows_rejected, 3u);
