@@ -31,6 +31,7 @@ find_package(tomlplusplus REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
+pkg_check_modules(SIMDJSON REQUIRED IMPORTED_TARGET simdjson)
 pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 # Through pkg-config: Debian's igraph CMake package lists the static link dependencies (arpack,
 # glpk, ...) whose development files the shared library does not need.

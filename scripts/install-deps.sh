@@ -11,7 +11,7 @@ PACKAGES=(
   libboost-serialization-dev libtbb-dev libgtest-dev
   # helper libraries
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libxxhash-dev
-  libips4o-dev libutf8proc-dev libzstd-dev zlib1g-dev libigraph-dev
+  libips4o-dev libutf8proc-dev libzstd-dev zlib1g-dev libigraph-dev libsimdjson-dev
   # the HTML report's chart libraries (inlined at build time)
   libjs-d3 libjs-chart.js
   # tests: well-formed XML of the GEXF output; a single-node Slurm cluster for the batch scripts;

@@ -13,17 +13,20 @@ namespace lockstep::app {
 
 CLI::App *add_ingest_command(CLI::App &app, Config &config) {
   auto &c = config.ingest;
-  auto *command = app.add_subcommand("ingest", "Read IO-archive CSVs (or a generic action table) "
-                                               "into one partitioned HDF5 store");
+  auto *command = app.add_subcommand("ingest", "Read IO-archive CSVs (or a generic action table, "
+                                               "or API tweets as JSON lines) into one "
+                                               "partitioned HDF5 store");
   command->add_option("--store", c.store_path, "The store to write (HDF5)")->required();
-  command->add_option("--tweets", c.tweets, "IO-archive tweets files (.csv, .csv.gz, .csv.zst)");
+  command->add_option("--tweets", c.tweets,
+                      "IO-archive tweets files (.csv, .csv.gz, .csv.zst), or with --format jsonl "
+                      "Twitter API tweets, one JSON object per line (v1.1, or v2 flattened)");
   command->add_option("--users", c.users, "IO-archive users files");
   command->add_option("--actions", c.actions, "Generic action tables (with --format actions)");
   command->add_option("--snapshots", c.snapshots,
                       "Follower snapshots: CSV with userid, time (date, date time or unix "
                       "seconds) and followers columns");
-  command->add_option("--format", c.format, "ioarchive or actions")
-      ->check(CLI::IsMember({"ioarchive", "actions"}))
+  command->add_option("--format", c.format, "ioarchive, actions or jsonl")
+      ->check(CLI::IsMember({"ioarchive", "actions", "jsonl"}))
       ->capture_default_str();
   command->add_option("--columns", c.action_columns,
                       "Action-table column names: object_id=COL,account_id=COL,content_id=COL,"

@@ -185,7 +185,7 @@ void apply_run(const JobReader &job, const toml::table &t, RunConfig &c) {
                  "partitions", "memory_megabytes", "checkpoint"});
   job.text(t, p, "store", c.store_path);
   job.text(t, p, "out", c.out_dir);
-  job.choice(t, p, "format", c.format, {"ioarchive", "actions"});
+  job.choice(t, p, "format", c.format, {"ioarchive", "actions", "jsonl"});
   job.strings(t, p, "tweets", c.tweets);
   job.strings(t, p, "users", c.users);
   job.strings(t, p, "actions", c.actions);

@@ -70,9 +70,9 @@ public:
         const auto &input = inputs_[piece.file];
         blocks_.emplace(
             open_source(input.path, input.compression, piece.begin > 0 ? piece.begin - 1 : 0),
-            piece.start, piece.end, block_bytes_);
+            piece.start, piece.end, block_bytes_, syntax_of(input.kind));
         file_ = piece.file;
-        skip_header_ = piece.begin == 0;
+        skip_header_ = piece.begin == 0 && syntax_of(input.kind) == RecordSyntax::csv;
       }
       if (!blocks_->next(records)) {
         blocks_.reset();
@@ -119,7 +119,9 @@ struct ParsedBlock {
 // kept.
 ParsedBlock parse_block(const std::vector<Record> &records, const InputFile &input,
                         std::uint32_t file, std::uint32_t partitions, PartitionRange group) {
-  const bool tweets = input.layout.kind == TableKind::tweets;
+  // Tweets rows carry their author's profile: one per account and block is read in full.
+  const bool tweets =
+      input.layout.kind == TableKind::tweets || input.layout.kind == TableKind::json_tweets;
   ParsedBlock block{std::vector<ParsedRecord>(records.size()),
                     std::vector<char>(records.size(), 0)};
   oneapi::tbb::parallel_for(std::size_t{0}, records.size(), [&](std::size_t i) {

@@ -6,6 +6,7 @@
 #include "common/hash.hpp"
 #include "common/io_archive.hpp"
 #include "ingest/fields.hpp"
+#include "ingest/json.hpp"
 #include "text/normalize.hpp"
 
 #include <array>
@@ -353,6 +354,17 @@ ParsedRecord parse_snapshot(const Fields &f, std::uint32_t file, std::int64_t li
   return out;
 }
 
+// A JSON line read into the archive's tweet columns, then as a tweets row.
+ParsedRecord parse_json_tweet(const TableLayout &layout, const Record &record, std::uint32_t file,
+                              std::uint32_t partitions, ProfileCopy profile) {
+  thread_local TweetColumns columns;
+  if (auto error = json_tweet_columns(record.text, columns); !error.empty())
+    return reject(file, record.line, "bad JSON tweet", std::move(error));
+  thread_local std::vector<std::string_view> values;
+  values.assign(columns.begin(), columns.end());
+  return parse_tweet(Fields(layout, values), file, record.line, partitions, profile);
+}
+
 } // namespace
 
 ActionColumns parse_action_columns(const std::string &mapping) {
@@ -403,6 +415,11 @@ TableLayout map_header(TableKind kind, const std::vector<std::string_view> &head
              action_columns.timestamp};
     required = {kObject, kAccount, kTimestamp};
     break;
+  case TableKind::json_tweets: // no header: every line is one tweet, read into these columns
+    layout.field_count = io_archive::kTweetColumns.size();
+    for (std::size_t i = 0; i < io_archive::kTweetColumns.size(); ++i)
+      layout.columns.push_back(static_cast<int>(i));
+    return layout;
   case TableKind::snapshots:
     for (const auto &alternatives : kSnapshotNames) { // the first spelling present wins
       std::string chosen = alternatives.front();
@@ -434,6 +451,8 @@ ParsedRecord parse_record(const TableLayout &layout, const Record &record, std::
   }
   if (!valid_utf8(record.text))
     return reject(file, record.line, "invalid UTF-8", "");
+  if (layout.kind == TableKind::json_tweets)
+    return parse_json_tweet(layout, record, file, partitions, profile);
   thread_local std::vector<std::string_view> values;
   thread_local std::string scratch;
   if (!csv::split_record(record.text, values, scratch)) {
@@ -453,6 +472,8 @@ ParsedRecord parse_record(const TableLayout &layout, const Record &record, std::
     return parse_action(fields, file, record.line, partitions);
   case TableKind::snapshots:
     return parse_snapshot(fields, file, record.line, partitions);
+  case TableKind::json_tweets:
+    break; // read above
   }
   return {};
 }

@@ -13,7 +13,8 @@
 
 namespace lockstep::ingest {
 
-enum class TableKind { tweets, users, actions, snapshots };
+// json_tweets: Twitter API tweets as JSON lines (ingest/json.hpp), read as tweets rows.
+enum class TableKind { tweets, users, actions, snapshots, json_tweets };
 
 // The generic action table's column names (CooRTweet's by default).
 struct ActionColumns {

@@ -12,6 +12,8 @@ namespace lockstep::ingest {
 namespace {
 
 TableLayout read_layout(const InputFile &input, const ActionColumns &action_columns) {
+  if (syntax_of(input.kind) == RecordSyntax::lines) // JSON lines have no header
+    return map_header(input.kind, {}, input.path, action_columns);
   RecordBlocks blocks(open_source(input.path, input.compression, 0), StreamState{}, 1, 1);
   std::vector<Record> records;
   if (!blocks.next(records) || records.empty()) {
@@ -56,8 +58,15 @@ std::vector<InputFile> plan_inputs(const IngestConfig &config) {
     add(config.tweets, TableKind::tweets);
     add(config.users, TableKind::users);
     add(config.snapshots, TableKind::snapshots);
+  } else if (config.format == "jsonl") {
+    if (config.tweets.empty())
+      throw UsageError("ingest --format jsonl needs --tweets FILE... (one JSON tweet per line)");
+    if (!config.users.empty() || !config.actions.empty())
+      throw UsageError("ingest --format jsonl takes --tweets (and --snapshots) files only");
+    add(config.tweets, TableKind::json_tweets);
+    add(config.snapshots, TableKind::snapshots);
   } else {
-    throw UsageError("ingest --format must be 'ioarchive' or 'actions'");
+    throw UsageError("ingest --format must be 'ioarchive', 'actions' or 'jsonl'");
   }
   if (inputs.size() > std::numeric_limits<std::uint32_t>::max() / 2)
     throw UsageError("too many input files");
@@ -96,7 +105,8 @@ std::vector<Piece> plan_pieces(const mpi::Comm &comm, const std::vector<InputFil
     const auto &input = inputs[pieces[i].file];
     if (piece_owner(i, comm.size()) != comm.rank() || input.compression != Compression::none)
       continue;
-    const RangeCounts c = count_range(input.path, pieces[i].begin, pieces[i].end);
+    const RangeCounts c =
+        count_range(input.path, pieces[i].begin, pieces[i].end, syntax_of(input.kind));
     counts[2 * i] = c.quotes;
     counts[2 * i + 1] = c.newlines;
   }

@@ -29,6 +29,11 @@ struct Piece {
   StreamState start;
 };
 
+// How an input's records end: JSON lines at every line feed, the CSV tables outside quotes.
+inline RecordSyntax syntax_of(TableKind kind) {
+  return kind == TableKind::json_tweets ? RecordSyntax::lines : RecordSyntax::csv;
+}
+
 // Every input with its header checked (all ranks; a missing column stops before any work).
 std::vector<InputFile> plan_inputs(const IngestConfig &config);
 

@@ -9,7 +9,8 @@ namespace {
 constexpr std::size_t kReadBytes = std::size_t{1} << 20;
 }
 
-RangeCounts count_range(const std::string &path, std::uint64_t begin, std::uint64_t end) {
+RangeCounts count_range(const std::string &path, std::uint64_t begin, std::uint64_t end,
+                        RecordSyntax syntax) {
   auto source = open_source(path, Compression::none, begin);
   std::vector<char> buffer(kReadBytes);
   RangeCounts counts;
@@ -18,7 +19,9 @@ RangeCounts count_range(const std::string &path, std::uint64_t begin, std::uint6
     const std::size_t n = source->read(buffer.data(), std::min<std::uint64_t>(left, buffer.size()));
     if (n == 0)
       break;
-    counts.quotes += static_cast<std::uint64_t>(std::count(buffer.data(), buffer.data() + n, '"'));
+    if (syntax == RecordSyntax::csv)
+      counts.quotes +=
+          static_cast<std::uint64_t>(std::count(buffer.data(), buffer.data() + n, '"'));
     counts.newlines +=
         static_cast<std::uint64_t>(std::count(buffer.data(), buffer.data() + n, '\n'));
     left -= n;
@@ -27,9 +30,10 @@ RangeCounts count_range(const std::string &path, std::uint64_t begin, std::uint6
 }
 
 RecordBlocks::RecordBlocks(std::unique_ptr<ByteSource> source, StreamState start,
-                           std::uint64_t stop, std::size_t block_bytes)
+                           std::uint64_t stop, std::size_t block_bytes, RecordSyntax syntax)
     : source_(std::move(source)), stop_(stop), block_bytes_(std::max<std::size_t>(block_bytes, 1)),
-      base_(start.offset), in_quotes_(start.in_quotes), line_(start.line) {
+      base_(start.offset), quoting_(syntax == RecordSyntax::csv),
+      in_quotes_(quoting_ && start.in_quotes), line_(start.line) {
   // The caller opened the source one byte early when start.offset > 0, so that we can tell
   // whether a record begins exactly at start.offset.
   synced_ = start.offset == 0;
@@ -59,7 +63,7 @@ void RecordBlocks::skip_partial_record() {
       return;
     }
     const char c = buffer_[scan_++];
-    if (c == '"')
+    if (c == '"' && quoting_)
       in_quotes_ = !in_quotes_;
     if (c == '\n') {
       ++line_;
@@ -95,7 +99,7 @@ bool RecordBlocks::next(std::vector<Record> &records) {
       const char *data = buffer_.data();
       while (scan_ < buffer_.size()) {
         const char c = data[scan_++];
-        if (c == '"') {
+        if (c == '"' && quoting_) {
           in_quotes_ = !in_quotes_;
         } else if (c == '\n') {
           ++line_;

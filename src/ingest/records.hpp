@@ -14,12 +14,17 @@
 
 namespace lockstep::ingest {
 
-// Quote and line-feed counts of a byte range.
+// How records end: CSV (at a line feed outside double quotes), or JSON lines (at every line feed:
+// JSON escapes the line feeds and quotes inside its strings).
+enum class RecordSyntax { csv, lines };
+
+// Quote (CSV only) and line-feed counts of a byte range.
 struct RangeCounts {
   std::uint64_t quotes = 0;
   std::uint64_t newlines = 0;
 };
-RangeCounts count_range(const std::string &path, std::uint64_t begin, std::uint64_t end);
+RangeCounts count_range(const std::string &path, std::uint64_t begin, std::uint64_t end,
+                        RecordSyntax syntax = RecordSyntax::csv);
 
 // The reading state at a byte offset of a file.
 struct StreamState {
@@ -40,7 +45,7 @@ struct Record {
 class RecordBlocks {
 public:
   RecordBlocks(std::unique_ptr<ByteSource> source, StreamState start, std::uint64_t stop,
-               std::size_t block_bytes);
+               std::size_t block_bytes, RecordSyntax syntax = RecordSyntax::csv);
   // Fills `records` with views that stay valid until the next call; returns false when the
   // input is exhausted (a true return may carry no records only when a block held blank lines).
   bool next(std::vector<Record> &records);
@@ -56,6 +61,7 @@ private:
   std::size_t scan_ = 0;     // next unscanned byte in buffer_
   std::size_t consumed_ = 0; // bytes of buffer_ handed out already
   std::uint64_t base_ = 0;   // absolute offset of buffer_[0]
+  bool quoting_ = true;      // CSV: double quotes protect line feeds
   bool in_quotes_ = false;
   std::int64_t line_ = 1;
   bool eof_ = false;

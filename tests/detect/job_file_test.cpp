@@ -123,7 +123,7 @@ TEST_F(JobFile, MistakesNameFileLineAndKey) {
   EXPECT_EQ(error_of("[run]\nstore = 3\n"), "job.toml:2: run.store: expected a string");
   EXPECT_EQ(error_of("[run]\ntweet = []\n"), "job.toml:2: run.tweet: unknown key");
   EXPECT_EQ(error_of("[run]\nformat = \"json\"\n"),
-            "job.toml:2: run.format: expected one of actions, ioarchive");
+            "job.toml:2: run.format: expected one of actions, ioarchive, jsonl");
   EXPECT_NE(error_of("[detect\n").find("job.toml:1:"), std::string::npos);
   DetectConfig config;
   EXPECT_THROW(app::apply_job_file("/nonexistent/job.toml", config), UsageError);

@@ -1,8 +1,10 @@
 // libFuzzer target for the input parsers: record cutting (RecordBlocks over the bytes, whole and
-// from a split point), field splitting, list fields, and the normalisers. Built with
-// -DLOCKSTEP_FUZZ=ON and clang; .ci/run runs it for a bounded time.
+// from a split point, as CSV and as JSON lines), field splitting, list fields, the normalisers and
+// the JSON tweet reader. Built with -DLOCKSTEP_FUZZ=ON and clang; .ci/run runs it for a bounded
+// time.
 #include "common/csv.hpp"
 #include "ingest/fields.hpp"
+#include "ingest/json.hpp"
 #include "ingest/records.hpp"
 #include "text/normalize.hpp"
 
@@ -29,18 +31,26 @@ private:
   std::size_t at_;
 };
 
+using lockstep::ingest::RecordSyntax;
+
 std::size_t count_records(const std::string &data, lockstep::ingest::StreamState start,
-                          std::uint64_t stop) {
+                          std::uint64_t stop, RecordSyntax syntax) {
   using namespace lockstep::ingest;
   RecordBlocks blocks(std::make_unique<MemorySource>(data, start.offset > 0 ? start.offset - 1 : 0),
-                      start, stop, 16);
+                      start, stop, 16, syntax);
   std::vector<Record> records;
   std::vector<std::string_view> fields;
   std::string scratch;
+  TweetColumns columns;
   std::size_t n = 0;
   while (blocks.next(records)) {
     for (const auto &record : records) {
       ++n;
+      if (syntax == RecordSyntax::lines) {
+        if (valid_utf8(record.text))
+          (void)json_tweet_columns(record.text, columns);
+        continue;
+      }
       if (lockstep::csv::split_record(record.text, fields, scratch)) {
         for (const auto field : fields) {
           (void)parse_list(field);
@@ -61,19 +71,21 @@ std::size_t count_records(const std::string &data, lockstep::ingest::StreamState
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *bytes, std::size_t size) {
   using namespace lockstep::ingest;
   const std::string data(reinterpret_cast<const char *>(bytes), size);
-  const std::size_t whole = count_records(data, StreamState{}, UINT64_MAX);
-  // Any split point must give the same records in two pieces.
+  // Any split point must give the same records in two pieces, in either syntax.
   const std::size_t split = size == 0 ? 0 : bytes[0] % (size + 1);
-  StreamState state{split, false, 1};
-  for (std::size_t i = 0; i < split; ++i) {
-    if (data[i] == '"')
-      state.in_quotes = !state.in_quotes;
-    if (data[i] == '\n')
-      ++state.line;
+  for (const auto syntax : {RecordSyntax::csv, RecordSyntax::lines}) {
+    const std::size_t whole = count_records(data, StreamState{}, UINT64_MAX, syntax);
+    StreamState state{split, false, 1};
+    for (std::size_t i = 0; i < split; ++i) {
+      if (data[i] == '"' && syntax == RecordSyntax::csv)
+        state.in_quotes = !state.in_quotes;
+      if (data[i] == '\n')
+        ++state.line;
+    }
+    const std::size_t pieces = count_records(data, StreamState{}, split, syntax) +
+                               count_records(data, state, UINT64_MAX, syntax);
+    if (pieces != whole)
+      __builtin_trap();
   }
-  const std::size_t pieces =
-      count_records(data, StreamState{}, split) + count_records(data, state, UINT64_MAX);
-  if (pieces != whole)
-    __builtin_trap();
   return 0;
 }

@@ -298,6 +298,140 @@ TEST_F(Ingest, ActionTimestampsMustBeUnixSecondsOfPosts) {
   digests(c.store_path, comm);
 }
 
+// API tweets as JSON lines (v1.1 objects and twarc2-flattened v2 tweets) give the store of the
+// same tweets written as IO-archive rows; lines that are no tweet are rejected with the reason.
+TEST_F(Ingest, JsonLinesGiveTheStoreOfTheSameArchiveRows) {
+  const std::string jsonl = dir + "/tweets.jsonl", csv_path = dir + "/tweets.csv";
+  if (comm.is_root()) {
+    std::ofstream(jsonl)
+        // line 1: v1.1, extended, with entities; the text holds escaped quotes and a line feed
+        << R"({"id_str":"1050118621198921728","created_at":"Wed Oct 10 20:19:24 +0000 2018",)"
+        << R"("full_text":"say \"hi\"\nto #Vote","lang":"en","source":"<a href=\"x\">Twitter )"
+        << R"(for iPhone</a>","user":{"id_str":"11","name":"Ann","screen_name":"ann",)"
+        << R"("location":"Oslo","description":"it's me","followers_count":5,"friends_count":7,)"
+        << R"("created_at":"Mon Jan 02 10:00:00 +0000 2012","lang":"en"},"extended_tweet":)"
+        << R"({"full_text":"say \"hi\"\nto #Vote","entities":{"hashtags":[{"text":"Vote"}],)"
+        << R"("urls":[{"expanded_url":"https://ex.org/a?utm_source=x"}],)"
+        << R"("user_mentions":[{"id_str":"12"}]}}})"
+        << "\n"
+        // line 2: v1.1 retweet
+        << R"({"id_str":"1050118621198921729","created_at":"Wed Oct 10 20:19:25 +0000 2018",)"
+        << R"("text":"RT @ann: say","user":{"id_str":"12","screen_name":"bob"},)"
+        << R"("retweeted_status":{"id_str":"1050118621198921728","user":{"id_str":"11"}},)"
+        << R"("entities":{"hashtags":[],"urls":[],"user_mentions":[{"id_str":"11"}]}})"
+        << "\n"
+        // line 3: v1.1 reply, an id from before snowflakes (its time from created_at)
+        << R"({"id":12345,"created_at":"Wed Oct 10 20:19:24 +0000 2007","text":"yes",)"
+        << R"("in_reply_to_status_id_str":"999","in_reply_to_user_id_str":"11",)"
+        << R"("user":{"id":11,"screen_name":"ann"}})"
+        << "\n"
+        << "{not json\n" // line 4
+        << R"({"data":[{"id":"1"}]})"
+        << "\n" // line 5: a v2 page
+        // line 6: v2 quote, author embedded as twarc2 flatten writes it
+        << R"({"id":"1050118621198921730","author_id":"13","created_at":)"
+        << R"("2018-10-10T20:19:26.000Z","text":"look #vote","lang":"en","source":"Web",)"
+        << R"("referenced_tweets":[{"type":"quoted","id":"1050118621198921728"}],)"
+        << R"("entities":{"hashtags":[{"tag":"vote"}],"mentions":[{"username":"ann","id":"11"}]},)"
+        << R"("author":{"id":"13","username":"cy","name":"Cy","created_at":)"
+        << R"("2015-05-05T00:00:00.000Z","public_metrics":{"followers_count":3,)"
+        << R"("following_count":4}}})"
+        << "\n"
+        // line 7: v2 retweet
+        << R"({"id":"1050118621198921731","author_id":"13","created_at":)"
+        << R"("2018-10-10T20:19:27.000Z","text":"RT @ann: say","referenced_tweets":)"
+        << R"([{"type":"retweeted","id":"1050118621198921728","author_id":"11"}]})"
+        << "\n";
+    std::string out;
+    std::vector<std::string_view> header(synth::tweet_columns().begin(),
+                                         synth::tweet_columns().end());
+    csv::append_record(out, header);
+    const auto row = [&](std::vector<std::pair<int, std::string>> values) {
+      std::vector<std::string> f(31, "");
+      for (auto &[column, value] : values)
+        f[static_cast<std::size_t>(column)] = value;
+      std::vector<std::string_view> v(f.begin(), f.end());
+      csv::append_record(out, v);
+    };
+    row({{0, "1050118621198921728"},
+         {1, "11"},
+         {2, "Ann"},
+         {3, "ann"},
+         {4, "Oslo"},
+         {5, "it's me"},
+         {7, "5"},
+         {8, "7"},
+         {9, "2012-01-02"},
+         {10, "en"},
+         {11, "en"},
+         {12, "say \"hi\"\nto #Vote"},
+         {13, "2018-10-10 20:19:24"},
+         {14, "Twitter for iPhone"},
+         {18, "False"},
+         {27, "['Vote']"},
+         {28, "['https://ex.org/a?utm_source=x']"},
+         {29, "['12']"}});
+    row({{0, "1050118621198921729"},
+         {1, "12"},
+         {3, "bob"},
+         {12, "RT @ann: say"},
+         {13, "2018-10-10 20:19:25"},
+         {18, "True"},
+         {19, "11"},
+         {20, "1050118621198921728"},
+         {29, "['11']"}});
+    row({{0, "12345"},
+         {1, "11"},
+         {3, "ann"},
+         {12, "yes"},
+         {13, "2007-10-10 20:19:24"},
+         {15, "11"},
+         {16, "999"},
+         {18, "False"}});
+    row({{0, "1050118621198921730"},
+         {1, "13"},
+         {2, "Cy"},
+         {3, "cy"},
+         {7, "3"},
+         {8, "4"},
+         {9, "2015-05-05"},
+         {11, "en"},
+         {12, "look #vote"},
+         {13, "2018-10-10 20:19:26"},
+         {14, "Web"},
+         {17, "1050118621198921728"},
+         {18, "False"},
+         {27, "['vote']"},
+         {29, "['11']"}});
+    row({{0, "1050118621198921731"},
+         {1, "13"},
+         {12, "RT @ann: say"},
+         {13, "2018-10-10 20:19:27"},
+         {18, "True"},
+         {19, "11"},
+         {20, "1050118621198921728"}});
+    std::ofstream(csv_path, std::ios::binary) << out;
+  }
+  comm.barrier();
+  auto json_config = config("json.h5");
+  json_config.format = "jsonl";
+  json_config.tweets = {jsonl};
+  const auto s = ingest::ingest(comm, json_config);
+  EXPECT_EQ(s.rows_read, 7u);
+  EXPECT_EQ(s.posts, 5u);
+  EXPECT_EQ(s.rows_rejected, 2u);
+  if (comm.is_root()) {
+    const std::string rejects = slurp(s.rejects_path);
+    for (const char *expected : {"\"4\",\"bad JSON tweet\"", "\"5\",\"bad JSON tweet\""})
+      EXPECT_NE(rejects.find(expected), std::string::npos) << expected << " in\n" << rejects;
+    EXPECT_NE(rejects.find("twarc2 flatten"), std::string::npos) << rejects;
+  }
+  auto csv_config = config("csv.h5");
+  csv_config.tweets = {csv_path};
+  ingest::ingest(comm, csv_config);
+  EXPECT_EQ(digests(json_config.store_path, comm), digests(csv_config.store_path, comm));
+}
+
 TEST_F(Ingest, GeneratedDataGivesTheSameStoreAtAnyRankCount) {
   GenerateConfig g;
   g.out_dir = dir + "/gen";
