@@ -8,9 +8,11 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <functional>
 #include <tbb/combinable.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_reduce.h>
 #include <tbb/parallel_sort.h>
 #include <tuple>
 
@@ -371,29 +373,45 @@ struct RoundPlan {
   bool counted = false; // a counting pass already filled the totals
 };
 
-// How many rounds keep each rank's co-action records within the budget: no counting when every
-// key's largest possible pair count fits, else a counting pass first. Collective.
+// At most how many pairs the scan emits: action i pairs with at most min(hub_cap, the actions
+// after it in its window) others. One two-pointer pass per key, without walking the pairs; it
+// overcounts only the pairs of an account with itself (and those a filter drops).
+std::uint64_t pair_bound(std::span<const Action> keyed, const std::vector<std::size_t> &runs,
+                         const WindowRule &rule) {
+  return tbb::parallel_reduce(
+      tbb::blocked_range<std::size_t>(0, runs.size() - 1), std::uint64_t{0},
+      [&](const tbb::blocked_range<std::size_t> &range, std::uint64_t bound) {
+        for (std::size_t k = range.begin(); k < range.end(); ++k) {
+          const auto run = keyed.subspan(runs[k], runs[k + 1] - runs[k]);
+          std::size_t end = 0;
+          for (std::size_t i = 0; i < run.size(); ++i) {
+            end = std::max(end, i + 1);
+            while (end < run.size() && run[end].time_ms - run[i].time_ms <= rule.window_ms)
+              ++end;
+            bound += std::min<std::uint64_t>(end - i - 1, rule.hub_cap);
+          }
+        }
+        return bound;
+      },
+      std::plus<>());
+}
+
+// How many rounds keep each rank's co-action records within the budget, from the pair bound;
+// when a filter drops pairs and the bound does not fit, a counting pass first. Collective.
 RoundPlan plan_rounds(const mpi::Comm &comm, std::span<const Action> keyed,
                       const std::vector<std::size_t> &runs, const WindowRule &rule,
                       const PairFilter *filter, std::size_t budget_bytes, ScanTotals &totals) {
   const auto ranks = static_cast<double>(comm.size());
-  const auto per_rank = [&](std::uint64_t pairs) {
-    return static_cast<double>(pairs) * sizeof(CoactionPair) / ranks;
+  const auto rounds_for = [&](std::uint64_t pairs) {
+    const double per_rank = static_cast<double>(pairs) * sizeof(CoactionPair) / ranks;
+    return static_cast<std::uint64_t>(
+        std::max(1.0, std::ceil(per_rank / static_cast<double>(budget_bytes))));
   };
-  // A bound per key: n actions give at most min(n (n - 1) / 2, n hub_cap) pairs.
-  std::uint64_t bound = 0;
-  for (std::size_t k = 0; k + 1 < runs.size(); ++k) {
-    const std::uint64_t n = runs[k + 1] - runs[k];
-    bound += std::min(n * (n - 1) / 2, n * std::uint64_t{rule.hub_cap});
-  }
-  const auto at_most = mpi::allreduce(comm, bound, mpi::Op::sum);
-  if (per_rank(at_most) <= static_cast<double>(budget_bytes))
-    return {1, false};
+  const auto at_most = mpi::allreduce(comm, pair_bound(keyed, runs, rule), mpi::Op::sum);
+  if (filter == nullptr || rounds_for(at_most) == 1)
+    return {rounds_for(at_most), false};
   scan_all_keys(keyed, runs, rule, filter, RoundSlice{}, false, totals);
-  const auto emitted = mpi::allreduce(comm, totals.emitted_pairs, mpi::Op::sum);
-  return {static_cast<std::uint64_t>(
-              std::max(1.0, std::ceil(per_rank(emitted) / static_cast<double>(budget_bytes)))),
-          true};
+  return {rounds_for(mpi::allreduce(comm, totals.emitted_pairs, mpi::Op::sum)), true};
 }
 
 // Aggregates one round's pairs (sorted) into `result`, keeping each pair's closest co-actions:
