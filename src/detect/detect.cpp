@@ -42,7 +42,7 @@ bool by_pair_and_signal(const EdgeSignal &x, const EdgeSignal &y) {
 // parts in step (each sorted first if it is not: a signal's pairs come sorted unless they went
 // through rounds). Nothing is copied: the signals are seen where they are.
 template <typename Visit>
-void for_each_pair(TestedSignals &parts, Visit visit) {
+void for_each_pair(std::span<std::vector<EdgeSignal>> parts, Visit visit) {
   tbb::parallel_for(std::size_t{0}, parts.size(), [&](std::size_t i) {
     if (!std::is_sorted(parts[i].begin(), parts[i].end(), by_pair_and_signal))
       tbb::parallel_sort(parts[i].begin(), parts[i].end(), by_pair_and_signal);
@@ -383,24 +383,14 @@ std::vector<Edge> fuse_parts(TestedSignals &parts) {
 }
 
 // Sorts the tested pair-signals by account pair and makes one edge per pair over them, each with
-// its span of `tested`.
+// its span of `tested` (one sorted part: a pair's signals lie side by side).
 std::vector<Edge> fuse(std::vector<EdgeSignal> &tested) {
-  tbb::parallel_sort(tested.begin(), tested.end(), by_pair_and_signal);
   std::vector<Edge> edges;
-  std::vector<const EdgeSignal *> signals;
-  std::size_t begin = 0;
-  for (std::size_t i = 1; i <= tested.size(); ++i) {
-    if (i < tested.size() && tested[i].stats.a == tested[begin].stats.a &&
-        tested[i].stats.b == tested[begin].stats.b)
-      continue;
-    signals.clear();
-    for (auto k = begin; k < i; ++k)
-      signals.push_back(&tested[k]);
+  for_each_pair(std::span(&tested, 1), [&](std::span<const EdgeSignal *const> signals) {
     auto edge = fuse_pair(signals);
-    edge.signals = std::span<const EdgeSignal>(tested).subspan(begin, i - begin);
+    edge.signals = std::span<const EdgeSignal>(signals.front(), signals.size());
     edges.push_back(edge);
-    begin = i;
-  }
+  });
   return edges;
 }
 
