@@ -135,13 +135,13 @@ void merge_accounts(std::vector<AccountRow> &accounts) {
 // checked against the text; distinct ids with equal hashes fall back to a map of the texts.
 class DenseAccounts {
 public:
-  DenseAccounts(const std::vector<AccountRow> &accounts, std::uint64_t base) : accounts_(accounts) {
+  DenseAccounts(const std::vector<AccountRow> &accounts, std::uint64_t base)
+      : accounts_(accounts), base_(base) {
     by_hash_.reserve(accounts.size());
     for (std::size_t i = 0; i < accounts.size(); ++i) {
       if (!by_hash_.emplace(hash64(accounts[i].id), i).second)
         by_text_.emplace(accounts[i].id, i);
     }
-    base_ = base;
   }
 
   std::uint64_t at(const std::string &id, std::uint64_t hash) const {
@@ -156,9 +156,9 @@ public:
 
 private:
   const std::vector<AccountRow> &accounts_;
+  std::uint64_t base_;
   std::unordered_map<std::uint64_t, std::size_t> by_hash_;
   std::unordered_map<std::string, std::size_t> by_text_;
-  std::uint64_t base_ = 0;
 };
 
 std::uint32_t label_id(const std::vector<std::string> &labels, const std::string &label) {
