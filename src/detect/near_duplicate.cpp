@@ -78,25 +78,89 @@ struct BucketTotals {
   std::uint64_t prefiltered = 0; // bucket pairs whose sketches rule the threshold out
 };
 
+// Where the entries of the buckets holding two texts or more lie in `entries`: bucket i's are
+// positions[begin[i], end[i]), ordered by (text, holder) with one position per text (the lowest
+// holder, which every bucket owner agrees on).
+struct SharedBuckets {
+  std::vector<std::size_t> positions, begin, end;
+};
+
+// An entry's bucket and position.
+struct BucketRef {
+  std::uint64_t bucket;
+  std::size_t position;
+};
+
+// Orders refs by bucket: one radix pass on the buckets' top bits (bucket keys are hashes, so the
+// parts come out even and small), then each part sorted on its own, in parallel. Equal buckets
+// end up together, their positions in any order.
+void sort_by_bucket(std::vector<BucketRef> &refs) {
+  constexpr int kBits = 12;
+  const auto digit = [](const BucketRef &r) {
+    return static_cast<std::size_t>(r.bucket >> (64 - kBits));
+  };
+  std::vector<std::size_t> start((std::size_t{1} << kBits) + 1, 0);
+  for (const auto &r : refs)
+    ++start[digit(r) + 1];
+  std::partial_sum(start.begin(), start.end(), start.begin());
+  std::vector<BucketRef> parts(refs.size());
+  auto cursor = start;
+  for (const auto &r : refs)
+    parts[cursor[digit(r)]++] = r;
+  tbb::parallel_for(std::size_t{0}, start.size() - 1, [&](std::size_t d) {
+    std::sort(parts.begin() + static_cast<std::ptrdiff_t>(start[d]),
+              parts.begin() + static_cast<std::ptrdiff_t>(start[d + 1]),
+              [](const BucketRef &p, const BucketRef &q) { return p.bucket < q.bucket; });
+  });
+  refs.swap(parts);
+}
+
+// Positions are sorted, not the 40-byte entries: most buckets hold one text, and only the others
+// need the (text, holder) order.
+SharedBuckets shared_buckets(const std::vector<BucketEntry> &entries) {
+  std::vector<BucketRef> refs(entries.size());
+  tbb::parallel_for(std::size_t{0}, entries.size(), [&](std::size_t i) {
+    refs[i] = {entries[i].bucket, i};
+  });
+  sort_by_bucket(refs);
+  SharedBuckets out;
+  for (std::size_t first = 0, last = 0; first < refs.size(); first = last) {
+    last = first + 1;
+    while (last < refs.size() && refs[last].bucket == refs[first].bucket)
+      ++last;
+    if (last - first < 2)
+      continue;
+    out.begin.push_back(out.positions.size());
+    for (auto i = first; i < last; ++i)
+      out.positions.push_back(refs[i].position);
+    out.end.push_back(out.positions.size());
+  }
+  tbb::parallel_for(std::size_t{0}, out.begin.size(), [&](std::size_t b) {
+    const auto first = out.positions.begin() + static_cast<std::ptrdiff_t>(out.begin[b]);
+    const auto last = out.positions.begin() + static_cast<std::ptrdiff_t>(out.end[b]);
+    std::sort(first, last, [&](std::size_t p, std::size_t q) {
+      return std::tie(entries[p].text, entries[p].holder) <
+             std::tie(entries[q].text, entries[q].holder);
+    });
+    const auto kept = std::unique(first, last, [&](std::size_t p, std::size_t q) {
+      return entries[p].text == entries[q].text;
+    });
+    out.end[b] = out.begin[b] + static_cast<std::size_t>(kept - first);
+  });
+  return out;
+}
+
 // Pairs the texts of every bucket, each with its next bucket_cap texts, skipping the pairs the
 // sketches rule out (the same pair from several bands is merged later, by sort_unique).
-std::vector<Candidate> pair_buckets(std::vector<BucketEntry> &entries, std::uint32_t bucket_cap,
-                                    int min_agreement, BucketTotals &totals) {
-  tbb::parallel_sort(entries.begin(), entries.end(), [](const auto &p, const auto &q) {
-    return std::tie(p.bucket, p.text, p.holder) < std::tie(q.bucket, q.text, q.holder);
-  });
-  // One entry per (bucket, text): the lowest holder, which every bucket owner agrees on.
-  entries.erase(std::unique(entries.begin(), entries.end(),
-                            [](const auto &p, const auto &q) {
-                              return p.bucket == q.bucket && p.text == q.text;
-                            }),
-                entries.end());
+std::vector<Candidate> pair_buckets(const std::vector<BucketEntry> &entries,
+                                    std::uint32_t bucket_cap, int min_agreement,
+                                    BucketTotals &totals) {
   std::vector<Candidate> out;
-  for (std::size_t begin = 0, end = 0; begin < entries.size(); begin = end) {
-    end = begin + 1;
-    while (end < entries.size() && entries[end].bucket == entries[begin].bucket)
-      ++end;
-    const std::size_t size = end - begin;
+  const auto buckets = shared_buckets(entries);
+  for (std::size_t b = 0; b < buckets.begin.size(); ++b) {
+    const auto bucket =
+        std::span(buckets.positions).subspan(buckets.begin[b], buckets.end[b] - buckets.begin[b]);
+    const std::size_t size = bucket.size();
     if (size > std::size_t{bucket_cap} + 1) {
       ++totals.capped_buckets;
       // pairs past each text's cap: all pairs minus those kept
@@ -104,9 +168,9 @@ std::vector<Candidate> pair_buckets(std::vector<BucketEntry> &entries, std::uint
           bucket_cap * (size - bucket_cap) + std::size_t{bucket_cap} * (bucket_cap - 1) / 2;
       totals.capped_pairs += size * (size - 1) / 2 - kept;
     }
-    for (std::size_t i = begin; i < end; ++i) {
-      for (std::size_t j = i + 1; j < std::min(end, i + 1 + bucket_cap); ++j) {
-        const auto &x = entries[i], &y = entries[j];
+    for (std::size_t i = 0; i < size; ++i) {
+      for (std::size_t j = i + 1; j < std::min(size, i + 1 + bucket_cap); ++j) {
+        const auto &x = entries[bucket[i]], &y = entries[bucket[j]];
         if (text::sketch_agreement(x.sketch, y.sketch) < min_agreement) {
           ++totals.prefiltered;
           continue;
