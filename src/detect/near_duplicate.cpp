@@ -91,38 +91,42 @@ struct BucketRef {
   std::size_t position;
 };
 
-// Orders refs by bucket: one radix pass on the buckets' top bits (bucket keys are hashes, so the
-// parts come out even and small), then each part sorted on its own, in parallel. Equal buckets
-// end up together, their positions in any order.
-void sort_by_bucket(std::vector<BucketRef> &refs) {
+// The entries' (bucket, position) refs ordered by bucket: one radix pass on the buckets' top bits
+// (bucket keys are hashes, so the parts come out even and small), then each part sorted on its
+// own. The pass runs over fixed chunks of entries in parallel, each counting, then placing, its
+// own entries. Equal buckets end up together, their positions in any order.
+std::vector<BucketRef> refs_by_bucket(const std::vector<BucketEntry> &entries) {
   constexpr int kBits = 12;
-  const auto digit = [](const BucketRef &r) {
-    return static_cast<std::size_t>(r.bucket >> (64 - kBits));
+  constexpr std::size_t kDigits = std::size_t{1} << kBits, kChunks = 64;
+  const auto digit = [](std::uint64_t bucket) {
+    return static_cast<std::size_t>(bucket >> (64 - kBits));
   };
-  std::vector<std::size_t> start((std::size_t{1} << kBits) + 1, 0);
-  for (const auto &r : refs)
-    ++start[digit(r) + 1];
-  std::partial_sum(start.begin(), start.end(), start.begin());
-  std::vector<BucketRef> parts(refs.size());
-  auto cursor = start;
-  for (const auto &r : refs)
-    parts[cursor[digit(r)]++] = r;
-  tbb::parallel_for(std::size_t{0}, start.size() - 1, [&](std::size_t d) {
-    std::sort(parts.begin() + static_cast<std::ptrdiff_t>(start[d]),
-              parts.begin() + static_cast<std::ptrdiff_t>(start[d + 1]),
+  const auto chunk_begin = [&](std::size_t c) { return entries.size() * c / kChunks; };
+  std::vector<std::size_t> count(kChunks * kDigits, 0); // digit-major: count[d * kChunks + c]
+  tbb::parallel_for(std::size_t{0}, kChunks, [&](std::size_t c) {
+    for (auto i = chunk_begin(c); i < chunk_begin(c + 1); ++i)
+      ++count[digit(entries[i].bucket) * kChunks + c];
+  });
+  std::exclusive_scan(count.begin(), count.end(), count.begin(), std::size_t{0});
+  std::vector<BucketRef> refs(entries.size());
+  tbb::parallel_for(std::size_t{0}, kChunks, [&](std::size_t c) {
+    for (auto i = chunk_begin(c); i < chunk_begin(c + 1); ++i)
+      refs[count[digit(entries[i].bucket) * kChunks + c]++] = {entries[i].bucket, i};
+  });
+  // After placing, count[d * kChunks + kChunks - 1] is where digit d ends.
+  tbb::parallel_for(std::size_t{0}, kDigits, [&](std::size_t d) {
+    const auto first = d == 0 ? 0 : count[d * kChunks - 1], last = count[d * kChunks + kChunks - 1];
+    std::sort(refs.begin() + static_cast<std::ptrdiff_t>(first),
+              refs.begin() + static_cast<std::ptrdiff_t>(last),
               [](const BucketRef &p, const BucketRef &q) { return p.bucket < q.bucket; });
   });
-  refs.swap(parts);
+  return refs;
 }
 
 // Positions are sorted, not the 40-byte entries: most buckets hold one text, and only the others
 // need the (text, holder) order.
 SharedBuckets shared_buckets(const std::vector<BucketEntry> &entries) {
-  std::vector<BucketRef> refs(entries.size());
-  tbb::parallel_for(std::size_t{0}, entries.size(), [&](std::size_t i) {
-    refs[i] = {entries[i].bucket, i};
-  });
-  sort_by_bucket(refs);
+  const auto refs = refs_by_bucket(entries);
   SharedBuckets out;
   for (std::size_t first = 0, last = 0; first < refs.size(); first = last) {
     last = first + 1;

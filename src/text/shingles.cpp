@@ -21,6 +21,11 @@ std::vector<CodePoint> decode(std::string_view s) {
   std::vector<CodePoint> out;
   std::size_t i = 0;
   while (i < s.size()) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) { // ASCII: one byte, its own code point
+      out.push_back({static_cast<unsigned char>(s[i]), i, i + 1});
+      ++i;
+      continue;
+    }
     utf8proc_int32_t cp = 0;
     const auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t *>(s.data() + i),
                                     static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
@@ -35,9 +40,13 @@ std::vector<CodePoint> decode(std::string_view s) {
   return out;
 }
 
+} // namespace
+
 bool word_character(std::int32_t cp) {
   if (cp < 0)
     return false;
+  if (cp < 0x80) // ASCII letters (Lu, Ll) and digits (Nd); no other ASCII is in the list below
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
   switch (utf8proc_category(cp)) {
   case UTF8PROC_CATEGORY_LU:
   case UTF8PROC_CATEGORY_LL:
@@ -55,6 +64,8 @@ bool word_character(std::int32_t cp) {
     return false;
   }
 }
+
+namespace {
 
 std::uint32_t shingle_id(std::string_view bytes, std::uint64_t seed) {
   return static_cast<std::uint32_t>(hash64(bytes, seed) >> 32);

@@ -29,4 +29,8 @@ double jaccard(std::span<const std::uint32_t> a, std::span<const std::uint32_t> 
 // Katakana, Thai, Lao, Khmer, Myanmar, Tibetan).
 bool unspaced_script(std::int32_t code_point);
 
+// True for code points that make up words: letters, marks and numbers (Unicode categories L*, M*,
+// N*); -1 (an invalid byte) is none.
+bool word_character(std::int32_t code_point);
+
 } // namespace lockstep::text

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <numeric>
 #include <random>
+#include <utf8proc.h>
 
 namespace lockstep::testing {
 namespace {
@@ -22,6 +23,24 @@ TEST(Shingles, WordsAreRunsOfLettersAndDigits) {
   EXPECT_EQ(ids, shingle_ids("now 2020 today vote", words()));
   EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
   EXPECT_TRUE(shingle_ids("!!! ... ?", words()).empty());
+}
+
+// The ASCII fast path agrees with Unicode's categories (letters, marks, numbers) on every ASCII
+// code point, and texts mixing ASCII with other scripts cut their words the same way.
+TEST(Shingles, AsciiWordCharactersFollowUnicodeCategories) {
+  for (std::int32_t cp = 0; cp < 0x80; ++cp) {
+    const auto category = utf8proc_category(cp);
+    const bool letter_mark_or_number =
+        (category >= UTF8PROC_CATEGORY_LU && category <= UTF8PROC_CATEGORY_ME) ||
+        (category >= UTF8PROC_CATEGORY_ND && category <= UTF8PROC_CATEGORY_NO);
+    EXPECT_EQ(word_character(cp), letter_mark_or_number) << "code point " << cp;
+  }
+  EXPECT_FALSE(word_character(-1));
+  EXPECT_TRUE(word_character(0x00E9));  // é
+  EXPECT_TRUE(word_character(0x0661));  // Arabic-Indic digit one
+  EXPECT_FALSE(word_character(0x00BF)); // ¿
+  EXPECT_EQ(shingle_ids("caf\xc3\xa9_bar \xc2\xbfqu\xc3\xa9?", words()),
+            shingle_ids("bar qu\xc3\xa9 caf\xc3\xa9", words()));
 }
 
 TEST(Shingles, WordNgrams) {
