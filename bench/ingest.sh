@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Ingest throughput: rows/s, rows/s per core, MB/s and peak memory per rank for `lockstep ingest`
 # of a generated IO-archive release at 1 and 2 ranks (one oneTBB thread per rank, so cores =
-# ranks), then of the very messages QUT's preprocess was timed on. Prints tables.
+# ranks), the floors on one core of the work any such ingest does (reading the inputs, compressing
+# the store), then of the very messages QUT's preprocess was timed on. Prints tables.
 # Usage: bench/ingest.sh [ACCOUNTS] (default 200000: about 10^7 rows).
 set -euo pipefail
 accounts=${1:-200000}
@@ -29,6 +30,25 @@ for ranks in 1 2; do
              r, n, s, n / s, n / s / r, m / s, p, ph }'
 done
 echo "QUT coordination-network-toolkit preprocess on this machine (DESIGN.md): 4M messages in 85 s = 4.7e4 rows/s on one core"
+
+# Floors on one core, for the same rows: work any ingest writing this store must do, each timed
+# alone. Reading the inputs (from the page cache); compressing the store's bytes with its own
+# filters (shuffle + deflate level 1: h5repack of an uncompressed copy, one thread, as HDF5 runs
+# its filters); plain deflate level 1 of those bytes (gzip -1). The issue's target, 20x QUT per
+# core, is the budget.
+echo
+echo "== floors on one core for the same $rows rows (seconds)"
+seconds_of() { /usr/bin/time -f '%e' -o "$work/t" "$@" > /dev/null 2>&1; cat "$work/t"; }
+read_s=$(seconds_of cat "${inputs[@]}" "$work/in/users.csv")
+h5repack -f NONE "$work/store.h5" "$work/raw.h5"
+raw_mb=$(du -m "$work/raw.h5" | cut -f1)
+filters_s=$(seconds_of h5repack -f SHUF -f GZIP=1 "$work/raw.h5" "$work/refiltered.h5")
+gzip_s=$(seconds_of gzip -1 -c "$work/raw.h5")
+printf '%-34s %s\n' "budget at 20x QUT per core" "$(awk -v n="$rows" 'BEGIN { printf "%.1f", n / (20 * 4.7e4) }')"
+printf '%-34s %s\n' "read the inputs ($mb MB)" "$read_s"
+printf '%-34s %s\n' "store filters on its $raw_mb MB" "$filters_s"
+printf '%-34s %s\n' "gzip -1 of the same bytes" "$gzip_s"
+rm -f "$work/raw.h5" "$work/refiltered.h5"
 
 # The same messages QUT preprocessed: CooRTweet's Russian data replicated 20 times (702,500 rows;
 # tests/data/peers/README.md, where QUT's preprocess took 17.2 s on one core), read as the generic
