@@ -45,12 +45,12 @@ std::uint64_t shingle_request(std::int32_t holder, std::uint32_t index) {
 }
 
 // This rank's texts in the buckets of bands [first, last).
-std::vector<BucketEntry> bucket_entries(const LocalTexts &texts,
-                                        const std::vector<text::MinHasher::Sketch> &sketches,
-                                        const text::LshRule &lsh, std::uint32_t first,
-                                        std::uint32_t last, int rank) {
+// `out` keeps its memory from round to round: fresh pages cost more than the entries' hashing.
+void bucket_entries(const LocalTexts &texts, const std::vector<text::MinHasher::Sketch> &sketches,
+                    const text::LshRule &lsh, std::uint32_t first, std::uint32_t last, int rank,
+                    std::vector<BucketEntry> &out) {
   const std::size_t bands = last - first;
-  std::vector<BucketEntry> out(texts.key.size() * bands);
+  out.resize(texts.key.size() * bands);
   tbb::enumerable_thread_specific<std::pair<text::MinHasher, std::vector<std::uint64_t>>> hashers(
       text::MinHasher(lsh), std::vector<std::uint64_t>{});
   tbb::parallel_for(std::size_t{0}, texts.key.size(), [&](std::size_t i) {
@@ -60,7 +60,6 @@ std::vector<BucketEntry> bucket_entries(const LocalTexts &texts,
       out[i * bands + band] = {keys[band], texts.key[i], rank, static_cast<std::uint32_t>(i),
                                sketches[i]};
   });
-  return out;
 }
 
 // Every local text's prefilter sketch.
@@ -95,7 +94,7 @@ struct BucketRef {
 // (bucket keys are hashes, so the parts come out even and small), then each part sorted on its
 // own. The pass runs over fixed chunks of entries in parallel, each counting, then placing, its
 // own entries. Equal buckets end up together, their positions in any order.
-std::vector<BucketRef> refs_by_bucket(const std::vector<BucketEntry> &entries) {
+void refs_by_bucket(const std::vector<BucketEntry> &entries, std::vector<BucketRef> &refs) {
   constexpr int kBits = 12;
   constexpr std::size_t kDigits = std::size_t{1} << kBits, kChunks = 64;
   const auto digit = [](std::uint64_t bucket) {
@@ -108,7 +107,7 @@ std::vector<BucketRef> refs_by_bucket(const std::vector<BucketEntry> &entries) {
       ++count[digit(entries[i].bucket) * kChunks + c];
   });
   std::exclusive_scan(count.begin(), count.end(), count.begin(), std::size_t{0});
-  std::vector<BucketRef> refs(entries.size());
+  refs.resize(entries.size());
   tbb::parallel_for(std::size_t{0}, kChunks, [&](std::size_t c) {
     for (auto i = chunk_begin(c); i < chunk_begin(c + 1); ++i)
       refs[count[digit(entries[i].bucket) * kChunks + c]++] = {entries[i].bucket, i};
@@ -120,13 +119,13 @@ std::vector<BucketRef> refs_by_bucket(const std::vector<BucketEntry> &entries) {
               refs.begin() + static_cast<std::ptrdiff_t>(last),
               [](const BucketRef &p, const BucketRef &q) { return p.bucket < q.bucket; });
   });
-  return refs;
 }
 
 // Positions are sorted, not the 40-byte entries: most buckets hold one text, and only the others
 // need the (text, holder) order.
-SharedBuckets shared_buckets(const std::vector<BucketEntry> &entries) {
-  const auto refs = refs_by_bucket(entries);
+SharedBuckets shared_buckets(const std::vector<BucketEntry> &entries,
+                             std::vector<BucketRef> &refs) {
+  refs_by_bucket(entries, refs);
   SharedBuckets out;
   for (std::size_t first = 0, last = 0; first < refs.size(); first = last) {
     last = first + 1;
@@ -157,10 +156,10 @@ SharedBuckets shared_buckets(const std::vector<BucketEntry> &entries) {
 // Pairs the texts of every bucket, each with its next bucket_cap texts, skipping the pairs the
 // sketches rule out (the same pair from several bands is merged later, by sort_unique).
 std::vector<Candidate> pair_buckets(const std::vector<BucketEntry> &entries,
-                                    std::uint32_t bucket_cap, int min_agreement,
-                                    BucketTotals &totals) {
+                                    std::vector<BucketRef> &refs, std::uint32_t bucket_cap,
+                                    int min_agreement, BucketTotals &totals) {
   std::vector<Candidate> out;
-  const auto buckets = shared_buckets(entries);
+  const auto buckets = shared_buckets(entries, refs);
   for (std::size_t b = 0; b < buckets.begin.size(); ++b) {
     const auto bucket =
         std::span(buckets.positions).subspan(buckets.begin[b], buckets.end[b] - buckets.begin[b]);
@@ -194,6 +193,20 @@ void sort_unique(std::vector<Candidate> &candidates) {
       std::unique(candidates.begin(), candidates.end(),
                   [](const auto &p, const auto &q) { return p.x == q.x && p.y == q.y; }),
       candidates.end());
+}
+
+// Drops the candidates (sorted by (x, y)) verified in an earlier round: a similar pair shares a
+// bucket in many bands (40 s^5 of 40 on average), and comes to the same rank each time.
+void drop_verified(std::vector<Candidate> &candidates, const std::vector<TextPair> &verified) {
+  auto known = verified.begin();
+  std::size_t kept = 0;
+  for (const auto &c : candidates) {
+    while (known != verified.end() && std::tie(known->a, known->b) < std::tie(c.x, c.y))
+      ++known;
+    if (known == verified.end() || known->a != c.x || known->b != c.y)
+      candidates[kept++] = c;
+  }
+  candidates.resize(kept);
 }
 
 std::string encode_ids(std::span<const std::uint32_t> ids) {
@@ -356,34 +369,39 @@ NearDuplicateTexts find_near_duplicate_texts(const mpi::Comm &comm, const LocalT
   const auto bands_per_round = static_cast<std::uint32_t>(std::clamp<std::uint64_t>(
       budget / (most_texts * sizeof(BucketEntry) + 1), 1, rule.lsh.bands));
   const auto sketches = sketch_texts(texts, rule.lsh);
+  const auto by_texts = [](const TextPair &p, const TextPair &q) {
+    return std::tie(p.a, p.b) < std::tie(q.a, q.b);
+  };
   const int min_agreement = rule.prefilter ? text::sketch_threshold(rule.min_jaccard) : 0;
-  std::vector<TextPair> verified;
+  std::vector<TextPair> verified; // sorted by (a, b): a pair always comes to the same rank
   BucketTotals bucket_totals;
   std::uint64_t candidate_count = 0;
+  std::vector<BucketEntry> entries;
+  std::vector<BucketRef> refs;
   for (std::uint32_t first = 0; first < rule.lsh.bands; first += bands_per_round) {
     const auto last = std::min(rule.lsh.bands, first + bands_per_round);
-    auto entries = mpi::route(
-        comm, bucket_entries(texts, sketches, rule.lsh, first, last, comm.rank()),
+    bucket_entries(texts, sketches, rule.lsh, first, last, comm.rank(), entries);
+    entries = mpi::route(
+        comm, std::move(entries),
         [&](const BucketEntry &e) { return key_owner(e.bucket, comm.size()); }, exchange);
-    auto candidates = pair_buckets(entries, rule.bucket_cap, min_agreement, bucket_totals);
-    std::vector<BucketEntry>().swap(entries);
+    auto candidates = pair_buckets(entries, refs, rule.bucket_cap, min_agreement, bucket_totals);
     candidates = mpi::route(
         comm, std::move(candidates), [](const Candidate &c) { return c.holder_y; }, exchange);
     sort_unique(candidates);
     candidate_count += candidates.size();
+    drop_verified(candidates, verified);
     const auto round = verify(comm, texts, candidates, rule.min_jaccard);
-    verified.insert(verified.end(), round.begin(), round.end());
+    const auto before = static_cast<std::ptrdiff_t>(verified.size());
+    verified.insert(verified.end(), round.begin(), round.end()); // in candidate order: (x, y)
+    std::inplace_merge(verified.begin(), verified.begin() + before, verified.end(), by_texts);
   }
 
   NearDuplicateTexts found;
   found.pairs = mpi::allgatherv(comm, verified);
-  const auto by_texts = [](const TextPair &p, const TextPair &q) {
-    return std::tie(p.a, p.b) < std::tie(q.a, q.b);
-  };
   std::sort(found.pairs.begin(), found.pairs.end(), by_texts);
   found.pairs.erase(std::unique(found.pairs.begin(), found.pairs.end(),
                                 [](const TextPair &p, const TextPair &q) {
-                                  return p.a == q.a && p.b == q.b; // found in several rounds
+                                  return p.a == q.a && p.b == q.b; // verified on two ranks
                                 }),
                     found.pairs.end());
   found.family = families(found.pairs);
