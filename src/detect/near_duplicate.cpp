@@ -388,7 +388,7 @@ NearDuplicateTexts find_near_duplicate_texts(const mpi::Comm &comm, const LocalT
     candidates = mpi::route(
         comm, std::move(candidates), [](const Candidate &c) { return c.holder_y; }, exchange);
     sort_unique(candidates);
-    candidate_count += candidates.size();
+    candidate_count += candidates.size(); // per round, as the manifest reports them
     drop_verified(candidates, verified);
     const auto round = verify(comm, texts, candidates, rule.min_jaccard);
     const auto before = static_cast<std::ptrdiff_t>(verified.size());
@@ -401,7 +401,8 @@ NearDuplicateTexts find_near_duplicate_texts(const mpi::Comm &comm, const LocalT
   std::sort(found.pairs.begin(), found.pairs.end(), by_texts);
   found.pairs.erase(std::unique(found.pairs.begin(), found.pairs.end(),
                                 [](const TextPair &p, const TextPair &q) {
-                                  return p.a == q.a && p.b == q.b; // verified on two ranks
+                                  // none expected: a pair always goes to holder_y's rank
+                                  return p.a == q.a && p.b == q.b;
                                 }),
                     found.pairs.end());
   found.family = families(found.pairs);
