@@ -25,13 +25,20 @@ MinHasher::MinHasher(const LshRule &rule) : rule_(rule) {
 
 namespace {
 
+// On x86-64, one copy of a function per instruction set, chosen at load time.
+#if defined(__x86_64__)
+#define LOCKSTEP_X86_CLONES __attribute__((target_clones("arch=skylake-avx512", "avx2", "default")))
+#else
+#define LOCKSTEP_X86_CLONES
+#endif
+
 // Minimums of hashes [first, last) over the shingles, into out[0, last - first). The inner loop
-// vectorises where the CPU has wide integer multiplies: one copy per instruction set, chosen at
-// load time (the same integer arithmetic, so the same minimums, on every machine).
-__attribute__((target_clones("arch=skylake-avx512", "avx2", "default"))) void
-minimums(std::span<const std::uint32_t> shingles, const std::vector<std::uint64_t> &a,
-         const std::vector<std::uint64_t> &b, std::size_t first, std::size_t last,
-         std::vector<std::uint32_t> &out) {
+// vectorises where the CPU has wide integer multiplies (the same integer arithmetic, so the same
+// minimums, on every machine).
+LOCKSTEP_X86_CLONES void minimums(std::span<const std::uint32_t> shingles,
+                                  const std::vector<std::uint64_t> &a,
+                                  const std::vector<std::uint64_t> &b, std::size_t first,
+                                  std::size_t last, std::vector<std::uint32_t> &out) {
   out.assign(last - first, std::numeric_limits<std::uint32_t>::max());
   for (const std::uint32_t x : shingles) {
     for (std::size_t i = first; i < last; ++i) {
