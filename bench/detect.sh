@@ -64,8 +64,8 @@ echo " and then its emitted pairs; the engine sorts, scans, routes, sorts the pa
 # sort, aggregation); signal: with its null model and tests too.
 echo
 echo "seven runs at 1 rank, sort and signal alternated (seconds; ratios to that run's sort):"
-actions=$(grep -o '"signal": "object", [^}]*' "$work/qut1/manifest.json" | grep -o '"actions": [0-9]*' |
-  awk '{print $2}')
+actions=$(grep -o '"signal": "object", [^}]*' "$work/qut1/manifest.json" |
+  grep -o '"actions": [0-9]*' | awk '{print $2}')
 for i in 1 2 3 4 5 6 7; do
   sort_s=$("$BIN/sort_ceiling" "$actions" 1 actions | grep -o 'in [0-9.]* s' | awk '{print $2}')
   run 1 "$BIN/lockstep" detect --store "$work/russian20.h5" --job "$work/qut.toml" \

@@ -44,7 +44,8 @@ h5repack -f NONE "$work/store.h5" "$work/raw.h5"
 raw_mb=$(du -m "$work/raw.h5" | cut -f1)
 filters_s=$(seconds_of h5repack -f SHUF -f GZIP=1 "$work/raw.h5" "$work/refiltered.h5")
 gzip_s=$(seconds_of gzip -1 -c "$work/raw.h5")
-printf '%-34s %s\n' "budget at 20x QUT per core" "$(awk -v n="$rows" 'BEGIN { printf "%.1f", n / (20 * 4.7e4) }')"
+budget_s=$(awk -v n="$rows" 'BEGIN { printf "%.1f", n / (20 * 4.7e4) }')
+printf '%-34s %s\n' "budget at 20x QUT per core" "$budget_s"
 printf '%-34s %s\n' "read the inputs ($mb MB)" "$read_s"
 printf '%-34s %s\n' "store filters on its $raw_mb MB" "$filters_s"
 printf '%-34s %s\n' "gzip -1 of the same bytes" "$gzip_s"
