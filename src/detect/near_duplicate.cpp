@@ -45,7 +45,8 @@ std::uint64_t shingle_request(std::int32_t holder, std::uint32_t index) {
 }
 
 // This rank's texts in the buckets of bands [first, last).
-// `out` keeps its memory from round to round: fresh pages cost more than the entries' hashing.
+// `out` keeps its memory from round to round: at one rank, where the exchange hands it back,
+// later rounds touch no fresh pages.
 void bucket_entries(const LocalTexts &texts, const std::vector<text::MinHasher::Sketch> &sketches,
                     const text::LshRule &lsh, std::uint32_t first, std::uint32_t last, int rank,
                     std::vector<BucketEntry> &out) {
