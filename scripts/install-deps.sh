@@ -15,8 +15,8 @@ PACKAGES=(
   # the HTML report's chart libraries (inlined at build time)
   libjs-d3 libjs-chart.js
   # tests: well-formed XML of the GEXF output; a single-node Slurm cluster for the batch scripts;
-  # a headless browser for the report
-  libxml2-utils slurmctld slurmd slurm-client munge chromium
+  # a headless browser for the report; Python's csv module, an independent reader of the CSVs
+  libxml2-utils slurmctld slurmd slurm-client munge chromium python3
   # style checks
   clang-format clang libclang-rt-14-dev
 )

@@ -22,6 +22,8 @@ CLI::App *add_validate_command(CLI::App &app, Config &config);
 int run_validate(const mpi::Comm &comm, const Config &config);
 
 CLI::App *add_detect_command(CLI::App &app, Config &config);
+// --csv-safe, for detect and run.
+void add_csv_safe_flag(CLI::App &command, DetectConfig &c);
 int run_detect(const mpi::Comm &comm, const Config &config);
 
 // The body of `detect` for a complete job (also run by `lockstep run`); `store_digest`, when the

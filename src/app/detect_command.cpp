@@ -20,6 +20,14 @@ namespace lockstep::app {
 
 namespace fs = std::filesystem;
 
+void add_csv_safe_flag(CLI::App &command, DetectConfig &c) {
+  command.add_flag(
+      "--csv-safe", c.csv_safe,
+      "Write CSV text cells that a spreadsheet would run as formulas (starting with =, "
+      "+, -, @, tab or CR) with a leading ' ([detect] csv_safe). Off by default: the "
+      "files keep the data exact");
+}
+
 CLI::App *add_detect_command(CLI::App &app, Config &config) {
   auto &c = config.detect;
   auto *command = app.add_subcommand(
@@ -33,6 +41,7 @@ CLI::App *add_detect_command(CLI::App &app, Config &config) {
   command->add_flag("--checkpoint", c.checkpoint,
                     "Save each finished step in OUT/checkpoint; a run stopped by SIGUSR1 or "
                     "SIGTERM (exit status 3) resumes from there when started again");
+  add_csv_safe_flag(*command, c);
   return command;
 }
 
@@ -61,6 +70,7 @@ int run_detect(const mpi::Comm &comm, const Config &config) {
   DetectConfig job = config.detect;
   if (!job.job_path.empty())
     apply_job_file(job.job_path, job);
+  job.csv_safe = job.csv_safe || config.detect.csv_safe; // the flag wins over the job file
   detect_and_write(comm, job);
   return 0;
 }

@@ -36,6 +36,10 @@ CLI::App *add_generate_command(CLI::App &app, Config &config) {
   command->add_option("--hashed-share", g.hashed_share, "Share of hashed userids")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
+  command->add_flag("--hostile", g.hostile,
+                    "Put hostile strings (markup, script, CSV and XML breakers, control and "
+                    "bidirectional characters, formulas, a 1 MB name) into every string field, "
+                    "keeping the world of the same seed otherwise: for testing what reads results");
   return command;
 }
 

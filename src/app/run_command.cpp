@@ -237,6 +237,7 @@ CLI::App *add_run_command(CLI::App &app, Config &config) {
   command->add_option("--previous", r.previous_dir,
                       "An earlier run's results: skip when store and job are unchanged since, "
                       "else write comparison.csv and comparison-accounts.csv");
+  add_csv_safe_flag(*command, config.detect);
   return command;
 }
 
@@ -245,6 +246,7 @@ int run_run(const mpi::Comm &comm, const Config &config) {
   RunConfig run = config.run;
   DetectConfig job;
   apply_run_job_file(run.job_path, run, job);
+  job.csv_safe = job.csv_safe || config.detect.csv_safe; // the flag wins over the job file
   if (!config.run.out_dir.empty())
     run.out_dir = config.run.out_dir;
   run.phase = config.run.phase;

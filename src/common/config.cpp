@@ -23,7 +23,8 @@ std::string describe(const Config &config) {
                      g.accounts, g.days, g.start_date);
   out += fmt::format("seed = {}\ncampaigns = {}\ncampaign_size = {}\nparts = {}\n", g.seed,
                      g.campaigns, g.campaign_size, g.parts);
-  out += fmt::format("format = \"{}\"\nhashed_share = {}\n", g.format, g.hashed_share);
+  out += fmt::format("format = \"{}\"\nhashed_share = {}\nhostile = {}\n", g.format, g.hashed_share,
+                     g.hostile);
   out += "[evaluate]\n";
   out += fmt::format("truth_file = \"{}\"\nresults_dir = \"{}\"\njson = {}\n",
                      config.evaluate.truth_file, config.evaluate.results_dir, config.evaluate.json);
@@ -82,8 +83,9 @@ std::string describe_detect(const DetectConfig &d) {
                      d.out_dir);
   out += fmt::format("alpha = {}\nmin_keys = {}\nmin_weight_quantile = {}\n", d.alpha, d.min_keys,
                      d.min_weight_quantile);
-  out += fmt::format("evidence_per_edge = {}\nkeep_candidates = {}\nexchange_megabytes = {}\n",
-                     d.evidence_per_edge, d.keep_candidates, d.exchange_megabytes);
+  out += fmt::format("evidence_per_edge = {}\nkeep_candidates = {}\ncsv_safe = {}\n"
+                     "exchange_megabytes = {}\n",
+                     d.evidence_per_edge, d.keep_candidates, d.csv_safe, d.exchange_megabytes);
   std::string clients;
   for (const auto &c : d.automation_clients)
     clients += (clients.empty() ? "\"" : ", \"") + c + "\"";

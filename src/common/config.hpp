@@ -34,6 +34,7 @@ struct GenerateConfig {
   int parts = 1;                    // numbered tweet part files; ranks write parts in parallel
   std::string format = "ioarchive"; // "ioarchive" (tweets+users CSV) or "actions"
   double hashed_share = 0.5;        // share of accounts with hashed (SHA-256-like) userids
+  bool hostile = false; // hostile strings in every string field (synth/hostile.hpp), same structure
 };
 
 // `lockstep evaluate`: scores a results folder against a generator's truth file.
@@ -134,6 +135,9 @@ struct DetectConfig {
   double min_weight_quantile = 0; // also require weight > this quantile of candidates (CooRTweet)
   std::uint32_t evidence_per_edge = 5;
   bool keep_candidates = false; // every candidate pair in results.h5, significant or not
+  // Text cells of the CSV results that a spreadsheet would read as formulas (=, +, -, @, tab, CR
+  // first) get a leading ' (csv::TextCells::spreadsheet_safe); off keeps them exact.
+  bool csv_safe = false;
   std::vector<std::string> automation_clients = default_automation_clients(); // by name
   std::uint64_t exchange_megabytes = 256; // bytes per rank and exchange round
 

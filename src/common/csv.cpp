@@ -115,7 +115,17 @@ void append_quoted(std::string &out, std::string_view value) {
   out.push_back('"');
 }
 
-void append_field(std::string &out, std::string_view value) {
+bool reads_as_formula(std::string_view value) {
+  return !value.empty() &&
+         std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos;
+}
+
+void append_field(std::string &out, std::string_view value, TextCells cells) {
+  std::string guarded;
+  if (cells == TextCells::spreadsheet_safe && reads_as_formula(value)) {
+    guarded = "'" + std::string(value);
+    value = guarded;
+  }
   if (value.find_first_of(",\"\r\n") == std::string_view::npos)
     out.append(value);
   else

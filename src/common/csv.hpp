@@ -42,8 +42,19 @@ bool split_record(std::string_view record, std::vector<std::string_view> &fields
 // Appends `value` to `out` as a quoted field ("" doubles embedded quotes).
 void append_quoted(std::string &out, std::string_view value);
 
-// Appends `value` as a field, quoted only when it holds a comma, quote, CR or LF.
-void append_field(std::string &out, std::string_view value);
+// How text cells taken from the data (ids, names, keys, texts) are written. A spreadsheet reads a
+// cell that begins with =, +, -, @, tab or CR as a formula (CSV injection), and the data is
+// written by the operations under study. `exact` keeps the value as it is (the default: the files
+// are data); `spreadsheet_safe` (--csv-safe) prefixes such a cell with ', which spreadsheets show
+// as text, at the cost of the exact value.
+enum class TextCells { exact, spreadsheet_safe };
+
+// Whether a spreadsheet would read `value` as a formula.
+bool reads_as_formula(std::string_view value);
+
+// Appends `value` as a field, quoted only when it holds a comma, quote, CR or LF; with
+// `spreadsheet_safe`, a value that reads as a formula gets a leading '.
+void append_field(std::string &out, std::string_view value, TextCells cells = TextCells::exact);
 
 // Appends a whole record: every field quoted, comma separated, '\n' terminated.
 void append_record(std::string &out, const std::vector<std::string_view> &fields);

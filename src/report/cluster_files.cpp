@@ -41,7 +41,8 @@ std::string top_keys_field(const cluster::ClusterProfile &p, std::uint8_t signal
 } // namespace
 
 std::string cluster_activity_csv(const cluster::ClusterResult &clusters,
-                                 const std::vector<std::string> &client_names) {
+                                 const std::vector<std::string> &client_names,
+                                 csv::TextCells cells) {
   std::string out = "cluster_id,kind,bucket,count\n";
   for (std::size_t h = 0; h < clusters.baseline_hour_of_week.size(); ++h)
     out += fmt::format("0,hour_of_week,{},{}\n", h, clusters.baseline_hour_of_week[h]);
@@ -63,7 +64,7 @@ std::string cluster_activity_csv(const cluster::ClusterResult &clusters,
         break;
       }
       out += fmt::format("{},{},", p.id, kKinds[a.kind]);
-      csv::append_field(out, bucket);
+      csv::append_field(out, bucket, cells);
       out += fmt::format(",{}\n", a.count);
     }
   }
@@ -93,7 +94,7 @@ std::string dominant_signals(const cluster::ClusterProfile &profile) {
 }
 
 std::string clusters_csv(const std::vector<cluster::ClusterProfile> &profiles,
-                         const std::vector<std::string> &top_key_labels) {
+                         const std::vector<std::string> &top_key_labels, csv::TextCells cells) {
   std::string out = "cluster_id,size,score,edges,density,mean_edge_score,median_delay_s,signals,"
                     "retweets_among_members,replies_among_members,mentions_among_members,"
                     "automation_client_share,posts_per_active_day,hour_of_week_share,"
@@ -114,7 +115,7 @@ std::string clusters_csv(const std::vector<cluster::ClusterProfile> &profiles,
                     p.principals, p.initiators, p.amplifiers);
     for (const auto signal : kTopKeySignals) {
       out += ',';
-      csv::append_field(out, top_keys_field(p, signal, top_key_labels, first_label));
+      csv::append_field(out, top_keys_field(p, signal, top_key_labels, first_label), cells);
     }
     out += '\n';
     first_label += p.top_keys.size();

@@ -301,10 +301,7 @@ std::string report_data_json(const std::string &results_dir, const ReportOptions
 }
 
 std::string write_html_report(const std::string &results_dir, const ReportOptions &options) {
-  auto data = report_data_json(results_dir, options);
-  // Inside <script>, "</" could end the element; "<\/" is the same JSON string.
-  for (auto at = data.find("</"); at != std::string::npos; at = data.find("</", at + 3))
-    data.replace(at, 2, "<\\/");
+  const auto data = json::script_safe(report_data_json(results_dir, options));
   std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   html += "<title>Lockstep report</title>\n<style>\n";
   html += assets::kReportCss;

@@ -32,6 +32,10 @@ namespace fs = std::filesystem;
 using detect::Edge;
 using detect::EdgeSignal;
 
+csv::TextCells text_cells(const DetectConfig &config) {
+  return config.csv_safe ? csv::TextCells::spreadsheet_safe : csv::TextCells::exact;
+}
+
 std::string number(double value) {
   return std::isnan(value) ? "" : fmt::format("{}", value);
 }
@@ -75,7 +79,7 @@ Degrees significant_degrees(const mpi::Comm &comm, const detect::PartitionData &
 
 std::string accounts_csv(const detect::PartitionData &data, const detect::DetectResult &result,
                          const cluster::ClusterResult &clusters, const Degrees &degrees,
-                         bool header) {
+                         csv::TextCells cells, bool header) {
   std::string out;
   if (header) {
     out += "account_id,screen_name,cluster_id,role,account_score,coordination_edges,"
@@ -85,9 +89,9 @@ std::string accounts_csv(const detect::PartitionData &data, const detect::Detect
     out += '\n';
   }
   for (std::size_t a = 0; a < data.accounts.rows.count; ++a) {
-    csv::append_field(out, data.accounts.id[a]);
+    csv::append_field(out, data.accounts.id[a], cells);
     out += ',';
-    csv::append_field(out, data.accounts.screen_name[a]);
+    csv::append_field(out, data.accounts.screen_name[a], cells);
     const auto &member = clusters.accounts[a];
     if (member.cluster == 0)
       out += ",,,";
@@ -119,7 +123,7 @@ std::string signal_list(const Edge &edge) {
 
 std::string edges_csv(const detect::DetectResult &result, const std::vector<const Edge *> &edges,
                       const std::vector<std::string> &id_a, const std::vector<std::string> &id_b,
-                      bool header) {
+                      csv::TextCells cells, bool header) {
   std::string out;
   if (header) {
     out += "account_a,account_b,weight,coactions,log10_p,similarity_targets,similarity_cosine,"
@@ -133,9 +137,9 @@ std::string edges_csv(const detect::DetectResult &result, const std::vector<cons
   }
   for (std::size_t i = 0; i < edges.size(); ++i) {
     const auto &edge = *edges[i];
-    csv::append_field(out, id_a[i]);
+    csv::append_field(out, id_a[i], cells);
     out += ',';
-    csv::append_field(out, id_b[i]);
+    csv::append_field(out, id_b[i], cells);
     out += fmt::format(",{},{},{},{},{},{}", edge.weight, edge.coactions, number(edge.log10_p),
                        edge.shared_targets, number(edge.cosine), signal_list(edge));
     for (const auto &summary : result.signals) {
@@ -194,7 +198,7 @@ std::string evidence_csv(const mpi::Comm &comm, const DetectConfig &config,
         for (std::size_t f = 0; f < std::size(fields); ++f) {
           if (f > 0)
             out += ',';
-          csv::append_field(out, fields[f]);
+          csv::append_field(out, fields[f], text_cells(config));
         }
         out += '\n';
         ++item;
@@ -500,17 +504,21 @@ void write_results(const mpi::Comm &comm, const DetectConfig &config,
   const auto id_b = account_labels(comm, data, b);
   const auto degrees = significant_degrees(comm, data, edges);
 
-  mpi::write_ordered(comm, partial("accounts.csv"),
-                     accounts_csv(data, result, clusters, degrees, comm.is_root()));
+  mpi::write_ordered(
+      comm, partial("accounts.csv"),
+      accounts_csv(data, result, clusters, degrees, text_cells(config), comm.is_root()));
   const auto labels = top_key_labels(comm, config, data, clusters);
   mpi::write_ordered(comm, partial("clusters.csv"),
-                     comm.is_root() ? clusters_csv(clusters.profiles, labels) : std::string());
+                     comm.is_root() ? clusters_csv(clusters.profiles, labels, text_cells(config))
+                                    : std::string());
   mpi::write_ordered(comm, partial("cluster_activity.csv"),
-                     comm.is_root() ? cluster_activity_csv(clusters, data.clients) : std::string());
+                     comm.is_root()
+                         ? cluster_activity_csv(clusters, data.clients, text_cells(config))
+                         : std::string());
   write_gexf(comm, partial("coordination.gexf"), data, result, clusters, degrees, edges, id_a,
              id_b);
   mpi::write_ordered(comm, partial("edges.csv"),
-                     edges_csv(result, edges, id_a, id_b, comm.is_root()));
+                     edges_csv(result, edges, id_a, id_b, text_cells(config), comm.is_root()));
   mpi::write_ordered(comm, partial("evidence.csv"),
                      evidence_csv(comm, config, data, edges, id_a, id_b, comm.is_root()));
   write_results_h5(comm, partial("results.h5"), config, data, result, clusters, degrees);

@@ -9,6 +9,7 @@
 #include "common/progress.hpp"
 #include "common/time.hpp"
 #include "mpi/collectives.hpp"
+#include "synth/hostile.hpp"
 #include "synth/model.hpp"
 
 #include <chrono>
@@ -130,8 +131,13 @@ std::uint64_t write_part(const World &world, const GenerateConfig &config, int p
     const std::uint64_t count = std::min(kAccountsPerBlock, in_part - block);
     oneapi::tbb::parallel_for(std::uint64_t{0}, count, [&](std::uint64_t j) {
       const std::uint64_t index = (block + j) * parts + static_cast<std::uint64_t>(part);
-      const Account account = world.account(index);
-      const auto tweets = generate_tweets(world, account);
+      Account account = world.account(index);
+      auto tweets = generate_tweets(world, account);
+      if (config.hostile) {
+        for (auto &tweet : tweets)
+          make_hostile(tweet, account);
+        make_hostile(account);
+      }
       Rng counts(config.seed, index, 4);
       chunks[j].clear();
       chunk_rows[j] = 0;
@@ -168,7 +174,12 @@ void write_accounts(const World &world, const GenerateConfig &config) {
     users->write(row);
   }
   for (std::uint64_t i = 0; i < world.account_count(); ++i) {
-    const Account a = world.account(i);
+    Account a = world.account(i);
+    if (config.hostile) {
+      make_hostile(a);
+      if (gets_long_name(world, a))
+        a.screen_name = long_hostile_name(a);
+    }
     truth.write(fmt::format("{},{},{}\n", a.id, a.campaign, style_name(a.style)));
     if (!users)
       continue;

@@ -38,6 +38,15 @@ TEST(Json, NumbersThatJsonCannotHoldAreNull) {
   EXPECT_EQ(json::number(std::numeric_limits<double>::quiet_NaN()), "null");
 }
 
+TEST(Json, ScriptSafeLeavesNoMarkupAndTheSameDocument) {
+  const std::string hostile = "<!--<script>a</script> & \xE2\x80\xA8 \xE2\x80\xA9 ]]> \xE2\x80\xAE";
+  const auto safe = json::script_safe("{\"t\": " + json::quote(hostile) + "}");
+  for (const char *markup : {"<", ">", "&", "\xE2\x80\xA8", "\xE2\x80\xA9"})
+    EXPECT_EQ(safe.find(markup), std::string::npos) << markup;
+  EXPECT_EQ(safe, "{\"t\": \"\\u003c!--\\u003cscript\\u003ea\\u003c/script\\u003e \\u0026 \\u2028 "
+                  "\\u2029 ]]\\u003e \xE2\x80\xAE\"}");
+}
+
 TEST(Errors, InputErrorNamesFileAndLine) {
   const InputError error("tweets.csv", 17, "wrong field count: 13 of 31");
   EXPECT_STREQ(error.what(), "tweets.csv:17: wrong field count: 13 of 31");

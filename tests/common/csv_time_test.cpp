@@ -38,6 +38,36 @@ TEST(Csv, WriterOutputReadsBack) {
             (std::vector<std::string>{"1", "he said \"hi\"", "multi\nline", "", "سلام 你好"}));
 }
 
+TEST(Csv, CellsStayExactUnlessSpreadsheetSafe) {
+  const std::vector<std::string> values = {"=HYPERLINK(\"http://x\",\"y\")",
+                                           "+1",
+                                           "-2+3",
+                                           "@SUM(A1)",
+                                           "\tx",
+                                           "\rx",
+                                           "plain",
+                                           "",
+                                           "a=b",
+                                           "'=quoted"};
+  std::string exact, safe;
+  for (const auto &value : values) {
+    csv::append_field(exact, value);
+    exact += ',';
+    csv::append_field(safe, value, csv::TextCells::spreadsheet_safe);
+    safe += ',';
+  }
+  auto exact_row = read_all(exact + "\n").at(0), safe_row = read_all(safe + "\n").at(0);
+  exact_row.pop_back(); // the empty field after the last comma
+  safe_row.pop_back();
+  EXPECT_EQ(exact_row, values);
+  ASSERT_EQ(safe_row.size(), values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const bool formula = i < 6;
+    EXPECT_EQ(csv::reads_as_formula(values[i]), formula) << values[i];
+    EXPECT_EQ(safe_row[i], formula ? "'" + values[i] : values[i]) << values[i];
+  }
+}
+
 TEST(Csv, UnclosedQuoteNamesTheRecordLine) {
   std::istringstream in("a,b\n\"x\",\"never closed\nmore\n");
   csv::Reader reader(in, "broken.csv");

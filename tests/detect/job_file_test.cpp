@@ -31,6 +31,7 @@ TEST_F(JobFile, DefaultJobFileEqualsBuiltInDefaults) {
   flipped.min_weight_quantile = 0.7;
   flipped.evidence_per_edge = 1;
   flipped.keep_candidates = false;
+  flipped.csv_safe = true;
   flipped.automation_clients = {"x"};
   flipped.exchange_megabytes = 1;
   flipped.similarity = {false, 3, 0.5, 9, 7};

@@ -228,11 +228,13 @@
       buckets.map(function (b) { return b[1]; }), options);
   }
 
-  // "label (members/dataset accounts); ..." from clusters.csv.
+  // "label (members/dataset accounts); ..." from clusters.csv. Labels are data: they may hold
+  // "; " and line terminators (U+2028 too), so items end only after their counts, and a label is
+  // any characters ([\s\S], not ".", which stops at line terminators).
   function parseTop(field) {
     if (!field) return [];
-    return field.split('; ').map(function (item) {
-      var match = /^(.*) \((\d+)\/(\d+)\)$/.exec(item);
+    return field.split(/(?<=\(\d+\/\d+\)); /).map(function (item) {
+      var match = /^([\s\S]*) \((\d+)\/(\d+)\)$/.exec(item);
       return match ? {label: match[1], members: +match[2], dataset: +match[3]} : null;
     }).filter(function (x) { return x; });
   }
