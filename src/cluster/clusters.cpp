@@ -4,6 +4,7 @@
 
 #include "cluster/components.hpp"
 #include "cluster/leiden.hpp"
+#include "cluster/networks.hpp"
 #include "cluster/profile.hpp"
 #include "common/dense_index.hpp"
 #include "common/hash.hpp"
@@ -313,6 +314,7 @@ ClusterResult find_clusters(const mpi::Comm &comm, const ClusterConfig &config, 
     result.totals.linked_accounts += c.size;
   result.profiles = profile_clusters(comm, config, data, detected, edge_profiles, result.accounts,
                                      result.baseline_hour_of_week);
+  keep_networks(comm, alpha, data, detected, result);
   return result;
 }
 

@@ -82,6 +82,7 @@ struct ClusterProfile {
   std::uint64_t principals = 0, initiators = 0, amplifiers = 0;
   std::vector<TopKey> top_keys;         // by signal, then members acting on it (descending)
   std::vector<ActivityBucket> activity; // sorted by (kind, bucket)
+  std::uint8_t kept_because = 0;        // KeptBecause bits (cluster/networks.hpp)
 
   template <typename Archive>
   void serialize(Archive &archive, unsigned) {
@@ -89,7 +90,7 @@ struct ClusterProfile {
     archive &median_delay_s &score &coactions &retweets &replies &mentions;
     archive &automation_client_share &posts_per_active_day &hour_of_week_share;
     archive &first_ms &last_ms &cohort_week &cohort_accounts;
-    archive &principals &initiators &amplifiers &top_keys &activity;
+    archive &principals &initiators &amplifiers &top_keys &activity &kept_because;
   }
 };
 
@@ -112,8 +113,9 @@ struct ClusterResult {
 // The score of one significant edge: -log10 of its p-value (0 for similarity-only edges).
 double edge_score(const detect::Edge &edge);
 
-// Finds and explains the clusters; alpha is the edge test's (for anchor_below). Identical results
-// for any rank and thread count. Collective.
+// Finds and explains the clusters, keeping those with evidence that they are networks and not
+// audiences (cluster/networks.hpp); alpha is the edge test's (for anchor_below and those tests).
+// Identical results for any rank and thread count. Collective.
 ClusterResult find_clusters(const mpi::Comm &comm, const ClusterConfig &config, double alpha,
                             const detect::PartitionData &data,
                             const detect::DetectResult &detected);

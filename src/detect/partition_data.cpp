@@ -83,6 +83,7 @@ InteractionTable read_interactions(const store::Group &group, RowRange rows) {
   t.source = read<std::uint64_t>(group, "source", rows);
   t.target_key = read<std::uint64_t>(group, "target_key", rows);
   t.kind = read<std::uint8_t>(group, "kind", rows);
+  t.post = read<std::uint64_t>(group, "post", rows);
   return t;
 }
 

@@ -44,6 +44,7 @@ struct ActionTable {
 struct InteractionTable {
   std::vector<std::uint64_t> source, target_key;
   std::vector<std::uint8_t> kind;
+  std::vector<std::uint64_t> post; // the row of /posts that made it
 };
 
 struct SnapshotTable {

@@ -2,6 +2,7 @@
 #include "report/cluster_files.hpp"
 
 #include "cluster/activity.hpp"
+#include "cluster/networks.hpp"
 #include "common/csv.hpp"
 #include "common/time.hpp"
 #include "common/version.hpp"
@@ -99,20 +100,20 @@ std::string clusters_csv(const std::vector<cluster::ClusterProfile> &profiles,
                     "retweets_among_members,replies_among_members,mentions_among_members,"
                     "automation_client_share,posts_per_active_day,hour_of_week_share,"
                     "first_activity,last_activity,cohort_week,cohort_accounts,principals,"
-                    "initiators,amplifiers";
+                    "initiators,amplifiers,kept_because";
   for (const auto signal : kTopKeySignals)
     out += fmt::format(",top_{}", detect::signal_label(signal));
   out += '\n';
   std::size_t first_label = 0;
   for (const auto &p : profiles) {
-    out +=
-        fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", p.id, p.size,
-                    number(p.score), p.edges, number(p.density), number(p.mean_edge_score),
-                    number(p.median_delay_s), dominant_signals(p), p.retweets, p.replies,
-                    p.mentions, number(p.automation_client_share), number(p.posts_per_active_day),
-                    number(p.hour_of_week_share), time::format_second(p.first_ms),
-                    time::format_second(p.last_ms), day(p.cohort_week), p.cohort_accounts,
-                    p.principals, p.initiators, p.amplifiers);
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", p.id,
+                       p.size, number(p.score), p.edges, number(p.density),
+                       number(p.mean_edge_score), number(p.median_delay_s), dominant_signals(p),
+                       p.retweets, p.replies, p.mentions, number(p.automation_client_share),
+                       number(p.posts_per_active_day), number(p.hour_of_week_share),
+                       time::format_second(p.first_ms), time::format_second(p.last_ms),
+                       day(p.cohort_week), p.cohort_accounts, p.principals, p.initiators,
+                       p.amplifiers, cluster::kept_because_text(p.kept_because));
     for (const auto signal : kTopKeySignals) {
       out += ',';
       csv::append_field(out, top_keys_field(p, signal, top_key_labels, first_label), cells);

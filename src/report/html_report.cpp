@@ -118,7 +118,8 @@ Clusters read_clusters(const fs::path &dir, const ReportOptions &options) {
     std::string row = fmt::format("{{\"id\": {}", json::quote(t["cluster_id"]));
     for (const char *column : kClusterNumbers)
       row += fmt::format(", {}: {}", json::quote(column), number(t[column]));
-    for (const char *column : {"signals", "first_activity", "last_activity", "cohort_week"})
+    for (const char *column :
+         {"signals", "first_activity", "last_activity", "cohort_week", "kept_because"})
       row += fmt::format(", {}: {}", json::quote(column), json::quote(t[column]));
     row += ", \"top\": {";
     for (std::size_t c = 0; c < std::size(kTopColumns); ++c) {

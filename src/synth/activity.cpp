@@ -136,12 +136,14 @@ private:
   }
 
   void organic_retweet() {
-    const auto &favourite = account_.style == Style::fan
-                                ? world_.celebrity_posts(account_.favourite)
-                                : world_.celebrity_posts(0);
-    if (account_.style == Style::fan && !favourite.empty() && rng_.chance(0.6)) {
-      const Post &post = favourite[rng_.below(favourite.size())];
-      retweet(post, post.time_ms + static_cast<std::int64_t>(rng_.exponential(20 * kMinuteMs)));
+    if (account_.style == Style::fan && rng_.chance(account_.fan_share)) {
+      const auto &posts =
+          world_.celebrity_posts(account_.favourites[rng_.below(account_.favourites.size())]);
+      if (!posts.empty()) {
+        const Post &post = posts[rng_.below(posts.size())];
+        retweet(post,
+                post.time_ms + static_cast<std::int64_t>(rng_.exponential(account_.fan_delay_ms)));
+      }
     } else if (!world_.viral_posts().empty() && rng_.chance(0.3)) {
       const Post &post = world_.viral_posts()[rng_.pick(world_.viral_weights())];
       retweet(post, post.time_ms + static_cast<std::int64_t>(rng_.exponential(15 * kMinuteMs)));

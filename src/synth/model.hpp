@@ -59,10 +59,15 @@ struct Account {
   int utc_offset_hours = 0;
   double posts_per_day = 0;
   Style style = Style::organic;
-  std::uint32_t campaign = 0;  // 0 = organic
-  bool principal = false;      // a retweet ring's principal
-  bool automated = false;      // posts from automation clients, round the clock
-  std::uint32_t favourite = 0; // a fan's celebrity
+  std::uint32_t campaign = 0; // 0 = organic
+  bool principal = false;     // a retweet ring's principal
+  bool automated = false;     // posts from automation clients, round the clock
+  // A fan's celebrities (drawn by the celebrities' popularity, so audiences are heavy-tailed),
+  // the share of its retweets that go to them, and its own mean delay after their posts (a few
+  // superfans retweet within a minute or two).
+  std::vector<std::uint32_t> favourites;
+  double fan_share = 0;
+  double fan_delay_ms = 0;
 };
 
 struct Trend {
@@ -152,6 +157,7 @@ private:
   std::vector<double> viral_cumulative_;
   std::vector<Trend> trends_;
   std::vector<std::vector<Post>> celebrity_posts_;
+  std::vector<double> celebrity_cumulative_; // Zipf: how many fans each celebrity draws
   std::vector<double> background_cumulative_;
 };
 

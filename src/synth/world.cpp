@@ -114,11 +114,15 @@ void World::build_shared_events() {
     return start_ms_ + static_cast<std::int64_t>(rng.below(period));
   };
 
-  const std::uint64_t celebrities = std::clamp<std::uint64_t>(config_.accounts / 1000, 3, 50);
+  // One celebrity per thousand accounts: as a world grows, so do the number of celebrities and,
+  // with Zipf popularity, the audience of the most popular ones. Their pace is heavy-tailed too.
+  const std::uint64_t celebrities = std::max<std::uint64_t>(3, config_.accounts / 1000);
   news_feed_end_ = celebrities + std::max<std::uint64_t>(2, config_.accounts / 200);
   celebrity_posts_.resize(celebrities);
+  celebrity_cumulative_ = zipf_cumulative(celebrities, 1.0);
   for (std::uint64_t c = 0; c < celebrities; ++c) {
-    const auto count = rng.poisson(15.0 * config_.days);
+    const double per_day = std::min(rng.lognormal(std::log(10.0), 0.7), 60.0);
+    const auto count = rng.poisson(per_day * config_.days);
     for (std::uint64_t i = 0; i < count; ++i) {
       celebrity_posts_[c].push_back(scheduled_post(c, uniform_time(), rng));
     }
@@ -188,15 +192,21 @@ void World::build_campaigns() {
       }
       break;
     case Style::camouflaged: {
+      // Amplifiers of a few principals outside the dataset (state media, officials), retweeting
+      // by hand within half an hour, each only some of the posts.
       campaign.participation = 0.3;
       campaign.max_delay_ms = 1'800'000;
-      const std::uint64_t principal = kExternalBase + 300'000 + campaign.id;
-      const auto count = rng.poisson(6.0 * config_.days);
-      for (std::uint64_t i = 0; i < count; ++i) {
-        campaign.principal_posts.push_back(scheduled_post(
-            principal, start_ms_ + static_cast<std::int64_t>(rng.below(period)), rng));
+      const auto principals = static_cast<std::uint64_t>(rng.between(2, 4));
+      for (std::uint64_t p = 0; p < principals; ++p) {
+        const std::uint64_t principal = kExternalBase + 300'000 + 10 * campaign.id + p;
+        std::vector<Post> posts;
+        for (std::uint64_t i = 0, count = rng.poisson(3.0 * config_.days); i < count; ++i) {
+          posts.push_back(scheduled_post(
+              principal, start_ms_ + static_cast<std::int64_t>(rng.below(period)), rng));
+        }
+        make_times_unique(posts, principal);
+        campaign.principal_posts.insert(campaign.principal_posts.end(), posts.begin(), posts.end());
       }
-      make_times_unique(campaign.principal_posts, principal);
       break;
     }
     case Style::copypasta:
@@ -320,9 +330,12 @@ Account World::account(std::uint64_t index) const {
     a.posts_per_day = rng.uniform(48.0, 144.0);
   } else {
     a.posts_per_day = std::min(rng.lognormal(0.4, 1.2), 150.0);
-    if (rng.chance(0.05)) {
+    if (rng.chance(0.08)) {
       a.style = Style::fan;
-      a.favourite = static_cast<std::uint32_t>(rng.below(celebrity_count()));
+      for (std::uint64_t f = 0, n = 1 + rng.poisson(0.5); f < n; ++f)
+        a.favourites.push_back(static_cast<std::uint32_t>(rng.pick(celebrity_cumulative_)));
+      a.fan_share = rng.uniform(0.3, 0.9);
+      a.fan_delay_ms = rng.lognormal(std::log(10.0 * kMinuteMs), 1.2);
     }
   }
   return a;

@@ -316,7 +316,8 @@
       ' replies and ' + fmt(cluster.mentions_among_members) + ' mentions among members; ' +
       'mean automation-client share ' + fmt(cluster.automation_client_share, 2) +
       (cluster.cohort_week ? '; ' + cluster.cohort_accounts + ' created in the week of ' +
-        cluster.cohort_week : '') + '.'}));
+        cluster.cohort_week : '') + '. Kept as a network because of its ' +
+      (cluster.kept_because || 'co-actions').split(';').join(', ') + '.'}));
     var charts = el('div', {className: 'charts'});
     charts.appendChild(networkPicture(detail));
     charts.appendChild(delayChart(detail));
