@@ -4,6 +4,19 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
+# require TOOL...: a test that needs a missing tool is skipped (exit 77, which ctest reports) on a
+# developer's machine, and fails in CI (CI=true, set by .ci/run, which installs every tool), so
+# that a test cannot pass there by not running.
+require() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null && continue
+    [ "${CI:-}" = true ] && fail "$tool is not installed (CI installs it: scripts/install-deps.sh)"
+    echo "SKIP: $tool is not installed"
+    exit 77
+  done
+}
+
 # expect_same_results H5DIFF DIR_A DIR_B WHAT
 expect_same_results() {
   local f

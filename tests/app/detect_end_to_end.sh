@@ -85,9 +85,8 @@ awk -F, 'NR > 1 && $3 != "" { n[$3]++; if ($4 == "") exit 1 } END { for (c in n)
 cmp "$work/sizes.expected" "$work/sizes.found" || fail "cluster sizes differ from accounts.csv"
 # Top texts are the texts themselves (detect read them for near-duplicates), not text keys.
 grep -q 'text:[0-9a-f]\{16\} (' "$work/np1/clusters.csv" && fail "clusters.csv lists text keys"
-if command -v xmllint >/dev/null; then
-  xmllint --noout "$work/np1/coordination.gexf" || fail "coordination.gexf is not well-formed XML"
-fi
+require xmllint
+xmllint --noout "$work/np1/coordination.gexf" || fail "coordination.gexf is not well-formed XML"
 [ "$(grep -c '<edge ' "$work/np1/coordination.gexf")" -eq "$(($(wc -l <"$work/np1/edges.csv") - 1))" ] ||
   fail "coordination.gexf and edges.csv have different edge counts"
 

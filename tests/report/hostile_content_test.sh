@@ -7,15 +7,15 @@
 # and the page's elements are the report's own); that both GEXF files are well-formed XML; that
 # every CSV reads back through Python's csv module with the names exactly as given; and that
 # --csv-safe guards exactly the cells that spreadsheets would run as formulas. Skipped (exit 77)
-# without chromium. Usage: hostile_content_test.sh LOCKSTEP SCREENSHOT_PNG MPIEXEC [FLAGS...]
+# without chromium, and fails then in CI. Usage: hostile_content_test.sh LOCKSTEP SCREENSHOT_PNG MPIEXEC [FLAGS...]
 set -euo pipefail
 lockstep=$1
 screenshot=$2
 shift 2
 mpiexec=("$@")
 here=$(dirname "$0")
-command -v chromium >/dev/null || { echo "SKIP: chromium is not installed"; exit 77; }
 source "$here/../app/common.sh"
+require chromium xmllint python3 perl
 
 browser=(chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run
   --disable-background-networking --disable-component-update --disable-sync
