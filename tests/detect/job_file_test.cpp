@@ -5,6 +5,8 @@
 #include "mpi_test.hpp"
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 namespace lockstep::testing {
 namespace {
@@ -65,7 +67,10 @@ TEST_F(JobFile, EveryShippedJobFileIsValid) {
     DetectConfig config;
     RunConfig run;
     EXPECT_NO_THROW(app::apply_job_file(entry.path().string(), config)) << entry.path();
-    EXPECT_NO_THROW(app::apply_job_text("", "x", config, &run));
+    std::ifstream in(entry.path());
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ASSERT_FALSE(text.empty()) << entry.path();
+    EXPECT_NO_THROW(app::apply_job_text(text, entry.path().string(), config, &run)) << entry.path();
   }
   EXPECT_GE(files, 8u);
   DetectConfig pipeline;
