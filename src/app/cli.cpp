@@ -30,7 +30,7 @@ void add_general_options(CLI::App &app, GeneralConfig &general) {
   group->add_flag("--log-all-ranks", general.log_all_ranks,
                   "Let every rank print progress, not only rank 0");
   group->add_option("--threads", general.threads, "oneTBB threads per rank (0 = all cores)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(CLI::Range(0, 4096)) // NonNegativeNumber printed DBL_MAX's 309 digits as the bound
       ->capture_default_str();
 }
 
