@@ -37,28 +37,12 @@ std::vector<Action> owned(const std::vector<Action> &all, std::span<const std::u
   return mine;
 }
 
-// Every rank's pairs, gathered on all ranks in (a, b) order.
+// Every rank's pairs, gathered on all ranks in (a, b) order (whole: PairSignal is plain data).
 std::vector<PairSignal> gather_pairs(const mpi::Comm &comm, const std::vector<PairSignal> &local) {
-  std::vector<std::uint64_t> flat;
-  for (const auto &p : local) {
-    flat.insert(flat.end(), {p.a, p.b, p.keys, p.coactions, p.posts_a, p.posts_b,
-                             static_cast<std::uint64_t>(p.min_dt_ms),
-                             static_cast<std::uint64_t>(p.median_dt_ms)});
-  }
-  const auto all = mpi::allgatherv(comm, flat);
-  std::vector<PairSignal> out;
-  for (std::size_t i = 0; i < all.size(); i += 8) {
-    PairSignal p;
-    p.a = all[i];
-    p.b = all[i + 1];
-    p.keys = all[i + 2];
-    p.coactions = all[i + 3];
-    p.posts_a = all[i + 4];
-    p.posts_b = all[i + 5];
-    p.min_dt_ms = static_cast<std::int64_t>(all[i + 6]);
-    p.median_dt_ms = static_cast<std::int64_t>(all[i + 7]);
-    out.push_back(p);
-  }
+  auto out = mpi::allgatherv(comm, local);
+  std::sort(out.begin(), out.end(), [](const PairSignal &x, const PairSignal &y) {
+    return std::tie(x.a, x.b) < std::tie(y.a, y.b);
+  });
   return out;
 }
 
@@ -104,6 +88,8 @@ TEST_F(Coaction, MatchesBruteForceOracleAtAnyRankCount) {
       EXPECT_EQ(p.posts_b, o.posts_b);
       EXPECT_EQ(p.min_dt_ms, o.min_dt);
       EXPECT_EQ(p.median_dt_ms, o.median_dt);
+      const double mean = double(o.sum_dt / static_cast<long double>(o.coactions));
+      EXPECT_NEAR(p.mean_dt_ms, mean, 1e-9 * std::max(1.0, mean));
       coactions += p.coactions;
     }
     EXPECT_EQ(result.totals.window_pairs, coactions);
