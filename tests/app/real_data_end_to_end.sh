@@ -48,4 +48,23 @@ jobs=$(cd "$(dirname "$0")/../../jobs" && pwd)
 check_dataset coortweet "$jobs/coortweet.toml" --format actions --actions "$data/coortweet_russian_coord_tweets.csv"
 check_dataset ira "$jobs/default.toml" --tweets "$data/io_tweets_sample_ira_2018.csv"
 [ "$(field rows_rejected "$work/ira-np1/manifest.json")" -eq 1 ] || fail "ira: expected 1 rejected row"
+# The IRA sample (407 whole rows of 86 accounts over years) ties no pair, so its edges.csv and
+# clusters.csv are empty at every rank count; what the rank counts must agree on there is each
+# account's features. Every account of the sample is in accounts.csv, with every feature column.
+python3 - "$data/io_tweets_sample_ira_2018.csv" "$work/ira-np1/accounts.csv" <<'PY' ||
+import csv, sys
+csv.field_size_limit(sys.maxsize)
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+whole = [r for r in rows[1:] if len(r) == len(rows[0])]
+sample = {r[rows[0].index("userid")] for r in whole}
+accounts = list(csv.reader(open(sys.argv[2], newline="", encoding="utf-8")))
+found = {r[0] for r in accounts[1:]}
+assert len(whole) == 407 and len(sample) == 86, (len(whole), len(sample))
+assert found == sample, "accounts.csv and the sample's accounts differ"
+assert all(len(r) == len(accounts[0]) for r in accounts[1:]), "a row of another length"
+assert len(accounts[0]) >= 7 + 24, "fewer than 24 feature columns"
+posts = [r[accounts[0].index("posts")] for r in accounts[1:]]
+assert sum(float(p) for p in posts) == 407, "the accounts' posts do not add up to the sample's"
+PY
+  fail "ira: accounts.csv does not hold the sample's 86 accounts with their 407 posts"
 echo "PASS"
