@@ -1,6 +1,7 @@
 // Account features on a hand-built partition, each value worked out by hand.
 #include "common/time.hpp"
 #include "detect/features.hpp"
+#include "mpi/collectives.hpp"
 #include "mpi_test.hpp"
 
 #include <climits>
@@ -58,15 +59,68 @@ detect::PartitionData three_accounts() {
   return d;
 }
 
+// The three accounts spread over `ranks` ranks as partitions would spread them: accounts 0 and 1
+// (with their posts, actions and snapshots) on rank 0, account 2 (and its post) on the last rank,
+// nothing in between; one rank holds all three. Features that count over the dataset (creation
+// cohorts, duplicate texts) then need the other ranks' accounts.
+detect::PartitionData three_accounts_on(int rank, int ranks) {
+  auto d = three_accounts();
+  if (ranks == 1)
+    return d;
+  d.account_begin.assign(std::size_t(ranks) + 1, 2);
+  d.account_begin.front() = 0;
+  d.account_begin.back() = 3;
+  const bool first = rank == 0, last = rank == ranks - 1;
+  const auto keep = [](auto &column, std::size_t from, std::size_t count) {
+    column.erase(column.begin() + std::ptrdiff_t(from + count), column.end());
+    column.erase(column.begin(), column.begin() + std::ptrdiff_t(from));
+  };
+  const auto accounts = [&](std::size_t from, std::size_t count) {
+    auto &a = d.accounts;
+    a.rows = {from, count};
+    keep(a.id, from, count);
+    keep(a.screen_name, from, count);
+    keep(a.key, from, count);
+    keep(a.post_count, from, count);
+    keep(a.created_day, from, count);
+    keep(a.followers, from, count);
+    keep(a.following, from, count);
+  };
+  const auto posts = [&](std::size_t from, std::size_t count) {
+    auto &p = d.posts;
+    p.rows = {from, count};
+    keep(p.time_ms, from, count);
+    keep(p.account, from, count);
+    keep(p.kind, from, count);
+    keep(p.text_key, from, count);
+    keep(p.client, from, count);
+    keep(p.post_id, from, count);
+  };
+  accounts(first ? 0 : 2, first ? 2 : last ? 1 : 0);
+  posts(first ? 0 : 4, first ? 4 : last ? 1 : 0);
+  if (!first) {
+    d.actions = {};
+    d.snapshots = {};
+  }
+  return d;
+}
+
 class Features : public MpiTest {};
 
 TEST_F(Features, HandComputedValues) {
-  if (comm.size() != 1)
-    GTEST_SKIP() << "a one-rank partition";
-  const auto data = three_accounts();
+  const auto data = three_accounts_on(comm.rank(), comm.size());
   const auto context = detect::gather_feature_context(comm, data, {"ifttt", "DLVR.IT"});
-  const auto rows = detect::compute_features(data, context);
-  ASSERT_EQ(rows.size(), 3u);
+  auto rows = detect::compute_features(data, context);
+  ASSERT_EQ(rows.size(), data.accounts.rows.count);
+  // Every rank's rows, in account order, on every rank.
+  std::vector<double> flat;
+  for (const auto &row : rows)
+    flat.insert(flat.end(), row.begin(), row.end());
+  const auto all = mpi::allgatherv(comm, flat);
+  ASSERT_EQ(all.size(), 3 * detect::kFeatureCount);
+  rows.assign(3, {});
+  for (std::size_t i = 0; i < all.size(); ++i)
+    rows[i / detect::kFeatureCount][i % detect::kFeatureCount] = all[i];
   const auto &r = rows[0];
   EXPECT_EQ(get(r, Feature::posts), 4);
   EXPECT_EQ(get(r, Feature::active_days), 2);
