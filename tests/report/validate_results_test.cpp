@@ -91,5 +91,17 @@ TEST_F(ValidateResults, SignificantFlagOutOfRange) {
   EXPECT_TRUE(reports("/edges/significant is not 0 or 1"));
 }
 
+TEST_F(ValidateResults, MissingGroup) {
+  comm.barrier();
+  if (comm.is_root()) {
+    const hid_t file = H5Fopen(results.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    EXPECT_GE(H5Ldelete(file, "/clusters", H5P_DEFAULT), 0);
+    H5Fclose(file);
+  }
+  comm.barrier();
+  EXPECT_TRUE(reports("group /clusters is missing"));
+  EXPECT_FALSE(reports("group /accounts is missing"));
+}
+
 } // namespace
 } // namespace lockstep::testing
