@@ -48,6 +48,26 @@ TEST(Compare, ClassifiesClustersAndAccounts) {
   EXPECT_EQ(csv.find("a,"), std::string::npos) << "a stayed in its continued cluster";
 }
 
+TEST(Compare, ShrunkKeepsItsMajority) {
+  // 1 loses c of {a, b, c} (Jaccard 2/3: continued, smaller); 2 stays the same size.
+  const Clustering before{{"a", "1"}, {"b", "1"}, {"c", "1"}, {"d", "2"}, {"e", "2"}};
+  const Clustering after{{"a", "7"}, {"b", "7"}, {"c", ""}, {"d", "8"}, {"e", "8"}};
+  const auto c = evaluate::compare_clusterings(before, after);
+  ASSERT_EQ(c.clusters.size(), 2u);
+  EXPECT_EQ(c.clusters[0].after, "7");
+  EXPECT_EQ(c.clusters[0].before, "1");
+  EXPECT_EQ(c.clusters[0].status, "shrunk");
+  EXPECT_EQ(c.clusters[0].size_before, 3u);
+  EXPECT_EQ(c.clusters[0].size_after, 2u);
+  EXPECT_EQ(c.clusters[1].status, "same");
+  EXPECT_EQ(c.shrunk, 1u);
+  EXPECT_EQ(c.same, 1u);
+  EXPECT_EQ(c.left, 1u);
+  EXPECT_EQ(evaluate::comparison_summary(c),
+            "clusters: 0 new, 0 grown, 1 shrunk, 1 unchanged in size, 0 gone; accounts: 0 joined "
+            "a cluster, 1 left every cluster, 0 moved to another\n");
+}
+
 TEST(Compare, IdenticalRunsChangeNothing) {
   const Clustering run{{"a", "1"}, {"b", "1"}, {"c", "2"}, {"d", "2"}, {"e", ""}};
   const auto c = evaluate::compare_clusterings(run, run);
