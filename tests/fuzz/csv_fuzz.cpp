@@ -10,7 +10,9 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -33,8 +35,12 @@ private:
 
 using lockstep::ingest::RecordSyntax;
 
-std::size_t count_records(const std::string &data, lockstep::ingest::StreamState start,
-                          std::uint64_t stop, RecordSyntax syntax) {
+// A record as read: its text, the line it begins on, whether the input ended inside it.
+using Seen = std::tuple<std::string, std::int64_t, bool>;
+
+// The records of data from `start` to `stop`, each also put through the field parsers.
+std::vector<Seen> read_records(const std::string &data, lockstep::ingest::StreamState start,
+                               std::uint64_t stop, RecordSyntax syntax) {
   using namespace lockstep::ingest;
   RecordBlocks blocks(std::make_unique<MemorySource>(data, start.offset > 0 ? start.offset - 1 : 0),
                       start, stop, 16, syntax);
@@ -42,10 +48,10 @@ std::size_t count_records(const std::string &data, lockstep::ingest::StreamState
   std::vector<std::string_view> fields;
   std::string scratch;
   TweetColumns columns;
-  std::size_t n = 0;
+  std::vector<Seen> seen;
   while (blocks.next(records)) {
     for (const auto &record : records) {
-      ++n;
+      seen.emplace_back(std::string(record.text), record.line, record.truncated);
       if (syntax == RecordSyntax::lines) {
         if (valid_utf8(record.text))
           (void)json_tweet_columns(record.text, columns);
@@ -63,7 +69,7 @@ std::size_t count_records(const std::string &data, lockstep::ingest::StreamState
       }
     }
   }
-  return n;
+  return seen;
 }
 
 } // namespace
@@ -71,10 +77,11 @@ std::size_t count_records(const std::string &data, lockstep::ingest::StreamState
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *bytes, std::size_t size) {
   using namespace lockstep::ingest;
   const std::string data(reinterpret_cast<const char *>(bytes), size);
-  // Any split point must give the same records in two pieces, in either syntax.
+  // Any split point must give the same records (texts, lines, truncation) in two pieces, in
+  // either syntax.
   const std::size_t split = size == 0 ? 0 : bytes[0] % (size + 1);
   for (const auto syntax : {RecordSyntax::csv, RecordSyntax::lines}) {
-    const std::size_t whole = count_records(data, StreamState{}, UINT64_MAX, syntax);
+    const auto whole = read_records(data, StreamState{}, UINT64_MAX, syntax);
     StreamState state{split, false, 1};
     for (std::size_t i = 0; i < split; ++i) {
       if (data[i] == '"' && syntax == RecordSyntax::csv)
@@ -82,8 +89,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *bytes, std::size_t siz
       if (data[i] == '\n')
         ++state.line;
     }
-    const std::size_t pieces = count_records(data, StreamState{}, split, syntax) +
-                               count_records(data, state, UINT64_MAX, syntax);
+    auto pieces = read_records(data, StreamState{}, split, syntax);
+    const auto second = read_records(data, state, UINT64_MAX, syntax);
+    pieces.insert(pieces.end(), second.begin(), second.end());
     if (pieces != whole)
       __builtin_trap();
   }

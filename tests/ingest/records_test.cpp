@@ -70,6 +70,33 @@ INSTANTIATE_TEST_SUITE_P(
         std::string("h\n\"1\",\"truncated\nrecord never closes"),
         std::string("\"h\"\n\"\"\"\"\n\"\n\"\n")));
 
+// The records of the files above written out by hand (text without the line end, the line each
+// begins on, whether the input ended inside it): the reader's own output is not the only oracle.
+TEST(RecordCutting, HandWrittenRecords) {
+  const std::vector<std::pair<std::string, std::vector<Seen>>> cases = {
+      {"\"id\",\"text\"\n\"1\",\"one\nline two\"\n\"2\",\"say \"\"hi\"\"\"\r\n\"3\",\"x\"\n",
+       {{"\"id\",\"text\"", 1, false},
+        {"\"1\",\"one\nline two\"", 2, false},
+        {"\"2\",\"say \"\"hi\"\"\"", 4, false},
+        {"\"3\",\"x\"", 5, false}}},
+      {"a,b\n\n1,\"multi\n\nline\"\n2,plain\n3,\"last no newline\"",
+       {{"a,b", 1, false}, // the blank line 2 is no record (records.hpp)
+        {"1,\"multi\n\nline\"", 3, false},
+        {"2,plain", 6, false},
+        {"3,\"last no newline\"", 7, false}}},
+      {"h\n\"1\",\"truncated\nrecord never closes",
+       {{"h", 1, false}, {"\"1\",\"truncated\nrecord never closes", 2, true}}},
+      {"\"h\"\n\"\"\"\"\n\"\n\"\n",
+       {{"\"h\"", 1, false}, {"\"\"\"\"", 2, false}, {"\"\n\"", 3, false}}},
+  };
+  const auto path = (std::filesystem::temp_directory_path() / "lockstep-records-hand.csv").string();
+  for (const auto &[content, expected] : cases) {
+    std::ofstream(path, std::ios::binary) << content;
+    EXPECT_EQ(read_piece(path, StreamState{}, UINT64_MAX, 1 << 20), expected) << content;
+  }
+  std::filesystem::remove(path);
+}
+
 TEST(RecordCutting, TruncatedLastRecordIsFlagged) {
   const auto path =
       (std::filesystem::temp_directory_path() / "lockstep-records-trunc.csv").string();
