@@ -121,15 +121,8 @@ struct KeyAuthor {
   std::uint64_t query = 0, author = 0;
 };
 
-// The principals of `clusters` (on rank 0; other ranks pass none): for each, the author whose posts
-// among its top keys of its main author-keyed signal are most particular to it (members acting on
-// them, times the members' share of all accounts acting on them), found from the retweet and
-// reply interactions of the posts acting on them; then that author's audience and the members in
-// it, counted where the accounts are. Quote-tied clusters have none (quotes carry no author).
-// Collective.
-std::map<std::uint64_t, Principal>
-find_principals(const mpi::Comm &comm, const detect::PartitionData &data,
-                const ClusterResult &result, const std::vector<const ClusterProfile *> &clusters) {
+// Queries for the top keys of each cluster's main author-keyed signal (quotes carry no author).
+std::vector<KeyQuery> principal_queries(const std::vector<const ClusterProfile *> &clusters) {
   std::vector<KeyQuery> queries;
   for (const auto *p : clusters) {
     const auto signal = main_author_signal(*p);
@@ -141,9 +134,20 @@ find_principals(const mpi::Comm &comm, const detect::PartitionData &data,
                            k.signal});
     }
   }
-  mpi::broadcast(comm, queries);
+  return queries;
+}
 
-  // The author of each queried key, from the retweet or reply interaction of a post acting on it.
+// A retweet or reply interaction: its target is the author of the post acted on.
+bool names_an_author(const detect::InteractionTable &in, std::size_t i) {
+  return in.kind[i] == std::uint8_t(Interaction::retweet_of) ||
+         in.kind[i] == std::uint8_t(Interaction::reply_to);
+}
+
+// The author of each queried key (by query), from the interaction of any post acting on it.
+// Collective.
+std::map<std::uint64_t, std::uint64_t> key_authors(const mpi::Comm &comm,
+                                                   const detect::PartitionData &data,
+                                                   const std::vector<KeyQuery> &queries) {
   std::map<std::pair<std::uint8_t, std::uint64_t>, std::vector<std::uint64_t>> query_of;
   for (std::size_t q = 0; q < queries.size(); ++q)
     query_of[{queries[q].signal, queries[q].key}].push_back(q);
@@ -155,20 +159,16 @@ find_principals(const mpi::Comm &comm, const detect::PartitionData &data,
       queries_of_post.emplace(actions.post[i], &found->second);
   }
   const auto &in = data.interactions;
-  const auto names_an_author = [&](std::size_t i) {
-    return in.kind[i] == std::uint8_t(Interaction::retweet_of) ||
-           in.kind[i] == std::uint8_t(Interaction::reply_to);
-  };
-  std::map<std::uint64_t, std::uint64_t> local_author; // query -> author
+  std::map<std::uint64_t, std::uint64_t> local; // query -> author
   for (std::size_t i = 0; i < in.kind.size(); ++i) {
     const auto found = queries_of_post.find(in.post[i]);
-    if (found == queries_of_post.end() || !names_an_author(i))
+    if (found == queries_of_post.end() || !names_an_author(in, i))
       continue;
     for (const auto q : *found->second)
-      local_author.emplace(q, in.target_key[i]);
+      local.emplace(q, in.target_key[i]);
   }
   std::vector<KeyAuthor> flat;
-  for (const auto &[q, author] : local_author)
+  for (const auto &[q, author] : local)
     flat.push_back({q, author});
   std::map<std::uint64_t, std::uint64_t> author_of_query; // the smallest found: all agree
   for (const auto &found : mpi::allgatherv(comm, flat)) {
@@ -176,52 +176,74 @@ find_principals(const mpi::Comm &comm, const detect::PartitionData &data,
     if (!inserted)
       it->second = std::min(it->second, found.author);
   }
+  return author_of_query;
+}
 
-  // Each cluster's principal: the author of its most particular top keys.
+// Each cluster's principal (cluster -> author): the author of its most particular top keys.
+std::map<std::uint64_t, std::uint64_t>
+choose_principals(const std::vector<KeyQuery> &queries,
+                  const std::map<std::uint64_t, std::uint64_t> &author_of_query) {
   std::map<std::uint64_t, std::map<std::uint64_t, double>> weight; // cluster -> author
   for (const auto &[q, author] : author_of_query)
     weight[queries[q].cluster][author] += queries[q].particularity;
-  std::vector<std::uint64_t> principal_of; // (cluster, author) pairs, by cluster
+  std::map<std::uint64_t, std::uint64_t> principal_of;
   for (const auto &[cluster, authors] : weight) {
-    const auto best = std::max_element(authors.begin(), authors.end(), [](auto &x, auto &y) {
-      return x.second != y.second ? x.second < y.second : x.first > y.first;
-    });
-    principal_of.insert(principal_of.end(), {cluster, best->first});
+    principal_of[cluster] = std::max_element(authors.begin(), authors.end(), [](auto &x, auto &y) {
+                              return x.second != y.second ? x.second < y.second : x.first > y.first;
+                            })->first;
   }
+  return principal_of;
+}
 
-  // Audiences and members in them, where the accounts are.
+// Each principal's audience (accounts that retweeted or replied to it) and the cluster's members
+// in it, counted where the accounts are. Collective.
+std::map<std::uint64_t, Principal>
+count_audiences(const mpi::Comm &comm, const detect::PartitionData &data,
+                const ClusterResult &result,
+                const std::map<std::uint64_t, std::uint64_t> &principal_of) {
   std::map<std::uint64_t, std::size_t> slot_of_author; // several clusters may share a principal
-  std::map<std::uint64_t, std::size_t> slot_of_cluster;
-  for (std::size_t i = 0; i + 1 < principal_of.size(); i += 2) {
-    slot_of_cluster[principal_of[i]] = i / 2;
-    slot_of_author.emplace(principal_of[i + 1], slot_of_author.size());
-  }
-  std::set<std::pair<std::size_t, std::uint64_t>> in_audience, in_cluster; // (slot, account)
+  for (const auto &[cluster, author] : principal_of)
+    slot_of_author.emplace(author, slot_of_author.size());
+  std::set<std::pair<std::size_t, std::uint64_t>> in_audience;  // (author slot, account)
+  std::set<std::pair<std::uint64_t, std::uint64_t>> in_cluster; // (cluster, account)
+  const auto &in = data.interactions;
   for (std::size_t i = 0; i < in.kind.size(); ++i) {
-    if (!names_an_author(i))
-      continue;
     const auto author = slot_of_author.find(in.target_key[i]);
-    if (author == slot_of_author.end())
+    if (!names_an_author(in, i) || author == slot_of_author.end())
       continue;
     in_audience.emplace(author->second, in.source[i]);
     const auto cluster = result.accounts[in.source[i] - data.accounts.rows.begin].cluster;
-    const auto slot = slot_of_cluster.find(cluster);
-    if (slot != slot_of_cluster.end() && principal_of[2 * slot->second + 1] == in.target_key[i])
-      in_cluster.emplace(slot->second, in.source[i]);
+    const auto principal = principal_of.find(cluster);
+    if (principal != principal_of.end() && principal->second == in.target_key[i])
+      in_cluster.emplace(cluster, in.source[i]);
   }
-  std::vector<std::uint64_t> audience(slot_of_author.size(), 0), members(slot_of_cluster.size(), 0);
+  std::vector<std::uint64_t> audience(slot_of_author.size(), 0), members;
   for (const auto &[slot, account] : in_audience)
     ++audience[slot];
-  for (const auto &[slot, account] : in_cluster)
-    ++members[slot];
+  for (const auto &[cluster, author] : principal_of) {
+    members.push_back(static_cast<std::uint64_t>(std::distance(
+        in_cluster.lower_bound({cluster, 0}), in_cluster.lower_bound({cluster + 1, 0}))));
+  }
   audience = mpi::allreduce(comm, std::span<const std::uint64_t>(audience), mpi::Op::sum);
   members = mpi::allreduce(comm, std::span<const std::uint64_t>(members), mpi::Op::sum);
   std::map<std::uint64_t, Principal> out;
-  for (const auto &[cluster, slot] : slot_of_cluster) {
-    const auto author = principal_of[2 * slot + 1];
-    out[cluster] = {author, audience[slot_of_author.at(author)], members[slot]};
-  }
+  std::size_t i = 0;
+  for (const auto &[cluster, author] : principal_of)
+    out[cluster] = {author, audience[slot_of_author.at(author)], members[i++]};
   return out;
+}
+
+// The principals of `clusters` (on rank 0; other ranks pass none): for each, the author whose posts
+// among its top keys of its main author-keyed signal are most particular to it (members acting on
+// them, times the members' share of all accounts acting on them); then that author's audience and
+// the members in it. Quote-tied clusters have none. Collective.
+std::map<std::uint64_t, Principal>
+find_principals(const mpi::Comm &comm, const detect::PartitionData &data,
+                const ClusterResult &result, const std::vector<const ClusterProfile *> &clusters) {
+  auto queries = principal_queries(clusters);
+  mpi::broadcast(comm, queries);
+  const auto principal_of = choose_principals(queries, key_authors(comm, data, queries));
+  return count_audiences(comm, data, result, principal_of);
 }
 
 std::uint64_t member_weeks(const ClusterProfile &p) {
