@@ -19,7 +19,8 @@ def read(path):
     header, body = rows[0], rows[1:]
     for number, row in enumerate(body, start=2):
         if len(row) != len(header):
-            sys.exit(f"FAIL: {path} record {number} has {len(row)} fields, the header {len(header)}")
+            sys.exit(f"FAIL: {path} record {number} has {len(row)} fields, "
+                     f"the header {len(header)}")
     return header, body
 
 
@@ -45,7 +46,8 @@ def main():
         if account not in name_of:
             sys.exit(f"FAIL: accounts.csv has {account!r}, which users.csv does not")
         if name != name_of[account]:
-            sys.exit(f"FAIL: {account}'s screen name changed: {name[:80]!r} != {name_of[account][:80]!r}")
+            sys.exit(f"FAIL: {account}'s screen name changed: "
+                     f"{name[:80]!r} != {name_of[account][:80]!r}")
         checked += cluster != ""
     longest = max(len(n.encode()) for n in names)
     print(f"csv: {len(files)} files read back, {len(ids)} accounts ({checked} clustered) with the "
@@ -62,7 +64,8 @@ def main():
             for exact, cell in zip(exact_row, safe_row):
                 formula = exact.startswith(FORMULA_FIRST) and not _is_number(exact)
                 if cell != ("'" + exact if formula else exact):
-                    sys.exit(f"FAIL: {name}: {exact[:60]!r} was written {cell[:60]!r} with --csv-safe")
+                    sys.exit(f"FAIL: {name}: {exact[:60]!r} was written {cell[:60]!r} "
+                             "with --csv-safe")
                 guarded += formula
     if guarded == 0:
         sys.exit("FAIL: no cell needed a guard: the world holds no formulas")

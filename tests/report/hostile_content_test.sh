@@ -2,12 +2,14 @@
 # Hostile content end to end: the same world with plain strings and with `generate --hostile`
 # (markup, script payloads, CSV and XML breakers, control, line-breaking and bidirectional
 # characters, formulas, a 1 MB screen name), plus a tweet row of invalid UTF-8. Checks that ingest
-# rejects that row and keeps the rest; that both reports render every section with the same
-# number of charts, all drawn, and the same clusters; that no script from the data ran (the title
-# and the page's elements are the report's own); that both GEXF files are well-formed XML; that
-# every CSV reads back through Python's csv module with the names exactly as given; and that
-# --csv-safe guards exactly the cells that spreadsheets would run as formulas. Skipped (exit 77)
-# without chromium, and fails then in CI. Usage: hostile_content_test.sh LOCKSTEP SCREENSHOT_PNG MPIEXEC [FLAGS...]
+# rejects that row and keeps the rest; that both worlds give the same clusters; that both reports
+# finish drawing every section and chart, with as many charts as the plain report besides the
+# top-key charts (those follow clusters.csv, one per non-empty top_* cell); that no script from the
+# data ran (the title and the page's elements are the report's own); that both GEXF files are
+# well-formed XML; that every CSV reads back through Python's csv module with the names exactly as
+# given; and that --csv-safe guards exactly the cells that spreadsheets would run as formulas.
+# Skipped (exit 77) without chromium, xmllint, python3 or perl, and fails then in CI.
+# Usage: hostile_content_test.sh LOCKSTEP SCREENSHOT_PNG MPIEXEC [MPIEXEC_FLAGS...]
 set -euo pipefail
 lockstep=$1
 screenshot=$2
@@ -65,7 +67,8 @@ for name in plain hostile; do
   if grep 'CONSOLE' "$work/$name.console" | grep -qi 'error\|uncaught'; then
     fail "$name report console errors: $(grep CONSOLE "$work/$name.console" | head -3)"
   fi
-  [ "$(count 'data-chart="[^"]*" data-rendered="1"' "$dom")" -eq "$(count 'data-chart=' "$dom")" ] ||
+  drawn=$(count 'data-chart="[^"]*" data-rendered="1"' "$dom")
+  [ "$drawn" -eq "$(count 'data-chart=' "$dom")" ] ||
     fail "some charts of the $name report drew nothing"
   for section in summary clusters cluster-1; do
     grep -aq "<section id=\"$section\"" "$dom" || fail "the $name report has no $section section"
@@ -111,6 +114,7 @@ done
 # CSV: read back by another parser, names exact; --csv-safe guards exactly the formulas.
 python3 "$here/csv_round_trip.py" "$work/hostile/users.csv" "$work/hostile-results" \
   --safe "$work/hostile-safe" || fail "CSV round trip"
-echo "hostile: $(count 'data-chart=' "$work/hostile.dom") charts drawn ($(wc -l <"$work/hostile.other")" \
+echo "hostile: $(count 'data-chart=' "$work/hostile.dom") charts drawn" \
+  "($(wc -l <"$work/hostile.other")" \
   "besides top keys, as in the plain world), no script ran, GEXF well-formed," \
   "screenshot $screenshot"
