@@ -71,30 +71,21 @@ detect::PartitionData three_accounts_on(int rank, int ranks) {
   d.account_begin.front() = 0;
   d.account_begin.back() = 3;
   const bool first = rank == 0, last = rank == ranks - 1;
-  const auto keep = [](auto &column, std::size_t from, std::size_t count) {
-    column.erase(column.begin() + std::ptrdiff_t(from + count), column.end());
-    column.erase(column.begin(), column.begin() + std::ptrdiff_t(from));
+  // Keeps rows [from, from + count) of a table: its row range and each of its columns.
+  const auto keep = [](detect::RowRange &rows, std::size_t from, std::size_t count,
+                       auto &...columns) {
+    rows = {from, count};
+    (columns.erase(columns.begin() + std::ptrdiff_t(from + count), columns.end()), ...);
+    (columns.erase(columns.begin(), columns.begin() + std::ptrdiff_t(from)), ...);
   };
   const auto accounts = [&](std::size_t from, std::size_t count) {
     auto &a = d.accounts;
-    a.rows = {from, count};
-    keep(a.id, from, count);
-    keep(a.screen_name, from, count);
-    keep(a.key, from, count);
-    keep(a.post_count, from, count);
-    keep(a.created_day, from, count);
-    keep(a.followers, from, count);
-    keep(a.following, from, count);
+    keep(a.rows, from, count, a.id, a.screen_name, a.key, a.post_count, a.created_day, a.followers,
+         a.following);
   };
   const auto posts = [&](std::size_t from, std::size_t count) {
     auto &p = d.posts;
-    p.rows = {from, count};
-    keep(p.time_ms, from, count);
-    keep(p.account, from, count);
-    keep(p.kind, from, count);
-    keep(p.text_key, from, count);
-    keep(p.client, from, count);
-    keep(p.post_id, from, count);
+    keep(p.rows, from, count, p.time_ms, p.account, p.kind, p.text_key, p.client, p.post_id);
   };
   accounts(first ? 0 : 2, first ? 2 : last ? 1 : 0);
   posts(first ? 0 : 4, first ? 4 : last ? 1 : 0);
