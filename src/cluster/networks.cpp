@@ -7,6 +7,7 @@
 #include "mpi/collectives.hpp"
 
 #include <algorithm>
+#include <array>
 #include <boost/math/special_functions/beta.hpp>
 #include <cmath>
 #include <map>
@@ -21,9 +22,12 @@ using detect::Feature;
 using store::schema::Interaction;
 using store::schema::Signal;
 
+// Signals whose keys are posts with an author: retweet, reply and quote, and those reading their
+// actions (retweet_slow), by detect's own source relation.
 bool author_keyed(std::size_t signal) {
-  return signal == std::size_t(Signal::retweet) || signal == std::size_t(Signal::reply) ||
-         signal == std::size_t(Signal::quote) || signal == detect::kSlowRetweetSignal;
+  const auto source = detect::source_signal(static_cast<std::uint8_t>(signal));
+  return source == std::uint8_t(Signal::retweet) || source == std::uint8_t(Signal::reply) ||
+         source == std::uint8_t(Signal::quote);
 }
 
 // An account posts mostly from automation clients (NaN, no posts, is not).
@@ -99,16 +103,21 @@ struct Principal {
   std::uint64_t audience = 0, members = 0;
 };
 
-// The store signal whose keys tie the cluster most among retweet (with retweet_slow, which reads
-// its keys), reply and quote.
+// The store signal whose keys tie the cluster most among retweet, reply and quote, each counting
+// the co-actions of the signals that read its actions (retweet_slow's go to retweet); ties go to
+// the lower signal.
 std::uint8_t main_author_signal(const ClusterProfile &p) {
-  const auto retweets = p.coactions[std::size_t(Signal::retweet)] +
-                        p.coactions[std::size_t(detect::kSlowRetweetSignal)];
-  const auto replies = p.coactions[std::size_t(Signal::reply)];
-  const auto quotes = p.coactions[std::size_t(Signal::quote)];
-  if (retweets >= replies && retweets >= quotes)
-    return std::uint8_t(Signal::retweet);
-  return std::uint8_t(replies >= quotes ? Signal::reply : Signal::quote);
+  std::array<std::uint64_t, store::schema::kSignalCount> by_source{};
+  for (std::size_t s = 0; s < p.coactions.size(); ++s) {
+    if (author_keyed(s))
+      by_source[detect::source_signal(static_cast<std::uint8_t>(s))] += p.coactions[s];
+  }
+  std::uint8_t best = std::uint8_t(Signal::retweet);
+  for (const auto s : {Signal::reply, Signal::quote}) {
+    if (by_source[std::size_t(s)] > by_source[best])
+      best = std::uint8_t(s);
+  }
+  return best;
 }
 
 // One of a tested cluster's top keys of its main author-keyed signal, asked for its author.
