@@ -116,9 +116,10 @@ private:
 void apply_detect(const JobReader &job, const toml::table &t, DetectConfig &c) {
   const std::string p = "detect.";
   job.only_keys(t, p,
-                {"alpha", "min_keys", "min_weight_quantile", "evidence_per_edge", "keep_candidates",
-                 "csv_safe", "automation_clients", "exchange_megabytes"});
+                {"alpha", "audience_null", "min_keys", "min_weight_quantile", "evidence_per_edge",
+                 "keep_candidates", "csv_safe", "automation_clients", "exchange_megabytes"});
   job.number(t, p, "alpha", c.alpha, 1e-300, 1);
+  job.boolean(t, p, "audience_null", c.audience_null);
   job.number(t, p, "min_keys", c.min_keys, 1, 1e12);
   job.number(t, p, "min_weight_quantile", c.min_weight_quantile, 0, 0.999999);
   job.number(t, p, "evidence_per_edge", c.evidence_per_edge, 0, 1000);

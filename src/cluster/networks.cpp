@@ -3,6 +3,7 @@
 
 #include "cluster/activity.hpp"
 #include "common/time.hpp"
+#include "detect/audience.hpp"
 #include "detect/features.hpp"
 #include "mpi/collectives.hpp"
 
@@ -22,12 +23,9 @@ using detect::Feature;
 using store::schema::Interaction;
 using store::schema::Signal;
 
-// Signals whose keys are posts with an author: retweet, reply and quote, and those reading their
-// actions (retweet_slow), by detect's own source relation.
+// Signals whose keys are posts with an author, as the audience null groups them.
 bool author_keyed(std::size_t signal) {
-  const auto source = detect::source_signal(static_cast<std::uint8_t>(signal));
-  return source == std::uint8_t(Signal::retweet) || source == std::uint8_t(Signal::reply) ||
-         source == std::uint8_t(Signal::quote);
+  return detect::has_authors(static_cast<std::uint8_t>(signal));
 }
 
 // An account posts mostly from automation clients (NaN, no posts, is not).

@@ -81,8 +81,8 @@ std::string describe_detect(const DetectConfig &d) {
   std::string out = "[detect]\n";
   out += fmt::format("store = \"{}\"\njob = \"{}\"\nout = \"{}\"\n", d.store_path, d.job_path,
                      d.out_dir);
-  out += fmt::format("alpha = {}\nmin_keys = {}\nmin_weight_quantile = {}\n", d.alpha, d.min_keys,
-                     d.min_weight_quantile);
+  out += fmt::format("alpha = {}\naudience_null = {}\nmin_keys = {}\nmin_weight_quantile = {}\n",
+                     d.alpha, d.audience_null, d.min_keys, d.min_weight_quantile);
   out += fmt::format("evidence_per_edge = {}\nkeep_candidates = {}\ncsv_safe = {}\n"
                      "exchange_megabytes = {}\n",
                      d.evidence_per_edge, d.keep_candidates, d.csv_safe, d.exchange_megabytes);

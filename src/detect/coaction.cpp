@@ -61,8 +61,10 @@ struct RoundSlice {
 };
 
 // Scans one key's run: counts into `totals` and, with `out`, emits the pairs `slice` keeps.
+// Every pair is stamped with the key's group.
 void scan_run(std::span<const Action> by_time, const WindowRule &rule, const PairFilter *filter,
-              const RoundSlice &slice, std::vector<CoactionPair> *out, ScanTotals &totals) {
+              const RoundSlice &slice, const KeyGroup &group, std::vector<CoactionPair> *out,
+              ScanTotals &totals) {
   totals.actions += by_time.size();
   totals.keys += 1;
   bool capped = false;
@@ -92,7 +94,8 @@ void scan_run(std::span<const Action> by_time, const WindowRule &rule, const Pai
       const Action &lo = x_first ? x : y;
       const Action &hi = x_first ? y : x;
       if (out != nullptr && slice.contains(lo.account, hi.account))
-        out->push_back({lo.account, hi.account, x.key, lo.time_ms, hi.time_ms, lo.post, hi.post});
+        out->push_back({lo.account, hi.account, x.key, lo.time_ms, hi.time_ms, lo.post, hi.post,
+                        group.group, group.share});
     }
     totals.emitted_pairs += emitted_here;
   }
@@ -110,10 +113,18 @@ std::vector<std::size_t> key_runs(std::span<const Action> sorted) {
   return starts;
 }
 
+// The group of `key` in a table sorted by key; none (group and share 0) when it is not there.
+KeyGroup group_of(std::span<const KeyGroup> key_groups, std::uint64_t key) {
+  const auto it = std::lower_bound(key_groups.begin(), key_groups.end(), key,
+                                   [](const KeyGroup &g, std::uint64_t k) { return g.key < k; });
+  return it != key_groups.end() && it->key == key ? *it : KeyGroup{key, 0, 0};
+}
+
 // One pass over every key's run in parallel: the totals, and with `emit` the pairs of `slice`.
 std::vector<CoactionPair> scan_all_keys(std::span<const Action> by_key_time,
                                         const std::vector<std::size_t> &runs,
                                         const WindowRule &rule, const PairFilter *filter,
+                                        std::span<const KeyGroup> key_groups,
                                         const RoundSlice &slice, bool emit, ScanTotals &totals) {
   tbb::enumerable_thread_specific<std::vector<CoactionPair>> local_pairs;
   tbb::combinable<ScanTotals> local_totals;
@@ -122,8 +133,11 @@ std::vector<CoactionPair> scan_all_keys(std::span<const Action> by_key_time,
                       auto *out = emit ? &local_pairs.local() : nullptr;
                       auto &sum = local_totals.local();
                       for (std::size_t k = range.begin(); k < range.end(); ++k) {
-                        scan_run(by_key_time.subspan(runs[k], runs[k + 1] - runs[k]), rule, filter,
-                                 slice, out, sum);
+                        const auto run = by_key_time.subspan(runs[k], runs[k + 1] - runs[k]);
+                        const auto group = key_groups.empty() || out == nullptr
+                                               ? KeyGroup{}
+                                               : group_of(key_groups, run.front().key);
+                        scan_run(run, rule, filter, slice, group, out, sum);
                       }
                     });
   local_totals.combine_each([&](const ScanTotals &part) { totals += part; });
@@ -201,7 +215,25 @@ ScanTotals &ScanTotals::operator+=(const ScanTotals &other) {
 
 void scan_key(std::span<const Action> by_time, const WindowRule &rule,
               std::vector<CoactionPair> &out, ScanTotals &totals, const PairFilter *filter) {
-  scan_run(by_time, rule, filter, RoundSlice{}, &out, totals);
+  scan_run(by_time, rule, filter, RoundSlice{}, KeyGroup{}, &out, totals);
+}
+
+std::vector<GroupShare> pair_groups(std::span<const CoactionPair> sorted_by_key) {
+  std::vector<std::pair<double, std::uint64_t>> by_share; // (share, group), one per key
+  for (std::size_t i = 0; i < sorted_by_key.size(); ++i) {
+    if (i == 0 || sorted_by_key[i].key != sorted_by_key[i - 1].key)
+      by_share.emplace_back(sorted_by_key[i].share, sorted_by_key[i].group);
+  }
+  std::sort(by_share.begin(), by_share.end(), [](const auto &x, const auto &y) {
+    return x.first != y.first ? x.first > y.first : x.second < y.second;
+  });
+  std::vector<GroupShare> out;
+  for (std::size_t i = 0; i < by_share.size(); ++i) {
+    if (i == 0 || by_share[i] != by_share[i - 1])
+      out.push_back({by_share[i].first, 0});
+    ++out.back().keys;
+  }
+  return out;
 }
 
 double symmetry(const PairSignal &pair) {
@@ -268,6 +300,13 @@ std::vector<Evidence> select_evidence(std::span<const CoactionPair> group, std::
   std::vector<CoactionPair> scratch;
   write_closest(group, scratch, out);
   return out;
+}
+
+std::span<const GroupShare> CoactionResult::groups(std::size_t pair) const {
+  if (group_begin.empty())
+    return {};
+  return std::span<const GroupShare>(group_items)
+      .subspan(group_begin[pair], group_begin[pair + 1] - group_begin[pair]);
 }
 
 std::vector<Evidence> CoactionResult::evidence(std::size_t pair, std::size_t limit) const {
@@ -410,13 +449,31 @@ RoundPlan plan_rounds(const mpi::Comm &comm, std::span<const Action> keyed,
   const auto at_most = mpi::allreduce(comm, pair_bound(keyed, runs, rule), mpi::Op::sum);
   if (filter == nullptr || rounds_for(at_most) == 1)
     return {rounds_for(at_most), false};
-  scan_all_keys(keyed, runs, rule, filter, RoundSlice{}, false, totals);
+  scan_all_keys(keyed, runs, rule, filter, {}, RoundSlice{}, false, totals);
   return {rounds_for(mpi::allreduce(comm, totals.emitted_pairs, mpi::Op::sum)), true};
+}
+
+// Appends the groups of one round's pairs (records `sorted`, pair g's from group_begin[g]).
+void add_round_groups(std::span<const CoactionPair> sorted,
+                      const std::vector<std::size_t> &group_begin, CoactionResult &result) {
+  const auto pairs = group_begin.size() - 1;
+  std::vector<std::vector<GroupShare>> groups(pairs);
+  tbb::parallel_for(std::size_t{0}, pairs, [&](std::size_t g) {
+    groups[g] = pair_groups(sorted.subspan(group_begin[g], group_begin[g + 1] - group_begin[g]));
+  });
+  if (result.group_begin.empty())
+    result.group_begin.push_back(0);
+  for (auto &pair : groups) {
+    result.group_items.insert(result.group_items.end(), pair.begin(), pair.end());
+    result.group_begin.push_back(result.group_items.size());
+    std::vector<GroupShare>().swap(pair);
+  }
 }
 
 // Aggregates one round's pairs (sorted) into `result`, keeping each pair's closest co-actions:
 // they are written straight to their place in result.evidence_items.
-void add_round(std::vector<CoactionPair> &owned, std::size_t evidence_per_pair,
+// With `grouped`, each pair's groups are appended to result.group_items too.
+void add_round(std::vector<CoactionPair> &owned, std::size_t evidence_per_pair, bool grouped,
                CoactionResult &result) {
   sort_pairs(owned);
   std::vector<std::size_t> group_begin;
@@ -441,6 +498,8 @@ void add_round(std::vector<CoactionPair> &owned, std::size_t evidence_per_pair,
                             mine, items.subspan(from, evidence_begin[first + g + 1] - from));
                       }
                     });
+  if (grouped)
+    add_round_groups(sorted, group_begin, result);
   if (result.pairs.empty())
     result.pairs = std::move(pairs);
   else
@@ -481,7 +540,7 @@ CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions
   result.evidence_begin.push_back(0);
   for (std::uint64_t round = 0; round < result.rounds; ++round) {
     ScanTotals round_totals;
-    auto pairs = scan_all_keys(keyed, runs, rule, options.filter,
+    auto pairs = scan_all_keys(keyed, runs, rule, options.filter, options.key_groups,
                                RoundSlice{account_begin, result.rounds, round}, true, round_totals);
     if (round == 0 && !plan.counted)
       local_totals = round_totals;
@@ -489,7 +548,7 @@ CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions
         comm, std::move(pairs),
         [&](const CoactionPair &pair) { return pair_home(account_begin, pair.a, pair.b); },
         options.exchange);
-    add_round(owned, options.evidence_per_pair, result);
+    add_round(owned, options.evidence_per_pair, !options.key_groups.empty(), result);
   }
 
   const std::vector<std::uint64_t> counts{local_totals.actions, local_totals.keys,

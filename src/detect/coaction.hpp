@@ -35,12 +35,30 @@ public:
   virtual bool accepts(const Action &x, const Action &y) const = 0;
 };
 
-// Two actions by different accounts on the same key inside the window; a < b.
+// Two actions by different accounts on the same key inside the window; a < b. With key groups
+// (EngineOptions::key_groups) each carries its key's group and the group's audience share.
 struct CoactionPair {
   std::uint64_t a = 0, b = 0;
   std::uint64_t key = 0;
   std::int64_t time_a = 0, time_b = 0;
   std::uint64_t post_a = 0, post_b = 0;
+  std::uint64_t group = 0;
+  double share = 0;
+};
+
+// A key's group for the audience null (detect/audience.hpp): the author of the post it names,
+// and the share of the signal's other accounts that act on that author's posts.
+struct KeyGroup {
+  std::uint64_t key = 0;
+  std::uint64_t group = 0;
+  double share = 0;
+};
+
+// One group's part of an account pair's co-actions: its audience share and the distinct keys of
+// it the two co-acted on.
+struct GroupShare {
+  double share = 0;
+  std::uint64_t keys = 0;
 };
 
 // What one signal's scan saw, summed over ranks by the caller when needed.
@@ -62,6 +80,10 @@ struct ScanTotals {
 void scan_key(std::span<const Action> by_time, const WindowRule &rule,
               std::vector<CoactionPair> &out, ScanTotals &totals,
               const PairFilter *filter = nullptr);
+
+// The groups of one pair's records sorted by key (every record of a key has its group and share):
+// each group once, with its distinct keys, the largest share first (ties by group).
+std::vector<GroupShare> pair_groups(std::span<const CoactionPair> sorted_by_key);
 
 // Evidence for one pair: one co-action, with both posts and times.
 struct Evidence {
@@ -147,6 +169,9 @@ struct EngineOptions {
   // scans the keys again and keeps the pairs whose lower account is in that round's slice of
   // every rank's account range, so a pair is whole in one round and results do not change.
   std::size_t pair_budget_bytes = std::size_t{1} << 30;
+  // The groups of the keys this rank owns (key_owner), sorted by key: every pair records its
+  // key's group, and the result holds each pair's groups (CoactionResult::groups). Empty: none.
+  std::span<const KeyGroup> key_groups;
 };
 
 struct CoactionResult {
@@ -159,7 +184,13 @@ struct CoactionResult {
   std::vector<std::size_t> evidence_begin;
   std::vector<Evidence> evidence_items;
 
+  // With key groups, pair i's groups (pair_groups) are group_items[group_begin[i],
+  // group_begin[i + 1]); both empty without.
+  std::vector<std::size_t> group_begin;
+  std::vector<GroupShare> group_items;
+
   std::vector<Evidence> evidence(std::size_t pair, std::size_t limit) const;
+  std::span<const GroupShare> groups(std::size_t pair) const;
 };
 
 // The whole distributed engine for one signal. `account_begin` (size ranks+1) gives the dense

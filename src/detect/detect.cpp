@@ -2,6 +2,7 @@
 #include "detect/detect.hpp"
 
 #include "common/log.hpp"
+#include "detect/audience.hpp"
 #include "detect/checkpoint.hpp"
 #include "detect/lookup.hpp"
 #include "detect/near_duplicate.hpp"
@@ -138,8 +139,9 @@ std::vector<double> expected_per_pair(const mpi::Comm &comm, const PartitionData
   return expected;
 }
 
-// Tests one engine result's pairs against the null model, appending them to `tested`; evidence is
-// kept for the pairs whose p passes alpha (only those can make an edge significant).
+// Tests one engine result's pairs against the null model (the audience null where the engine
+// grouped the keys by author), appending them to `tested`; evidence is kept for the pairs whose p
+// passes alpha (only those can make an edge significant).
 void test_pairs(const DetectConfig &config, std::uint8_t signal, const CoactionResult &found,
                 const std::vector<double> &expected, TestedSignals &tested) {
   const double log10_alpha = std::log10(config.alpha);
@@ -147,7 +149,10 @@ void test_pairs(const DetectConfig &config, std::uint8_t signal, const CoactionR
   part.reserve(found.pairs.size());
   for (std::size_t i = 0; i < found.pairs.size(); ++i) {
     EdgeSignal pair{signal, found.pairs[i], expected[i], 0, {}};
-    pair.log10_p = log10_poisson_tail(observed_statistic(signal, pair.stats), expected[i]);
+    const auto observed = observed_statistic(signal, pair.stats);
+    pair.log10_p = found.group_begin.empty()
+                       ? log10_poisson_tail(observed, expected[i])
+                       : log10_audience_tail(observed, expected[i], found.groups(i));
     if (pair.log10_p <= log10_alpha)
       pair.evidence = found.evidence(i, config.evidence_per_edge);
     part.push_back(std::move(pair));
@@ -174,6 +179,12 @@ SignalSummary run_engine(const mpi::Comm &comm, const DetectConfig &config,
   engine.filter = filter;
   engine.evidence_per_pair = config.evidence_per_edge;
   engine.pair_budget_bytes = 4 * engine.exchange.max_round_bytes;
+  std::vector<KeyGroup> groups;
+  if (config.audience_null && has_authors(signal)) {
+    groups = key_groups(comm, actions, action_groups(data, source_signal(signal), actions),
+                        engine.exchange);
+    engine.key_groups = groups;
+  }
   const auto found = find_coactions(comm, std::move(actions), summary.rule, summary.bin_ms,
                                     data.account_begin, engine);
   summary.totals = found.totals;

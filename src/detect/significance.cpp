@@ -210,6 +210,27 @@ double log10_poisson_tail(std::uint64_t observed, double expected) {
   return std::min(0.0, log_e / std::log(10.0));
 }
 
+double log10_audience_tail(std::uint64_t observed, double expected,
+                           std::span<const GroupShare> widest_first) {
+  // log10 of sum_j 10^term_j, largest term factored out (terms can be far below double's range)
+  std::vector<double> terms{log10_poisson_tail(observed, expected)};
+  double log10_shared = 0;     // log10 of the shares of the groups explained so far
+  std::uint64_t explained = 0; // their keys
+  for (const auto &group : widest_first) {
+    if (group.share <= 0)
+      break;
+    log10_shared += std::log10(std::min(1.0, group.share));
+    explained += group.keys;
+    terms.push_back(log10_shared +
+                    log10_poisson_tail(observed - std::min(observed, explained), expected));
+  }
+  const double top = *std::max_element(terms.begin(), terms.end());
+  double sum = 0;
+  for (const auto term : terms)
+    sum += std::pow(10.0, term - top);
+  return std::min(0.0, top + std::log10(sum));
+}
+
 double bonferroni_log10(double log10_p, std::uint64_t tests) {
   return std::min(0.0,
                   log10_p + std::log10(static_cast<double>(std::max<std::uint64_t>(1, tests))));

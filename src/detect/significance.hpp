@@ -8,7 +8,10 @@
 // exactly when organic accounts pile in, so they do not look coordinated; synchronised actions on
 // keys that few others touch do. The observed count is compared with Poisson(E); an edge's p is
 // the smallest over its signals times their number, and edges are kept by the Benjamini-Hochberg
-// procedure over all candidate edges (false discovery rate alpha).
+// procedure over all candidate edges (false discovery rate alpha). For keys with an author
+// (retweet, retweet_slow, reply, quote) the audience null (log10_audience_tail) also expects the
+// co-actions of accounts in one author's audience: fans are not evidence, a shared set of authors
+// few others engage with is.
 #pragma once
 
 #include "detect/coaction.hpp"
@@ -105,6 +108,20 @@ std::uint64_t observed_statistic(std::uint8_t signal, const PairSignal &pair);
 // for tiny tails (no underflow), so scores stay ordered far beyond double's range. Expectations
 // below 1e-9 count as 1e-9.
 double log10_poisson_tail(std::uint64_t observed, double expected);
+
+// The audience null's p for an author-keyed signal (retweet, retweet_slow, reply, quote), in
+// log10. Sharing an author's audience is chance in proportion to the audience: if v is one of the
+// `share` of the signal's accounts that act on author g's posts, v's co-actions with u on g are
+// explained (fans of one celebrity co-retweet it within minutes without coordinating). Groups are
+// explained widest audience first; j explained groups leave the rest to the popularity null:
+//   p = sum_{j=0..m} (share_1 ... share_j) P(Poisson(E) >= observed - keys_1 - ... - keys_j),
+// with `widest_first` the pair's groups (pair_groups), E the popularity null's expectation and
+// observed their keys (observed_statistic). p is at least the popularity null's tail (j = 0), at
+// least the share of a lone group (fans of one author are never significant), and tiny only when
+// the co-actions are beyond popularity and spread over groups few others engage with (a ring's
+// principals, or the posts of many authors).
+double log10_audience_tail(std::uint64_t observed, double expected,
+                           std::span<const GroupShare> widest_first);
 
 // min(1, p * tests) in log10.
 double bonferroni_log10(double log10_p, std::uint64_t tests);

@@ -294,6 +294,8 @@ void write_results_content(const store::Group &root, const DetectConfig &config,
   store::write_attribute(root, "created_by", std::string("lockstep ") + kVersion);
   store::write_attribute(root, "store", config.store_path);
   store::write_attribute(root, "alpha", config.alpha);
+  store::write_attribute(root, "null_model",
+                         std::string(config.audience_null ? "audience" : "popularity"));
   store::write_attribute(root, "tests", static_cast<std::int64_t>(result.tests));
   store::write_attribute(root, "log10_p_threshold", result.log10_p_threshold);
   store::write_attribute(root, "weight_threshold", result.weight_threshold);

@@ -29,6 +29,7 @@ TEST_F(JobFile, DefaultJobFileEqualsBuiltInDefaults) {
   // Flip every value first, so that the file must set each one back.
   DetectConfig flipped;
   flipped.alpha = 0.5;
+  flipped.audience_null = false;
   flipped.min_keys = 9;
   flipped.min_weight_quantile = 0.7;
   flipped.evidence_per_edge = 1;

@@ -43,6 +43,49 @@ TEST_F(Significance, PoissonTailMatchesDirectSum) {
   EXPECT_LT(detect::log10_poisson_tail(201, 0.001), far);
 }
 
+TEST_F(Significance, AudienceTailIsTheSumOverGroupsExplainedWidestFirst) {
+  std::mt19937_64 rng(3);
+  std::uniform_real_distribution<double> share(0.001, 0.6), expected(0.05, 4.0);
+  for (int trial = 0; trial < 200; ++trial) {
+    std::vector<detect::GroupShare> groups(1 + rng() % 5);
+    std::uint64_t observed = 0;
+    for (auto &g : groups) {
+      g = {share(rng), 1 + rng() % 3};
+      observed += g.keys;
+    }
+    std::sort(groups.begin(), groups.end(),
+              [](const auto &x, const auto &y) { return x.share > y.share; });
+    const double e = expected(rng);
+    double direct = direct_tail(observed, e), shared = 1; // j = 0: the popularity null
+    std::uint64_t left = observed;
+    for (const auto &g : groups) {
+      shared *= g.share;
+      left -= g.keys;
+      direct += shared * (left == 0 ? 1.0 : direct_tail(left, e));
+    }
+    EXPECT_NEAR(detect::log10_audience_tail(observed, e, groups), std::log10(std::min(1.0, direct)),
+                1e-9)
+        << "trial " << trial;
+  }
+}
+
+TEST_F(Significance, AudienceTailBounds) {
+  const std::vector<detect::GroupShare> none;
+  EXPECT_EQ(detect::log10_audience_tail(7, 0.3, none), detect::log10_poisson_tail(7, 0.3));
+  // fans of one author: never below the audience's share, however many posts they share
+  const std::vector<detect::GroupShare> fans{{0.02, 500}};
+  EXPECT_GE(detect::log10_audience_tail(500, 0.001, fans), std::log10(0.02));
+  EXPECT_LT(detect::log10_audience_tail(500, 0.001, fans), std::log10(0.02) + 1e-9);
+  // a ring's three principals, each with an audience of 1 in 1000: the product
+  const std::vector<detect::GroupShare> ring{{0.001, 40}, {0.001, 40}, {0.001, 40}};
+  EXPECT_NEAR(detect::log10_audience_tail(120, 0.01, ring), -9, 1e-6);
+  // a group nobody else acts on explains nothing, and neither does anything after it
+  const std::vector<detect::GroupShare> alone{{0.5, 1}, {0.0, 3}, {0.5, 2}};
+  const double p = 0.5 * std::pow(10.0, detect::log10_poisson_tail(5, 0.2));
+  EXPECT_NEAR(detect::log10_audience_tail(6, 0.2, alone),
+              std::log10(std::pow(10.0, detect::log10_poisson_tail(6, 0.2)) + p), 1e-9);
+}
+
 TEST_F(Significance, BenjaminiHochbergStepUp) {
   // m = 10, alpha 0.05: thresholds k * 0.005. p = .001 .008 .012 .041 -> k=3 passes (.012 <=
   // .015) though k=2 alone would not (.008 <= .010 passes too); k=4 fails (.041 > .020).
