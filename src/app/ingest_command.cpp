@@ -28,9 +28,14 @@ CLI::App *add_ingest_command(CLI::App &app, Config &config) {
   command->add_option("--format", c.format, "ioarchive, actions or jsonl")
       ->check(CLI::IsMember({"ioarchive", "actions", "jsonl"}))
       ->capture_default_str();
-  command->add_option("--columns", c.action_columns,
-                      "Action-table column names: object_id=COL,account_id=COL,content_id=COL,"
-                      "timestamp_share=COL");
+  command->add_option("--columns", c.columns,
+                      "Header names of another layout: for the action table "
+                      "object_id=COL,account_id=COL,content_id=COL,timestamp_share=COL; for "
+                      "tweets files any IO-archive column, e.g. tweetid=tweet_id,userid=COL "
+                      "(jobs/fivethirtyeight-ira.toml)");
+  command->add_option("--time-format", c.time_format,
+                      "tweet_time's format in another tweets layout: %Y %m %d %H %M %S and "
+                      "literals, e.g. '%m/%d/%Y %H:%M' (default: YYYY-MM-DD HH:MM[:SS])");
   command->add_option("--partitions", c.partitions, "Partitions (fixed for the store's life)")
       ->check(CLI::Range(1u, 1u << 20))
       ->capture_default_str();
@@ -65,6 +70,10 @@ int run_ingest(const mpi::Comm &comm, const Config &config) {
                s.rows_read, s.duplicates, s.rows_rejected, s.non_post_rows);
     for (const auto &[reason, n] : s.rejects_by_reason)
       fmt::print("  rejected, {}: {}\n", reason, n);
+    for (const auto &[reason, n] : s.repairs_by_reason) {
+      if (n > 0)
+        fmt::print("  kept, {}: {}\n", reason, n);
+    }
     for (const auto &[source, n] : s.time_sources) {
       if (n > 0)
         fmt::print("  post times from {}: {}\n", source, n);

@@ -98,7 +98,8 @@ void ingest_inputs(const mpi::Comm &comm, const RunConfig &run, const Inputs &in
   IngestConfig c;
   c.store_path = run.store_path;
   c.format = run.format;
-  c.action_columns = run.columns;
+  c.columns = run.columns;
+  c.time_format = run.time_format;
   c.partitions = run.partitions;
   c.memory_megabytes = run.memory_megabytes;
   c.append = append;

@@ -50,11 +50,12 @@ struct IngestConfig {
   std::vector<std::string> tweets, users, actions; // input files (plain, .gz or .zst)
   std::vector<std::string> snapshots;              // optional follower snapshots
   std::string format = "ioarchive";                // "ioarchive" or "actions"
-  std::string action_columns;                      // NAME=COLUMN,... for the action table
-  std::uint32_t partitions = 64;                   // fixed at ingest; any rank count reads them
-  bool append = false;                             // add the inputs to an existing store
-  std::string rejects_path;                        // default: STORE without .h5 + "-rejects.csv"
-  std::uint64_t block_megabytes = 32;              // input parsed per rank and round
+  std::string columns;     // NAME=COLUMN,...: the action table's or the tweets files' header names
+  std::string time_format; // tweet_time's format in another layout (%m/%d/%Y %H:%M)
+  std::uint32_t partitions = 64;      // fixed at ingest; any rank count reads them
+  bool append = false;                // add the inputs to an existing store
+  std::string rejects_path;           // default: STORE without .h5 + "-rejects.csv"
+  std::uint64_t block_megabytes = 32; // input parsed per rank and round
   std::uint64_t memory_megabytes = 0; // rows held per rank; 0 = half the node's memory shared
                                       // by its ranks. Larger inputs go through in several passes
 };
@@ -160,7 +161,8 @@ struct RunConfig {
   std::string phase = "all"; // --phase: all, ingest (only) or detect (only, the store must exist)
   std::string format = "ioarchive";
   std::vector<std::string> tweets, users, actions, snapshots; // glob patterns
-  std::string columns;                                        // the action table's mapping
+  std::string columns;     // header names of the action table or another tweets layout
+  std::string time_format; // tweet_time's format in another layout
   std::uint32_t partitions = 64;
   std::uint64_t memory_megabytes = 0;
   bool checkpoint = true; // detect saves each finished step (see DetectConfig::checkpoint)

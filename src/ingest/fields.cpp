@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <fmt/format.h>
 
 namespace lockstep::ingest {
 namespace {
@@ -37,7 +38,8 @@ std::optional<std::string> unquote_item(std::string_view item) {
 
 } // namespace
 
-std::optional<std::vector<std::string>> parse_list(std::string_view field) {
+std::optional<std::vector<std::string>> parse_list(std::string_view field,
+                                                   std::size_t *empty_elements) {
   field = trim(field);
   std::vector<std::string> items;
   if (field.empty())
@@ -70,9 +72,14 @@ std::optional<std::vector<std::string>> parse_list(std::string_view field) {
     if (quote != 0)
       return std::nullopt;
     auto item = unquote_item(field.substr(start, i - start));
-    if (!item || item->empty())
+    if (!item)
       return std::nullopt;
-    items.push_back(std::move(*item));
+    if (item->empty()) { // "[a,]", "[a,, b]", "['']": a release's slip, not a reason to lose a row
+      if (empty_elements != nullptr)
+        ++*empty_elements;
+    } else {
+      items.push_back(std::move(*item));
+    }
     start = i + 1;
   }
   if (quote != 0)
@@ -149,6 +156,77 @@ std::optional<std::int64_t> parse_minute_time(std::string_view field) {
     return std::nullopt;
   }
   return ((*day * 24 + hour) * 60 + minute) * 60'000LL + second * 1000LL;
+}
+
+bool valid_time_format(std::string_view format) {
+  bool year = false, month = false, day = false;
+  for (std::size_t i = 0; i < format.size(); ++i) {
+    if (format[i] != '%')
+      continue;
+    if (++i == format.size())
+      return false;
+    switch (format[i]) {
+    case 'Y':
+      year = true;
+      break;
+    case 'm':
+      month = true;
+      break;
+    case 'd':
+      day = true;
+      break;
+    case 'H':
+    case 'M':
+    case 'S':
+    case '%':
+      break;
+    default:
+      return false;
+    }
+  }
+  return year && month && day;
+}
+
+std::optional<std::int64_t> parse_formatted_time(std::string_view field, std::string_view format) {
+  field = trim(field);
+  int parts[6] = {0, 0, 0, 0, 0, 0}; // Y m d H M S
+  std::size_t at = 0;
+  const auto number = [&](std::size_t min_digits, std::size_t max_digits) -> std::optional<int> {
+    std::size_t digits = 0;
+    int value = 0;
+    while (digits < max_digits && at < field.size() && field[at] >= '0' && field[at] <= '9') {
+      value = value * 10 + (field[at++] - '0');
+      ++digits;
+    }
+    return digits >= min_digits ? std::optional<int>(value) : std::nullopt;
+  };
+  for (std::size_t i = 0; i < format.size(); ++i) {
+    char literal = format[i];
+    if (literal == '%') {
+      if (++i == format.size())
+        return std::nullopt;
+      static constexpr std::string_view kConversions = "YmdHMS";
+      if (const auto part = kConversions.find(format[i]); part != std::string_view::npos) {
+        const auto value = part == 0 ? number(4, 4) : number(1, 2);
+        if (!value)
+          return std::nullopt;
+        parts[part] = *value;
+        continue;
+      }
+      if (format[i] != '%')
+        return std::nullopt;
+    }
+    if (at == field.size() || field[at] != literal)
+      return std::nullopt;
+    ++at;
+  }
+  if (at != field.size())
+    return std::nullopt;
+  // every part has at most its digits, so this is YYYY-MM-DD, checked as the archive's dates are
+  const auto day = parse_day(fmt::format("{:04d}-{:02d}-{:02d}", parts[0], parts[1], parts[2]));
+  if (!day || parts[3] > 23 || parts[4] > 59 || parts[5] > 59)
+    return std::nullopt;
+  return ((*day * 24 + parts[3]) * 60 + parts[4]) * 60'000LL + parts[5] * 1000LL;
 }
 
 std::optional<std::int64_t> snowflake_ms(std::uint64_t id) {

@@ -101,6 +101,7 @@ struct RoundOutput {
   OwnedRows own;                          // rows of this rank's partitions, never packed
   std::vector<Reject> rejects;
   std::uint64_t rows = 0, non_post_rows = 0, bytes = 0;
+  std::uint64_t empty_list_elements = 0, retweets_keyed_by_text = 0; // Repairs, summed
 };
 
 // Labels seen while reading (the first pass reads every row).
@@ -175,6 +176,8 @@ void route_block(const std::vector<Record> &records, const InputFile &input, std
       }
       if (!record.post)
         ++out.non_post_rows; // a profile or a snapshot: read, but no post
+      out.empty_list_elements += record.repairs.empty_list_elements;
+      out.retweets_keyed_by_text += record.repairs.retweet_keyed_by_text;
       if (record.post) {
         labels.clients.insert(record.post->client);
         labels.languages.insert(record.post->language);
@@ -297,6 +300,36 @@ const char *compression_name(Compression c) {
   return c == Compression::gzip ? "gzip" : c == Compression::zstd ? "zstd" : "none";
 }
 
+// What to do about a reject reason that took every row, when there is more to say than the reason.
+std::string advice(const std::string &reason) {
+  if (reason == "bad tweetid") {
+    return "tweetids must be decimal tweet ids, as in every IO-archive release; for a layout "
+           "with other column names map them with --columns (tweetid=COLUMN,...), and for "
+           "derived ids ingest the data as an action table (--format actions)";
+  }
+  if (reason == "bad tweet_time" || reason == "no time")
+    return "give tweet_time's format with --time-format (for example '%m/%d/%Y %H:%M')";
+  if (reason == "wrong field count" || reason == "malformed quoting")
+    return "the file is not comma-separated CSV with a header row and RFC 4180 quoting";
+  return "";
+}
+
+// The error of an ingest that stored nothing: every row read was rejected.
+std::string nothing_stored(const IngestSummary &s) {
+  std::vector<std::pair<std::uint64_t, std::string>> top;
+  for (const auto &[reason, n] : s.rejects_by_reason)
+    top.emplace_back(n, reason);
+  std::sort(top.rbegin(), top.rend());
+  std::string reasons;
+  for (std::size_t i = 0; i < std::min<std::size_t>(3, top.size()); ++i)
+    reasons += fmt::format("{}{} ({})", i == 0 ? "" : ", ", top[i].second, top[i].first);
+  const auto what_to_do = advice(top.front().second);
+  return fmt::format("ingest: all {} rows read were rejected ({}), so no store was written; the "
+                     "rows and reasons are in {}{}",
+                     s.rows_read, reasons, s.rejects_path,
+                     what_to_do.empty() ? "" : ". To read them: " + what_to_do);
+}
+
 // STORE-manifest.json: what went in, what came out, and how long each phase took.
 void write_manifest(const mpi::Comm &comm, const IngestConfig &config,
                     const std::vector<InputFile> &inputs, const IngestSummary &s) {
@@ -328,6 +361,7 @@ void write_manifest(const mpi::Comm &comm, const IngestConfig &config,
   };
   out += fmt::format("  \"rejects_by_reason\": {},\n  \"rejects_file\": {},\n",
                      object(s.rejects_by_reason), json::quote(s.rejects_path));
+  out += fmt::format("  \"repairs_by_reason\": {},\n", object(s.repairs_by_reason));
   out += fmt::format("  \"time_sources\": {},\n", object(s.time_sources));
   std::string phases = "{";
   for (const auto &[name, seconds] : s.times.phases()) {
@@ -374,6 +408,10 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
     throw UsageError("ingest: --partitions must be in 1..1048576");
   }
   const auto inputs = plan_inputs(config);
+  if (const auto folder = std::filesystem::path(config.store_path).parent_path();
+      comm.is_root() && !folder.empty())
+    std::filesystem::create_directories(folder); // a job's store/ need not exist yet
+  comm.barrier();
   StoreInfo info;
   info.partitions = config.partitions;
   info.input_format = config.format;
@@ -431,6 +469,8 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
       rejects.insert(rejects.end(), round.rejects.begin(), round.rejects.end());
       summary.rows_read += round.rows;
       summary.non_post_rows += round.non_post_rows;
+      summary.repairs_by_reason["empty list element skipped"] += round.empty_list_elements;
+      summary.repairs_by_reason["retweet keyed by its text"] += round.retweets_keyed_by_text;
       summary.bytes_read += round.bytes;
       {
         ScopedPhase phase(times, "exchange");
@@ -460,6 +500,8 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
   summary.non_post_rows = mpi::allreduce(comm, summary.non_post_rows, mpi::Op::sum);
   summary.bytes_read = mpi::allreduce(comm, summary.bytes_read, mpi::Op::sum);
   summary.rows_rejected = mpi::allreduce(comm, summary.rows_rejected, mpi::Op::sum);
+  for (auto &[reason, n] : summary.repairs_by_reason)
+    n = mpi::allreduce(comm, n, mpi::Op::sum); // every rank holds both reasons
   auto reasons = mpi::gather_objects(comm, summary.rejects_by_reason);
   mpi::broadcast_object(comm, reasons);
   summary.rejects_by_reason.clear();
@@ -468,6 +510,8 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
       summary.rejects_by_reason[reason] += n;
   }
   summary.groups = groups.size();
+  if (summary.rows_read > 0 && summary.rows_rejected == summary.rows_read)
+    throw UsageError(nothing_stored(summary)); // the writer removes its unfinished file
 
   const StoreCounts counts = writer->finish(summary, times);
   summary.posts = counts.posts;

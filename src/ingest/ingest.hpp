@@ -23,6 +23,9 @@ struct IngestSummary {
   std::uint64_t snapshots = 0;     // follower snapshots stored
   std::uint64_t bytes_read = 0;
   std::map<std::string, std::uint64_t> rejects_by_reason;
+  // Rows kept after a mend (ingest/parse.hpp Repairs): "empty list element skipped" (elements)
+  // and "retweet keyed by its text" (retweets without retweet_tweetid)
+  std::map<std::string, std::uint64_t> repairs_by_reason;
   std::map<std::string, std::uint64_t> time_sources; // snowflake / tweet_time / timestamp
   std::string rejects_path;
   std::size_t groups = 1; // passes over the input, one per group of partitions

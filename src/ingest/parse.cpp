@@ -9,6 +9,7 @@
 #include "ingest/json.hpp"
 #include "text/normalize.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -173,25 +174,32 @@ std::string read_profile(const Fields &f, const ProfileColumns &c, std::uint32_t
   return "";
 }
 
-ParsedRecord parse_tweet(const Fields &f, std::uint32_t file, std::int64_t line,
-                         std::uint32_t partitions, ProfileCopy profile) {
+ParsedRecord parse_tweet(const Fields &f, const std::string &time_format, std::uint32_t file,
+                         std::int64_t line, std::uint32_t partitions, ProfileCopy profile) {
   const auto id = parse_id(f[kTweetId]);
-  if (!id)
-    return reject(file, line, "bad tweetid", fmt::format("tweetid '{}'", clip(f[kTweetId])));
+  if (!id) {
+    return reject(file, line, "bad tweetid",
+                  fmt::format("tweetid '{}' is no decimal tweet id", clip(f[kTweetId])));
+  }
   if (f[kUserId].empty())
     return reject(file, line, "missing userid", "userid is empty");
-  const auto minute = parse_minute_time(f[kTime]);
+  const auto minute = time_format.empty() ? parse_minute_time(f[kTime])
+                                          : parse_formatted_time(f[kTime], time_format);
   if (!f[kTime].empty() && !minute) {
-    return reject(file, line, "bad tweet_time", fmt::format("tweet_time '{}'", clip(f[kTime])));
+    return reject(file, line, "bad tweet_time",
+                  time_format.empty()
+                      ? fmt::format("tweet_time '{}'", clip(f[kTime]))
+                      : fmt::format("tweet_time '{}' is not '{}'", clip(f[kTime]), time_format));
   }
   const auto is_retweet = parse_bool(f[kIsRetweet]);
   if (!is_retweet) {
     return reject(file, line, "bad is_retweet",
                   fmt::format("is_retweet '{}'", clip(f[kIsRetweet])));
   }
-  const auto hashtags = parse_list(f[kHashtags]);
-  const auto urls = parse_list(f[kUrls]);
-  const auto mentions = parse_list(f[kMentions]);
+  std::size_t empty_elements = 0;
+  const auto hashtags = parse_list(f[kHashtags], &empty_elements);
+  const auto urls = parse_list(f[kUrls], &empty_elements);
+  const auto mentions = parse_list(f[kMentions], &empty_elements);
   if (!hashtags || !urls || !mentions) {
     const int bad = !hashtags ? kHashtags : !urls ? kUrls : kMentions;
     return reject(file, line, "bad list field",
@@ -228,6 +236,13 @@ ParsedRecord parse_tweet(const Fields &f, std::uint32_t file, std::int64_t line,
               : post.reply_to != 0                  ? PostKind::reply
               : post.quote_of != 0                  ? PostKind::quote
                                                     : PostKind::original;
+  out.repairs.empty_list_elements = static_cast<std::uint32_t>(empty_elements);
+  if (post.kind == PostKind::retweet && post.retweet_of == 0) {
+    post.retweet_of = retweet_text_key(post.text);
+    out.repairs.retweet_keyed_by_text = post.retweet_of != 0;
+    if (post.retweet_user.empty())
+      post.retweet_user = retweeted_screen_name(post.text);
+  }
   for (const auto &tag : *hashtags) {
     if (auto folded = text::normalize_hashtag(tag); folded && !folded->empty())
       post.hashtags.push_back(*folded);
@@ -362,23 +377,60 @@ ParsedRecord parse_json_tweet(const TableLayout &layout, const Record &record, s
     return reject(file, record.line, "bad JSON tweet", std::move(error));
   thread_local std::vector<std::string_view> values;
   values.assign(columns.begin(), columns.end());
-  return parse_tweet(Fields(layout, values), file, record.line, partitions, profile);
+  return parse_tweet(Fields(layout, values), layout.time_format, file, record.line, partitions,
+                     profile);
 }
 
 } // namespace
 
-ActionColumns parse_action_columns(const std::string &mapping) {
-  ActionColumns columns;
+std::uint64_t retweet_text_key(std::string_view text) {
+  const auto normal = text::normalize_text(text);
+  if (!normal || normal->empty())
+    return 0;
+  return hash64("retweeted text\n" + *normal) | (std::uint64_t{1} << 63);
+}
+
+std::string retweeted_screen_name(std::string_view text) {
+  constexpr std::string_view kPrefix = "RT @";
+  if (!text.starts_with(kPrefix))
+    return "";
+  std::string name = "@";
+  for (const char c : text.substr(kPrefix.size())) {
+    if (c == ':')
+      return name.size() > 1 ? name : "";
+    const bool word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    if (c >= 'A' && c <= 'Z')
+      name.push_back(static_cast<char>(c - 'A' + 'a'));
+    else if (word)
+      name.push_back(c);
+    else
+      return "";
+  }
+  return "";
+}
+
+namespace {
+
+// "NAME=COLUMN,..." as (name, column) pairs; throws UsageError when a pair has no '='.
+std::vector<std::pair<std::string, std::string>> mapping_pairs(const std::string &mapping) {
+  std::vector<std::pair<std::string, std::string>> pairs;
   std::string_view rest = mapping;
   while (!rest.empty()) {
     const auto comma = rest.find(',');
     const std::string_view pair = rest.substr(0, comma);
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     const auto equals = pair.find('=');
-    if (equals == std::string_view::npos) {
+    if (equals == std::string_view::npos || equals == 0 || equals + 1 == pair.size()) {
       throw UsageError("--columns: expected NAME=COLUMN, got '" + std::string(pair) + "'");
     }
-    const std::string name(pair.substr(0, equals)), column(pair.substr(equals + 1));
+    pairs.emplace_back(pair.substr(0, equals), pair.substr(equals + 1));
+  }
+  return pairs;
+}
+
+ActionColumns parse_action_columns(const std::string &mapping) {
+  ActionColumns columns;
+  for (const auto &[name, column] : mapping_pairs(mapping)) {
     if (name == "object_id")
       columns.object_id = column;
     else if (name == "account_id")
@@ -394,17 +446,63 @@ ActionColumns parse_action_columns(const std::string &mapping) {
   return columns;
 }
 
+std::map<std::string, std::string> parse_tweet_columns(const std::string &mapping) {
+  std::map<std::string, std::string> columns;
+  for (const auto &[name, column] : mapping_pairs(mapping)) {
+    const auto &known = io_archive::kTweetColumns;
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      throw UsageError("--columns: '" + name +
+                       "' is no IO-archive tweets column (tweetid, userid, tweet_text, "
+                       "tweet_time, is_retweet, ...; data-schema/store.md)");
+    }
+    columns[name] = column;
+  }
+  return columns;
+}
+
+} // namespace
+
+ColumnMapping parse_column_mapping(const std::string &mapping, const std::string &format,
+                                   const std::string &time_format) {
+  ColumnMapping out;
+  if (format == "actions")
+    out.actions = parse_action_columns(mapping);
+  else if (format == "ioarchive")
+    out.tweets = parse_tweet_columns(mapping);
+  else if (!mapping.empty())
+    throw UsageError("--columns applies to --format ioarchive or actions, not " + format);
+  if (!time_format.empty()) {
+    if (format != "ioarchive")
+      throw UsageError("--time-format applies to --format ioarchive tweets files");
+    if (!valid_time_format(time_format)) {
+      throw UsageError("--time-format '" + time_format +
+                       "': use %Y, %m, %d, %H, %M, %S and literal characters");
+    }
+    out.time_format = time_format;
+  }
+  return out;
+}
+
 TableLayout map_header(TableKind kind, const std::vector<std::string_view> &header,
-                       const std::string &file, const ActionColumns &action_columns) {
+                       const std::string &file, const ColumnMapping &mapping) {
   TableLayout layout;
   layout.kind = kind;
   layout.field_count = header.size();
   std::vector<std::string> names;
   std::vector<int> required;
+  const auto &action_columns = mapping.actions;
   switch (kind) {
   case TableKind::tweets:
-    names.assign(io_archive::kTweetColumns.begin(), io_archive::kTweetColumns.end());
+    for (const auto name : io_archive::kTweetColumns) {
+      const auto mapped = mapping.tweets.find(std::string(name));
+      names.emplace_back(mapped != mapping.tweets.end() ? mapped->second : std::string(name));
+    }
     required.assign(kTweetRequired.begin(), kTweetRequired.end());
+    for (const auto &[name, column] : mapping.tweets) {
+      if (find_fields(header, {column})[0] < 0)
+        throw InputError(file, 1, "no column '" + column + "' (mapped from " + name + ")");
+    }
+    layout.time_format = mapping.time_format;
     break;
   case TableKind::users:
     names.assign(io_archive::kUserColumns.begin(), io_archive::kUserColumns.end());
@@ -465,7 +563,7 @@ ParsedRecord parse_record(const TableLayout &layout, const Record &record, std::
   const Fields fields(layout, values);
   switch (layout.kind) {
   case TableKind::tweets:
-    return parse_tweet(fields, file, record.line, partitions, profile);
+    return parse_tweet(fields, layout.time_format, file, record.line, partitions, profile);
   case TableKind::users:
     return parse_user(fields, file, record.line, partitions);
   case TableKind::actions:

@@ -6,6 +6,7 @@
 #include "ingest/records.hpp"
 #include "ingest/rows.hpp"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,25 +25,56 @@ struct ActionColumns {
   std::string timestamp = "timestamp_share";
 };
 
-// Parses "object_id=COL,account_id=COL,..." (any subset); throws UsageError for unknown names.
-ActionColumns parse_action_columns(const std::string &mapping);
+// How inputs name the fields ingest reads: `--columns NAME=COLUMN,...` maps the action table's
+// names, or for IO-archive tweets files the archive's tweet columns (io_archive::kTweetColumns)
+// onto another layout's header (a re-release's, such as FiveThirtyEight's IRA tweets), and
+// `--time-format` reads tweet_time in another layout's format.
+struct ColumnMapping {
+  ActionColumns actions;
+  std::map<std::string, std::string> tweets; // archive column -> the file's header name
+  std::string time_format;                   // "" = the archive's "YYYY-MM-DD HH:MM[:SS]"
+};
+
+// Parses the mapping for `format` ("ioarchive", "actions" or "jsonl"); throws UsageError for a
+// name the format does not read, or a mapping or time format given where none applies.
+ColumnMapping parse_column_mapping(const std::string &mapping, const std::string &format,
+                                   const std::string &time_format);
 
 struct TableLayout {
   TableKind kind = TableKind::tweets;
   std::size_t field_count = 0;
   std::vector<int> columns; // per known field (see parse.cpp), its index in the header or -1
+  std::string time_format;  // tweets: see ColumnMapping
 };
 
-// Maps a header to known fields; a missing required column throws InputError (file, line 1).
+// Maps a header to known fields; a missing required column, or a mapped column the header lacks,
+// throws InputError (file, line 1).
 TableLayout map_header(TableKind kind, const std::vector<std::string_view> &header,
-                       const std::string &file, const ActionColumns &action_columns);
+                       const std::string &file, const ColumnMapping &mapping);
+
+// What parsing mended in a row it kept, counted by reason in the manifest.
+struct Repairs {
+  std::uint32_t empty_list_elements = 0; // "[a,]", "[a,, b]": skipped
+  bool retweet_keyed_by_text = false;    // a retweet without retweet_tweetid (see parse_tweet)
+};
 
 struct ParsedRecord {
   std::optional<PostRow> post;
   std::optional<AccountRow> account;
   std::optional<SnapshotRow> snapshot;
   std::optional<Reject> reject;
+  Repairs repairs;
 };
+
+// The key of a retweet that names no retweeted post (re-releases drop retweet_tweetid): its
+// normalised text, which is the retweeted post's with or without the "RT @user:" prefix, hashed
+// with the top bit set like other non-numeric ids; 0 when the text is empty once normalised.
+std::uint64_t retweet_text_key(std::string_view text);
+
+// The retweeted account of such a retweet, from its "RT @name:" prefix: "@" and the screen name
+// lower-cased, which stands in for retweet_userid (the audience null's author, the similarity
+// signal's target); "" without the prefix.
+std::string retweeted_screen_name(std::string_view text);
 
 // How much of the author's profile a tweets row yields (every other table yields it whole):
 // `full`, or `checked`: validated like the full one (a bad count or date rejects the row), but

@@ -11,9 +11,9 @@
 namespace lockstep::ingest {
 namespace {
 
-TableLayout read_layout(const InputFile &input, const ActionColumns &action_columns) {
+TableLayout read_layout(const InputFile &input, const ColumnMapping &mapping) {
   if (syntax_of(input.kind) == RecordSyntax::lines) // JSON lines have no header
-    return map_header(input.kind, {}, input.path, action_columns);
+    return map_header(input.kind, {}, input.path, mapping);
   RecordBlocks blocks(open_source(input.path, input.compression, 0), StreamState{}, 1, 1);
   std::vector<Record> records;
   if (!blocks.next(records) || records.empty()) {
@@ -24,7 +24,7 @@ TableLayout read_layout(const InputFile &input, const ActionColumns &action_colu
   if (!csv::split_record(records.front().text, header, scratch)) {
     throw InputError(input.path, 1, "malformed header");
   }
-  return map_header(input.kind, header, input.path, action_columns);
+  return map_header(input.kind, header, input.path, mapping);
 }
 
 } // namespace
@@ -70,9 +70,9 @@ std::vector<InputFile> plan_inputs(const IngestConfig &config) {
   }
   if (inputs.size() > std::numeric_limits<std::uint32_t>::max() / 2)
     throw UsageError("too many input files");
-  const ActionColumns action_columns = parse_action_columns(config.action_columns);
+  const auto mapping = parse_column_mapping(config.columns, config.format, config.time_format);
   for (auto &input : inputs)
-    input.layout = read_layout(input, action_columns);
+    input.layout = read_layout(input, mapping);
   return inputs;
 }
 

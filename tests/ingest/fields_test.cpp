@@ -21,7 +21,34 @@ TEST(Fields, ListsInBothEncodings) {
   EXPECT_EQ(parse_list("['سورية', '香港']"), (Items{"سورية", "香港"}));
   EXPECT_FALSE(parse_list("['unclosed]"));
   EXPECT_FALSE(parse_list("a, b"));
-  EXPECT_FALSE(parse_list("[a,,b]"));
+  // Empty elements, as real releases hold them, are skipped and counted.
+  std::size_t empty = 0;
+  EXPECT_EQ(parse_list("[a,,b]", &empty), (Items{"a", "b"}));
+  EXPECT_EQ(parse_list("[https://t.co/E0sRfdCCuu,]", &empty), (Items{"https://t.co/E0sRfdCCuu"}));
+  EXPECT_EQ(parse_list("[http://t.co/a,, http://t.co/b]", &empty),
+            (Items{"http://t.co/a", "http://t.co/b"}));
+  EXPECT_EQ(parse_list("['', 'x']", &empty), (Items{"x"}));
+  EXPECT_EQ(parse_list("[,]", &empty), Items{});
+  EXPECT_EQ(empty, 6u);
+  EXPECT_FALSE(parse_list("[a, 'b"));
+}
+
+TEST(Fields, TimesInAnotherLayoutsFormat) {
+  const auto at = [](const char *time) { return *parse_minute_time(time); };
+  EXPECT_EQ(parse_formatted_time("10/1/2016 19:17", "%m/%d/%Y %H:%M"), at("2016-10-01 19:17"));
+  EXPECT_EQ(parse_formatted_time("12/31/2017 0:05", "%m/%d/%Y %H:%M"), at("2017-12-31 00:05"));
+  EXPECT_EQ(parse_formatted_time(" 01.02.2016 03:04:05 ", "%d.%m.%Y %H:%M:%S"),
+            at("2016-02-01 03:04:05"));
+  EXPECT_EQ(parse_formatted_time("2016%10%01", "%Y%%%m%%%d"), at("2016-10-01 00:00"));
+  EXPECT_FALSE(parse_formatted_time("13/1/2016 19:17", "%m/%d/%Y %H:%M")); // no 13th month
+  EXPECT_FALSE(parse_formatted_time("10/1/16 19:17", "%m/%d/%Y %H:%M"));   // %Y is four digits
+  EXPECT_FALSE(parse_formatted_time("10/1/2016 19:17 PM", "%m/%d/%Y %H:%M"));
+  EXPECT_FALSE(parse_formatted_time("10/1/2016 24:00", "%m/%d/%Y %H:%M"));
+  EXPECT_FALSE(parse_formatted_time("10/1/2016", "%m/%d/%Y %"));
+  EXPECT_TRUE(valid_time_format("%m/%d/%Y %H:%M"));
+  EXPECT_FALSE(valid_time_format("%m/%d %H:%M")); // no year
+  EXPECT_FALSE(valid_time_format("%Y-%m-%d %I:%M %p"));
+  EXPECT_FALSE(valid_time_format("%Y-%m-%d %"));
 }
 
 TEST(Fields, BooleansCountsAndIds) {

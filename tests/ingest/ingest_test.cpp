@@ -3,7 +3,10 @@
 // identical stores for any rank count, and the golden h5dump -H of a tiny store.
 #include "common/csv.hpp"
 #include "common/error.hpp"
+#include "common/hash.hpp"
+#include "ingest/fields.hpp"
 #include "ingest/ingest.hpp"
+#include "ingest/parse.hpp"
 #include "ingest/plan.hpp"
 #include "mpi/collectives.hpp"
 #include "mpi_test.hpp"
@@ -14,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <hdf5.h>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <zlib.h>
@@ -504,6 +508,194 @@ TEST_F(Ingest, PartitionGroupsUnderAMemoryBudgetGiveTheSameStore) {
   EXPECT_EQ(again.duplicates, one.posts);
   EXPECT_EQ(again.posts, one.posts);
   digests(appended.store_path, comm);
+}
+
+// An IO-archive tweets file written row by row: each row sets some of the archive's columns.
+std::string io_tweets(const std::vector<std::map<std::string, std::string>> &rows) {
+  std::string out;
+  std::vector<std::string_view> header(synth::tweet_columns().begin(),
+                                       synth::tweet_columns().end());
+  csv::append_record(out, header);
+  for (const auto &row : rows) {
+    std::vector<std::string> fields;
+    for (const auto name : header)
+      fields.push_back(row.contains(std::string(name)) ? row.at(std::string(name)) : "");
+    std::vector<std::string_view> view(fields.begin(), fields.end());
+    csv::append_record(out, view);
+  }
+  return out;
+}
+
+// The rows written as an IO tweets file NAME.csv in `dir` (by rank 0), and the config that ingests
+// it into NAME.h5. Collective.
+IngestConfig write_tweets(const mpi::Comm &comm, const std::string &dir, const std::string &name,
+                          const std::vector<std::map<std::string, std::string>> &rows) {
+  const std::string path = dir + "/" + name + ".csv";
+  if (comm.is_root())
+    std::ofstream(path, std::ios::binary) << io_tweets(rows);
+  comm.barrier();
+  IngestConfig c;
+  c.store_path = dir + "/" + name + ".h5";
+  c.partitions = 8;
+  c.block_megabytes = 1;
+  c.tweets = {path};
+  return c;
+}
+
+// A whole uint64 dataset of a store.
+std::vector<std::uint64_t> read_u64(const std::string &store, const char *dataset) {
+  const hid_t file = H5Fopen(store.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  const hid_t d = H5Dopen2(file, dataset, H5P_DEFAULT);
+  const hid_t space = H5Dget_space(d);
+  std::vector<std::uint64_t> values(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
+  if (!values.empty())
+    H5Dread(d, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
+  H5Sclose(space);
+  H5Dclose(d);
+  H5Fclose(file);
+  return values;
+}
+
+// Re-releases drop retweet_tweetid: a retweet is then keyed by its text, with or without the
+// "RT @user:" prefix, so the retweet signal still sees it; the manifest counts them.
+TEST_F(Ingest, RetweetsWithoutIdsAreKeyedByTheirText) {
+  std::vector<std::map<std::string, std::string>> rows;
+  const std::vector<std::string> texts = {
+      "RT @TEN_GOP: Hillary lied about the emails http://t.co/x", "Hillary lied about the emails",
+      "RT @TEN_GOP: Hillary  lied about the emails", "RT @other: something else entirely",
+      "RT @nobody: http://t.co/only-a-link"};
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    rows.push_back({{"tweetid", std::to_string(790000000000000000ull + i)},
+                    {"userid", std::to_string(100 + i)},
+                    {"tweet_time", "2016-10-24 12:00"},
+                    {"tweet_text", texts[i]},
+                    {"is_retweet", "true"}});
+  }
+  rows.push_back({{"tweetid", "790000000000000009"},
+                  {"userid", "109"},
+                  {"tweet_time", "2016-10-24 12:01"},
+                  {"tweet_text", "RT @TEN_GOP: kept id"},
+                  {"is_retweet", "true"},
+                  {"retweet_tweetid", "789000000000000001"},
+                  {"retweet_userid", "4224729994"}});
+  const auto c = write_tweets(comm, dir, "no-retweet-ids", rows);
+  const auto s = ingest::ingest(comm, c);
+  EXPECT_EQ(s.posts, 6u);
+  EXPECT_EQ(s.rows_rejected, 0u);
+  EXPECT_EQ(s.repairs_by_reason.at("retweet keyed by its text"), 4u)
+      << "the link-only one has no text";
+  EXPECT_EQ(s.actions, 5u) << "one retweet action per keyed retweet";
+  if (comm.is_root()) {
+    auto keys = read_u64(c.store_path, "/actions/key");
+    std::sort(keys.begin(), keys.end());
+    const auto first = ingest::retweet_text_key("Hillary lied about the emails");
+    EXPECT_EQ(std::count(keys.begin(), keys.end(), first), 3) << "three retweets of one post";
+    EXPECT_EQ(std::count(keys.begin(), keys.end(), 789000000000000001ull), 1) << "ids still win";
+    // The "RT @name:" prefix names the author where retweet_userid is missing.
+    auto targets = read_u64(c.store_path, "/interactions/target_key");
+    std::sort(targets.begin(), targets.end());
+    for (const auto *author : {"@ten_gop", "@other", "@nobody", "4224729994"}) {
+      EXPECT_TRUE(std::binary_search(targets.begin(), targets.end(), hash64(author))) << author;
+    }
+    EXPECT_EQ(targets.size(), 5u) << "two retweets of @TEN_GOP by prefix, one without one";
+    EXPECT_NE(slurp(dir + "/no-retweet-ids-manifest.json").find("\"retweet keyed by its text\": 4"),
+              std::string::npos);
+  }
+}
+
+// "[https://t.co/E0sRfdCCuu,]" and "[http://t.co/a,, http://t.co/b]" occur in real files: the
+// empty elements are skipped, the rows kept and the repairs counted; an unreadable list rejects.
+TEST_F(Ingest, EmptyListElementsAreSkippedAndCounted) {
+  std::vector<std::map<std::string, std::string>> rows;
+  for (const auto *urls : {"[https://t.co/E0sRfdCCuu,]", "[http://t.co/a,, http://t.co/b]",
+                           "[http://t.co/c, 'unclosed]"}) {
+    rows.push_back({{"tweetid", std::to_string(790000000000000000ull + rows.size())},
+                    {"userid", "7"},
+                    {"tweet_time", "2016-10-24 12:00"},
+                    {"tweet_text", "text " + std::to_string(rows.size())},
+                    {"urls", urls}});
+  }
+  const auto c = write_tweets(comm, dir, "lists", rows);
+  const auto s = ingest::ingest(comm, c);
+  EXPECT_EQ(s.posts, 2u);
+  EXPECT_EQ(s.rows_rejected, 1u);
+  EXPECT_EQ(s.rejects_by_reason.at("bad list field"), 1u);
+  EXPECT_EQ(s.repairs_by_reason.at("empty list element skipped"), 2u);
+  if (comm.is_root()) {
+    const auto signals = read_u64(c.store_path, "/actions/key"); // url, domain and text actions
+    EXPECT_EQ(signals.size(), 3u + 2u + 2u) << "three URLs on two domains, two texts";
+  }
+}
+
+// A run that would store nothing stops with status 2, says why and what to do, and leaves no
+// store behind.
+TEST_F(Ingest, AllRowsRejectedIsAnErrorAndLeavesNoStore) {
+  std::vector<std::map<std::string, std::string>> rows;
+  for (const auto *id : {"ira-000001", "ira-000002", "ira-000003"})
+    rows.push_back({{"tweetid", id},
+                    {"userid", "7"},
+                    {"tweet_time", "2016-10-24 12:00"},
+                    {"tweet_text", "hello"}});
+  const auto c = write_tweets(comm, dir, "empty", rows);
+  try {
+    ingest::ingest(comm, c);
+    ADD_FAILURE() << "an ingest that stored nothing succeeded";
+  } catch (const UsageError &error) {
+    const std::string what = error.what();
+    for (const char *part : {"all 3 rows read were rejected", "bad tweetid (3)", "--columns",
+                             "--format actions", "empty-rejects.csv"})
+      EXPECT_NE(what.find(part), std::string::npos) << part << " in: " << what;
+  }
+  comm.barrier();
+  if (comm.is_root()) {
+    EXPECT_FALSE(fs::exists(c.store_path));
+    EXPECT_FALSE(fs::exists(dir + "/empty-manifest.json"));
+    for (const auto &entry : fs::directory_iterator(dir))
+      EXPECT_EQ(entry.path().string().find("empty.h5"), std::string::npos) << entry.path();
+    EXPECT_NE(slurp(dir + "/empty-rejects.csv").find("bad tweetid"), std::string::npos);
+  }
+}
+
+// Another layout's header names map onto the archive's columns, with its own time format and
+// 0/1 booleans (FiveThirtyEight's IRA tweets; jobs/fivethirtyeight-ira.toml ships the mapping).
+TEST_F(Ingest, AnotherLayoutThroughColumnsAndTimeFormat) {
+  const std::string path = dir + "/layout.csv";
+  if (comm.is_root()) {
+    std::ofstream(path, std::ios::binary)
+        << "external_author_id,author,content,language,publish_date,following,followers,retweet,"
+           "tweet_id\n"
+           "2882331822,TEN_GOP,RT @x: the same words,English,10/1/2016 19:17,10,20,1,1\n"
+           "2882331823,OTHER,RT @x: the same words,English,10/1/2016 19:18,10,20,1,2\n"
+           "2882331823,OTHER,own words,English,10/2/2016 7:05,10,20,0,3\n";
+  }
+  comm.barrier();
+  auto c = config("layout.h5");
+  c.tweets = {path};
+  c.columns = "tweetid=tweet_id,userid=external_author_id,user_screen_name=author,"
+              "tweet_text=content,tweet_language=language,tweet_time=publish_date,"
+              "following_count=following,follower_count=followers,is_retweet=retweet";
+  c.time_format = "%m/%d/%Y %H:%M";
+  const auto s = ingest::ingest(comm, c);
+  EXPECT_EQ(s.posts, 3u);
+  EXPECT_EQ(s.accounts, 2u);
+  EXPECT_EQ(s.rows_rejected, 0u);
+  EXPECT_EQ(s.repairs_by_reason.at("retweet keyed by its text"), 2u);
+  EXPECT_EQ(s.time_sources.at("tweet_time"), 3u) << "ids 1 to 3 are no snowflakes";
+  if (comm.is_root()) {
+    auto times = read_u64(c.store_path, "/posts/time_ms");
+    std::sort(times.begin(), times.end());
+    EXPECT_EQ(times.back(), std::uint64_t(*ingest::parse_minute_time("2016-10-02 07:05")));
+  }
+  // A mapped column the file lacks, a name the archive has not, a bad time format: clear errors.
+  auto typo = c;
+  typo.store_path = dir + "/typo.h5";
+  typo.columns = "tweetid=tweet_idd";
+  EXPECT_THROW(ingest::ingest(comm, typo), InputError);
+  typo.columns = "tweet_idx=tweet_id";
+  EXPECT_THROW(ingest::ingest(comm, typo), UsageError);
+  typo.columns = c.columns;
+  typo.time_format = "%m/%d %H:%M";
+  EXPECT_THROW(ingest::ingest(comm, typo), UsageError);
 }
 
 // validate finds what breaks an invariant: an out-of-range reference and a broken index.
