@@ -36,6 +36,9 @@ CLI::App *add_ingest_command(CLI::App &app, Config &config) {
   command->add_option("--time-format", c.time_format,
                       "tweet_time's format in another tweets layout: %Y %m %d %H %M %S and "
                       "literals, e.g. '%m/%d/%Y %H:%M' (default: YYYY-MM-DD HH:MM[:SS])");
+  command->add_option("--label-column", c.label_column,
+                      "A tweets or users column of account labels (e.g. account_category), "
+                      "kept in the store and written to accounts.csv's label column");
   command->add_option("--partitions", c.partitions, "Partitions (fixed for the store's life)")
       ->check(CLI::Range(1u, 1u << 20))
       ->capture_default_str();

@@ -184,7 +184,7 @@ void apply_run(const JobReader &job, const toml::table &t, RunConfig &c) {
   const std::string p = "run.";
   job.only_keys(t, p,
                 {"store", "out", "format", "tweets", "users", "actions", "snapshots", "columns",
-                 "time_format", "partitions", "memory_megabytes", "checkpoint"});
+                 "time_format", "label_column", "partitions", "memory_megabytes", "checkpoint"});
   job.text(t, p, "store", c.store_path);
   job.text(t, p, "out", c.out_dir);
   job.choice(t, p, "format", c.format, {"ioarchive", "actions", "jsonl"});
@@ -194,6 +194,7 @@ void apply_run(const JobReader &job, const toml::table &t, RunConfig &c) {
   job.strings(t, p, "snapshots", c.snapshots);
   job.text(t, p, "columns", c.columns);
   job.text(t, p, "time_format", c.time_format);
+  job.text(t, p, "label_column", c.label_column);
   job.number(t, p, "partitions", c.partitions, 1, 1 << 20);
   job.number(t, p, "memory_megabytes", c.memory_megabytes, 0, 1e12);
   job.boolean(t, p, "checkpoint", c.checkpoint);

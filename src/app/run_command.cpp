@@ -100,6 +100,7 @@ void ingest_inputs(const mpi::Comm &comm, const RunConfig &run, const Inputs &in
   c.format = run.format;
   c.columns = run.columns;
   c.time_format = run.time_format;
+  c.label_column = run.label_column;
   c.partitions = run.partitions;
   c.memory_megabytes = run.memory_megabytes;
   c.append = append;

@@ -33,7 +33,8 @@ void check_format(const store::Group &root, const std::string &path) {
   }
   const auto version = store::read_int_attribute(root, "format_version");
   if (version != store::schema::kVersion) {
-    throw UsageError(fmt::format("{}: store format version {}, this lockstep reads version {}",
+    throw UsageError(fmt::format("{}: store format version {}, this lockstep reads version {}: "
+                                 "ingest its inputs again",
                                  path, version, store::schema::kVersion));
   }
 }
@@ -44,6 +45,7 @@ AccountTable read_accounts(const store::Group &group, RowRange rows) {
   const store::Slab slab{rows.begin, rows.count};
   t.id = store::read_strings(group, "id", slab);
   t.screen_name = store::read_strings(group, "screen_name", slab);
+  t.label = store::read_strings(group, "label", slab);
   t.key = read<std::uint64_t>(group, "key", rows);
   t.post_count = read<std::uint64_t>(group, "post_count", rows);
   t.created_day = read<std::int32_t>(group, "created_day", rows);

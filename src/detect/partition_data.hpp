@@ -20,6 +20,7 @@ struct RowRange {
 struct AccountTable {
   RowRange rows; // dense account ids owned by this rank
   std::vector<std::string> id, screen_name;
+  std::vector<std::string> label; // --label-column's value; "" = none
   std::vector<std::uint64_t> key, post_count;
   std::vector<std::int32_t> created_day; // days since 1970; store::schema::kUnknownDay if unknown
   std::vector<std::int64_t> followers, following;

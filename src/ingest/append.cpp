@@ -73,6 +73,7 @@ void read_existing_rows(const mpi::Comm &comm, const std::string &path, Partitio
   const auto display = store::read_strings(a, "display_name", account_slab);
   const auto description = store::read_strings(a, "description", account_slab);
   const auto location = store::read_strings(a, "location", account_slab);
+  const auto label = store::read_strings(a, "label", account_slab);
   const auto partition = store::read_column<std::uint32_t>(a, "partition", account_slab);
   const auto language = store::read_column<std::uint32_t>(a, "language", account_slab);
   const auto created = store::read_column<std::int32_t>(a, "created_day", account_slab);
@@ -87,6 +88,7 @@ void read_existing_rows(const mpi::Comm &comm, const std::string &path, Partitio
     row.display_name = display[i];
     row.description = description[i];
     row.location = location[i];
+    row.label = label[i];
     row.language = languages.at(language[i]);
     row.created_day = created[i];
     row.followers = followers[i];

@@ -110,6 +110,11 @@ public:
     const int c = layout_.columns[static_cast<std::size_t>(field)];
     return c < 0 ? std::string_view() : values_[static_cast<std::size_t>(c)];
   }
+  // The account label (TableLayout::label), "" without one.
+  std::string_view label() const {
+    return layout_.label < 0 ? std::string_view()
+                             : values_[static_cast<std::size_t>(layout_.label)];
+  }
 
 private:
   const TableLayout &layout_;
@@ -153,6 +158,7 @@ std::string read_profile(const Fields &f, const ProfileColumns &c, std::uint32_t
     account.display_name = std::string(f[c.display_name]);
     account.description = std::string(f[c.description]);
     account.location = std::string(f[c.location]);
+    account.label = std::string(f.label());
   }
   const auto followers = parse_count(f[c.followers]), following = parse_count(f[c.following]);
   if (!followers || !following) {
@@ -483,6 +489,21 @@ ColumnMapping parse_column_mapping(const std::string &mapping, const std::string
   return out;
 }
 
+namespace {
+
+// The header's index of the label column (-1 for none); a named column the header lacks throws.
+int label_index(const std::vector<std::string_view> &header, const std::string &file,
+                const std::string &column) {
+  if (column.empty())
+    return -1;
+  const int index = find_fields(header, {column})[0];
+  if (index < 0)
+    throw InputError(file, 1, "no column '" + column + "' (--label-column)");
+  return index;
+}
+
+} // namespace
+
 TableLayout map_header(TableKind kind, const std::vector<std::string_view> &header,
                        const std::string &file, const ColumnMapping &mapping) {
   TableLayout layout;
@@ -503,10 +524,12 @@ TableLayout map_header(TableKind kind, const std::vector<std::string_view> &head
         throw InputError(file, 1, "no column '" + column + "' (mapped from " + name + ")");
     }
     layout.time_format = mapping.time_format;
+    layout.label = label_index(header, file, mapping.label_column);
     break;
   case TableKind::users:
     names.assign(io_archive::kUserColumns.begin(), io_archive::kUserColumns.end());
     required = {kUUserId};
+    layout.label = label_index(header, file, mapping.label_column);
     break;
   case TableKind::actions:
     names = {action_columns.object_id, action_columns.account_id, action_columns.content_id,

@@ -33,6 +33,7 @@ struct ColumnMapping {
   ActionColumns actions;
   std::map<std::string, std::string> tweets; // archive column -> the file's header name
   std::string time_format;                   // "" = the archive's "YYYY-MM-DD HH:MM[:SS]"
+  std::string label_column; // `--label-column`: tweets and users files' column of account labels
 };
 
 // Parses the mapping for `format` ("ioarchive", "actions" or "jsonl"); throws UsageError for a
@@ -45,6 +46,7 @@ struct TableLayout {
   std::size_t field_count = 0;
   std::vector<int> columns; // per known field (see parse.cpp), its index in the header or -1
   std::string time_format;  // tweets: see ColumnMapping
+  int label = -1;           // tweets and users: the label column's index, or -1
 };
 
 // Maps a header to known fields; a missing required column, or a mapped column the header lacks,

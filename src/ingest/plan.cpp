@@ -70,7 +70,10 @@ std::vector<InputFile> plan_inputs(const IngestConfig &config) {
   }
   if (inputs.size() > std::numeric_limits<std::uint32_t>::max() / 2)
     throw UsageError("too many input files");
-  const auto mapping = parse_column_mapping(config.columns, config.format, config.time_format);
+  auto mapping = parse_column_mapping(config.columns, config.format, config.time_format);
+  if (!config.label_column.empty() && config.format != "ioarchive")
+    throw UsageError("--label-column applies to --format ioarchive tweets and users files");
+  mapping.label_column = config.label_column;
   for (auto &input : inputs)
     input.layout = read_layout(input, mapping);
   return inputs;

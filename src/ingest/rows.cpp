@@ -72,7 +72,8 @@ PostRow PostRow::unpack(bytes::Reader &in) {
 
 void AccountRow::pack(bytes::Writer &out) const {
   out.put(partition);
-  for (const auto *s : {&id, &screen_name, &display_name, &language, &description, &location}) {
+  for (const auto *s :
+       {&id, &screen_name, &display_name, &language, &description, &location, &label}) {
     out.put(std::string_view(*s));
   }
   out.put(created_day);
@@ -87,7 +88,7 @@ AccountRow AccountRow::unpack(bytes::Reader &in) {
   AccountRow row;
   row.partition = in.get<std::uint32_t>();
   for (auto *s : {&row.id, &row.screen_name, &row.display_name, &row.language, &row.description,
-                  &row.location}) {
+                  &row.location, &row.label}) {
     *s = in.get_string();
   }
   row.created_day = in.get<std::int64_t>();

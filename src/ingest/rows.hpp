@@ -42,6 +42,7 @@ struct PostRow {
 struct AccountRow {
   std::uint32_t partition = 0;
   std::string id, screen_name, display_name, language, description, location;
+  std::string label; // the --label-column's value (a release's account category); "" = none
   std::int64_t created_day = kUnknownDay;
   std::int64_t followers = -1, following = -1;
   std::uint8_t from_users_file = 0; // users-file profiles win over the copies in tweet rows

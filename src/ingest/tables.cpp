@@ -440,6 +440,7 @@ void StoreWriter::add_group(OwnedRows rows, PartitionRange owned, PhaseTimes &ti
   store::append_strings(g, "display_name", string_column(accounts, &AccountRow::display_name));
   store::append_strings(g, "description", string_column(accounts, &AccountRow::description));
   store::append_strings(g, "location", string_column(accounts, &AccountRow::location));
+  store::append_strings(g, "label", string_column(accounts, &AccountRow::label));
   store::append_column(g, "language",
                        column<AccountRow, std::uint32_t>(accounts, [&](const auto &a) {
                          return label_id(labels_.languages, a.language);

@@ -86,7 +86,7 @@ std::string accounts_csv(const detect::PartitionData &data, const detect::Detect
            "coordination_weight";
     for (const auto &feature : detect::kFeatures)
       out += fmt::format(",{}", feature.name);
-    out += '\n';
+    out += ",label\n"; // last: the columns before it keep their places
   }
   for (std::size_t a = 0; a < data.accounts.rows.count; ++a) {
     csv::append_field(out, data.accounts.id[a], cells);
@@ -101,6 +101,8 @@ std::string accounts_csv(const detect::PartitionData &data, const detect::Detect
     out += fmt::format(",{},{}", degrees.edges[a], degrees.weight[a]);
     for (const double value : result.features[a])
       out += ',' + number(value);
+    out += ',';
+    csv::append_field(out, data.accounts.label[a], cells);
     out += '\n';
   }
   return out;

@@ -11,7 +11,7 @@
 namespace lockstep::store::schema {
 
 inline constexpr const char *kFormat = "lockstep-store";
-inline constexpr std::int64_t kVersion = 1;
+inline constexpr std::int64_t kVersion = 2; // 2: /accounts/label
 
 // Signal kinds of /actions/signal.
 enum class Signal : std::uint8_t {

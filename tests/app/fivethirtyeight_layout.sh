@@ -4,7 +4,8 @@
 # `lockstep run` with the shipped jobs/fivethirtyeight-ira.toml: every row stored, the retweets
 # keyed by their text (and their authors named by "RT @name:") so the retweet signal sees them,
 # and the five accounts that retweet the same twelve posts of four principals in the same minutes
-# found as one cluster, without the two hundred who retweet popular accounts.
+# found as one cluster, without the two hundred who retweet popular accounts; accounts.csv carries
+# every account's hand-coded category as its label.
 # Usage: fivethirtyeight_layout.sh LOCKSTEP JOBS_DIR MPIEXEC [MPIEXEC_FLAGS...]
 set -euo pipefail
 lockstep=$1
@@ -53,7 +54,11 @@ keyed=$(grep -o '"retweet keyed by its text": [0-9]*' $ingest_manifest | awk '{p
 retweets=$(grep -o '"signal": "retweet", [^}]*' results-ira-538/manifest.json |
   grep -o '"actions": [0-9]*' | awk '{print $NF}')
 [ "${retweets:-0}" -eq 860 ] || fail "the retweet signal saw ${retweets:-no} actions, not 860"
-members=$(awk -F, 'NR > 1 && $3 != "" && $3 != "0" { print $1 }' results-ira-538/accounts.csv |
+members=$(awk -F, 'NR > 1 && $3 != "" { print $1 }' results-ira-538/accounts.csv |
   sort | tr '\n' ' ')
 [ "$members" = "1000 1001 1002 1003 1004 " ] || fail "clustered: '$members', expected 1000-1004"
+labels=$(awk -F, 'NR > 1 && $3 != "" { print $NF }' results-ira-538/accounts.csv | sort -u)
+[ "$labels" = RightTroll ] || fail "the cluster's account_category labels: '$labels'"
+[ "$(grep -c ',NonEnglish$' results-ira-538/accounts.csv)" -eq 200 ] ||
+  fail "accounts.csv lacks the others' labels"
 echo "FiveThirtyEight layout: $rows rows stored, $keyed retweets keyed by text, cluster $members"
