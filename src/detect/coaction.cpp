@@ -124,7 +124,7 @@ KeyGroup group_of(std::span<const KeyGroup> key_groups, std::uint64_t key) {
 std::vector<CoactionPair> scan_all_keys(std::span<const Action> by_key_time,
                                         const std::vector<std::size_t> &runs,
                                         const WindowRule &rule, const PairFilter *filter,
-                                        std::span<const KeyGroup> key_groups,
+                                        bool grouped, std::span<const KeyGroup> key_groups,
                                         const RoundSlice &slice, bool emit, ScanTotals &totals) {
   tbb::enumerable_thread_specific<std::vector<CoactionPair>> local_pairs;
   tbb::combinable<ScanTotals> local_totals;
@@ -134,9 +134,9 @@ std::vector<CoactionPair> scan_all_keys(std::span<const Action> by_key_time,
                       auto &sum = local_totals.local();
                       for (std::size_t k = range.begin(); k < range.end(); ++k) {
                         const auto run = by_key_time.subspan(runs[k], runs[k + 1] - runs[k]);
-                        const auto group = key_groups.empty() || out == nullptr
-                                               ? KeyGroup{}
-                                               : group_of(key_groups, run.front().key);
+                        const auto group = grouped && out != nullptr
+                                               ? group_of(key_groups, run.front().key)
+                                               : KeyGroup{};
                         scan_run(run, rule, filter, slice, group, out, sum);
                       }
                     });
@@ -449,7 +449,7 @@ RoundPlan plan_rounds(const mpi::Comm &comm, std::span<const Action> keyed,
   const auto at_most = mpi::allreduce(comm, pair_bound(keyed, runs, rule), mpi::Op::sum);
   if (filter == nullptr || rounds_for(at_most) == 1)
     return {rounds_for(at_most), false};
-  scan_all_keys(keyed, runs, rule, filter, {}, RoundSlice{}, false, totals);
+  scan_all_keys(keyed, runs, rule, filter, false, {}, RoundSlice{}, false, totals);
   return {rounds_for(mpi::allreduce(comm, totals.emitted_pairs, mpi::Op::sum)), true};
 }
 
@@ -540,15 +540,16 @@ CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions
   result.evidence_begin.push_back(0);
   for (std::uint64_t round = 0; round < result.rounds; ++round) {
     ScanTotals round_totals;
-    auto pairs = scan_all_keys(keyed, runs, rule, options.filter, options.key_groups,
-                               RoundSlice{account_begin, result.rounds, round}, true, round_totals);
+    auto pairs =
+        scan_all_keys(keyed, runs, rule, options.filter, options.grouped, options.key_groups,
+                      RoundSlice{account_begin, result.rounds, round}, true, round_totals);
     if (round == 0 && !plan.counted)
       local_totals = round_totals;
     auto owned = mpi::route(
         comm, std::move(pairs),
         [&](const CoactionPair &pair) { return pair_home(account_begin, pair.a, pair.b); },
         options.exchange);
-    add_round(owned, options.evidence_per_pair, !options.key_groups.empty(), result);
+    add_round(owned, options.evidence_per_pair, options.grouped, result);
   }
 
   const std::vector<std::uint64_t> counts{local_totals.actions, local_totals.keys,

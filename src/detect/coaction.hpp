@@ -169,8 +169,10 @@ struct EngineOptions {
   // scans the keys again and keeps the pairs whose lower account is in that round's slice of
   // every rank's account range, so a pair is whole in one round and results do not change.
   std::size_t pair_budget_bytes = std::size_t{1} << 30;
-  // The groups of the keys this rank owns (key_owner), sorted by key: every pair records its
-  // key's group, and the result holds each pair's groups (CoactionResult::groups). Empty: none.
+  // With `grouped`, every pair records its key's group from `key_groups` (those of the keys this
+  // rank owns, see key_owner, sorted by key; a rank may own none) and the result holds each
+  // pair's groups (CoactionResult::groups).
+  bool grouped = false;
   std::span<const KeyGroup> key_groups;
 };
 

@@ -183,6 +183,7 @@ SignalSummary run_engine(const mpi::Comm &comm, const DetectConfig &config,
   if (config.audience_null && has_authors(signal)) {
     groups = key_groups(comm, actions, action_groups(data, source_signal(signal), actions),
                         engine.exchange);
+    engine.grouped = true;
     engine.key_groups = groups;
   }
   const auto found = find_coactions(comm, std::move(actions), summary.rule, summary.bin_ms,

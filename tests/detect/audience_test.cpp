@@ -144,6 +144,33 @@ TEST_F(Audience, KeysWithoutAnAuthorAreTheirOwnGroup) {
   EXPECT_FALSE(detect::has_authors(std::uint8_t(store::schema::Signal::hashtag)));
 }
 
+// A rank that owns none of the keys still holds pairs homed there, and their groups.
+TEST_F(Audience, PairsHomedOnARankWithoutKeysKeepTheirGroups) {
+  std::vector<Action> all;
+  for (std::uint64_t account = 0; account < 12; ++account)
+    all.push_back({42, static_cast<std::int64_t>(account) * 1000, account, account});
+  const auto begin = even_account_ranges(comm.size(), 12);
+  World world;
+  for (const auto &action : all)
+    world.retweet(action.account, action.key, action.time_ms, 7);
+  const auto mine = owned(world, begin, comm.rank());
+  const auto table = detect::key_groups(comm, mine.actions, mine.groups, {});
+  detect::EngineOptions options;
+  options.grouped = true;
+  options.key_groups = table;
+  const auto found =
+      detect::find_coactions(comm, mine.actions, {kMinute, 1000}, kMinute, begin, options);
+  ASSERT_EQ(found.group_begin.size(), found.pairs.size() + 1) << "rank " << comm.rank();
+  for (std::size_t i = 0; i < found.pairs.size(); ++i) {
+    const auto groups = found.groups(i);
+    ASSERT_EQ(groups.size(), 1u);
+    EXPECT_EQ(groups[0].share, 1.0) << "every account is in the one audience";
+    EXPECT_EQ(groups[0].keys, 1u);
+  }
+  const auto pairs = mpi::allreduce(comm, std::uint64_t(found.pairs.size()), mpi::Op::sum);
+  EXPECT_EQ(pairs, 12u * 11u / 2u);
+}
+
 // One tested pair: both nulls' log10 p.
 struct TestedPair {
   std::uint64_t a = 0, b = 0;
@@ -159,6 +186,7 @@ TEST_F(Audience, FansOfOneAuthorAreNotSignificantButPostsOfManyAuthorsWithinMinu
   const auto bin_ms = detect::null_bin_ms(rule.window_ms);
   const auto table = detect::key_groups(comm, mine.actions, mine.groups, {});
   detect::EngineOptions options;
+  options.grouped = true;
   options.key_groups = table;
   const auto found = detect::find_coactions(comm, mine.actions, rule, bin_ms, begin, options);
   ASSERT_EQ(found.group_begin.size(), found.pairs.size() + 1);
