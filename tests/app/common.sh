@@ -3,6 +3,8 @@
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+# field NAME FILE: the first integer value of "NAME" in a JSON file (a manifest)
+field() { grep -o "\"$1\": [0-9]*" "$2" | head -1 | awk '{print $2}'; }
 
 # require TOOL...: a test that needs a missing tool is skipped (exit 77, which ctest reports) on a
 # developer's machine, and fails in CI (CI=true, set by .ci/run, which installs every tool), so

@@ -13,7 +13,6 @@ jobs=$2
 shift 2
 mpiexec=("$@")
 source "$(dirname "$0")/common.sh"
-field() { grep -o "\"$1\": [0-9]*" "$2" | head -1 | awk '{print $2}'; }
 
 cd "$work"
 cp "$jobs/fivethirtyeight-ira.toml" job.toml

@@ -11,7 +11,6 @@ data=$3
 shift 3
 mpiexec=("$@")
 source "$(dirname "$0")/common.sh"
-field() { grep -o "\"$1\": [0-9]*" "$2" | head -1 | awk '{print $2}'; }
 
 check_dataset() { # name job ingest-arguments...
   local name=$1 job=$2

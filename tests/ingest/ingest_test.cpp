@@ -38,6 +38,22 @@ std::string slurp(const std::string &path) {
   return out.str();
 }
 
+// An IO-archive tweets file written row by row: each row sets some of the archive's columns.
+std::string io_tweets(const std::vector<std::map<std::string, std::string>> &rows) {
+  std::string out;
+  std::vector<std::string_view> header(synth::tweet_columns().begin(),
+                                       synth::tweet_columns().end());
+  csv::append_record(out, header);
+  for (const auto &row : rows) {
+    std::vector<std::string> fields;
+    for (const auto name : header)
+      fields.push_back(row.contains(std::string(name)) ? row.at(std::string(name)) : "");
+    std::vector<std::string_view> view(fields.begin(), fields.end());
+    csv::append_record(out, view);
+  }
+  return out;
+}
+
 class Ingest : public MpiTest {
 protected:
   void SetUp() override {
@@ -57,6 +73,18 @@ protected:
     c.store_path = dir + "/" + store;
     c.partitions = 8;
     c.block_megabytes = 1;
+    return c;
+  }
+  // The rows written as an IO tweets file NAME.csv (by rank 0), and the config that ingests it
+  // into NAME.h5. Collective.
+  IngestConfig tweets_config(const std::string &name,
+                             const std::vector<std::map<std::string, std::string>> &rows) const {
+    const std::string path = dir + "/" + name + ".csv";
+    if (comm.is_root())
+      std::ofstream(path, std::ios::binary) << io_tweets(rows);
+    comm.barrier();
+    auto c = config(name + ".h5");
+    c.tweets = {path};
     return c;
   }
   IngestConfig actions_config(const std::string &store, const std::string &table) const {
@@ -510,38 +538,6 @@ TEST_F(Ingest, PartitionGroupsUnderAMemoryBudgetGiveTheSameStore) {
   digests(appended.store_path, comm);
 }
 
-// An IO-archive tweets file written row by row: each row sets some of the archive's columns.
-std::string io_tweets(const std::vector<std::map<std::string, std::string>> &rows) {
-  std::string out;
-  std::vector<std::string_view> header(synth::tweet_columns().begin(),
-                                       synth::tweet_columns().end());
-  csv::append_record(out, header);
-  for (const auto &row : rows) {
-    std::vector<std::string> fields;
-    for (const auto name : header)
-      fields.push_back(row.contains(std::string(name)) ? row.at(std::string(name)) : "");
-    std::vector<std::string_view> view(fields.begin(), fields.end());
-    csv::append_record(out, view);
-  }
-  return out;
-}
-
-// The rows written as an IO tweets file NAME.csv in `dir` (by rank 0), and the config that ingests
-// it into NAME.h5. Collective.
-IngestConfig write_tweets(const mpi::Comm &comm, const std::string &dir, const std::string &name,
-                          const std::vector<std::map<std::string, std::string>> &rows) {
-  const std::string path = dir + "/" + name + ".csv";
-  if (comm.is_root())
-    std::ofstream(path, std::ios::binary) << io_tweets(rows);
-  comm.barrier();
-  IngestConfig c;
-  c.store_path = dir + "/" + name + ".h5";
-  c.partitions = 8;
-  c.block_megabytes = 1;
-  c.tweets = {path};
-  return c;
-}
-
 // A whole uint64 dataset of a store.
 std::vector<std::uint64_t> read_u64(const std::string &store, const char *dataset) {
   const hid_t file = H5Fopen(store.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -578,7 +574,7 @@ TEST_F(Ingest, RetweetsWithoutIdsAreKeyedByTheirText) {
                   {"is_retweet", "true"},
                   {"retweet_tweetid", "789000000000000001"},
                   {"retweet_userid", "4224729994"}});
-  const auto c = write_tweets(comm, dir, "no-retweet-ids", rows);
+  const auto c = tweets_config("no-retweet-ids", rows);
   const auto s = ingest::ingest(comm, c);
   EXPECT_EQ(s.posts, 6u);
   EXPECT_EQ(s.rows_rejected, 0u);
@@ -615,7 +611,7 @@ TEST_F(Ingest, EmptyListElementsAreSkippedAndCounted) {
                     {"tweet_text", "text " + std::to_string(rows.size())},
                     {"urls", urls}});
   }
-  const auto c = write_tweets(comm, dir, "lists", rows);
+  const auto c = tweets_config("lists", rows);
   const auto s = ingest::ingest(comm, c);
   EXPECT_EQ(s.posts, 2u);
   EXPECT_EQ(s.rows_rejected, 1u);
@@ -636,7 +632,7 @@ TEST_F(Ingest, AllRowsRejectedIsAnErrorAndLeavesNoStore) {
                     {"userid", "7"},
                     {"tweet_time", "2016-10-24 12:00"},
                     {"tweet_text", "hello"}});
-  const auto c = write_tweets(comm, dir, "empty", rows);
+  const auto c = tweets_config("empty", rows);
   try {
     ingest::ingest(comm, c);
     ADD_FAILURE() << "an ingest that stored nothing succeeded";
