@@ -155,6 +155,27 @@ std::uint64_t count_distinct(std::vector<std::uint64_t> &values) {
   return static_cast<std::uint64_t>(std::unique(values.begin(), values.end()) - values.begin());
 }
 
+// The groups of one pair's records, sorted by key, into `out` (cleared first), as
+// CoactionResult::groups holds them; `by_share` is a reused buffer of (share, group) per key.
+void collect_groups(std::span<const CoactionPair> sorted_by_key,
+                    std::vector<std::pair<double, std::uint64_t>> &by_share,
+                    std::vector<GroupShare> &out) {
+  by_share.clear();
+  for (std::size_t i = 0; i < sorted_by_key.size(); ++i) {
+    if (i == 0 || sorted_by_key[i].key != sorted_by_key[i - 1].key)
+      by_share.emplace_back(sorted_by_key[i].share, sorted_by_key[i].group);
+  }
+  std::sort(by_share.begin(), by_share.end(), [](const auto &x, const auto &y) {
+    return x.first != y.first ? x.first > y.first : x.second < y.second;
+  });
+  out.clear();
+  for (std::size_t i = 0; i < by_share.size(); ++i) {
+    if (i == 0 || by_share[i] != by_share[i - 1])
+      out.push_back({by_share[i].first, 0});
+    ++out.back().keys;
+  }
+}
+
 PairSignal summarise(std::span<const CoactionPair> group, Scratch &scratch) {
   PairSignal s;
   s.a = group.front().a;
@@ -216,24 +237,6 @@ ScanTotals &ScanTotals::operator+=(const ScanTotals &other) {
 void scan_key(std::span<const Action> by_time, const WindowRule &rule,
               std::vector<CoactionPair> &out, ScanTotals &totals, const PairFilter *filter) {
   scan_run(by_time, rule, filter, RoundSlice{}, KeyGroup{}, &out, totals);
-}
-
-std::vector<GroupShare> pair_groups(std::span<const CoactionPair> sorted_by_key) {
-  std::vector<std::pair<double, std::uint64_t>> by_share; // (share, group), one per key
-  for (std::size_t i = 0; i < sorted_by_key.size(); ++i) {
-    if (i == 0 || sorted_by_key[i].key != sorted_by_key[i - 1].key)
-      by_share.emplace_back(sorted_by_key[i].share, sorted_by_key[i].group);
-  }
-  std::sort(by_share.begin(), by_share.end(), [](const auto &x, const auto &y) {
-    return x.first != y.first ? x.first > y.first : x.second < y.second;
-  });
-  std::vector<GroupShare> out;
-  for (std::size_t i = 0; i < by_share.size(); ++i) {
-    if (i == 0 || by_share[i] != by_share[i - 1])
-      out.push_back({by_share[i].first, 0});
-    ++out.back().keys;
-  }
-  return out;
 }
 
 double symmetry(const PairSignal &pair) {
@@ -457,17 +460,40 @@ RoundPlan plan_rounds(const mpi::Comm &comm, std::span<const Action> keyed,
 void add_round_groups(std::span<const CoactionPair> sorted,
                       const std::vector<std::size_t> &group_begin, CoactionResult &result) {
   const auto pairs = group_begin.size() - 1;
-  std::vector<std::vector<GroupShare>> groups(pairs);
+  const auto records = [&](std::size_t g) {
+    return sorted.subspan(group_begin[g], group_begin[g + 1] - group_begin[g]);
+  };
+  struct Buffers {
+    std::vector<std::pair<double, std::uint64_t>> by_share;
+    std::vector<GroupShare> groups;
+  };
+  tbb::enumerable_thread_specific<Buffers> buffers;
+  // Counted first, then written in place: no pair holds a vector of its own (most pairs have one
+  // record, hence one group, and need no buffer at all).
+  std::vector<std::size_t> count(pairs, 1);
   tbb::parallel_for(std::size_t{0}, pairs, [&](std::size_t g) {
-    groups[g] = pair_groups(sorted.subspan(group_begin[g], group_begin[g + 1] - group_begin[g]));
+    if (records(g).size() > 1) {
+      auto &mine = buffers.local();
+      collect_groups(records(g), mine.by_share, mine.groups);
+      count[g] = mine.groups.size();
+    }
   });
   if (result.group_begin.empty())
     result.group_begin.push_back(0);
-  for (auto &pair : groups) {
-    result.group_items.insert(result.group_items.end(), pair.begin(), pair.end());
-    result.group_begin.push_back(result.group_items.size());
-    std::vector<GroupShare>().swap(pair);
-  }
+  const auto first = result.group_begin.size() - 1; // where this round's pairs start
+  for (const auto n : count)
+    result.group_begin.push_back(result.group_begin.back() + n);
+  result.group_items.resize(result.group_begin.back());
+  tbb::parallel_for(std::size_t{0}, pairs, [&](std::size_t g) {
+    auto *at = result.group_items.data() + result.group_begin[first + g];
+    if (records(g).size() == 1) {
+      *at = {records(g).front().share, 1};
+      return;
+    }
+    auto &mine = buffers.local();
+    collect_groups(records(g), mine.by_share, mine.groups);
+    std::copy(mine.groups.begin(), mine.groups.end(), at);
+  });
 }
 
 // Aggregates one round's pairs (sorted) into `result`, keeping each pair's closest co-actions:

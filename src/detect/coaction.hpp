@@ -81,10 +81,6 @@ void scan_key(std::span<const Action> by_time, const WindowRule &rule,
               std::vector<CoactionPair> &out, ScanTotals &totals,
               const PairFilter *filter = nullptr);
 
-// The groups of one pair's records sorted by key (every record of a key has its group and share):
-// each group once, with its distinct keys, the largest share first (ties by group).
-std::vector<GroupShare> pair_groups(std::span<const CoactionPair> sorted_by_key);
-
 // Evidence for one pair: one co-action, with both posts and times.
 struct Evidence {
   std::uint64_t key = 0;
@@ -186,8 +182,9 @@ struct CoactionResult {
   std::vector<std::size_t> evidence_begin;
   std::vector<Evidence> evidence_items;
 
-  // With key groups, pair i's groups (pair_groups) are group_items[group_begin[i],
-  // group_begin[i + 1]); both empty without.
+  // With key groups, pair i's groups are group_items[group_begin[i], group_begin[i + 1]): each
+  // group of its co-acted keys once, with its distinct keys, the largest share first (ties by
+  // group). Both empty without key groups.
   std::vector<std::size_t> group_begin;
   std::vector<GroupShare> group_items;
 

@@ -115,11 +115,11 @@ double log10_poisson_tail(std::uint64_t observed, double expected);
 // explained (fans of one celebrity co-retweet it within minutes without coordinating). Groups are
 // explained widest audience first; j explained groups leave the rest to the popularity null:
 //   p = sum_{j=0..m} (share_1 ... share_j) P(Poisson(E) >= observed - keys_1 - ... - keys_j),
-// with `widest_first` the pair's groups (pair_groups), E the popularity null's expectation and
-// observed their keys (observed_statistic). p is at least the popularity null's tail (j = 0), at
-// least the share of a lone group (fans of one author are never significant), and tiny only when
-// the co-actions are beyond popularity and spread over groups few others engage with (a ring's
-// principals, or the posts of many authors).
+// with `widest_first` the pair's groups (CoactionResult::groups), E the popularity null's
+// expectation and observed their keys (observed_statistic). p is at least the popularity null's
+// tail (j = 0), at least the share of a lone group (fans of one author are never significant), and
+// tiny only when the co-actions are beyond popularity and spread over groups few others engage with
+// (a ring's principals, or the posts of many authors).
 double log10_audience_tail(std::uint64_t observed, double expected,
                            std::span<const GroupShare> widest_first);
 
