@@ -163,11 +163,13 @@ WindowRule window_rule(double window_seconds, std::uint32_t hub_cap) {
   return {std::llround(window_seconds * 1000), hub_cap};
 }
 
-// One signal's actions through the engine and the null model. Collective.
+// One signal's actions through the engine and the null model: the audience null with the keys'
+// groups (key_groups at their owners), the popularity null without. Collective.
 SignalSummary run_engine(const mpi::Comm &comm, const DetectConfig &config,
                          const PartitionData &data, std::uint8_t signal, const WindowRule &rule,
                          std::vector<Action> actions, const PairFilter *filter,
-                         DetectResult &result, TestedSignals &tested) {
+                         const std::vector<KeyGroup> *groups, DetectResult &result,
+                         TestedSignals &tested) {
   const auto start = std::chrono::steady_clock::now();
   SignalSummary summary{signal, signal_label(signal), rule, {}, 0, 0};
   summary.bin_ms = null_bin_ms(summary.rule.window_ms);
@@ -179,12 +181,9 @@ SignalSummary run_engine(const mpi::Comm &comm, const DetectConfig &config,
   engine.filter = filter;
   engine.evidence_per_pair = config.evidence_per_edge;
   engine.pair_budget_bytes = 4 * engine.exchange.max_round_bytes;
-  std::vector<KeyGroup> groups;
-  if (config.audience_null && has_authors(signal)) {
-    groups = key_groups(comm, actions, action_groups(data, source_signal(signal), actions),
-                        engine.exchange);
+  if (groups != nullptr) {
     engine.grouped = true;
-    engine.key_groups = groups;
+    engine.key_groups = *groups;
   }
   const auto found = find_coactions(comm, std::move(actions), summary.rule, summary.bin_ms,
                                     data.account_begin, engine);
@@ -256,15 +255,29 @@ TestedSignals run_signals(const mpi::Comm &comm, const DetectConfig &config,
                           const PartitionData &data, const Checkpoint &checkpoint,
                           DetectResult &result) {
   TestedSignals tested;
+  // The audience null's key groups per store signal: retweet_slow reuses retweet's.
+  std::map<std::uint8_t, std::vector<KeyGroup>> groups_of_source;
   for (const std::uint8_t signal : kActionSignals) {
     const auto found = config.signals.find(signal_label(signal));
     if (found == config.signals.end() || !found->second.enabled)
       continue;
     const auto &c = found->second;
     run_step(comm, checkpoint, found->first, result, tested, [&] {
-      result.signals.push_back(
-          run_engine(comm, config, data, signal, window_rule(c.window_seconds, c.hub_cap),
-                     actions_of(data.actions, source_signal(signal)), nullptr, result, tested));
+      const auto source = source_signal(signal);
+      auto actions = actions_of(data.actions, source);
+      const std::vector<KeyGroup> *groups = nullptr;
+      if (config.audience_null && has_authors(signal)) {
+        auto [it, added] = groups_of_source.try_emplace(source);
+        if (added) {
+          ScopedPhase phase(result.times, std::string(signal_label(signal)) + " audiences");
+          it->second = key_groups(comm, actions, action_groups(data, source, actions),
+                                  {config.exchange_megabytes << 20});
+        }
+        groups = &it->second;
+      }
+      result.signals.push_back(run_engine(comm, config, data, signal,
+                                          window_rule(c.window_seconds, c.hub_cap),
+                                          std::move(actions), nullptr, groups, result, tested));
     });
   }
   return tested;
@@ -312,7 +325,7 @@ void add_near_duplicates(const mpi::Comm &comm, const DetectConfig &config,
   const NearDuplicateFilter filter(comm, data.posts, actions, found, exchange);
   result.signals.push_back(run_engine(comm, config, data, kNearDuplicateSignal,
                                       window_rule(c.window_seconds, c.hub_cap), std::move(actions),
-                                      &filter, result, tested));
+                                      &filter, nullptr, result, tested));
 }
 
 // Behavioural similarity's kept pairs, as pseudo-signals fused with the co-action signals: keys
