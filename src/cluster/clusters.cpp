@@ -19,9 +19,10 @@ namespace lockstep::cluster {
 
 namespace {
 
-// A significant edge on its way to the rank that refines its component.
+// A significant or provisional edge on its way to the rank that refines its component.
 struct EdgeRecord {
   std::uint64_t component = 0, a = 0, b = 0;
+  bool provisional = false;
   double weight = 0;  // for Leiden: 1 + ln(distinct keys)
   double score = 0;   // edge_score
   double delay_s = 0; // the smallest median |dt| of its timed signals; NaN when none
@@ -44,7 +45,7 @@ struct MemberFact {
 };
 
 EdgeRecord edge_record(const detect::Edge &edge, std::uint64_t component) {
-  EdgeRecord r{component, edge.a, edge.b};
+  EdgeRecord r{component, edge.a, edge.b, edge.provisional};
   r.weight = 1 + std::log(double(std::max<std::uint64_t>(edge.weight, 1)));
   r.score = edge_score(edge);
   r.delay_s = std::numeric_limits<double>::quiet_NaN();
@@ -199,6 +200,42 @@ void add_member_facts(const Community &c, std::uint64_t id, std::vector<MemberFa
     it->score /= double(c.members.size() - 1);
 }
 
+// The provisional edges inside `communities`, at the owner of a, sorted. Collective.
+std::vector<AccountPair> inside_provisional_edges(const mpi::Comm &comm,
+                                                  const detect::PartitionData &data,
+                                                  const std::vector<Community> &communities) {
+  std::vector<AccountPair> inside;
+  for (const auto &c : communities) {
+    for (const auto *e : c.edges) {
+      if (e->provisional)
+        inside.push_back({e->a, e->b});
+    }
+  }
+  inside = mpi::route(comm, std::move(inside), [&](const AccountPair &p) {
+    return detect::owner_of(data.account_begin, p.a);
+  });
+  std::sort(inside.begin(), inside.end());
+  return inside;
+}
+
+// Marks significant the provisional edges inside the kept clusters (both ends in one community,
+// whose cluster keep_networks kept: a's cluster is not 0), and counts them over all ranks.
+// Collective.
+std::uint64_t confirm_provisional_edges(const mpi::Comm &comm, const detect::PartitionData &data,
+                                        const std::vector<AccountPair> &inside,
+                                        const ClusterResult &result,
+                                        detect::DetectResult &detected) {
+  std::uint64_t confirmed = 0;
+  for (auto &edge : detected.edges) {
+    if (edge.provisional && result.accounts[edge.a - data.accounts.rows.begin].cluster != 0 &&
+        std::binary_search(inside.begin(), inside.end(), AccountPair{edge.a, edge.b})) {
+      edge.significant = true;
+      ++confirmed;
+    }
+  }
+  return mpi::allreduce(comm, confirmed, mpi::Op::sum);
+}
+
 } // namespace
 
 const char *role_name(Role role) {
@@ -220,23 +257,23 @@ double edge_score(const detect::Edge &edge) {
 }
 
 ClusterResult find_clusters(const mpi::Comm &comm, const ClusterConfig &config, double alpha,
-                            const detect::PartitionData &data,
-                            const detect::DetectResult &detected) {
+                            const detect::PartitionData &data, detect::DetectResult &detected) {
   ClusterResult result;
   const auto begin = data.accounts.rows.begin;
+  const auto ties = [](const detect::Edge &edge) { return edge.significant || edge.provisional; };
   std::vector<AccountPair> pairs;
   for (const auto &edge : detected.edges) {
-    if (edge.significant)
+    if (ties(edge))
       pairs.push_back({edge.a, edge.b});
   }
   const auto labels = component_labels(comm, pairs, data.account_begin);
   const auto components = component_sizes(comm, labels);
   const auto rank_of = spread_components(components, comm.size());
 
-  // Each significant edge goes to the rank refining its component (a is this rank's account).
+  // Each tie goes to the rank refining its component (a is this rank's account).
   std::vector<EdgeRecord> records;
   for (const auto &edge : detected.edges) {
-    if (edge.significant)
+    if (ties(edge))
       records.push_back(edge_record(edge, labels[edge.a - begin]));
   }
   records = mpi::route(comm, std::move(records),
@@ -314,7 +351,10 @@ ClusterResult find_clusters(const mpi::Comm &comm, const ClusterConfig &config, 
     result.totals.linked_accounts += c.size;
   result.profiles = profile_clusters(comm, config, data, detected, edge_profiles, result.accounts,
                                      result.baseline_hour_of_week);
+  const auto inside = inside_provisional_edges(comm, data, communities);
   keep_networks(comm, alpha, data, detected, result);
+  result.totals.confirmed_edges = confirm_provisional_edges(comm, data, inside, result, detected);
+  detected.significant_edges += result.totals.confirmed_edges;
   return result;
 }
 

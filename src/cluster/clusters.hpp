@@ -1,7 +1,8 @@
-// Clusters, the networks researchers report: connected components of the significant edges,
-// refined with Leiden on the ranks the components are spread over, numbered canonically, and
-// explained: how coordinated, how interconnected and how automated each is, what its members
-// shared, when it was active, when its accounts were created, and each member's role.
+// Clusters, the networks researchers report: connected components of the significant and
+// provisional edges (detect::Edge), refined with Leiden on the ranks the components are spread
+// over, numbered canonically, kept when they are networks and not audiences, and explained: how
+// coordinated, how interconnected and how automated each is, what its members shared, when it was
+// active, when its accounts were created, and each member's role.
 #pragma once
 
 #include "common/config.hpp"
@@ -95,12 +96,13 @@ struct ClusterProfile {
 };
 
 struct ClusterTotals {
-  std::uint64_t components = 0;         // connected components of significant edges
+  std::uint64_t components = 0;         // connected components of significant/provisional edges
   std::uint64_t refined_components = 0; // those Leiden split into more than one community
   std::uint64_t communities = 0;        // after refinement
   std::uint64_t clusters = 0;           // communities of at least min_size accounts
   std::uint64_t clustered_accounts = 0;
-  std::uint64_t linked_accounts = 0; // accounts with a significant edge
+  std::uint64_t linked_accounts = 0; // accounts with a significant or provisional edge
+  std::uint64_t confirmed_edges = 0; // provisional edges inside kept clusters, now significant
 };
 
 struct ClusterResult {
@@ -115,9 +117,10 @@ double edge_score(const detect::Edge &edge);
 
 // Finds and explains the clusters, keeping those with evidence that they are networks and not
 // audiences (cluster/networks.hpp); alpha is the edge test's (for anchor_below and those tests).
-// Identical results for any rank and thread count. Collective.
+// The provisional edges inside the kept clusters become significant: their cluster's evidence
+// confirms them (the others stay provisional, in no output). Identical results for any rank and
+// thread count. Collective.
 ClusterResult find_clusters(const mpi::Comm &comm, const ClusterConfig &config, double alpha,
-                            const detect::PartitionData &data,
-                            const detect::DetectResult &detected);
+                            const detect::PartitionData &data, detect::DetectResult &detected);
 
 } // namespace lockstep::cluster

@@ -15,6 +15,9 @@ namespace lockstep::cluster {
 
 struct AccountPair {
   std::uint64_t a = 0, b = 0; // dense account ids
+  friend bool operator<(const AccountPair &x, const AccountPair &y) {
+    return x.a != y.a ? x.a < y.a : x.b < y.b;
+  }
 };
 
 // A spanning forest in star form: (member, root) for every member of a component except its root,

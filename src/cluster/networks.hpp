@@ -13,6 +13,8 @@
 //     clients than the dataset's share of such accounts makes likely (binomial tail, times the
 //     clusters tested, at most alpha).
 // Other clusters are kept by their co-actions alone. Each kept cluster says why (kept_because).
+// Clusters are formed over significant and provisional edges (detect::Edge); the test above is
+// what confirms a provisional edge: one inside a kept cluster becomes significant.
 #pragma once
 
 #include "cluster/clusters.hpp"

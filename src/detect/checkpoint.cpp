@@ -5,6 +5,7 @@
 #include "common/atomic_file.hpp"
 #include "common/config.hpp"
 #include "common/hash.hpp"
+#include "common/version.hpp"
 #include "mpi/collectives.hpp"
 #include "mpi/serialize.hpp"
 
@@ -30,7 +31,7 @@ template <typename Archive>
 void serialize(Archive &archive, lockstep::detect::EdgeSignal &s, unsigned) {
   archive &s.signal;
   archive &make_binary_object(&s.stats, sizeof s.stats);
-  archive &s.expected &s.log10_p &s.evidence;
+  archive &s.expected &s.log10_p &s.log10_p_popularity &s.evidence;
 }
 template <typename Archive>
 void serialize(Archive &archive, lockstep::detect::SignalSummary &s, unsigned) {
@@ -110,8 +111,8 @@ std::string detect_fingerprint(const DetectConfig &config, int ranks) {
   std::error_code error;
   const auto size = fs::file_size(config.store_path, error);
   const auto time = fs::last_write_time(config.store_path, error).time_since_epoch().count();
-  return fmt::format("job {}\nstore {} {} {}\nranks {}\n", analysis_fingerprint(config),
-                     config.store_path, size, time, ranks);
+  return fmt::format("lockstep {}\njob {}\nstore {} {} {}\nranks {}\n", kVersion,
+                     analysis_fingerprint(config), config.store_path, size, time, ranks);
 }
 
 } // namespace lockstep::detect

@@ -140,20 +140,22 @@ std::vector<double> expected_per_pair(const mpi::Comm &comm, const PartitionData
 }
 
 // Tests one engine result's pairs against the null model (the audience null where the engine
-// grouped the keys by author), appending them to `tested`; evidence is kept for the pairs whose p
-// passes alpha (only those can make an edge significant).
+// grouped the keys by author) and the popularity null, appending them to `tested`; evidence is
+// kept for the pairs whose popularity p passes alpha (only those can make an edge significant or
+// provisional).
 void test_pairs(const DetectConfig &config, std::uint8_t signal, const CoactionResult &found,
                 const std::vector<double> &expected, TestedSignals &tested) {
   const double log10_alpha = std::log10(config.alpha);
   auto &part = tested.emplace_back();
   part.reserve(found.pairs.size());
   for (std::size_t i = 0; i < found.pairs.size(); ++i) {
-    EdgeSignal pair{signal, found.pairs[i], expected[i], 0, {}};
+    EdgeSignal pair{signal, found.pairs[i], expected[i], 0, 0, {}};
     const auto observed = observed_statistic(signal, pair.stats);
+    pair.log10_p_popularity = log10_poisson_tail(observed, expected[i]);
     pair.log10_p = found.group_begin.empty()
-                       ? log10_poisson_tail(observed, expected[i])
+                       ? pair.log10_p_popularity
                        : log10_audience_tail(observed, expected[i], found.groups(i));
-    if (pair.log10_p <= log10_alpha)
+    if (pair.log10_p_popularity <= log10_alpha)
       pair.evidence = found.evidence(i, config.evidence_per_edge);
     part.push_back(std::move(pair));
   }
@@ -377,6 +379,7 @@ Edge fuse_pair(std::span<const EdgeSignal *const> signals) {
     edge.weight += t->stats.keys;
     edge.coactions += t->stats.coactions;
     edge.log10_p = std::min(edge.log10_p, t->log10_p);
+    edge.log10_p_popularity = std::min(edge.log10_p_popularity, t->log10_p_popularity);
   }
   // A window that contains another's on the same actions: their keys and co-actions count once,
   // as the larger.
@@ -390,15 +393,18 @@ Edge fuse_pair(std::span<const EdgeSignal *const> signals) {
   edge.timed = timed_signals > 0;
   // the smallest of the pair's per-signal p-values, times their number
   edge.log10_p = bonferroni_log10(edge.log10_p, std::max<std::size_t>(1, timed_signals));
+  edge.log10_p_popularity =
+      bonferroni_log10(edge.log10_p_popularity, std::max<std::size_t>(1, timed_signals));
   return edge;
 }
 
 // Every candidate pair fused, and what the run's thresholds need of them all. Only the edges that
-// can still be reported are kept: an edge is significant when its p passes the FDR cut, which is
-// never above alpha, or when it is similar (at 10^6 generated posts, 2% of the candidates pass
-// alpha). Their `signals` spans stay empty (the signals are spread over the parts).
+// can still be reported are kept: an edge is significant (or provisional) when its p (popularity
+// p) passes the FDR cut, which is never above alpha, or when it is similar (at 10^6 generated
+// posts, 2% of the candidates pass alpha). Their `signals` spans stay empty (the signals are
+// spread over the parts).
 struct FusedCandidates {
-  std::vector<Edge> edges; // in (a, b) order: p at most alpha, similar, or all (keep_candidates)
+  std::vector<Edge> edges; // in (a, b) order: popularity p at most alpha, similar, or all
   std::uint64_t timed = 0; // candidate edges some co-action signal tied (tested)
   std::map<std::uint64_t, std::uint64_t> weights; // weight -> candidates, for min_weight_quantile
 };
@@ -416,7 +422,7 @@ FusedCandidates fuse_candidates(const DetectConfig &config, TestedSignals &parts
     out.timed += edge.timed;
     if (config.min_weight_quantile > 0)
       ++out.weights[edge.weight];
-    if (edge.log10_p <= log10_alpha || similar_enough(config.similarity, edge) ||
+    if (edge.log10_p_popularity <= log10_alpha || similar_enough(config.similarity, edge) ||
         config.keep_candidates)
       out.edges.push_back(edge);
   });
@@ -435,15 +441,16 @@ std::vector<Edge> fuse(std::vector<EdgeSignal> &tested) {
   return edges;
 }
 
-// The Benjamini-Hochberg cut over every candidate edge: only p-values at most alpha can pass, so
-// only those are gathered. Collective.
-double fdr_threshold(const mpi::Comm &comm, const std::vector<Edge> &edges, std::uint64_t tests,
-                     double alpha) {
+// The Benjamini-Hochberg cut over every candidate edge's p (the member `p` of each, log10_p or
+// log10_p_popularity): only p-values at most alpha can pass, so only those are gathered.
+// Collective.
+double fdr_threshold(const mpi::Comm &comm, const std::vector<Edge> &edges, double Edge::*p,
+                     std::uint64_t tests, double alpha) {
   const double log10_alpha = std::log10(alpha);
   std::vector<double> small;
   for (const auto &edge : edges) {
-    if (edge.log10_p <= log10_alpha)
-      small.push_back(edge.log10_p);
+    if (edge.*p <= log10_alpha)
+      small.push_back(edge.*p);
   }
   auto all = mpi::allgatherv(comm, small);
   std::sort(all.begin(), all.end());
@@ -465,26 +472,34 @@ double weight_quantile(const mpi::Comm &comm, const std::map<std::uint64_t, std:
   return quantile_type7({merged.begin(), merged.end()}, p);
 }
 
-// Sets each edge's flags from the run's thresholds: similar, and significant (an FDR-passing
-// timed edge with weight >= min_keys, above the quantile if one is set, or a similar one).
-std::uint64_t mark_edges(const DetectConfig &config, DetectResult &result) {
-  std::uint64_t significant = 0;
+struct MarkedEdges {
+  std::uint64_t significant = 0, provisional = 0;
+};
+
+// Sets each edge's flags from the run's thresholds: similar, significant (an FDR-passing timed
+// edge with weight >= min_keys, above the quantile if one is set, or a similar one), and
+// provisional (the same under the popularity null's p and cut, and not significant).
+MarkedEdges mark_edges(const DetectConfig &config, DetectResult &result) {
+  MarkedEdges marked;
   for (auto &edge : result.edges) {
     edge.similar = similar_enough(config.similarity, edge);
-    const bool tested_significant = edge.timed && edge.log10_p <= result.log10_p_threshold &&
-                                    edge.weight >= config.min_keys &&
-                                    (config.min_weight_quantile <= 0 ||
-                                     static_cast<double>(edge.weight) > result.weight_threshold);
-    edge.significant = tested_significant || edge.similar;
-    significant += edge.significant;
+    const bool heavy = edge.timed && edge.weight >= config.min_keys &&
+                       (config.min_weight_quantile <= 0 ||
+                        static_cast<double>(edge.weight) > result.weight_threshold);
+    edge.passes_null = heavy && edge.log10_p <= result.log10_p_threshold;
+    edge.significant = edge.passes_null || edge.similar;
+    edge.provisional = !edge.significant && heavy &&
+                       edge.log10_p_popularity <= result.log10_p_popularity_threshold;
+    marked.significant += edge.significant;
+    marked.provisional += edge.provisional;
   }
-  return significant;
+  return marked;
 }
 
 // An EdgeSignal as plain data for the exchange; its evidence travels apart, in the same order.
 struct TestedRecord {
   PairSignal stats;
-  double expected = 0, log10_p = 0;
+  double expected = 0, log10_p = 0, log10_p_popularity = 0;
   std::uint64_t evidence = 0; // items of it
   std::uint8_t signal = 0;
 };
@@ -493,7 +508,8 @@ struct EvidenceRecord {
   Evidence item;
 };
 
-// Moves the edges the outputs read (the significant ones; every candidate with keep_candidates)
+// Moves the edges the outputs read (the significant and provisional ones; every candidate with
+// keep_candidates)
 // from their pairs' homes to the owner of a, where the writers and the clustering expect them
 // (each rank's edges sorted by (a, b), ranks in account order), and fuses them again there with
 // their signals. `result.edges` were fused from `parts` (fuse_candidates, which sorted each part).
@@ -502,7 +518,7 @@ void settle_edges_at_owners(const mpi::Comm &comm, const DetectConfig &config,
                             const PartitionData &data, TestedSignals &parts, DetectResult &result) {
   std::vector<std::pair<std::uint64_t, std::uint64_t>> kept; // sorted: edges come by (a, b)
   for (const auto &edge : result.edges) {
-    if (edge.significant || config.keep_candidates)
+    if (edge.significant || edge.provisional || config.keep_candidates)
       kept.emplace_back(edge.a, edge.b);
   }
   std::vector<TestedRecord> records;
@@ -517,7 +533,8 @@ void settle_edges_at_owners(const mpi::Comm &comm, const DetectConfig &config,
         break;
       if (*k != pair)
         continue;
-      records.push_back({s.stats, s.expected, s.log10_p, s.evidence.size(), s.signal});
+      records.push_back(
+          {s.stats, s.expected, s.log10_p, s.log10_p_popularity, s.evidence.size(), s.signal});
       for (const auto &e : s.evidence)
         items.push_back({s.stats.a, e});
     }
@@ -533,7 +550,7 @@ void settle_edges_at_owners(const mpi::Comm &comm, const DetectConfig &config,
   result.edge_signals.reserve(records.size());
   std::size_t next_item = 0; // both arrive by source rank, each source's in the order sent
   for (const auto &r : records) {
-    EdgeSignal s{r.signal, r.stats, r.expected, r.log10_p, {}};
+    EdgeSignal s{r.signal, r.stats, r.expected, r.log10_p, r.log10_p_popularity, {}};
     for (std::uint64_t k = 0; k < r.evidence; ++k)
       s.evidence.push_back(items[next_item++].item);
     result.edge_signals.push_back(std::move(s));
@@ -615,11 +632,14 @@ DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const Par
   result.edges = std::move(fused.edges);
   result.candidate_edges = mpi::allreduce(comm, fused.timed, mpi::Op::sum);
   result.log10_p_threshold =
-      fdr_threshold(comm, result.edges, result.candidate_edges, config.alpha);
+      fdr_threshold(comm, result.edges, &Edge::log10_p, result.candidate_edges, config.alpha);
+  result.log10_p_popularity_threshold = fdr_threshold(comm, result.edges, &Edge::log10_p_popularity,
+                                                      result.candidate_edges, config.alpha);
   if (config.min_weight_quantile > 0)
     result.weight_threshold = weight_quantile(comm, fused.weights, config.min_weight_quantile);
-  const auto significant = mark_edges(config, result);
-  result.significant_edges = mpi::allreduce(comm, significant, mpi::Op::sum);
+  const auto marked = mark_edges(config, result);
+  result.significant_edges = mpi::allreduce(comm, marked.significant, mpi::Op::sum);
+  result.provisional_edges = mpi::allreduce(comm, marked.provisional, mpi::Op::sum);
   settle_edges_at_owners(comm, config, data, tested, result);
   return result;
 }

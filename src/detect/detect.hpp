@@ -23,8 +23,11 @@ struct EdgeSignal {
   PairSignal stats;
   double expected = 0; // co-actions expected under the null model
   double log10_p = 0;  // log10 P(X >= observed) under the null model, unadjusted
-  // The co-actions closest in time (at most evidence_per_edge), kept when log10_p passes alpha:
-  // only such a signal can make an edge significant.
+  // The same under the popularity null: equal to log10_p where the audience null is off or the
+  // signal's keys have no author, and never above it.
+  double log10_p_popularity = 0;
+  // The co-actions closest in time (at most evidence_per_edge), kept when log10_p_popularity
+  // passes alpha: only such a signal can make an edge significant or provisional.
   std::vector<Evidence> evidence;
 };
 
@@ -39,8 +42,16 @@ struct Edge {
   std::uint64_t shared_targets = 0; // behavioural similarity: (kind, target) terms in common
   double cosine = 0;                // and the TF-IDF cosine (0 when not among either's top N)
   bool similar = false;             // cosine and shared targets pass the job's thresholds
-  // passes the FDR cut with weight >= min_keys (and above the quantile), or is similar
+  bool passes_null = false; // passes the FDR cut with weight >= min_keys (and above the quantile)
+  // passes_null or similar; after clustering, also a provisional edge inside a cluster that
+  // cluster::keep_networks kept
   bool significant = false;
+  double log10_p_popularity = 0; // log10_p under the popularity null
+  // Not significant by itself, but would be under the popularity null (its FDR cut, the same
+  // weight rules): its co-actions are on posts whose authors' audiences explain them. Clustering
+  // uses it as a tie that only a cluster's own evidence (creation cohort, automation, principal's
+  // audience) can confirm.
+  bool provisional = false;
 };
 
 struct SignalSummary {
@@ -76,8 +87,9 @@ struct DetectResult {
   DetectResult &operator=(const DetectResult &) = delete;
 
   std::vector<FeatureRow> features; // this rank's accounts
-  // The edges the outputs read, at the owner of a and sorted by (a, b): the significant ones, or
-  // every candidate with keep_candidates (the others are counted in tests and candidate_edges).
+  // The edges the outputs read, at the owner of a and sorted by (a, b): the significant and the
+  // provisional ones, or every candidate with keep_candidates (the others are counted in tests and
+  // candidate_edges).
   std::vector<Edge> edges;
   std::vector<EdgeSignal> edge_signals; // those edges' tested signals, by (a, b, signal)
   std::vector<SignalSummary> signals;
@@ -87,9 +99,12 @@ struct DetectResult {
   // This rank's posts whose text is in a near-duplicate family of several texts (key: the family,
   // a template), for the clusters' top templates.
   std::vector<Action> family_posts;
-  double log10_p_threshold = 0; // the Benjamini-Hochberg cut on edge p-values at alpha
-  std::uint64_t candidate_edges = 0, significant_edges = 0;
-  double weight_threshold = 0; // the min_weight_quantile of candidate weights (0 when off)
+  double log10_p_threshold = 0;            // the Benjamini-Hochberg cut on edge p-values at alpha
+  double log10_p_popularity_threshold = 0; // the same cut on the popularity null's p-values
+  std::uint64_t candidate_edges = 0;
+  std::uint64_t significant_edges = 0; // all ranks; clustering adds the provisional it confirms
+  std::uint64_t provisional_edges = 0; // before clustering confirms some (all ranks)
+  double weight_threshold = 0;         // the min_weight_quantile of candidate weights (0 when off)
   PhaseTimes times;
 };
 

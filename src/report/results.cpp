@@ -123,13 +123,21 @@ std::string signal_list(const Edge &edge) {
   return out;
 }
 
+// Why an edge is significant: its null-model test, its behavioural similarity, or both; or the
+// evidence of the cluster that confirmed it (a provisional edge).
+std::string significant_by(const Edge &edge) {
+  if (edge.provisional)
+    return "cluster_evidence";
+  return edge.passes_null ? (edge.similar ? "null_model;similarity" : "null_model") : "similarity";
+}
+
 std::string edges_csv(const detect::DetectResult &result, const std::vector<const Edge *> &edges,
                       const std::vector<std::string> &id_a, const std::vector<std::string> &id_b,
                       csv::TextCells cells, bool header) {
   std::string out;
   if (header) {
-    out += "account_a,account_b,weight,coactions,log10_p,similarity_targets,similarity_cosine,"
-           "signals";
+    out += "account_a,account_b,weight,coactions,log10_p,log10_p_popularity,significant_by,"
+           "similarity_targets,similarity_cosine,signals";
     for (const auto &s : result.signals) {
       out += fmt::format(",{0}_keys,{0}_coactions,{0}_posts_a,{0}_posts_b,{0}_symmetry,"
                          "{0}_min_dt_s,{0}_median_dt_s,{0}_mean_dt_s,{0}_expected,{0}_log10_p",
@@ -142,7 +150,8 @@ std::string edges_csv(const detect::DetectResult &result, const std::vector<cons
     csv::append_field(out, id_a[i], cells);
     out += ',';
     csv::append_field(out, id_b[i], cells);
-    out += fmt::format(",{},{},{},{},{},{}", edge.weight, edge.coactions, number(edge.log10_p),
+    out += fmt::format(",{},{},{},{},{},{},{},{}", edge.weight, edge.coactions,
+                       number(edge.log10_p), number(edge.log10_p_popularity), significant_by(edge),
                        edge.shared_targets, number(edge.cosine), signal_list(edge));
     for (const auto &summary : result.signals) {
       const auto *s = find_signal(edge, summary.signal);
@@ -300,6 +309,7 @@ void write_results_content(const store::Group &root, const DetectConfig &config,
                          std::string(config.audience_null ? "audience" : "popularity"));
   store::write_attribute(root, "tests", static_cast<std::int64_t>(result.tests));
   store::write_attribute(root, "log10_p_threshold", result.log10_p_threshold);
+  store::write_attribute(root, "log10_p_popularity_threshold", result.log10_p_popularity_threshold);
   store::write_attribute(root, "weight_threshold", result.weight_threshold);
 
   const auto accounts = root.create_group("accounts");
@@ -344,8 +354,12 @@ void write_results_content(const store::Group &root, const DetectConfig &config,
                                    [](const Edge &e) { return e.shared_targets; });
   write_edge_column<double>(edges, "similarity_cosine", kept,
                             [](const Edge &e) { return e.cosine; });
+  write_edge_column<double>(edges, "log10_p_popularity", kept,
+                            [](const Edge &e) { return e.log10_p_popularity; });
   write_edge_column<std::uint8_t>(edges, "significant", kept,
                                   [](const Edge &e) { return std::uint8_t(e.significant); });
+  write_edge_column<std::uint8_t>(edges, "provisional", kept,
+                                  [](const Edge &e) { return std::uint8_t(e.provisional); });
   const auto signals = edges.create_group("signals");
   for (const auto &summary : result.signals) {
     const auto group = signals.create_group(summary.name);
@@ -376,9 +390,10 @@ std::string near_duplicate_json(const detect::NearDuplicateSummary &n) {
 
 std::string clusters_json(const cluster::ClusterTotals &t) {
   return fmt::format("{{\"components\": {}, \"refined_components\": {}, \"communities\": {}, "
-                     "\"clusters\": {}, \"clustered_accounts\": {}, \"linked_accounts\": {}}}",
+                     "\"clusters\": {}, \"clustered_accounts\": {}, \"linked_accounts\": {}, "
+                     "\"confirmed_edges\": {}}}",
                      t.components, t.refined_components, t.communities, t.clusters,
-                     t.clustered_accounts, t.linked_accounts);
+                     t.clustered_accounts, t.linked_accounts, t.confirmed_edges);
 }
 
 // The store this run read: its size and digest, the files it was made from, and its row counts,
@@ -425,8 +440,8 @@ std::string manifest_json(const DetectConfig &config, const detect::PartitionDat
       "{{\n  \"format\": \"lockstep-results-manifest\",\n  \"created_by\": \"lockstep {}\",\n"
       "  \"input\": {},\n  \"analysis\": \"{}\",\n  \"resumed_steps\": [{}],\n  \"ranks\": {},\n  "
       "\"threads_per_rank\": {},\n  \"seconds\": {:.3f},\n"
-      "  \"tests\": {},\n  \"log10_p_threshold\": {},\n  \"candidate_edges\": {},\n  "
-      "\"significant_edges\": {},\n"
+      "  \"tests\": {},\n  \"log10_p_threshold\": {},\n  \"log10_p_popularity_threshold\": {},\n"
+      "  \"candidate_edges\": {},\n  \"significant_edges\": {},\n  \"provisional_edges\": {},\n"
       "  \"weight_threshold\": {},\n  \"signals\": [\n{}\n  ],\n"
       "  \"similarity\": {{\"targets\": {}, \"skipped_targets\": {}, \"pairs\": {}}},\n"
       "  \"near_duplicate\": {},\n"
@@ -439,7 +454,8 @@ std::string manifest_json(const DetectConfig &config, const detect::PartitionDat
       "  \"job\": {}\n}}\n",
       kVersion, input_json(config, data, run), analysis_fingerprint(config), resumed, run.ranks,
       run.threads, run.seconds, result.tests, json::number(result.log10_p_threshold),
-      result.candidate_edges, result.significant_edges, json::number(result.weight_threshold),
+      json::number(result.log10_p_popularity_threshold), result.candidate_edges,
+      result.significant_edges, result.provisional_edges, json::number(result.weight_threshold),
       signals, result.similarity_terms, result.similarity_skipped_terms, result.similarity_pairs,
       near_duplicate_json(result.near_duplicate), clusters_json(clusters.totals), times,
       json::quote(run.effective_job));

@@ -100,6 +100,7 @@ void check_edges(Validator &v, const Accounts &a, const std::vector<std::string>
   const auto from = v.column<std::uint64_t>("edges", "a");
   const auto to = v.column<std::uint64_t>("edges", "b");
   const auto significant = v.column<std::uint8_t>("edges", "significant");
+  const auto provisional = v.column<std::uint8_t>("edges", "provisional");
   std::vector<std::vector<std::uint64_t>> coactions;
   for (const auto &s : signals)
     coactions.push_back(v.column<std::uint64_t>("edges/signals/" + s, "coactions"));
@@ -108,6 +109,7 @@ void check_edges(Validator &v, const Accounts &a, const std::vector<std::string>
   const auto e = from.size();
   expect_rows(v, to, e, "/edges/b");
   expect_rows(v, significant, e, "/edges/significant");
+  expect_rows(v, provisional, e, "/edges/provisional");
   for (std::size_t s = 0; s < signals.size(); ++s)
     expect_rows(v, coactions[s], e, "/edges/signals/" + signals[s] + "/coactions");
   if (!v.violations_.empty())
@@ -118,8 +120,16 @@ void check_edges(Validator &v, const Accounts &a, const std::vector<std::string>
     return i == 0 || std::tie(from[i - 1], to[i - 1]) < std::tie(from[i], to[i]);
   });
   v.each(e, "/edges/significant is not 0 or 1", [&](auto i) { return significant[i] <= 1; });
+  v.each(e, "/edges/provisional is not 0 or 1", [&](auto i) { return provisional[i] <= 1; });
   if (!v.violations_.empty() || a.edges.size() != a.count)
     return;
+  if (a.cluster.size() == a.count) {
+    v.each(e, "/edges: a provisional edge is significant but not inside a cluster, or not but is",
+           [&](auto i) {
+             const bool inside = a.cluster[from[i]] != 0 && a.cluster[from[i]] == a.cluster[to[i]];
+             return !provisional[i] || bool(significant[i]) == inside;
+           });
+  }
   std::vector<std::uint64_t> degree(a.count, 0);
   for (std::size_t i = 0; i < e; ++i) {
     if (significant[i]) {

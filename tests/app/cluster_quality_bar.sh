@@ -6,7 +6,9 @@
 # world must hold the hard negatives: fans of one celebrity pass the edge test under the popularity
 # null alone (organic accounts with a significant edge), and the audience null (the default) must
 # expect them; every cluster tied by retweets must say why it was kept (kept_because,
-# cluster/networks.hpp).
+# cluster/networks.hpp). The fans' edges are provisional (the popularity null passes them), and
+# `lockstep validate` checks, over every candidate, that a provisional edge is significant exactly
+# inside a kept cluster.
 # Usage: cluster_quality_bar.sh LOCKSTEP MPIEXEC [MPIEXEC_FLAGS...]
 set -euo pipefail
 lockstep=$1
@@ -17,8 +19,13 @@ source "$(dirname "$0")/common.sh"
 "${mpiexec[@]}" -n 2 "$lockstep" generate --seed 1 --out "$work/data" --log-level warn >/dev/null
 "${mpiexec[@]}" -n 2 "$lockstep" ingest --store "$work/store.h5" --tweets "$work/data"/tweets*.csv \
   --users "$work/data/users.csv" --partitions 16 --log-level warn >/dev/null
+printf '[detect]\nkeep_candidates = true\n' >"$work/candidates.toml"
 "${mpiexec[@]}" -n 2 "$lockstep" detect --store "$work/store.h5" --out "$work/out" \
-  --log-level warn >/dev/null
+  --job "$work/candidates.toml" --log-level warn >/dev/null
+expect_valid_results "$lockstep" "$work/out"
+provisional=$(field provisional_edges "$work/out/manifest.json")
+echo "provisional edges $provisional, confirmed $(field confirmed_edges "$work/out/manifest.json")"
+[ "$provisional" -gt 0 ] || fail "no provisional edges: the fans should pass the popularity null"
 
 report=$("$lockstep" evaluate --json --truth "$work/data/truth.csv" "$work/out")
 value() { grep -o "\"$1\": [0-9.]*" <<<"$report" | head -1 | awk '{print $2}'; }

@@ -24,7 +24,7 @@ protected:
     config.store_path = store;
     config.out_dir = dir + "/out";
     const auto data = detect::read_partitions(comm, config.store_path);
-    const auto result = detect::detect(comm, config, data);
+    auto result = detect::detect(comm, config, data);
     const auto clusters = cluster::find_clusters(comm, config.clusters, config.alpha, data, result);
     report::write_results(comm, config, data, result, clusters, {"", comm.size(), 1, 0, {}, {}});
     results = config.out_dir + "/results.h5";

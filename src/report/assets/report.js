@@ -258,8 +258,10 @@
       ['candidate pairs tested', m.candidate_edges], ['significant edges', m.significant_edges],
       ['false discovery rate cut (log10 p)',
         m.log10_p_threshold === null ? 'none passed' : m.log10_p_threshold],
+      ['provisional edges (audiences explain them) confirmed by their cluster\'s evidence',
+        m.clusters.confirmed_edges + ' of ' + m.provisional_edges],
       ['clusters', m.clusters.clusters], ['accounts in clusters', m.clusters.clustered_accounts],
-      ['accounts with a significant edge', m.clusters.linked_accounts],
+      ['accounts with a significant or provisional edge', m.clusters.linked_accounts],
       ['resumed steps', (m.resumed_steps || []).join(', ') || 'none']
     ];
     section.appendChild(table([{title: 'run', value: function (r) { return r[0]; }},
