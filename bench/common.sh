@@ -12,6 +12,8 @@ work=${BENCH_DIR:-$(mktemp -d)}
 mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
 run() { mpiexec -n "$1" --oversubscribe --bind-to none "${@:2}"; }
+# The signals configured in [signals.NAME] job sections, from the signal table (lockstep signals).
+signal_sections() { "$BIN/lockstep" signals | awk -F'\t' '$8 ~ /^signals\./ { print $2 }'; }
 
 # QUT's benchmark input: CooRTweet's real Russian data replicated 20 times (702,500 rows), each copy
 # with its own ids and shifted by 10^8 s (tests/data/peers/README.md). Writes it to $1.

@@ -46,7 +46,7 @@ russian20 "$work/russian20.csv"
 run 2 "$BIN/lockstep" ingest --store "$work/russian20.h5" --format actions \
   --actions "$work/russian20.csv" --log-level warn > /dev/null
 printf '[signals.object]\nwindow_seconds = 60\nhub_cap = 1000000000\n' > "$work/qut.toml"
-for s in retweet retweet_slow reply quote hashtag url domain mention text; do
+for s in $(signal_sections | grep -vx object); do # every [signals.NAME] but object's
   printf '[signals.%s]\nenabled = false\n' "$s" >> "$work/qut.toml"
 done
 header

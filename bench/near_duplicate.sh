@@ -19,7 +19,7 @@ run 2 "$BIN/lockstep" ingest --store "$work/gen.h5" --tweets "$work"/gen/tweets-
 
 job() { # window_seconds
   printf '[near_duplicate]\nwindow_seconds = %s\n[similarity]\nenabled = false\n' "$1"
-  for s in retweet retweet_slow reply quote hashtag url mention text object; do
+  for s in $(signal_sections); do
     printf '[signals.%s]\nenabled = false\n' "$s"
   done
 }

@@ -76,6 +76,7 @@ int run_cli(const mpi::Comm &comm, int argc, char **argv) {
       {add_generate_command(app, config), run_generate},
       {add_evaluate_command(app, config), run_evaluate},
       {add_check_env_command(app, config), run_check_env},
+      {add_signals_command(app, config), run_signals},
   };
 
   if (const int status = parse(comm, app, argc, argv); status >= 0)

@@ -9,6 +9,9 @@
 
 namespace lockstep::app {
 
+CLI::App *add_signals_command(CLI::App &app, Config &config);
+int run_signals(const mpi::Comm &comm, const Config &config);
+
 CLI::App *add_check_env_command(CLI::App &app, Config &config);
 int run_check_env(const mpi::Comm &comm, const Config &config);
 

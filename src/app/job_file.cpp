@@ -2,6 +2,7 @@
 #include "app/job_file.hpp"
 
 #include "common/error.hpp"
+#include "signals/table.hpp"
 
 #include <fmt/format.h>
 #include <fstream>
@@ -225,7 +226,12 @@ void apply_job_text(const std::string &text, const std::string &name, DetectConf
         fmt::format("{}:{}: {}", name, error.source().begin.line, error.description()));
   }
   const JobReader job(name);
-  job.only_keys(root, "", {"run", "detect", "signals", "similarity", "near_duplicate", "clusters"});
+  // The signals configured in a section of their own have a row without [signals.NAME] defaults.
+  const std::string similarity_section(signals::name(signals::Id::similarity));
+  const std::string near_duplicate_section(signals::name(signals::Id::near_duplicate));
+  job.only_keys(
+      root, "",
+      {"run", "detect", "signals", similarity_section, near_duplicate_section, "clusters"});
   if (const auto *section = job.section(root, "run")) {
     RunConfig checked_only;
     apply_run(job, *section, run != nullptr ? *run : checked_only);
@@ -234,9 +240,9 @@ void apply_job_text(const std::string &text, const std::string &name, DetectConf
     apply_detect(job, *detect, config);
   if (const auto *signals = job.section(root, "signals"))
     apply_signals(job, *signals, config);
-  if (const auto *similarity = job.section(root, "similarity"))
+  if (const auto *similarity = job.section(root, similarity_section.c_str()))
     apply_similarity(job, *similarity, config.similarity);
-  if (const auto *near_duplicate = job.section(root, "near_duplicate"))
+  if (const auto *near_duplicate = job.section(root, near_duplicate_section.c_str()))
     apply_near_duplicate(job, *near_duplicate, config.near_duplicate);
   if (const auto *clusters = job.section(root, "clusters"))
     apply_clusters(job, *clusters, config.clusters);

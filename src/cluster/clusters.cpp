@@ -64,7 +64,7 @@ EdgeRecord edge_record(const detect::Edge &edge, std::uint64_t component) {
   }
   // A signal whose window contains another's on the same actions adds only the co-actions beyond.
   for (std::uint8_t s = 1; s < kSignalSlots; ++s) {
-    if (const auto inner = detect::nested_signal(s); inner != 0)
+    if (const auto inner = signals::nested(s); inner != 0)
       r.coactions[s] -= std::min(r.coactions[s], r.coactions[inner]);
   }
   return r;

@@ -22,9 +22,8 @@ namespace lockstep::cluster {
 enum class Role : std::uint8_t { none = 0, principal = 1, initiator = 2, amplifier = 3 };
 const char *role_name(Role role);
 
-// Slots for per-signal counts: the store's signals 1..9, similarity 10, near-duplicate 11,
-// retweet_slow 12.
-inline constexpr std::size_t kSignalSlots = detect::kLastSignal + 1;
+// Slots for per-signal counts, by signal number (signals/table.hpp).
+inline constexpr std::size_t kSignalSlots = signals::kSlots;
 
 struct AccountCluster {
   std::uint64_t cluster = 0; // 0: in no cluster; clusters are numbered 1.. by size

@@ -25,7 +25,7 @@ using store::schema::Signal;
 
 // Signals whose keys are posts with an author, as the audience null groups them.
 bool author_keyed(std::size_t signal) {
-  return detect::has_authors(static_cast<std::uint8_t>(signal));
+  return signals::has_authors(static_cast<std::uint8_t>(signal));
 }
 
 // An account posts mostly from automation clients (NaN, no posts, is not).
@@ -108,7 +108,7 @@ std::uint8_t main_author_signal(const ClusterProfile &p) {
   std::array<std::uint64_t, store::schema::kSignalCount> by_source{};
   for (std::size_t s = 0; s < p.coactions.size(); ++s) {
     if (author_keyed(s))
-      by_source[detect::source_signal(static_cast<std::uint8_t>(s))] += p.coactions[s];
+      by_source[signals::source(static_cast<std::uint8_t>(s))] += p.coactions[s];
   }
   std::uint8_t best = std::uint8_t(Signal::retweet);
   for (const auto s : {Signal::reply, Signal::quote}) {

@@ -33,18 +33,12 @@ std::string describe(const Config &config) {
 }
 
 std::map<std::string, SignalConfig> DetectConfig::default_signals() {
-  // Retweets get 5 minutes (the peers' 60 s misses amplifiers that wait a few minutes; the null
-  // model keeps the wider window from flagging organic cascades), and half an hour again as
-  // retweet_slow (amplifiers that retweet by hand; a ring of automated retweeters raises the
-  // concentration of its own half-hour bins so much that only the short window finds it; its hub
-  // cap of 10 keeps its candidate pairs at 10^7 posts to 17M, where 20 made 32M); the
-  // action table's objects keep the peers' 60 s. Domain co-sharing is off: a few big news domains
-  // tie most organic link sharers together.
-  return {{"retweet", {true, 300, 20}}, {"retweet_slow", {true, 1800, 10}},
-          {"reply", {true, 300, 20}},   {"quote", {true, 300, 20}},
-          {"hashtag", {true, 300, 20}}, {"url", {true, 600, 20}},
-          {"domain", {false, 600, 20}}, {"mention", {true, 300, 20}},
-          {"text", {true, 3600, 20}},   {"object", {true, 60, 20}}};
+  std::map<std::string, SignalConfig> out; // the [signals.NAME] rows of the signal table
+  for (const auto &s : signals::all()) {
+    if (s.defaults)
+      out.emplace(s.name, *s.defaults);
+  }
+  return out;
 }
 
 std::vector<std::string> DetectConfig::default_automation_clients() {

@@ -2,6 +2,8 @@
 // values are printed at start and recorded with the results.
 #pragma once
 
+#include "signals/table.hpp"
+
 #include <cstdint>
 #include <map>
 #include <string>
@@ -67,13 +69,9 @@ struct ValidateConfig {
   bool digest = false; // also print a content digest per table
 };
 
-// One co-action signal of `lockstep detect`: two accounts co-act when they act on the same key
-// (retweeted post, hashtag, URL, ...) at most window_seconds apart.
-struct SignalConfig {
-  bool enabled = true;
-  double window_seconds = 60;
-  std::uint32_t hub_cap = 20; // partners kept per action inside one window; the rest are counted
-};
+// One co-action signal of `lockstep detect` (signals/table.hpp): two accounts co-act when they
+// act on the same key (retweeted post, hashtag, URL, ...) at most window_seconds apart.
+using SignalConfig = signals::Settings;
 
 // Behavioural similarity (Pacheco et al. 2021): TF-IDF cosine of whom accounts retweet, reply
 // to and mention over the whole period.

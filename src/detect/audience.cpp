@@ -58,12 +58,6 @@ std::uint64_t acting_accounts(const mpi::Comm &comm, std::span<const Action> act
 
 } // namespace
 
-bool has_authors(std::uint8_t signal) {
-  const auto source = source_signal(signal);
-  return source == std::uint8_t(Signal::retweet) || source == std::uint8_t(Signal::reply) ||
-         source == std::uint8_t(Signal::quote);
-}
-
 std::vector<std::uint64_t> action_groups(const PartitionData &data, std::uint8_t source,
                                          std::span<const Action> actions) {
   const auto first_post = data.posts.rows.begin;

@@ -15,10 +15,6 @@
 
 namespace lockstep::detect {
 
-// Signals whose keys are posts with an author: retweet, reply and quote, and those reading their
-// actions (retweet_slow).
-bool has_authors(std::uint8_t signal);
-
 // The group of each action of `source` (a store signal; actions in the order given): the key of
 // the author's userid from /interactions (retweet_of for retweets, reply_to for replies), or the
 // key itself when the store names no author (quotes, retweets without retweet_userid): then each

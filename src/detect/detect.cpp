@@ -173,7 +173,7 @@ SignalSummary run_engine(const mpi::Comm &comm, const DetectConfig &config,
                          const std::vector<KeyGroup> *groups, DetectResult &result,
                          TestedSignals &tested) {
   const auto start = std::chrono::steady_clock::now();
-  SignalSummary summary{signal, signal_label(signal), rule, {}, 0, 0};
+  SignalSummary summary{signal, std::string(signals::name(signal)), rule, {}, 0, 0};
   summary.bin_ms = null_bin_ms(summary.rule.window_ms);
   auto phase = std::make_unique<ScopedPhase>(result.times, summary.name + " pairs");
   const auto profiles = activity_profiles(actions, data.accounts.rows.begin,
@@ -260,18 +260,18 @@ TestedSignals run_signals(const mpi::Comm &comm, const DetectConfig &config,
   // The audience null's key groups per store signal: retweet_slow reuses retweet's.
   std::map<std::uint8_t, std::vector<KeyGroup>> groups_of_source;
   for (const std::uint8_t signal : kActionSignals) {
-    const auto found = config.signals.find(signal_label(signal));
+    const auto found = config.signals.find(std::string(signals::name(signal)));
     if (found == config.signals.end() || !found->second.enabled)
       continue;
     const auto &c = found->second;
     run_step(comm, checkpoint, found->first, result, tested, [&] {
-      const auto source = source_signal(signal);
+      const auto source = signals::source(signal);
       auto actions = actions_of(data.actions, source);
       const std::vector<KeyGroup> *groups = nullptr;
-      if (config.audience_null && has_authors(signal)) {
+      if (config.audience_null && signals::has_authors(signal)) {
         auto [it, added] = groups_of_source.try_emplace(source);
         if (added) {
-          ScopedPhase phase(result.times, std::string(signal_label(signal)) + " audiences");
+          ScopedPhase phase(result.times, std::string(signals::name(signal)) + " audiences");
           it->second = key_groups(comm, actions, action_groups(data, source, actions),
                                   {config.exchange_megabytes << 20});
         }
@@ -334,7 +334,7 @@ void add_near_duplicates(const mpi::Comm &comm, const DetectConfig &config,
 // carries the shared terms and expected the cosine. Collective.
 void add_similarity(const mpi::Comm &comm, const DetectConfig &config, const PartitionData &data,
                     DetectResult &result, TestedSignals &tested) {
-  ScopedPhase phase(result.times, "similarity");
+  ScopedPhase phase(result.times, std::string(signals::name(kSimilaritySignal)));
   const auto &c = config.similarity;
   const auto similar = find_similar_accounts(comm, data, {c.top_n, c.max_target_accounts},
                                              {config.exchange_megabytes << 20});
@@ -384,7 +384,7 @@ Edge fuse_pair(std::span<const EdgeSignal *const> signals) {
   // A window that contains another's on the same actions: their keys and co-actions count once,
   // as the larger.
   for (std::uint8_t s = 1; s <= kLastSignal; ++s) {
-    const auto *outer = by_signal[s], *inner = by_signal[nested_signal(s)];
+    const auto *outer = by_signal[s], *inner = by_signal[signals::nested(s)];
     if (outer != nullptr && inner != nullptr) { // by_signal[0] stays null
       edge.weight -= std::min(inner->stats.keys, outer->stats.keys);
       edge.coactions -= std::min(inner->stats.coactions, outer->stats.coactions);
@@ -561,27 +561,6 @@ void settle_edges_at_owners(const mpi::Comm &comm, const DetectConfig &config,
 
 } // namespace
 
-const char *signal_label(std::uint8_t signal) {
-  if (signal == kSimilaritySignal)
-    return "similarity";
-  if (signal == kNearDuplicateSignal)
-    return "near_duplicate";
-  if (signal == kSlowRetweetSignal)
-    return "retweet_slow";
-  return store::schema::signal_name(signal);
-}
-
-std::uint8_t source_signal(std::uint8_t signal) {
-  if (signal == kSlowRetweetSignal)
-    return std::uint8_t(store::schema::Signal::retweet);
-  return signal < kSignalCount ? signal : 0;
-}
-
-std::uint8_t nested_signal(std::uint8_t signal) {
-  const auto source = source_signal(signal);
-  return source != signal ? source : 0;
-}
-
 double quantile_type7(const std::vector<std::pair<std::uint64_t, std::uint64_t>> &histogram,
                       double p) {
   std::uint64_t n = 0;
@@ -618,11 +597,11 @@ DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const Par
   }
   auto tested = run_signals(comm, config, data, checkpoint, result);
   if (config.near_duplicate.enabled) {
-    run_step(comm, checkpoint, "near_duplicate", result, tested,
+    run_step(comm, checkpoint, std::string(signals::name(kNearDuplicateSignal)), result, tested,
              [&] { add_near_duplicates(comm, config, data, result, tested); });
   }
   if (config.similarity.enabled) {
-    run_step(comm, checkpoint, "similarity", result, tested,
+    run_step(comm, checkpoint, std::string(signals::name(kSimilaritySignal)), result, tested,
              [&] { add_similarity(comm, config, data, result, tested); });
   }
   ScopedPhase phase(result.times, "test and fuse");

@@ -9,6 +9,7 @@
 #include "detect/features.hpp"
 #include "detect/partition_data.hpp"
 #include "mpi/comm.hpp"
+#include "signals/table.hpp"
 
 #include <cstdint>
 #include <span>
@@ -118,25 +119,14 @@ DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const Par
 // The same without checkpoints.
 DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const PartitionData &data);
 
-// Behavioural similarity and near-duplicate text are fused like signals, after the store's nine.
-inline constexpr std::uint8_t kSimilaritySignal = 10;
-inline constexpr std::uint8_t kNearDuplicateSignal = 11;
-// The store's retweets again in a longer window: amplifiers that retweet by hand within half an
-// hour of each other. Its window contains the retweet signal's (and with equal hub caps, its
-// co-actions contain retweet's), so an edge counts the keys and co-actions of the two once, as
-// the larger (see fuse in detect.cpp).
-inline constexpr std::uint8_t kSlowRetweetSignal = 12;
-inline constexpr std::uint8_t kLastSignal = kSlowRetweetSignal;
-// The name of a signal number: the store's names, "similarity", "near_duplicate" and
-// "retweet_slow".
-const char *signal_label(std::uint8_t signal);
-// The store signal whose actions a signal reads: itself, or retweet for retweet_slow (0 for
-// similarity and near_duplicate, which derive their own).
-std::uint8_t source_signal(std::uint8_t signal);
-// The signal that reads the same actions in a shorter window, so that this signal's co-actions
-// contain its own (retweet for retweet_slow); 0 for the others. Counts over both keep the pair
-// once.
-std::uint8_t nested_signal(std::uint8_t signal);
+// The derived signals' numbers (signals/table.hpp). Behavioural similarity and near-duplicate
+// text are fused like signals; retweet_slow is the store's retweets again in a longer window that
+// contains the retweet signal's (and with equal hub caps, its co-actions contain retweet's), so an
+// edge counts the keys and co-actions of the two once, as the larger (see fuse in detect.cpp).
+inline constexpr std::uint8_t kSimilaritySignal = std::uint8_t(signals::Id::similarity);
+inline constexpr std::uint8_t kNearDuplicateSignal = std::uint8_t(signals::Id::near_duplicate);
+inline constexpr std::uint8_t kSlowRetweetSignal = std::uint8_t(signals::Id::retweet_slow);
+inline constexpr std::uint8_t kLastSignal = signals::kLast;
 
 // R's type-7 quantile of integer weights given as (weight, count), sorted by weight.
 double quantile_type7(const std::vector<std::pair<std::uint64_t, std::uint64_t>> &histogram,

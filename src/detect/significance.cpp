@@ -8,7 +8,9 @@
 #include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
 #include <cstring>
+#include <fmt/format.h>
 #include <limits>
+#include <stdexcept>
 
 namespace lockstep::detect {
 
@@ -28,16 +30,16 @@ double count_at(ProfileView profile, std::int64_t bin) {
 } // namespace
 
 std::uint64_t observed_statistic(std::uint8_t signal, const PairSignal &pair) {
-  using store::schema::Signal;
-  switch (static_cast<Signal>(source_signal(signal))) {
-  case Signal::retweet:
-  case Signal::reply:
-  case Signal::quote:
-  case Signal::object:
+  switch (signals::row(signal).statistic) {
+  case signals::Statistic::keys:
     return pair.keys;
-  default:
+  case signals::Statistic::fewer_posts:
     return std::min(pair.posts_a, pair.posts_b);
+  case signals::Statistic::none:
+    break;
   }
+  throw std::logic_error(
+      fmt::format("signal {} has no null-model statistic", signals::name(signal)));
 }
 
 ActivityProfiles activity_profiles(const std::vector<Action> &actions, std::uint64_t first_account,

@@ -97,11 +97,12 @@ private:
   std::vector<double> weights_; // g_v by index, like coefficients_->per_slot
 };
 
-// The count tested against the null: distinct keys for signals whose keys are posts (retweet,
-// reply, quote, object: sharing one post again is no new evidence), and the matched posts
-// min(posts_a, posts_b) for content keys (hashtag, url, domain, mention, text), where repeating a
-// key is the behaviour. Both are at most the co-actions, so E (expected co-actions) is
-// conservative for them.
+// The count tested against the null, the signal's statistic in signals/table.hpp: distinct keys
+// for signals whose keys are posts (retweet, reply, quote, object: sharing one post again is no
+// new evidence), and the matched posts min(posts_a, posts_b) for content keys (hashtag, url,
+// domain, mention, text), where repeating a key is the behaviour. Both are at most the
+// co-actions, so E (expected co-actions) is conservative for them. Throws std::logic_error for a
+// signal without a test (similarity).
 std::uint64_t observed_statistic(std::uint8_t signal, const PairSignal &pair);
 
 // log10 of P(X >= observed) for X ~ Poisson(expected); 0 when observed is 0. Exact in log space

@@ -24,8 +24,15 @@ std::string day(std::int32_t days) {
   return days == cluster::kUnknownDay ? "" : time::format_date(std::int64_t(days) * 86'400'000);
 }
 
-// The signals whose top keys clusters.csv lists, by store signal number.
-constexpr std::uint8_t kTopKeySignals[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, detect::kNearDuplicateSignal};
+// The signals whose top keys clusters.csv lists (top_NAME), by number.
+std::vector<std::uint8_t> top_key_signals() {
+  std::vector<std::uint8_t> out;
+  for (const auto &s : signals::all()) {
+    if (s.top_keys)
+      out.push_back(std::uint8_t(s.id));
+  }
+  return out;
+}
 
 std::string top_keys_field(const cluster::ClusterProfile &p, std::uint8_t signal,
                            const std::vector<std::string> &labels, std::size_t first_label) {
@@ -88,8 +95,8 @@ std::string dominant_signals(const cluster::ClusterProfile &profile) {
     const double share = double(by_count[i].first) / double(total);
     if (share < 0.01)
       break;
-    out += fmt::format("{}{}:{:.2f}", out.empty() ? "" : ";",
-                       detect::signal_label(by_count[i].second), share);
+    out += fmt::format("{}{}:{:.2f}", out.empty() ? "" : ";", signals::name(by_count[i].second),
+                       share);
   }
   return out;
 }
@@ -101,8 +108,9 @@ std::string clusters_csv(const std::vector<cluster::ClusterProfile> &profiles,
                     "automation_client_share,posts_per_active_day,hour_of_week_share,"
                     "first_activity,last_activity,cohort_week,cohort_accounts,principals,"
                     "initiators,amplifiers,kept_because";
-  for (const auto signal : kTopKeySignals)
-    out += fmt::format(",top_{}", detect::signal_label(signal));
+  const auto top_signals = top_key_signals();
+  for (const auto signal : top_signals)
+    out += fmt::format(",top_{}", signals::name(signal));
   out += '\n';
   std::size_t first_label = 0;
   for (const auto &p : profiles) {
@@ -114,7 +122,7 @@ std::string clusters_csv(const std::vector<cluster::ClusterProfile> &profiles,
                        time::format_second(p.first_ms), time::format_second(p.last_ms),
                        day(p.cohort_week), p.cohort_accounts, p.principals, p.initiators,
                        p.amplifiers, cluster::kept_because_text(p.kept_because));
-    for (const auto signal : kTopKeySignals) {
+    for (const auto signal : top_signals) {
       out += ',';
       csv::append_field(out, top_keys_field(p, signal, top_key_labels, first_label), cells);
     }
@@ -219,11 +227,11 @@ GexfParts gexf_parts(bool root, const detect::PartitionData &data,
                        std::max<std::uint64_t>(e.weight, 1), number(e.log10_p));
     std::string names;
     for (const auto &s : e.signals) {
-      names += (names.empty() ? "" : ";") + std::string(detect::signal_label(s.signal));
+      names += (names.empty() ? "" : ";") + std::string(signals::name(s.signal));
       if (s.signal == detect::kSimilaritySignal)
         continue; // no co-actions: its evidence is the cosine in edges.csv
-      out += fmt::format("          <attvalue for=\"{}\" value=\"{}\"/>\n",
-                         detect::signal_label(s.signal), s.stats.coactions);
+      out += fmt::format("          <attvalue for=\"{}\" value=\"{}\"/>\n", signals::name(s.signal),
+                         s.stats.coactions);
     }
     out += fmt::format("          <attvalue for=\"signals\" value=\"{}\"/>\n"
                        "        </attvalues>\n      </edge>\n",

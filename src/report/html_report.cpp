@@ -7,6 +7,7 @@
 #include "common/error.hpp"
 #include "common/json.hpp"
 #include "common/version.hpp"
+#include "signals/table.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -210,7 +211,7 @@ void read_edges(const fs::path &dir, const ReportOptions &options, Details &deta
       }
     }
     if (most <= 0)
-      main_signal = "similarity";
+      main_signal = signals::name(signals::Id::similarity);
     d->edges.push_back(fmt::format(
         "{{\"a\": {}, \"b\": {}, \"signal\": {}, \"weight\": {}, \"log10_p\": {}, "
         "\"delay_s\": {}}}",
@@ -271,6 +272,16 @@ std::string join(const std::vector<std::string> &items) {
 
 } // namespace
 
+// Each signal's colour in the report's plots, from the signal table.
+std::string signal_colours_json() {
+  std::string out;
+  for (const auto &s : signals::all()) {
+    out += fmt::format("{}{}: {}", out.empty() ? "" : ", ", json::quote(std::string(s.name)),
+                       json::quote(std::string(s.colour)));
+  }
+  return "{" + out + "}";
+}
+
 std::string report_data_json(const std::string &results_dir, const ReportOptions &options) {
   const fs::path dir(results_dir);
   const auto clusters = read_clusters(dir, options);
@@ -291,14 +302,14 @@ std::string report_data_json(const std::string &results_dir, const ReportOptions
   }
   return fmt::format(
       "{{\"created_by\": {}, \"results_dir\": {}, \"manifest\": {},\n"
-      "\"baseline_hour_of_week\": {},\n"
+      "\"signal_colours\": {},\n\"baseline_hour_of_week\": {},\n"
       "\"clusters\": {},\n\"details\": {{{}}},\n\"limits\": {{\"detailed_clusters\": "
       "{}, \"accounts_per_cluster\": {}, \"edges_per_cluster\": {}, "
       "\"evidence_per_cluster\": {}}}}}",
       json::quote(std::string("lockstep ") + kVersion), json::quote(results_dir),
-      slurp(dir / "manifest.json"), join(details.baseline), clusters.json, detail_json,
-      options.detailed_clusters, options.accounts_per_cluster, options.edges_per_cluster,
-      options.evidence_per_cluster);
+      slurp(dir / "manifest.json"), signal_colours_json(), join(details.baseline), clusters.json,
+      detail_json, options.detailed_clusters, options.accounts_per_cluster,
+      options.edges_per_cluster, options.evidence_per_cluster);
 }
 
 std::string write_html_report(const std::string &results_dir, const ReportOptions &options) {

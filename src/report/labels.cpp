@@ -21,15 +21,11 @@ namespace {
 constexpr std::uint64_t kHashedId = std::uint64_t{1} << 63; // post keys hashed from non-numbers
 
 bool names_a_post(std::uint8_t signal) {
-  using store::schema::Signal;
-  signal = detect::source_signal(signal); // retweet_slow's keys are retweeted posts too
-  return signal == std::uint8_t(Signal::retweet) || signal == std::uint8_t(Signal::reply) ||
-         signal == std::uint8_t(Signal::quote);
+  return signals::row(signal).keys == signals::KeyKind::post;
 }
 
 bool names_a_text(std::uint8_t signal) {
-  return signal == std::uint8_t(store::schema::Signal::text) ||
-         signal == detect::kNearDuplicateSignal;
+  return signals::row(signal).keys == signals::KeyKind::text;
 }
 
 } // namespace

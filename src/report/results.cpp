@@ -119,7 +119,7 @@ const EdgeSignal *find_signal(const Edge &edge, std::uint8_t signal) {
 std::string signal_list(const Edge &edge) {
   std::string out;
   for (const auto &s : edge.signals)
-    out += (out.empty() ? "" : ";") + std::string(detect::signal_label(s.signal));
+    out += (out.empty() ? "" : ";") + std::string(signals::name(s.signal));
   return out;
 }
 
@@ -128,7 +128,8 @@ std::string signal_list(const Edge &edge) {
 std::string significant_by(const Edge &edge) {
   if (edge.provisional)
     return "cluster_evidence";
-  return edge.passes_null ? (edge.similar ? "null_model;similarity" : "null_model") : "similarity";
+  const std::string similarity(signals::name(signals::Id::similarity));
+  return edge.passes_null ? (edge.similar ? "null_model;" + similarity : "null_model") : similarity;
 }
 
 std::string edges_csv(const detect::DetectResult &result, const std::vector<const Edge *> &edges,
@@ -199,7 +200,7 @@ std::string evidence_csv(const mpi::Comm &comm, const DetectConfig &config,
         const auto dt = number(double(std::llabs(e.time_a - e.time_b)) / 1000);
         const std::string_view fields[] = {id_a[i],
                                            id_b[i],
-                                           detect::signal_label(s.signal),
+                                           signals::name(s.signal),
                                            key_names[item],
                                            post_names[2 * item],
                                            post_names[2 * item + 1],
@@ -293,7 +294,7 @@ void write_cluster_columns(const store::Group &root, const cluster::ClusterResul
     std::vector<std::uint64_t> values;
     for (const auto &profile : p)
       values.push_back(profile.coactions[s]);
-    store::write_column(coactions, detect::signal_label(s), values);
+    store::write_column(coactions, std::string(signals::name(s)), values);
   }
 }
 

@@ -166,14 +166,14 @@ store::ValidationReport validate_results(const mpi::Comm &comm, const std::strin
   }
   if (!report.violations.empty())
     return report;
-  std::vector<std::string> signals; // the signal groups under /edges/signals
-  for (std::uint8_t s = 1; s <= detect::kLastSignal; ++s) {
-    if (root.open_group("edges").open_group("signals").has(detect::signal_label(s)))
-      signals.emplace_back(detect::signal_label(s));
+  std::vector<std::string> signal_groups; // under /edges/signals
+  for (const auto &s : signals::all()) {
+    if (root.open_group("edges").open_group("signals").has(std::string(s.name)))
+      signal_groups.emplace_back(s.name);
   }
   const auto accounts = check_accounts(v, comm.is_root());
   const std::uint64_t clusters = check_clusters(v, accounts);
-  check_edges(v, accounts, signals);
+  check_edges(v, accounts, signal_groups);
   report.violations = v.violations_;
   report.digests = v.digests_;
   report.summary = fmt::format("{} accounts, {} clusters, results format {}", accounts.count,

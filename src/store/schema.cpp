@@ -5,12 +5,6 @@
 
 namespace lockstep::store::schema {
 
-const char *signal_name(std::uint8_t signal) {
-  static constexpr const char *names[kSignalCount] = {
-      "?", "retweet", "reply", "quote", "hashtag", "url", "domain", "mention", "text", "object"};
-  return signal < kSignalCount ? names[signal] : "?";
-}
-
 std::string join_input_files(const std::vector<std::string> &paths) {
   std::string out;
   for (const auto &path : paths)

@@ -2,6 +2,8 @@
 // and readers use these constants; `lockstep validate` checks a file against them.
 #pragma once
 
+#include "signals/table.hpp"
+
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -13,24 +15,12 @@ namespace lockstep::store::schema {
 inline constexpr const char *kFormat = "lockstep-store";
 inline constexpr std::int64_t kVersion = 2; // 2: /accounts/label
 
-// Signal kinds of /actions/signal.
-enum class Signal : std::uint8_t {
-  retweet = 1,
-  reply = 2,
-  quote = 3,
-  hashtag = 4,
-  url = 5,
-  domain = 6,
-  mention = 7,
-  text = 8,
-  object = 9
-};
-inline constexpr std::uint8_t kSignalCount = 10; // valid values are 1..9
+// Signal kinds of /actions/signal: the store signals of signals/table.hpp (1..kSignalCount - 1).
+using Signal = signals::Id;
+inline constexpr std::uint8_t kSignalCount = signals::kStoreCount;
 
 // Kinds of /interactions/kind.
 enum class Interaction : std::uint8_t { retweet_of = 1, reply_to = 2, mention_of = 3 };
-
-const char *signal_name(std::uint8_t signal);
 
 // /accounts/created_day of an account whose creation date is unknown.
 inline constexpr std::int32_t kUnknownDay = std::numeric_limits<std::int32_t>::min();

@@ -206,7 +206,7 @@ ValidationReport validate_store(const mpi::Comm &comm, const std::string &path) 
            [&](auto i) { return client[i] < clients; });
     v.each(posts, "/posts/language is not in /dictionaries/language",
            [&](auto i) { return post_language[i] < languages; });
-    v.each(action_account.size(), "/actions/signal is not 1..9",
+    v.each(action_account.size(), fmt::format("/actions/signal is not 1..{}", kSignalCount - 1),
            [&](auto i) { return action_signal[i] >= 1 && action_signal[i] < kSignalCount; });
     v.each(action_account.size(), "/actions/post out of range",
            [&](auto i) { return action_post[i] < posts; });

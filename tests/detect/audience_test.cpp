@@ -140,8 +140,8 @@ TEST_F(Audience, KeysWithoutAnAuthorAreTheirOwnGroup) {
   EXPECT_EQ(detect::action_groups(data, reply, actions),
             (std::vector<std::uint64_t>{5, 6, 999, 8}));
   EXPECT_EQ(detect::action_groups(data, quote, actions), (std::vector<std::uint64_t>{5, 6, 7, 8}));
-  EXPECT_TRUE(detect::has_authors(retweet) && detect::has_authors(quote));
-  EXPECT_FALSE(detect::has_authors(std::uint8_t(store::schema::Signal::hashtag)));
+  EXPECT_TRUE(signals::has_authors(retweet) && signals::has_authors(quote));
+  EXPECT_FALSE(signals::has_authors(std::uint8_t(store::schema::Signal::hashtag)));
 }
 
 // A rank that owns none of the keys still holds pairs homed there, and their groups.

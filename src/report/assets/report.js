@@ -17,11 +17,7 @@
     box.textContent = 'The report could not draw everything:\n' + errors.join('\n');
   }
 
-  var SIGNAL_COLORS = {
-    retweet: '#1f77b4', reply: '#ff7f0e', quote: '#2ca02c', hashtag: '#d62728', url: '#9467bd',
-    domain: '#8c564b', mention: '#e377c2', text: '#7f7f7f', object: '#bcbd22',
-    near_duplicate: '#17becf', similarity: '#aaaaaa', retweet_slow: '#aec7e8'
-  };
+  var SIGNAL_COLORS = {}; // by signal name: the signal table's colours (data.signal_colours)
   var ROLE_COLORS = {principal: '#d62728', initiator: '#ff7f0e', amplifier: '#1f77b4'};
 
   function el(tag, attrs) {
@@ -383,6 +379,7 @@
   }
 
   var data = JSON.parse(document.getElementById('report-data').textContent);
+  SIGNAL_COLORS = data.signal_colours || {};
   var root = document.getElementById('report');
   root.appendChild(summary());
   root.appendChild(clusterTable());
