@@ -2,6 +2,7 @@
 #include "app/job_file.hpp"
 
 #include "common/error.hpp"
+#include "common/settings.hpp"
 #include "signals/table.hpp"
 
 #include <fmt/format.h>
@@ -87,8 +88,8 @@ public:
     }
   }
 
-  void choice(const toml::table &table, const std::string &prefix, const char *key,
-              std::string &out, const std::set<std::string> &allowed) const {
+  void choice_of(const toml::table &table, const std::string &prefix, const char *key,
+                 std::string &out, const std::set<std::string> &allowed) const {
     const auto *node = table.get(key);
     if (node == nullptr)
       return;
@@ -99,6 +100,27 @@ public:
     if (s == nullptr || !allowed.contains(s->get()))
       fail(*node, prefix + key, "expected one of " + names);
     out = s->get();
+  }
+
+  // One setting by its member's type (settings.hpp's visit).
+  void read(const toml::table &t, const std::string &p, const char *key, bool &out) const {
+    boolean(t, p, key, out);
+  }
+  template <typename T>
+  void read(const toml::table &t, const std::string &p, const char *key, T &out,
+            settings::Range range) const {
+    number(t, p, key, out, range.min, range.max);
+  }
+  void read(const toml::table &t, const std::string &p, const char *key, std::string &out) const {
+    text(t, p, key, out);
+  }
+  void read(const toml::table &t, const std::string &p, const char *key, std::string &out,
+            settings::Choice choice) const {
+    choice_of(t, p, key, out, std::set<std::string>(choice.allowed.begin(), choice.allowed.end()));
+  }
+  void read(const toml::table &t, const std::string &p, const char *key,
+            std::vector<std::string> &out) const {
+    strings(t, p, key, out);
   }
 
   const toml::table *section(const toml::table &root, const char *key) const {
@@ -114,104 +136,35 @@ private:
   std::string name_;
 };
 
-void apply_detect(const JobReader &job, const toml::table &t, DetectConfig &c) {
-  const std::string p = "detect.";
-  job.only_keys(t, p,
-                {"alpha", "audience_null", "min_keys", "min_weight_quantile", "evidence_per_edge",
-                 "keep_candidates", "csv_safe", "automation_clients", "exchange_megabytes"});
-  job.number(t, p, "alpha", c.alpha, 1e-300, 1);
-  job.boolean(t, p, "audience_null", c.audience_null);
-  job.number(t, p, "min_keys", c.min_keys, 1, 1e12);
-  job.number(t, p, "min_weight_quantile", c.min_weight_quantile, 0, 0.999999);
-  job.number(t, p, "evidence_per_edge", c.evidence_per_edge, 0, 1000);
-  job.boolean(t, p, "keep_candidates", c.keep_candidates);
-  job.boolean(t, p, "csv_safe", c.csv_safe);
-  job.strings(t, p, "automation_clients", c.automation_clients);
-  job.number(t, p, "exchange_megabytes", c.exchange_megabytes, 1, 1 << 20);
+// Reads one section's settings (settings.hpp lists them with `visit_all`), after checking that
+// the table holds no other key.
+template <typename Section, typename VisitAll>
+void apply_settings(const JobReader &job, const toml::table &t, const std::string &prefix,
+                    Section &c, VisitAll visit_all) {
+  std::set<std::string> keys;
+  visit_all(c, [&](const char *key, auto &, auto...) { keys.insert(key); });
+  job.only_keys(t, prefix, keys);
+  visit_all(c, [&](const char *key, auto &member, auto... rule) {
+    job.read(t, prefix, key, member, rule...);
+  });
 }
 
 void apply_signals(const JobReader &job, const toml::table &t, DetectConfig &c) {
+  std::string known; // the signal table's [signals.NAME] sections, in its order
+  for (const auto &s : signals::all()) {
+    if (s.defaults)
+      known += (known.empty() ? "" : ", ") + std::string(s.name);
+  }
   for (const auto &[key, node] : t) {
     const std::string name(key.str());
     const auto found = c.signals.find(name);
-    if (found == c.signals.end()) {
-      job.fail(
-          node, "signals." + name,
-          "unknown signal (retweet, retweet_slow, reply, quote, hashtag, url, domain, mention, "
-          "text, object)");
-    }
+    if (found == c.signals.end())
+      job.fail(node, "signals." + name, "unknown signal (" + known + ")");
     if (!node.is_table())
       job.fail(node, "signals." + name, "expected a table");
-    const auto &s = *node.as_table();
-    const auto p = "signals." + name + ".";
-    job.only_keys(s, p, {"enabled", "window_seconds", "hub_cap"});
-    job.boolean(s, p, "enabled", found->second.enabled);
-    job.number(s, p, "window_seconds", found->second.window_seconds, 0, 366.0 * 86400);
-    job.number(s, p, "hub_cap", found->second.hub_cap, 1, 1e9);
+    apply_settings(job, *node.as_table(), "signals." + name + ".", found->second,
+                   [](auto &s, auto &&visit) { settings::visit_signal(s, visit); });
   }
-}
-
-void apply_similarity(const JobReader &job, const toml::table &t, SimilarityConfig &c) {
-  const std::string p = "similarity.";
-  job.only_keys(t, p,
-                {"enabled", "top_n", "min_cosine", "min_shared_targets", "max_target_accounts"});
-  job.boolean(t, p, "enabled", c.enabled);
-  job.number(t, p, "top_n", c.top_n, 1, 1e6);
-  job.number(t, p, "min_cosine", c.min_cosine, 0, 1);
-  job.number(t, p, "min_shared_targets", c.min_shared_targets, 1, 1e9);
-  job.number(t, p, "max_target_accounts", c.max_target_accounts, 2, 1e9);
-}
-
-void apply_near_duplicate(const JobReader &job, const toml::table &t, NearDuplicateConfig &c) {
-  const std::string p = "near_duplicate.";
-  job.only_keys(t, p,
-                {"enabled", "window_seconds", "hub_cap", "min_jaccard", "shingle", "word_ngram",
-                 "char_ngram", "min_shingles", "bands", "rows", "bucket_cap", "prefilter"});
-  job.boolean(t, p, "enabled", c.enabled);
-  job.number(t, p, "window_seconds", c.window_seconds, 0, 366.0 * 86400);
-  job.number(t, p, "hub_cap", c.hub_cap, 1, 1e9);
-  job.number(t, p, "min_jaccard", c.min_jaccard, 0.01, 1);
-  job.choice(t, p, "shingle", c.shingle, {"words", "chars"});
-  job.number(t, p, "word_ngram", c.word_ngram, 1, 16);
-  job.number(t, p, "char_ngram", c.char_ngram, 1, 64);
-  job.number(t, p, "min_shingles", c.min_shingles, 1, 1e6);
-  job.number(t, p, "bands", c.bands, 1, 1000);
-  job.number(t, p, "rows", c.rows, 1, 64);
-  job.number(t, p, "bucket_cap", c.bucket_cap, 1, 1e9);
-  job.boolean(t, p, "prefilter", c.prefilter);
-}
-
-void apply_run(const JobReader &job, const toml::table &t, RunConfig &c) {
-  const std::string p = "run.";
-  job.only_keys(t, p,
-                {"store", "out", "format", "tweets", "users", "actions", "snapshots", "columns",
-                 "time_format", "label_column", "partitions", "memory_megabytes", "checkpoint"});
-  job.text(t, p, "store", c.store_path);
-  job.text(t, p, "out", c.out_dir);
-  job.choice(t, p, "format", c.format, {"ioarchive", "actions", "jsonl"});
-  job.strings(t, p, "tweets", c.tweets);
-  job.strings(t, p, "users", c.users);
-  job.strings(t, p, "actions", c.actions);
-  job.strings(t, p, "snapshots", c.snapshots);
-  job.text(t, p, "columns", c.columns);
-  job.text(t, p, "time_format", c.time_format);
-  job.text(t, p, "label_column", c.label_column);
-  job.number(t, p, "partitions", c.partitions, 1, 1 << 20);
-  job.number(t, p, "memory_megabytes", c.memory_megabytes, 0, 1e12);
-  job.boolean(t, p, "checkpoint", c.checkpoint);
-}
-
-void apply_clusters(const JobReader &job, const toml::table &t, ClusterConfig &c) {
-  const std::string p = "clusters.";
-  job.only_keys(t, p,
-                {"refine", "resolution", "beta", "seed", "min_size", "anchor_below", "top_keys"});
-  job.boolean(t, p, "refine", c.refine);
-  job.number(t, p, "resolution", c.resolution, 1e-6, 1e6);
-  job.number(t, p, "beta", c.beta, 1e-6, 1e3);
-  job.number(t, p, "seed", c.seed, 0, 9.007199254740992e15);
-  job.number(t, p, "min_size", c.min_size, 2, 1e12);
-  job.number(t, p, "anchor_below", c.anchor_below, 0, 1e12);
-  job.number(t, p, "top_keys", c.top_keys, 0, 1000);
 }
 
 } // namespace
@@ -234,18 +187,27 @@ void apply_job_text(const std::string &text, const std::string &name, DetectConf
       {"run", "detect", "signals", similarity_section, near_duplicate_section, "clusters"});
   if (const auto *section = job.section(root, "run")) {
     RunConfig checked_only;
-    apply_run(job, *section, run != nullptr ? *run : checked_only);
+    apply_settings(job, *section, "run.", run != nullptr ? *run : checked_only,
+                   [](auto &c, auto &&visit) { settings::visit_run(c, visit); });
   }
-  if (const auto *detect = job.section(root, "detect"))
-    apply_detect(job, *detect, config);
+  if (const auto *detect = job.section(root, "detect")) {
+    apply_settings(job, *detect, "detect.", config,
+                   [](auto &c, auto &&visit) { settings::visit_detect(c, visit); });
+  }
   if (const auto *signals = job.section(root, "signals"))
     apply_signals(job, *signals, config);
-  if (const auto *similarity = job.section(root, similarity_section.c_str()))
-    apply_similarity(job, *similarity, config.similarity);
-  if (const auto *near_duplicate = job.section(root, near_duplicate_section.c_str()))
-    apply_near_duplicate(job, *near_duplicate, config.near_duplicate);
-  if (const auto *clusters = job.section(root, "clusters"))
-    apply_clusters(job, *clusters, config.clusters);
+  if (const auto *similarity = job.section(root, similarity_section.c_str())) {
+    apply_settings(job, *similarity, similarity_section + ".", config.similarity,
+                   [](auto &c, auto &&visit) { settings::visit_similarity(c, visit); });
+  }
+  if (const auto *near_duplicate = job.section(root, near_duplicate_section.c_str())) {
+    apply_settings(job, *near_duplicate, near_duplicate_section + ".", config.near_duplicate,
+                   [](auto &c, auto &&visit) { settings::visit_near_duplicate(c, visit); });
+  }
+  if (const auto *clusters = job.section(root, "clusters")) {
+    apply_settings(job, *clusters, "clusters.", config.clusters,
+                   [](auto &c, auto &&visit) { settings::visit_clusters(c, visit); });
+  }
 }
 
 namespace {

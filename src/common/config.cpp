@@ -2,8 +2,10 @@
 #include "common/config.hpp"
 
 #include "common/hash.hpp"
+#include "common/settings.hpp"
 
 #include <fmt/format.h>
+#include <type_traits>
 
 namespace lockstep {
 
@@ -71,37 +73,44 @@ std::string analysis_fingerprint(const DetectConfig &detect) {
   return fmt::format("{:016x}", hash64(describe_detect(d)));
 }
 
+namespace {
+
+// Appends `key = value` in TOML for one setting (settings.hpp's visit).
+struct SettingLine {
+  std::string &out;
+
+  template <typename T, typename... Rule>
+  void operator()(const char *key, const T &value, Rule...) const {
+    if constexpr (std::is_same_v<T, std::string>) {
+      out += fmt::format("{} = \"{}\"\n", key, value);
+    } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+      std::string items;
+      for (const auto &item : value)
+        items += (items.empty() ? "\"" : ", \"") + item + "\"";
+      out += fmt::format("{} = [{}]\n", key, items);
+    } else {
+      out += fmt::format("{} = {}\n", key, value);
+    }
+  }
+};
+
+} // namespace
+
 std::string describe_detect(const DetectConfig &d) {
   std::string out = "[detect]\n";
   out += fmt::format("store = \"{}\"\njob = \"{}\"\nout = \"{}\"\n", d.store_path, d.job_path,
                      d.out_dir);
-  out += fmt::format("alpha = {}\naudience_null = {}\nmin_keys = {}\nmin_weight_quantile = {}\n",
-                     d.alpha, d.audience_null, d.min_keys, d.min_weight_quantile);
-  out += fmt::format("evidence_per_edge = {}\nkeep_candidates = {}\ncsv_safe = {}\n"
-                     "exchange_megabytes = {}\n",
-                     d.evidence_per_edge, d.keep_candidates, d.csv_safe, d.exchange_megabytes);
-  std::string clients;
-  for (const auto &c : d.automation_clients)
-    clients += (clients.empty() ? "\"" : ", \"") + c + "\"";
-  out += fmt::format("automation_clients = [{}]\n", clients);
-  const auto &m = d.similarity;
-  out += fmt::format("[similarity]\nenabled = {}\ntop_n = {}\nmin_cosine = {}\n"
-                     "min_shared_targets = {}\nmax_target_accounts = {}\n",
-                     m.enabled, m.top_n, m.min_cosine, m.min_shared_targets, m.max_target_accounts);
-  const auto &n = d.near_duplicate;
-  out += fmt::format("[near_duplicate]\nenabled = {}\nwindow_seconds = {}\nhub_cap = {}\n"
-                     "min_jaccard = {}\nshingle = \"{}\"\nword_ngram = {}\nchar_ngram = {}\n"
-                     "min_shingles = {}\nbands = {}\nrows = {}\nbucket_cap = {}\nprefilter = {}\n",
-                     n.enabled, n.window_seconds, n.hub_cap, n.min_jaccard, n.shingle, n.word_ngram,
-                     n.char_ngram, n.min_shingles, n.bands, n.rows, n.bucket_cap, n.prefilter);
-  const auto &c = d.clusters;
-  out +=
-      fmt::format("[clusters]\nrefine = {}\nresolution = {}\nbeta = {}\nseed = {}\n"
-                  "min_size = {}\nanchor_below = {}\ntop_keys = {}\n",
-                  c.refine, c.resolution, c.beta, c.seed, c.min_size, c.anchor_below, c.top_keys);
+  const SettingLine line{out};
+  settings::visit_detect(d, line);
+  out += "[similarity]\n";
+  settings::visit_similarity(d.similarity, line);
+  out += "[near_duplicate]\n";
+  settings::visit_near_duplicate(d.near_duplicate, line);
+  out += "[clusters]\n";
+  settings::visit_clusters(d.clusters, line);
   for (const auto &[name, s] : d.signals) {
-    out += fmt::format("[signals.{}]\nenabled = {}\nwindow_seconds = {}\nhub_cap = {}\n", name,
-                       s.enabled, s.window_seconds, s.hub_cap);
+    out += fmt::format("[signals.{}]\n", name);
+    settings::visit_signal(s, line);
   }
   return out;
 }
