@@ -49,37 +49,24 @@ ExistingStore read_existing_meta(const mpi::Comm &comm, const std::string &path)
   return existing;
 }
 
-void read_existing_rows(const mpi::Comm &comm, const std::string &path, PartitionRange owned,
-                        OwnedRows &rows) {
-  using store::schema::Signal;
-  const auto file = store::File::open(path, comm, store::Access::read_only);
-  const auto root = file.root();
-  const auto [first, last] = owned;
-  const bool none = first >= last;
-  const auto index = root.open_group("index");
-  const auto account_slab = owned_slab(index, "accounts", first, last, none);
-  const auto post_slab = owned_slab(index, "posts", first, last, none);
-  const auto action_slab = owned_slab(index, "actions", first, last, none);
-  const auto interaction_slab = owned_slab(index, "interactions", first, last, none);
-  const auto snapshot_slab = owned_slab(index, "snapshots", first, last, none);
+namespace {
 
-  const auto dictionaries = root.open_group("dictionaries");
-  const auto clients = read_all_strings(dictionaries, "client");
-  const auto languages = read_all_strings(dictionaries, "language");
-
+// The owned accounts (their ids and partitions stay in `rows.accounts`).
+void read_existing_accounts(const store::Group &root, store::Slab slab,
+                            const std::vector<std::string> &languages, OwnedRows &rows) {
   const auto a = root.open_group("accounts");
-  const auto ids = store::read_strings(a, "id", account_slab);
-  const auto screen = store::read_strings(a, "screen_name", account_slab);
-  const auto display = store::read_strings(a, "display_name", account_slab);
-  const auto description = store::read_strings(a, "description", account_slab);
-  const auto location = store::read_strings(a, "location", account_slab);
-  const auto label = store::read_strings(a, "label", account_slab);
-  const auto partition = store::read_column<std::uint32_t>(a, "partition", account_slab);
-  const auto language = store::read_column<std::uint32_t>(a, "language", account_slab);
-  const auto created = store::read_column<std::int32_t>(a, "created_day", account_slab);
-  const auto followers = store::read_column<std::int64_t>(a, "followers", account_slab);
-  const auto following = store::read_column<std::int64_t>(a, "following", account_slab);
-  const auto from_users = store::read_column<std::uint8_t>(a, "from_users_file", account_slab);
+  const auto ids = store::read_strings(a, "id", slab);
+  const auto screen = store::read_strings(a, "screen_name", slab);
+  const auto display = store::read_strings(a, "display_name", slab);
+  const auto description = store::read_strings(a, "description", slab);
+  const auto location = store::read_strings(a, "location", slab);
+  const auto label = store::read_strings(a, "label", slab);
+  const auto partition = store::read_column<std::uint32_t>(a, "partition", slab);
+  const auto language = store::read_column<std::uint32_t>(a, "language", slab);
+  const auto created = store::read_column<std::int32_t>(a, "created_day", slab);
+  const auto followers = store::read_column<std::int64_t>(a, "followers", slab);
+  const auto following = store::read_column<std::int64_t>(a, "following", slab);
+  const auto from_users = store::read_column<std::uint8_t>(a, "from_users_file", slab);
   for (std::size_t i = 0; i < ids.size(); ++i) {
     AccountRow row;
     row.partition = partition[i];
@@ -98,25 +85,59 @@ void read_existing_rows(const mpi::Comm &comm, const std::string &path, Partitio
     row.line = static_cast<std::int64_t>(i);
     rows.accounts.push_back(std::move(row));
   }
+}
 
+// The owned posts, without their lists (restore_lists); accounts are rows.accounts, whose first
+// dense id is `first_account`.
+void read_existing_posts(const store::Group &root, store::Slab slab, std::uint64_t first_account,
+                         const Labels &labels, OwnedRows &rows) {
   const auto p = root.open_group("posts");
-  const auto post_id = store::read_column<std::uint64_t>(p, "post_id", post_slab);
-  const auto account = store::read_column<std::uint64_t>(p, "account", post_slab);
-  const auto time_ms = store::read_column<std::int64_t>(p, "time_ms", post_slab);
-  const auto time_source = store::read_column<std::uint8_t>(p, "time_source", post_slab);
-  const auto kind = store::read_column<std::uint8_t>(p, "kind", post_slab);
-  const auto client = store::read_column<std::uint32_t>(p, "client", post_slab);
-  const auto post_language = store::read_column<std::uint32_t>(p, "language", post_slab);
-  const auto text = store::read_strings(p, "text", post_slab);
-  const auto text_key = store::read_column<std::uint64_t>(p, "text_key", post_slab);
-  const auto retweet_of = store::read_column<std::uint64_t>(p, "retweet_of", post_slab);
-  const auto reply_to = store::read_column<std::uint64_t>(p, "reply_to", post_slab);
-  const auto quote_of = store::read_column<std::uint64_t>(p, "quote_of", post_slab);
-  const auto retweet_user = store::read_strings(p, "retweet_user", post_slab);
-  const auto reply_user = store::read_strings(p, "reply_user", post_slab);
-  const auto content_id = store::read_strings(p, "content_id", post_slab);
+  const auto post_id = store::read_column<std::uint64_t>(p, "post_id", slab);
+  const auto account = store::read_column<std::uint64_t>(p, "account", slab);
+  const auto time_ms = store::read_column<std::int64_t>(p, "time_ms", slab);
+  const auto time_source = store::read_column<std::uint8_t>(p, "time_source", slab);
+  const auto kind = store::read_column<std::uint8_t>(p, "kind", slab);
+  const auto client = store::read_column<std::uint32_t>(p, "client", slab);
+  const auto post_language = store::read_column<std::uint32_t>(p, "language", slab);
+  const auto text = store::read_strings(p, "text", slab);
+  const auto text_key = store::read_column<std::uint64_t>(p, "text_key", slab);
+  const auto retweet_of = store::read_column<std::uint64_t>(p, "retweet_of", slab);
+  const auto reply_to = store::read_column<std::uint64_t>(p, "reply_to", slab);
+  const auto quote_of = store::read_column<std::uint64_t>(p, "quote_of", slab);
+  const auto retweet_user = store::read_strings(p, "retweet_user", slab);
+  const auto reply_user = store::read_strings(p, "reply_user", slab);
+  const auto content_id = store::read_strings(p, "content_id", slab);
+  for (std::size_t i = 0; i < post_id.size(); ++i) {
+    const auto &owner = rows.accounts.at(account[i] - first_account);
+    PostRow row;
+    row.account = owner.id;
+    row.account_key = hash64(row.account);
+    row.partition = owner.partition;
+    row.post_id = post_id[i];
+    row.post_id_text = content_id[i];
+    row.time_ms = time_ms[i];
+    row.time_source = static_cast<TimeSource>(time_source[i]);
+    row.kind = static_cast<PostKind>(kind[i]);
+    row.client = labels.clients.at(client[i]);
+    row.language = labels.languages.at(post_language[i]);
+    row.text = text[i];
+    row.text_key = text_key[i];
+    row.retweet_of = retweet_of[i];
+    row.reply_to = reply_to[i];
+    row.quote_of = quote_of[i];
+    row.retweet_user = retweet_user[i];
+    row.reply_user = reply_user[i];
+    row.file = 0;
+    row.line = static_cast<std::int64_t>(i);
+    rows.posts.push_back(std::move(row));
+  }
+}
 
-  // Lists come back from the actions of each post and the strings behind their keys.
+// The posts' hashtag, URL, mention and object lists, from their actions and the strings behind
+// the actions' keys; then each post's dedup key.
+void restore_lists(const store::Group &root, store::Slab action_slab, store::Slab post_slab,
+                   OwnedRows &rows) {
+  using store::schema::Signal;
   const auto k = root.open_group("keys");
   const store::Slab all_keys{0, store::column_length(k, "key")};
   const auto key = store::read_column<std::uint64_t>(k, "key", all_keys);
@@ -129,46 +150,6 @@ void read_existing_rows(const mpi::Comm &comm, const std::string &path, Partitio
   const auto action_signal = store::read_column<std::uint8_t>(act, "signal", action_slab);
   const auto action_key = store::read_column<std::uint64_t>(act, "key", action_slab);
   const auto action_post = store::read_column<std::uint64_t>(act, "post", action_slab);
-  (void)interaction_slab; // interactions are derived again from the posts
-
-  const auto f = root.open_group("snapshots");
-  const auto snapshot_account = store::read_column<std::uint64_t>(f, "account", snapshot_slab);
-  const auto snapshot_time = store::read_column<std::int64_t>(f, "time_ms", snapshot_slab);
-  const auto snapshot_followers = store::read_column<std::int64_t>(f, "followers", snapshot_slab);
-  for (std::size_t i = 0; i < snapshot_account.size(); ++i) {
-    SnapshotRow row;
-    row.account = ids.at(snapshot_account[i] - account_slab.offset);
-    row.partition = partition.at(snapshot_account[i] - account_slab.offset);
-    row.time_ms = snapshot_time[i];
-    row.followers = snapshot_followers[i];
-    row.line = static_cast<std::int64_t>(i);
-    rows.snapshots.push_back(std::move(row));
-  }
-
-  const std::uint64_t first_account = account_slab.offset;
-  for (std::size_t i = 0; i < post_id.size(); ++i) {
-    PostRow row;
-    row.account = ids.at(account[i] - first_account);
-    row.account_key = hash64(row.account);
-    row.partition = partition.at(account[i] - first_account);
-    row.post_id = post_id[i];
-    row.post_id_text = content_id[i];
-    row.time_ms = time_ms[i];
-    row.time_source = static_cast<TimeSource>(time_source[i]);
-    row.kind = static_cast<PostKind>(kind[i]);
-    row.client = clients.at(client[i]);
-    row.language = languages.at(post_language[i]);
-    row.text = text[i];
-    row.text_key = text_key[i];
-    row.retweet_of = retweet_of[i];
-    row.reply_to = reply_to[i];
-    row.quote_of = quote_of[i];
-    row.retweet_user = retweet_user[i];
-    row.reply_user = reply_user[i];
-    row.file = 0;
-    row.line = static_cast<std::int64_t>(i);
-    rows.posts.push_back(std::move(row));
-  }
   for (std::size_t j = 0; j < action_post.size(); ++j) {
     PostRow &row = rows.posts.at(action_post[j] - post_slab.offset);
     const auto lookup = [&](Signal s) -> const std::string & {
@@ -195,6 +176,51 @@ void read_existing_rows(const mpi::Comm &comm, const std::string &path, Partitio
   for (auto &row : rows.posts) {
     row.dedup_key = row.objects.empty() ? row.post_id : hash64(row.objects.front(), row.post_id);
   }
+}
+
+// The owned follower snapshots; accounts are rows.accounts, whose first dense id is
+// `first_account`.
+void read_existing_snapshots(const store::Group &root, store::Slab slab,
+                             std::uint64_t first_account, OwnedRows &rows) {
+  const auto f = root.open_group("snapshots");
+  const auto snapshot_account = store::read_column<std::uint64_t>(f, "account", slab);
+  const auto snapshot_time = store::read_column<std::int64_t>(f, "time_ms", slab);
+  const auto snapshot_followers = store::read_column<std::int64_t>(f, "followers", slab);
+  for (std::size_t i = 0; i < snapshot_account.size(); ++i) {
+    const auto &owner = rows.accounts.at(snapshot_account[i] - first_account);
+    SnapshotRow row;
+    row.account = owner.id;
+    row.partition = owner.partition;
+    row.time_ms = snapshot_time[i];
+    row.followers = snapshot_followers[i];
+    row.line = static_cast<std::int64_t>(i);
+    rows.snapshots.push_back(std::move(row));
+  }
+}
+
+} // namespace
+
+void read_existing_rows(const mpi::Comm &comm, const std::string &path, PartitionRange owned,
+                        OwnedRows &rows) {
+  const auto file = store::File::open(path, comm, store::Access::read_only);
+  const auto root = file.root();
+  const auto [first, last] = owned;
+  const bool none = first >= last;
+  const auto index = root.open_group("index");
+  const auto account_slab = owned_slab(index, "accounts", first, last, none);
+  const auto post_slab = owned_slab(index, "posts", first, last, none);
+  const auto action_slab = owned_slab(index, "actions", first, last, none);
+  const auto snapshot_slab = owned_slab(index, "snapshots", first, last, none);
+  // Interactions are derived again from the posts.
+  const auto dictionaries = root.open_group("dictionaries");
+  Labels labels;
+  labels.clients = read_all_strings(dictionaries, "client");
+  labels.languages = read_all_strings(dictionaries, "language");
+
+  read_existing_accounts(root, account_slab, labels.languages, rows);
+  read_existing_posts(root, post_slab, account_slab.offset, labels, rows);
+  restore_lists(root, action_slab, post_slab, rows);
+  read_existing_snapshots(root, snapshot_slab, account_slab.offset, rows);
   rows.existing_posts = rows.posts.size();
 }
 

@@ -400,6 +400,40 @@ std::vector<PartitionRange> partition_groups(std::uint32_t partitions, std::uint
   return out;
 }
 
+namespace {
+
+// Adds one round's counts and rejects (renumbered to name the new inputs) to this rank's.
+void count_round(RoundOutput &round, std::uint32_t file_base, std::vector<Reject> &rejects,
+                 IngestSummary &summary) {
+  for (auto &r : round.rejects)
+    r.file -= file_base;
+  rejects.insert(rejects.end(), round.rejects.begin(), round.rejects.end());
+  summary.rows_read += round.rows;
+  summary.non_post_rows += round.non_post_rows;
+  summary.repairs_by_reason["empty list element skipped"] += round.empty_list_elements;
+  summary.repairs_by_reason["retweet keyed by its text"] += round.retweets_keyed_by_text;
+  summary.bytes_read += round.bytes;
+}
+
+// The summary's row counts, repairs and rejects by reason, summed over ranks. Collective.
+void sum_over_ranks(const mpi::Comm &comm, IngestSummary &summary) {
+  summary.rows_read = mpi::allreduce(comm, summary.rows_read, mpi::Op::sum);
+  summary.non_post_rows = mpi::allreduce(comm, summary.non_post_rows, mpi::Op::sum);
+  summary.bytes_read = mpi::allreduce(comm, summary.bytes_read, mpi::Op::sum);
+  summary.rows_rejected = mpi::allreduce(comm, summary.rows_rejected, mpi::Op::sum);
+  for (auto &[reason, n] : summary.repairs_by_reason)
+    n = mpi::allreduce(comm, n, mpi::Op::sum); // every rank holds both reasons
+  auto reasons = mpi::gather_objects(comm, summary.rejects_by_reason);
+  mpi::broadcast_object(comm, reasons);
+  summary.rejects_by_reason.clear();
+  for (const auto &part : reasons) {
+    for (const auto &[reason, n] : part)
+      summary.rejects_by_reason[reason] += n;
+  }
+}
+
+} // namespace
+
 IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
   const auto started = std::chrono::steady_clock::now();
   if (config.store_path.empty())
@@ -464,14 +498,7 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
         route_block(records, inputs[*file], *file + file_base, info.partitions, groups[g],
                     comm.rank(), comm.size(), first_pass, round, seen);
       }
-      for (auto &r : round.rejects)
-        r.file -= file_base; // rejects name the new inputs
-      rejects.insert(rejects.end(), round.rejects.begin(), round.rejects.end());
-      summary.rows_read += round.rows;
-      summary.non_post_rows += round.non_post_rows;
-      summary.repairs_by_reason["empty list element skipped"] += round.empty_list_elements;
-      summary.repairs_by_reason["retweet keyed by its text"] += round.retweets_keyed_by_text;
-      summary.bytes_read += round.bytes;
+      count_round(round, file_base, rejects, summary);
       {
         ScopedPhase phase(times, "exchange");
         receive_rows(mpi::alltoallv(comm, round.buckets), rounds.emplace_back());
@@ -496,19 +523,7 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
                              : config.rejects_path;
   write_rejects(comm, rejects, inputs, summary.rejects_path);
 
-  summary.rows_read = mpi::allreduce(comm, summary.rows_read, mpi::Op::sum);
-  summary.non_post_rows = mpi::allreduce(comm, summary.non_post_rows, mpi::Op::sum);
-  summary.bytes_read = mpi::allreduce(comm, summary.bytes_read, mpi::Op::sum);
-  summary.rows_rejected = mpi::allreduce(comm, summary.rows_rejected, mpi::Op::sum);
-  for (auto &[reason, n] : summary.repairs_by_reason)
-    n = mpi::allreduce(comm, n, mpi::Op::sum); // every rank holds both reasons
-  auto reasons = mpi::gather_objects(comm, summary.rejects_by_reason);
-  mpi::broadcast_object(comm, reasons);
-  summary.rejects_by_reason.clear();
-  for (const auto &part : reasons) {
-    for (const auto &[reason, n] : part)
-      summary.rejects_by_reason[reason] += n;
-  }
+  sum_over_ranks(comm, summary);
   summary.groups = groups.size();
   if (summary.rows_read > 0 && summary.rows_rejected == summary.rows_read)
     throw UsageError(nothing_stored(summary)); // the writer removes its unfinished file

@@ -341,6 +341,161 @@ StoreWriter::~StoreWriter() {
     std::filesystem::remove(temporary_, ignored);
 }
 
+namespace {
+
+// Sorts `posts` by (account, time, post id, dedup key), with their dense accounts alongside.
+void sort_posts(std::vector<PostRow> &posts, std::vector<std::uint64_t> &post_account) {
+  struct Order { // the sort key of a post, compact
+    std::uint64_t account;
+    std::int64_t time_ms;
+    std::uint64_t post_id, dedup_key;
+    std::size_t row;
+  };
+  std::vector<Order> order(posts.size());
+  for (std::size_t i = 0; i < posts.size(); ++i)
+    order[i] = {post_account[i], posts[i].time_ms, posts[i].post_id, posts[i].dedup_key, i};
+  std::sort(order.begin(), order.end(), [](const Order &a, const Order &b) {
+    return std::tie(a.account, a.time_ms, a.post_id, a.dedup_key) <
+           std::tie(b.account, b.time_ms, b.post_id, b.dedup_key);
+  });
+  std::vector<PostRow> sorted;
+  sorted.reserve(posts.size());
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    sorted.push_back(std::move(posts[order[k].row]));
+    post_account[k] = order[k].account;
+  }
+  posts = std::move(sorted);
+}
+
+// Follower snapshots with dense accounts, by account and time.
+std::vector<Snapshot> sorted_snapshots(const std::vector<SnapshotRow> &rows,
+                                       const DenseAccounts &dense) {
+  std::vector<Snapshot> snapshots;
+  snapshots.reserve(rows.size());
+  for (const auto &s : rows)
+    snapshots.push_back(Snapshot{dense.at(s.account, hash64(s.account)), s.time_ms, s.followers});
+  std::sort(snapshots.begin(), snapshots.end(), [](const Snapshot &a, const Snapshot &b) {
+    return std::tie(a.account, a.time_ms, a.followers) <
+           std::tie(b.account, b.time_ms, b.followers);
+  });
+  return snapshots;
+}
+
+void append_accounts(const store::Group &g, const std::vector<AccountRow> &accounts,
+                     const std::vector<std::uint64_t> &post_count, const Labels &labels) {
+  store::append_column(g, "key", column<AccountRow, std::uint64_t>(accounts, [](const auto &a) {
+                         return hash64(a.id);
+                       }));
+  store::append_column(
+      g, "partition",
+      column<AccountRow, std::uint32_t>(accounts, [](const auto &a) { return a.partition; }));
+  store::append_strings(g, "id", string_column(accounts, &AccountRow::id));
+  store::append_strings(g, "screen_name", string_column(accounts, &AccountRow::screen_name));
+  store::append_strings(g, "display_name", string_column(accounts, &AccountRow::display_name));
+  store::append_strings(g, "description", string_column(accounts, &AccountRow::description));
+  store::append_strings(g, "location", string_column(accounts, &AccountRow::location));
+  store::append_strings(g, "label", string_column(accounts, &AccountRow::label));
+  store::append_column(g, "language",
+                       column<AccountRow, std::uint32_t>(accounts, [&](const auto &a) {
+                         return label_id(labels.languages, a.language);
+                       }));
+  store::append_column(
+      g, "created_day",
+      column<AccountRow, std::int32_t>(accounts, [](const auto &a) { return a.created_day; }));
+  store::append_column(
+      g, "followers",
+      column<AccountRow, std::int64_t>(accounts, [](const auto &a) { return a.followers; }));
+  store::append_column(
+      g, "following",
+      column<AccountRow, std::int64_t>(accounts, [](const auto &a) { return a.following; }));
+  store::append_column(
+      g, "from_users_file",
+      column<AccountRow, std::uint8_t>(accounts, [](const auto &a) { return a.from_users_file; }));
+  store::append_column(g, "post_count", post_count);
+}
+
+void append_posts(const store::Group &p, const std::vector<PostRow> &posts,
+                  const std::vector<std::uint64_t> &post_account, const Labels &labels) {
+  store::append_column(
+      p, "post_id", column<PostRow, std::uint64_t>(posts, [](const auto &r) { return r.post_id; }));
+  store::append_column(p, "account", post_account);
+  store::append_column(
+      p, "time_ms", column<PostRow, std::int64_t>(posts, [](const auto &r) { return r.time_ms; }));
+  store::append_column(p, "time_source", column<PostRow, std::uint8_t>(posts, [](const auto &r) {
+                         return r.time_source;
+                       }));
+  store::append_column(p, "kind",
+                       column<PostRow, std::uint8_t>(posts, [](const auto &r) { return r.kind; }));
+  store::append_column(p, "client", column<PostRow, std::uint32_t>(posts, [&](const auto &r) {
+                         return label_id(labels.clients, r.client);
+                       }));
+  store::append_column(p, "language", column<PostRow, std::uint32_t>(posts, [&](const auto &r) {
+                         return label_id(labels.languages, r.language);
+                       }));
+  store::append_strings(p, "text", string_column(posts, &PostRow::text));
+  store::append_column(p, "text_key", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
+                         return r.text_key;
+                       }));
+  store::append_column(p, "retweet_of", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
+                         return r.retweet_of;
+                       }));
+  store::append_column(p, "reply_to", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
+                         return r.reply_to;
+                       }));
+  store::append_column(p, "quote_of", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
+                         return r.quote_of;
+                       }));
+  store::append_strings(p, "retweet_user", string_column(posts, &PostRow::retweet_user));
+  store::append_strings(p, "reply_user", string_column(posts, &PostRow::reply_user));
+  store::append_strings(p, "content_id", string_column(posts, &PostRow::post_id_text));
+}
+
+void append_actions(const store::Group &a, const std::vector<Action> &actions) {
+  store::append_column(a, "account", column<Action, std::uint64_t>(actions, [](const auto &r) {
+                         return r.account;
+                       }));
+  store::append_column(
+      a, "signal", column<Action, std::uint8_t>(actions, [](const auto &r) { return r.signal; }));
+  store::append_column(a, "key",
+                       column<Action, std::uint64_t>(actions, [](const auto &r) { return r.key; }));
+  store::append_column(
+      a, "time_ms", column<Action, std::int64_t>(actions, [](const auto &r) { return r.time_ms; }));
+  store::append_column(
+      a, "post", column<Action, std::uint64_t>(actions, [](const auto &r) { return r.post; }));
+}
+
+void append_snapshots(const store::Group &f, const std::vector<Snapshot> &snapshots) {
+  store::append_column(f, "account", column<Snapshot, std::uint64_t>(snapshots, [](const auto &r) {
+                         return r.account;
+                       }));
+  store::append_column(f, "time_ms", column<Snapshot, std::int64_t>(snapshots, [](const auto &r) {
+                         return r.time_ms;
+                       }));
+  store::append_column(f, "followers", column<Snapshot, std::int64_t>(snapshots, [](const auto &r) {
+                         return r.followers;
+                       }));
+}
+
+void append_interactions(const store::Group &n, const std::vector<InteractionRow> &interactions) {
+  store::append_column(
+      n, "source",
+      column<InteractionRow, std::uint64_t>(interactions, [](const auto &r) { return r.source; }));
+  store::append_column(
+      n, "kind",
+      column<InteractionRow, std::uint8_t>(interactions, [](const auto &r) { return r.kind; }));
+  store::append_column(n, "target_key",
+                       column<InteractionRow, std::uint64_t>(
+                           interactions, [](const auto &r) { return r.target_key; }));
+  store::append_column(
+      n, "time_ms",
+      column<InteractionRow, std::int64_t>(interactions, [](const auto &r) { return r.time_ms; }));
+  store::append_column(
+      n, "post",
+      column<InteractionRow, std::uint64_t>(interactions, [](const auto &r) { return r.post; }));
+}
+
+} // namespace
+
 void StoreWriter::add_group(OwnedRows rows, PartitionRange owned, PhaseTimes &times) {
   std::optional<ScopedPhase> phase(std::in_place, times, "sort");
   const auto [first, last] = owned;
@@ -357,40 +512,10 @@ void StoreWriter::add_group(OwnedRows rows, PartitionRange owned, PhaseTimes &ti
   std::vector<std::uint64_t> post_account(posts.size());
   for (std::size_t i = 0; i < posts.size(); ++i)
     post_account[i] = dense.at(posts[i].account, posts[i].account_key);
-  {
-    struct Order { // the sort key of a post, compact
-      std::uint64_t account;
-      std::int64_t time_ms;
-      std::uint64_t post_id, dedup_key;
-      std::size_t row;
-    };
-    std::vector<Order> order(posts.size());
-    for (std::size_t i = 0; i < posts.size(); ++i)
-      order[i] = {post_account[i], posts[i].time_ms, posts[i].post_id, posts[i].dedup_key, i};
-    std::sort(order.begin(), order.end(), [](const Order &a, const Order &b) {
-      return std::tie(a.account, a.time_ms, a.post_id, a.dedup_key) <
-             std::tie(b.account, b.time_ms, b.post_id, b.dedup_key);
-    });
-    std::vector<PostRow> sorted;
-    sorted.reserve(posts.size());
-    for (std::size_t k = 0; k < order.size(); ++k) {
-      sorted.push_back(std::move(posts[order[k].row]));
-      post_account[k] = order[k].account;
-    }
-    posts = std::move(sorted);
-  }
+  sort_posts(posts, post_account);
   const auto post_layout = store::layout_slabs(comm_, posts.size());
   const std::uint64_t post_base = posts_written_ + post_layout.local.offset;
-
-  // Follower snapshots, by account and time.
-  std::vector<Snapshot> snapshots;
-  snapshots.reserve(rows.snapshots.size());
-  for (const auto &s : rows.snapshots)
-    snapshots.push_back(Snapshot{dense.at(s.account, hash64(s.account)), s.time_ms, s.followers});
-  std::sort(snapshots.begin(), snapshots.end(), [](const Snapshot &a, const Snapshot &b) {
-    return std::tie(a.account, a.time_ms, a.followers) <
-           std::tie(b.account, b.time_ms, b.followers);
-  });
+  const auto snapshots = sorted_snapshots(rows.snapshots, dense);
 
   phase.emplace(times, "derive");
   // Actions, interactions and the strings behind their keys, in post order.
@@ -428,112 +553,11 @@ void StoreWriter::add_group(OwnedRows rows, PartitionRange owned, PhaseTimes &ti
                  }));
 
   const auto root = file_->root();
-  const auto g = root.open_group("accounts");
-  store::append_column(g, "key", column<AccountRow, std::uint64_t>(accounts, [](const auto &a) {
-                         return hash64(a.id);
-                       }));
-  store::append_column(
-      g, "partition",
-      column<AccountRow, std::uint32_t>(accounts, [](const auto &a) { return a.partition; }));
-  store::append_strings(g, "id", string_column(accounts, &AccountRow::id));
-  store::append_strings(g, "screen_name", string_column(accounts, &AccountRow::screen_name));
-  store::append_strings(g, "display_name", string_column(accounts, &AccountRow::display_name));
-  store::append_strings(g, "description", string_column(accounts, &AccountRow::description));
-  store::append_strings(g, "location", string_column(accounts, &AccountRow::location));
-  store::append_strings(g, "label", string_column(accounts, &AccountRow::label));
-  store::append_column(g, "language",
-                       column<AccountRow, std::uint32_t>(accounts, [&](const auto &a) {
-                         return label_id(labels_.languages, a.language);
-                       }));
-  store::append_column(
-      g, "created_day",
-      column<AccountRow, std::int32_t>(accounts, [](const auto &a) { return a.created_day; }));
-  store::append_column(
-      g, "followers",
-      column<AccountRow, std::int64_t>(accounts, [](const auto &a) { return a.followers; }));
-  store::append_column(
-      g, "following",
-      column<AccountRow, std::int64_t>(accounts, [](const auto &a) { return a.following; }));
-  store::append_column(
-      g, "from_users_file",
-      column<AccountRow, std::uint8_t>(accounts, [](const auto &a) { return a.from_users_file; }));
-  store::append_column(g, "post_count", post_count);
-
-  const auto p = root.open_group("posts");
-  store::append_column(
-      p, "post_id", column<PostRow, std::uint64_t>(posts, [](const auto &r) { return r.post_id; }));
-  store::append_column(p, "account", post_account);
-  store::append_column(
-      p, "time_ms", column<PostRow, std::int64_t>(posts, [](const auto &r) { return r.time_ms; }));
-  store::append_column(p, "time_source", column<PostRow, std::uint8_t>(posts, [](const auto &r) {
-                         return r.time_source;
-                       }));
-  store::append_column(p, "kind",
-                       column<PostRow, std::uint8_t>(posts, [](const auto &r) { return r.kind; }));
-  store::append_column(p, "client", column<PostRow, std::uint32_t>(posts, [&](const auto &r) {
-                         return label_id(labels_.clients, r.client);
-                       }));
-  store::append_column(p, "language", column<PostRow, std::uint32_t>(posts, [&](const auto &r) {
-                         return label_id(labels_.languages, r.language);
-                       }));
-  store::append_strings(p, "text", string_column(posts, &PostRow::text));
-  store::append_column(p, "text_key", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
-                         return r.text_key;
-                       }));
-  store::append_column(p, "retweet_of", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
-                         return r.retweet_of;
-                       }));
-  store::append_column(p, "reply_to", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
-                         return r.reply_to;
-                       }));
-  store::append_column(p, "quote_of", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
-                         return r.quote_of;
-                       }));
-  store::append_strings(p, "retweet_user", string_column(posts, &PostRow::retweet_user));
-  store::append_strings(p, "reply_user", string_column(posts, &PostRow::reply_user));
-  store::append_strings(p, "content_id", string_column(posts, &PostRow::post_id_text));
-
-  const auto a = root.open_group("actions");
-  store::append_column(a, "account", column<Action, std::uint64_t>(actions, [](const auto &r) {
-                         return r.account;
-                       }));
-  store::append_column(
-      a, "signal", column<Action, std::uint8_t>(actions, [](const auto &r) { return r.signal; }));
-  store::append_column(a, "key",
-                       column<Action, std::uint64_t>(actions, [](const auto &r) { return r.key; }));
-  store::append_column(
-      a, "time_ms", column<Action, std::int64_t>(actions, [](const auto &r) { return r.time_ms; }));
-  store::append_column(
-      a, "post", column<Action, std::uint64_t>(actions, [](const auto &r) { return r.post; }));
-
-  const auto f = root.open_group("snapshots");
-  store::append_column(f, "account", column<Snapshot, std::uint64_t>(snapshots, [](const auto &r) {
-                         return r.account;
-                       }));
-  store::append_column(f, "time_ms", column<Snapshot, std::int64_t>(snapshots, [](const auto &r) {
-                         return r.time_ms;
-                       }));
-  store::append_column(f, "followers", column<Snapshot, std::int64_t>(snapshots, [](const auto &r) {
-                         return r.followers;
-                       }));
-
-  const auto n = root.open_group("interactions");
-  store::append_column(
-      n, "source",
-      column<InteractionRow, std::uint64_t>(interactions, [](const auto &r) { return r.source; }));
-  store::append_column(
-      n, "kind",
-      column<InteractionRow, std::uint8_t>(interactions, [](const auto &r) { return r.kind; }));
-  store::append_column(n, "target_key",
-                       column<InteractionRow, std::uint64_t>(
-                           interactions, [](const auto &r) { return r.target_key; }));
-  store::append_column(
-      n, "time_ms",
-      column<InteractionRow, std::int64_t>(interactions, [](const auto &r) { return r.time_ms; }));
-  store::append_column(
-      n, "post",
-      column<InteractionRow, std::uint64_t>(interactions, [](const auto &r) { return r.post; }));
-
+  append_accounts(root.open_group("accounts"), accounts, post_count, labels_);
+  append_posts(root.open_group("posts"), posts, post_account, labels_);
+  append_actions(root.open_group("actions"), actions);
+  append_snapshots(root.open_group("snapshots"), snapshots);
+  append_interactions(root.open_group("interactions"), interactions);
   accounts_written_ += account_layout.total;
   posts_written_ += post_layout.total;
 }

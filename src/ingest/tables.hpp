@@ -93,7 +93,8 @@ struct ExistingStore {
 };
 ExistingStore read_existing_meta(const mpi::Comm &comm, const std::string &path);
 
-// Reads the rows of partitions `owned` (this rank's share of the current group). Collective.
+// Reads the rows of partitions `owned` (this rank's share of the current group) into `rows`,
+// which must be empty. Collective.
 void read_existing_rows(const mpi::Comm &comm, const std::string &path, PartitionRange owned,
                         OwnedRows &rows);
 

@@ -52,194 +52,229 @@ std::vector<std::uint32_t> partitions_of_rows(const std::vector<std::uint64_t> &
   return out;
 }
 
-} // namespace
-
-ValidationReport validate_store(const mpi::Comm &comm, const std::string &path) {
-  const auto file = File::open(path, comm, Access::read_only);
-  const auto root = file.root();
-  Validator v(comm, root);
-  ValidationReport report;
+// The root's attributes, format and groups; violations end the check there.
+void check_header(const Group &root, ValidationReport &report) {
   for (const char *name : {"format", "format_version", "partitions", "rows_read", "rows_rejected",
                            "rows_duplicate", "non_post_rows", "posts_before"}) {
-    if (!has_attribute(root, name)) {
+    if (!has_attribute(root, name))
       report.violations.push_back(std::string("root attribute '") + name + "' is missing");
-    }
   }
   if (!report.violations.empty())
-    return report;
+    return;
   if (read_string_attribute(root, "format") != schema::kFormat) {
     report.violations.push_back("root attribute format is not '" + std::string(schema::kFormat) +
                                 "'");
-    return report;
+    return;
   }
   if (read_int_attribute(root, "format_version") != schema::kVersion) {
     report.violations.push_back(fmt::format("format_version {} is not {}",
                                             read_int_attribute(root, "format_version"),
                                             schema::kVersion));
-    return report;
+    return;
   }
   for (const char *group : {"accounts", "posts", "actions", "interactions", "snapshots", "keys",
                             "dictionaries", "index"}) {
     if (!root.has(group))
       report.violations.push_back(std::string("group /") + group + " is missing");
   }
-  if (!report.violations.empty())
-    return report;
-  const auto partitions = static_cast<std::uint64_t>(read_int_attribute(root, "partitions"));
+}
 
-  const auto account_key = v.column<std::uint64_t>("accounts", "key");
-  const auto account_partition = v.column<std::uint32_t>("accounts", "partition");
-  const auto account_language = v.column<std::uint32_t>("accounts", "language");
+// The columns the checks read (each read once, collectively, and digested by the Validator).
+struct StoreColumns {
+  std::uint64_t partitions = 0, accounts = 0, posts = 0, clients = 0, languages = 0;
+  std::vector<std::uint64_t> account_key, post_count;
+  std::vector<std::uint32_t> account_partition, account_language;
+  std::vector<std::int64_t> followers;
+  std::vector<std::string> ids;
+  std::vector<std::uint64_t> post_account;
+  std::vector<std::int64_t> post_time;
+  std::vector<std::uint8_t> time_source, kind;
+  std::vector<std::uint32_t> client, post_language;
+  std::vector<std::uint64_t> action_account, action_post;
+  std::vector<std::uint8_t> action_signal;
+  std::vector<std::int64_t> action_time;
+  std::vector<std::uint64_t> source, interaction_post;
+  std::vector<std::uint8_t> interaction_kind;
+  std::vector<std::uint64_t> key;
+  std::vector<std::uint8_t> key_signal;
+  std::vector<std::uint64_t> account_index, post_index, action_index, interaction_index;
+  std::vector<std::uint64_t> snapshot_account, snapshot_index;
+  std::vector<std::int64_t> snapshot_time, snapshot_followers;
+};
+
+void read_accounts_and_posts(Validator &v, StoreColumns &c) {
+  c.account_key = v.column<std::uint64_t>("accounts", "key");
+  c.account_partition = v.column<std::uint32_t>("accounts", "partition");
+  c.account_language = v.column<std::uint32_t>("accounts", "language");
   v.column<std::int32_t>("accounts", "created_day");
-  const auto followers = v.column<std::int64_t>("accounts", "followers");
+  c.followers = v.column<std::int64_t>("accounts", "followers");
   v.column<std::int64_t>("accounts", "following");
   v.column<std::uint8_t>("accounts", "from_users_file");
-  const auto post_count = v.column<std::uint64_t>("accounts", "post_count");
-  const std::uint64_t accounts = account_key.size();
-  const auto ids = v.strings("accounts", "id", accounts);
+  c.post_count = v.column<std::uint64_t>("accounts", "post_count");
+  c.accounts = c.account_key.size();
+  c.ids = v.strings("accounts", "id", c.accounts);
   for (const char *s : {"screen_name", "display_name", "description", "location"})
-    v.strings("accounts", s, accounts);
+    v.strings("accounts", s, c.accounts);
 
-  const auto post_account = v.column<std::uint64_t>("posts", "account");
-  const auto post_time = v.column<std::int64_t>("posts", "time_ms");
-  const auto time_source = v.column<std::uint8_t>("posts", "time_source");
-  const auto kind = v.column<std::uint8_t>("posts", "kind");
-  const auto client = v.column<std::uint32_t>("posts", "client");
-  const auto post_language = v.column<std::uint32_t>("posts", "language");
-  for (const char *c : {"post_id", "text_key", "retweet_of", "reply_to", "quote_of"})
-    v.column<std::uint64_t>("posts", c);
-  const std::uint64_t posts = post_account.size();
+  c.post_account = v.column<std::uint64_t>("posts", "account");
+  c.post_time = v.column<std::int64_t>("posts", "time_ms");
+  c.time_source = v.column<std::uint8_t>("posts", "time_source");
+  c.kind = v.column<std::uint8_t>("posts", "kind");
+  c.client = v.column<std::uint32_t>("posts", "client");
+  c.post_language = v.column<std::uint32_t>("posts", "language");
+  for (const char *column : {"post_id", "text_key", "retweet_of", "reply_to", "quote_of"})
+    v.column<std::uint64_t>("posts", column);
+  c.posts = c.post_account.size();
   for (const char *s : {"text", "retweet_user", "reply_user", "content_id"})
-    v.strings("posts", s, posts);
+    v.strings("posts", s, c.posts);
+}
 
-  const auto action_account = v.column<std::uint64_t>("actions", "account");
-  const auto action_signal = v.column<std::uint8_t>("actions", "signal");
+void read_other_tables(Validator &v, StoreColumns &c) {
+  c.action_account = v.column<std::uint64_t>("actions", "account");
+  c.action_signal = v.column<std::uint8_t>("actions", "signal");
   v.column<std::uint64_t>("actions", "key");
-  const auto action_time = v.column<std::int64_t>("actions", "time_ms");
-  const auto action_post = v.column<std::uint64_t>("actions", "post");
-  const auto source = v.column<std::uint64_t>("interactions", "source");
-  const auto interaction_kind = v.column<std::uint8_t>("interactions", "kind");
+  c.action_time = v.column<std::int64_t>("actions", "time_ms");
+  c.action_post = v.column<std::uint64_t>("actions", "post");
+  c.source = v.column<std::uint64_t>("interactions", "source");
+  c.interaction_kind = v.column<std::uint8_t>("interactions", "kind");
   v.column<std::uint64_t>("interactions", "target_key");
   v.column<std::int64_t>("interactions", "time_ms");
-  const auto interaction_post = v.column<std::uint64_t>("interactions", "post");
-  const auto key = v.column<std::uint64_t>("keys", "key");
-  const auto key_signal = v.column<std::uint8_t>("keys", "signal");
-  v.strings("keys", "value", key.size());
-  const auto clients = v.column<std::uint64_t>("dictionaries/client", "offsets").size();
+  c.interaction_post = v.column<std::uint64_t>("interactions", "post");
+  c.key = v.column<std::uint64_t>("keys", "key");
+  c.key_signal = v.column<std::uint8_t>("keys", "signal");
+  v.strings("keys", "value", c.key.size());
+  c.clients = v.column<std::uint64_t>("dictionaries/client", "offsets").size();
   v.column<std::uint8_t>("dictionaries/client", "bytes");
-  const auto languages = v.column<std::uint64_t>("dictionaries/language", "offsets").size();
+  c.languages = v.column<std::uint64_t>("dictionaries/language", "offsets").size();
   v.column<std::uint8_t>("dictionaries/language", "bytes");
-  const auto account_index = v.column<std::uint64_t>("index", "accounts");
-  const auto post_index = v.column<std::uint64_t>("index", "posts");
-  const auto action_index = v.column<std::uint64_t>("index", "actions");
-  const auto interaction_index = v.column<std::uint64_t>("index", "interactions");
-  const auto snapshot_account = v.column<std::uint64_t>("snapshots", "account");
-  const auto snapshot_time = v.column<std::int64_t>("snapshots", "time_ms");
-  const auto snapshot_followers = v.column<std::int64_t>("snapshots", "followers");
-  const auto snapshot_index = v.column<std::uint64_t>("index", "snapshots");
+  c.account_index = v.column<std::uint64_t>("index", "accounts");
+  c.post_index = v.column<std::uint64_t>("index", "posts");
+  c.action_index = v.column<std::uint64_t>("index", "actions");
+  c.interaction_index = v.column<std::uint64_t>("index", "interactions");
+  c.snapshot_account = v.column<std::uint64_t>("snapshots", "account");
+  c.snapshot_time = v.column<std::int64_t>("snapshots", "time_ms");
+  c.snapshot_followers = v.column<std::int64_t>("snapshots", "followers");
+  c.snapshot_index = v.column<std::uint64_t>("index", "snapshots");
+}
 
-  if (comm.is_root()) {
-    const auto same_length = [&](std::uint64_t n, std::uint64_t expected, const char *what) {
-      v.expect(n == expected,
-               [&] { return fmt::format("{} has {} rows, expected {}", what, n, expected); });
-    };
-    for (const auto *column : {&account_partition, &account_language})
-      same_length(column->size(), accounts, "an /accounts column");
-    same_length(followers.size(), accounts, "/accounts/followers");
-    same_length(post_count.size(), accounts, "/accounts/post_count");
-    for (const auto *column : {&post_time})
-      same_length(column->size(), posts, "/posts/time_ms");
-    same_length(time_source.size(), posts, "/posts/time_source");
-    same_length(kind.size(), posts, "/posts/kind");
-    same_length(client.size(), posts, "/posts/client");
-    same_length(post_language.size(), posts, "/posts/language");
-    same_length(action_signal.size(), action_account.size(), "/actions/signal");
-    same_length(action_post.size(), action_account.size(), "/actions/post");
-    same_length(action_time.size(), action_account.size(), "/actions/time_ms");
-    same_length(interaction_kind.size(), source.size(), "/interactions/kind");
-    same_length(key_signal.size(), key.size(), "/keys/signal");
-  }
-  if (comm.is_root() && v.violations_.empty()) {
-    check_index(v, account_index, partitions, accounts, "accounts");
-    check_index(v, post_index, partitions, posts, "posts");
-    check_index(v, action_index, partitions, action_account.size(), "actions");
-    check_index(v, interaction_index, partitions, source.size(), "interactions");
-    check_index(v, snapshot_index, partitions, snapshot_account.size(), "snapshots");
-    v.expect(snapshot_time.size() == snapshot_account.size() &&
-                 snapshot_followers.size() == snapshot_account.size(),
-             [] { return std::string("/snapshots columns differ in length"); });
-  }
-  if (comm.is_root() && v.violations_.empty()) {
-    const auto row_partition = partitions_of_rows(account_index, accounts);
-    v.each(accounts, "/accounts/partition disagrees with /index/accounts",
-           [&](auto i) { return account_partition[i] == row_partition[i]; });
-    v.each(accounts, "/accounts/key is not the hash of /accounts/id",
-           [&](auto i) { return account_key[i] == hash64(ids[i]); });
-    v.each(accounts, "/accounts/partition is not the hash partition of the id",
-           [&](auto i) { return account_partition[i] == hash64(ids[i], 0x5bd1e995) % partitions; });
-    v.each(accounts, "/accounts/language is not in /dictionaries/language",
-           [&](auto i) { return account_language[i] < languages; });
-    v.each(accounts, "/accounts are not sorted by (partition, id)", [&](auto i) {
-      return i == 0 || std::tie(account_partition[i - 1], ids[i - 1]) <
-                           std::tie(account_partition[i], ids[i]);
+void check_lengths(Validator &v, const StoreColumns &c) {
+  const auto same_length = [&](std::uint64_t n, std::uint64_t expected, const char *what) {
+    v.expect(n == expected,
+             [&] { return fmt::format("{} has {} rows, expected {}", what, n, expected); });
+  };
+  for (const auto *column : {&c.account_partition, &c.account_language})
+    same_length(column->size(), c.accounts, "an /accounts column");
+  same_length(c.followers.size(), c.accounts, "/accounts/followers");
+  same_length(c.post_count.size(), c.accounts, "/accounts/post_count");
+  same_length(c.post_time.size(), c.posts, "/posts/time_ms");
+  same_length(c.time_source.size(), c.posts, "/posts/time_source");
+  same_length(c.kind.size(), c.posts, "/posts/kind");
+  same_length(c.client.size(), c.posts, "/posts/client");
+  same_length(c.post_language.size(), c.posts, "/posts/language");
+  same_length(c.action_signal.size(), c.action_account.size(), "/actions/signal");
+  same_length(c.action_post.size(), c.action_account.size(), "/actions/post");
+  same_length(c.action_time.size(), c.action_account.size(), "/actions/time_ms");
+  same_length(c.interaction_kind.size(), c.source.size(), "/interactions/kind");
+  same_length(c.key_signal.size(), c.key.size(), "/keys/signal");
+}
+
+void check_indexes(Validator &v, const StoreColumns &c) {
+  check_index(v, c.account_index, c.partitions, c.accounts, "accounts");
+  check_index(v, c.post_index, c.partitions, c.posts, "posts");
+  check_index(v, c.action_index, c.partitions, c.action_account.size(), "actions");
+  check_index(v, c.interaction_index, c.partitions, c.source.size(), "interactions");
+  check_index(v, c.snapshot_index, c.partitions, c.snapshot_account.size(), "snapshots");
+  v.expect(c.snapshot_time.size() == c.snapshot_account.size() &&
+               c.snapshot_followers.size() == c.snapshot_account.size(),
+           [] { return std::string("/snapshots columns differ in length"); });
+}
+
+void check_accounts(Validator &v, const StoreColumns &c) {
+  const auto row_partition = partitions_of_rows(c.account_index, c.accounts);
+  v.each(c.accounts, "/accounts/partition disagrees with /index/accounts",
+         [&](auto i) { return c.account_partition[i] == row_partition[i]; });
+  v.each(c.accounts, "/accounts/key is not the hash of /accounts/id",
+         [&](auto i) { return c.account_key[i] == hash64(c.ids[i]); });
+  v.each(c.accounts, "/accounts/partition is not the hash partition of the id", [&](auto i) {
+    return c.account_partition[i] == hash64(c.ids[i], 0x5bd1e995) % c.partitions;
+  });
+  v.each(c.accounts, "/accounts/language is not in /dictionaries/language",
+         [&](auto i) { return c.account_language[i] < c.languages; });
+  v.each(c.accounts, "/accounts are not sorted by (partition, id)", [&](auto i) {
+    return i == 0 || std::tie(c.account_partition[i - 1], c.ids[i - 1]) <
+                         std::tie(c.account_partition[i], c.ids[i]);
+  });
+}
+
+void check_posts(Validator &v, const StoreColumns &c) {
+  v.each(c.posts, "/posts/account out of range",
+         [&](auto i) { return c.post_account[i] < c.accounts; });
+  if (v.violations_.empty()) {
+    const auto post_partition = partitions_of_rows(c.post_index, c.posts);
+    v.each(c.posts, "/posts/account lies outside the post's partition",
+           [&](auto i) { return c.account_partition[c.post_account[i]] == post_partition[i]; });
+    v.each(c.posts, "/posts are not sorted by (account, time)", [&](auto i) {
+      return i == 0 || std::tie(c.post_account[i - 1], c.post_time[i - 1]) <=
+                           std::tie(c.post_account[i], c.post_time[i]);
     });
-    v.each(posts, "/posts/account out of range",
-           [&](auto i) { return post_account[i] < accounts; });
-    if (v.violations_.empty()) {
-      const auto post_partition = partitions_of_rows(post_index, posts);
-      v.each(posts, "/posts/account lies outside the post's partition",
-             [&](auto i) { return account_partition[post_account[i]] == post_partition[i]; });
-      v.each(posts, "/posts are not sorted by (account, time)", [&](auto i) {
-        return i == 0 || std::tie(post_account[i - 1], post_time[i - 1]) <=
-                             std::tie(post_account[i], post_time[i]);
-      });
-      std::vector<std::uint64_t> counted(accounts, 0);
-      for (const auto a : post_account)
-        ++counted[a];
-      v.each(accounts, "/accounts/post_count disagrees with /posts",
-             [&](auto i) { return counted[i] == post_count[i]; });
-    }
-    v.each(posts, "/posts/time_source is not 0, 1 or 2",
-           [&](auto i) { return time_source[i] <= 2; });
-    v.each(posts, "/posts/kind is not 0..3", [&](auto i) { return kind[i] <= 3; });
-    v.each(posts, "/posts/client is not in /dictionaries/client",
-           [&](auto i) { return client[i] < clients; });
-    v.each(posts, "/posts/language is not in /dictionaries/language",
-           [&](auto i) { return post_language[i] < languages; });
-    v.each(action_account.size(), fmt::format("/actions/signal is not 1..{}", kSignalCount - 1),
-           [&](auto i) { return action_signal[i] >= 1 && action_signal[i] < kSignalCount; });
-    v.each(action_account.size(), "/actions/post out of range",
-           [&](auto i) { return action_post[i] < posts; });
-    if (v.violations_.empty()) {
-      v.each(action_account.size(), "/actions/account is not its post's account",
-             [&](auto i) { return action_account[i] == post_account[action_post[i]]; });
-      v.each(action_account.size(), "/actions/time_ms is not its post's time",
-             [&](auto i) { return action_time[i] == post_time[action_post[i]]; });
-    }
-    v.each(source.size(), "/interactions/kind is not 1..3",
-           [&](auto i) { return interaction_kind[i] >= 1 && interaction_kind[i] <= 3; });
-    v.each(snapshot_account.size(), "/snapshots/account out of range",
-           [&](auto i) { return snapshot_account[i] < accounts; });
-    if (v.violations_.empty()) {
-      const auto snapshot_partition = partitions_of_rows(snapshot_index, snapshot_account.size());
-      v.each(
-          snapshot_account.size(), "/snapshots/account lies outside the row's partition",
-          [&](auto i) { return account_partition[snapshot_account[i]] == snapshot_partition[i]; });
-      v.each(snapshot_account.size(), "/snapshots are not sorted by (account, time)", [&](auto i) {
-        return i == 0 || std::tie(snapshot_account[i - 1], snapshot_time[i - 1]) <=
-                             std::tie(snapshot_account[i], snapshot_time[i]);
-      });
-      v.each(snapshot_account.size(), "/snapshots/followers is negative",
-             [&](auto i) { return snapshot_followers[i] >= 0; });
-    }
-    v.each(source.size(), "/interactions/post out of range", [&](auto i) {
-      return interaction_post[i] < posts && source[i] == post_account[interaction_post[i]];
-    });
-    v.each(key.size(), "/keys are not sorted by (key, signal) without repeats", [&](auto i) {
-      return i == 0 || std::tie(key[i - 1], key_signal[i - 1]) < std::tie(key[i], key_signal[i]);
-    });
+    std::vector<std::uint64_t> counted(c.accounts, 0);
+    for (const auto a : c.post_account)
+      ++counted[a];
+    v.each(c.accounts, "/accounts/post_count disagrees with /posts",
+           [&](auto i) { return counted[i] == c.post_count[i]; });
   }
-  // Row accounting (attributes are readable on every rank).
+  v.each(c.posts, "/posts/time_source is not 0, 1 or 2",
+         [&](auto i) { return c.time_source[i] <= 2; });
+  v.each(c.posts, "/posts/kind is not 0..3", [&](auto i) { return c.kind[i] <= 3; });
+  v.each(c.posts, "/posts/client is not in /dictionaries/client",
+         [&](auto i) { return c.client[i] < c.clients; });
+  v.each(c.posts, "/posts/language is not in /dictionaries/language",
+         [&](auto i) { return c.post_language[i] < c.languages; });
+}
+
+void check_actions_and_interactions(Validator &v, const StoreColumns &c) {
+  const auto actions = c.action_account.size();
+  v.each(actions, fmt::format("/actions/signal is not 1..{}", kSignalCount - 1),
+         [&](auto i) { return c.action_signal[i] >= 1 && c.action_signal[i] < kSignalCount; });
+  v.each(actions, "/actions/post out of range", [&](auto i) { return c.action_post[i] < c.posts; });
+  if (v.violations_.empty()) {
+    v.each(actions, "/actions/account is not its post's account",
+           [&](auto i) { return c.action_account[i] == c.post_account[c.action_post[i]]; });
+    v.each(actions, "/actions/time_ms is not its post's time",
+           [&](auto i) { return c.action_time[i] == c.post_time[c.action_post[i]]; });
+  }
+  v.each(c.source.size(), "/interactions/kind is not 1..3",
+         [&](auto i) { return c.interaction_kind[i] >= 1 && c.interaction_kind[i] <= 3; });
+}
+
+void check_snapshots_and_keys(Validator &v, const StoreColumns &c) {
+  const auto snapshots = c.snapshot_account.size();
+  v.each(snapshots, "/snapshots/account out of range",
+         [&](auto i) { return c.snapshot_account[i] < c.accounts; });
+  if (v.violations_.empty()) {
+    const auto snapshot_partition = partitions_of_rows(c.snapshot_index, snapshots);
+    v.each(snapshots, "/snapshots/account lies outside the row's partition", [&](auto i) {
+      return c.account_partition[c.snapshot_account[i]] == snapshot_partition[i];
+    });
+    v.each(snapshots, "/snapshots are not sorted by (account, time)", [&](auto i) {
+      return i == 0 || std::tie(c.snapshot_account[i - 1], c.snapshot_time[i - 1]) <=
+                           std::tie(c.snapshot_account[i], c.snapshot_time[i]);
+    });
+    v.each(snapshots, "/snapshots/followers is negative",
+           [&](auto i) { return c.snapshot_followers[i] >= 0; });
+  }
+  v.each(c.source.size(), "/interactions/post out of range", [&](auto i) {
+    return c.interaction_post[i] < c.posts && c.source[i] == c.post_account[c.interaction_post[i]];
+  });
+  v.each(c.key.size(), "/keys are not sorted by (key, signal) without repeats", [&](auto i) {
+    return i == 0 ||
+           std::tie(c.key[i - 1], c.key_signal[i - 1]) < std::tie(c.key[i], c.key_signal[i]);
+  });
+}
+
+// Every row read is stored, a duplicate, rejected, a users-file row, or was stored before
+// (attributes are readable on every rank); returns rows_read.
+std::uint64_t check_row_accounting(Validator &v, const Group &root, std::uint64_t posts) {
   const auto attr = [&](const char *name) {
     return static_cast<std::uint64_t>(read_int_attribute(root, name));
   };
@@ -252,13 +287,41 @@ ValidationReport validate_store(const mpi::Comm &comm, const std::string &path) 
         read, posts, attr("posts_before"), attr("rows_duplicate"), attr("rows_rejected"),
         attr("non_post_rows"));
   });
+  return read;
+}
+
+} // namespace
+
+ValidationReport validate_store(const mpi::Comm &comm, const std::string &path) {
+  const auto file = File::open(path, comm, Access::read_only);
+  const auto root = file.root();
+  Validator v(comm, root);
+  ValidationReport report;
+  check_header(root, report);
+  if (!report.violations.empty())
+    return report;
+  StoreColumns c;
+  c.partitions = static_cast<std::uint64_t>(read_int_attribute(root, "partitions"));
+  read_accounts_and_posts(v, c);
+  read_other_tables(v, c);
+  if (comm.is_root())
+    check_lengths(v, c);
+  if (comm.is_root() && v.violations_.empty())
+    check_indexes(v, c);
+  if (comm.is_root() && v.violations_.empty()) {
+    check_accounts(v, c);
+    check_posts(v, c);
+    check_actions_and_interactions(v, c);
+    check_snapshots_and_keys(v, c);
+  }
+  const auto read = check_row_accounting(v, root, c.posts);
   report.violations.insert(report.violations.end(), v.violations_.begin(), v.violations_.end());
   report.digests = v.digests_;
-  report.summary =
-      fmt::format("{} partitions, {} accounts, {} posts, {} actions, {} interactions, {} keys; "
-                  "rows read {}, rejected {}, duplicates {}",
-                  partitions, accounts, posts, action_account.size(), source.size(), key.size(),
-                  read, attr("rows_rejected"), attr("rows_duplicate"));
+  report.summary = fmt::format(
+      "{} partitions, {} accounts, {} posts, {} actions, {} interactions, {} keys; rows read {}, "
+      "rejected {}, duplicates {}",
+      c.partitions, c.accounts, c.posts, c.action_account.size(), c.source.size(), c.key.size(),
+      read, read_int_attribute(root, "rows_rejected"), read_int_attribute(root, "rows_duplicate"));
   mpi::broadcast_object(comm, report.violations);
   return report;
 }
