@@ -52,8 +52,8 @@ Exchanged<T> alltoallv(const Comm &comm, std::span<const T> send,
                        std::span<const std::size_t> send_offsets, ExchangeOptions options = {}) {
   const auto p = static_cast<std::size_t>(comm.size());
   if (send_offsets.size() != p + 1 || send_offsets[p] != send.size()) {
-    throw std::invalid_argument("alltoallv: send_offsets must have size()+1 entries ending at "
-                                "the send length");
+    throw std::logic_error("alltoallv: send_offsets must have size()+1 entries ending at the "
+                           "send length");
   }
   std::vector<unsigned long long> send_counts(p), recv_counts(p);
   for (std::size_t d = 0; d < p; ++d)
@@ -129,9 +129,8 @@ template <Transferable T>
 std::vector<T> alltoallv(const Comm &comm, const std::vector<std::vector<T>> &buckets,
                          ExchangeOptions options = {}) {
   if (buckets.size() != static_cast<std::size_t>(comm.size())) {
-    throw std::invalid_argument("alltoallv: need one bucket per rank (" +
-                                std::to_string(comm.size()) + "), got " +
-                                std::to_string(buckets.size()));
+    throw std::logic_error("alltoallv: need one bucket per rank (" + std::to_string(comm.size()) +
+                           "), got " + std::to_string(buckets.size()));
   }
   std::vector<std::size_t> offsets(buckets.size() + 1, 0);
   for (std::size_t d = 0; d < buckets.size(); ++d)

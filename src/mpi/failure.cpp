@@ -18,7 +18,8 @@ void abort_job(const Comm &comm, std::string_view reason, int exit_code) {
 }
 
 int exit_code_for(const std::exception &error) {
-  // Errors the user can fix (bad arguments, bad input) belong to the std::invalid_argument family.
+  // Errors the user can fix (bad arguments, bad input) belong to the std::invalid_argument family;
+  // programming errors are other std::logic_errors (this layer's own among them) and exit 1.
   if (dynamic_cast<const std::invalid_argument *>(&error) != nullptr)
     return kExitUsage;
   return kExitFailure;
