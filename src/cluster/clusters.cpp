@@ -10,6 +10,7 @@
 #include "common/hash.hpp"
 #include "mpi/alltoallv.hpp"
 #include "mpi/collectives.hpp"
+#include "partition/ownership.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -212,7 +213,7 @@ std::vector<AccountPair> inside_provisional_edges(const mpi::Comm &comm,
     }
   }
   inside = mpi::route(comm, std::move(inside), [&](const AccountPair &p) {
-    return detect::owner_of(data.account_begin, p.a);
+    return partition::owner_of(data.account_begin, p.a);
   });
   std::sort(inside.begin(), inside.end());
   return inside;
@@ -329,7 +330,7 @@ ClusterResult find_clusters(const mpi::Comm &comm, const ClusterConfig &config, 
     add_member_facts(c, id, facts);
   }
   facts = mpi::route(comm, std::move(facts), [&](const MemberFact &f) {
-    return detect::owner_of(data.account_begin, f.account);
+    return partition::owner_of(data.account_begin, f.account);
   });
   result.accounts.resize(data.accounts.rows.count);
   for (const auto &f : facts) {

@@ -7,6 +7,7 @@
 #include "detect/coaction.hpp"
 #include "mpi/alltoallv.hpp"
 #include "mpi/reduction_tree.hpp"
+#include "partition/ownership.hpp"
 
 #include <algorithm>
 #include <boost/serialization/utility.hpp>
@@ -60,13 +61,13 @@ std::vector<std::uint64_t> component_labels(const mpi::Comm &comm,
   if (forest) {
     std::vector<std::uint64_t> roots;
     for (const auto &[member, root] : *forest) {
-      to_owner[std::size_t(detect::owner_of(account_begin, member))].push_back({member, root});
+      to_owner[std::size_t(partition::owner_of(account_begin, member))].push_back({member, root});
       roots.push_back(root);
     }
     std::sort(roots.begin(), roots.end());
     roots.erase(std::unique(roots.begin(), roots.end()), roots.end());
     for (const auto root : roots)
-      to_owner[std::size_t(detect::owner_of(account_begin, root))].push_back({root, root});
+      to_owner[std::size_t(partition::owner_of(account_begin, root))].push_back({root, root});
   }
   const auto received = mpi::alltoallv(comm, to_owner);
   const auto rank = static_cast<std::size_t>(comm.rank());

@@ -10,6 +10,7 @@
 #include "mpi/alltoallv.hpp"
 #include "mpi/collectives.hpp"
 #include "mpi/serialize.hpp"
+#include "partition/ownership.hpp"
 #include "store/schema.hpp"
 
 #include <algorithm>
@@ -84,7 +85,7 @@ std::vector<InteractionHit> member_interactions(const mpi::Comm &comm,
     if (cluster != 0)
       probes.push_back({in.target_key[i], in.source[i], cluster, in.kind[i]});
   }
-  const auto owner = [&](std::uint64_t key) { return detect::key_owner(key, ranks); };
+  const auto owner = [&](std::uint64_t key) { return partition::key_owner(key, ranks); };
   keys = mpi::route(comm, std::move(keys), [&](const MemberKey &k) { return owner(k.key); });
   probes = mpi::route(comm, std::move(probes),
                       [&](const InteractionProbe &p) { return owner(p.target_key); });
@@ -110,7 +111,7 @@ void count_roles(const mpi::Comm &comm, const detect::PartitionData &data,
     counts.push_back({h.target, 0, 1});
   }
   counts = mpi::route(comm, std::move(counts), [&](const RoleCount &c) {
-    return detect::owner_of(data.account_begin, c.account);
+    return partition::owner_of(data.account_begin, c.account);
   });
   for (const auto &c : counts) {
     auto &a = accounts[c.account - data.accounts.rows.begin];

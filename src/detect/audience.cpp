@@ -37,7 +37,7 @@ audience_sizes(const mpi::Comm &comm, std::span<const Action> actions,
   sort_unique(members); // an account's actions are all on its owner: distinct here is distinct
   members = mpi::route(
       comm, std::move(members),
-      [&](const GroupMember &m) { return key_owner(m.group, comm.size()); }, exchange);
+      [&](const GroupMember &m) { return partition::key_owner(m.group, comm.size()); }, exchange);
   std::sort(members.begin(), members.end());
   std::vector<std::pair<std::uint64_t, std::uint64_t>> sizes;
   for (std::size_t i = 0; i < members.size(); ++i) {
@@ -99,16 +99,16 @@ std::vector<KeyGroup> key_groups(const mpi::Comm &comm, std::span<const Action> 
   };
   dedupe(table);
   table = mpi::route(
-      comm, std::move(table), [&](const KeyGroup &g) { return key_owner(g.group, comm.size()); },
-      exchange);
+      comm, std::move(table),
+      [&](const KeyGroup &g) { return partition::key_owner(g.group, comm.size()); }, exchange);
   for (auto &entry : table) {
     const auto size = std::lower_bound(sizes.begin(), sizes.end(), std::pair{entry.group, 0ul});
     const auto audience = size != sizes.end() && size->first == entry.group ? size->second : 1;
     entry.share = accounts > 1 ? static_cast<double>(audience - 1) / double(accounts - 1) : 0;
   }
   table = mpi::route(
-      comm, std::move(table), [&](const KeyGroup &g) { return key_owner(g.key, comm.size()); },
-      exchange);
+      comm, std::move(table),
+      [&](const KeyGroup &g) { return partition::key_owner(g.key, comm.size()); }, exchange);
   // One group per key: a named author before the key itself, then the smallest.
   tbb::parallel_sort(table.begin(), table.end(), [](const KeyGroup &x, const KeyGroup &y) {
     return std::make_tuple(x.key, x.group == x.key, x.group) <

@@ -53,8 +53,8 @@ struct RoundSlice {
   bool contains(std::uint64_t a, std::uint64_t b) const {
     if (rounds == 1)
       return true;
-    const auto home = home_account(a, b);
-    const auto r = static_cast<std::size_t>(owner_of(account_begin, home));
+    const auto home = partition::home_account(a, b);
+    const auto r = static_cast<std::size_t>(partition::owner_of(account_begin, home));
     const auto first = account_begin[r], size = account_begin[r + 1] - first;
     return (home - first) * rounds / size == round;
   }
@@ -391,23 +391,6 @@ void add_concentration(std::span<const Action> by_key_time, KeyConcentration &co
   }
 }
 
-int owner_of(std::span<const std::uint64_t> account_begin, std::uint64_t account) {
-  const auto it = std::upper_bound(account_begin.begin(), account_begin.end(), account);
-  return static_cast<int>(it - account_begin.begin()) - 1;
-}
-
-std::uint64_t home_account(std::uint64_t a, std::uint64_t b) {
-  return mix64(a ^ mix64(b)) & 1 ? a : b;
-}
-
-int pair_home(std::span<const std::uint64_t> account_begin, std::uint64_t a, std::uint64_t b) {
-  return owner_of(account_begin, home_account(a, b));
-}
-
-int key_owner(std::uint64_t key, int ranks) {
-  return static_cast<int>(mix64(key) % static_cast<std::uint64_t>(ranks));
-}
-
 namespace {
 
 struct RoundPlan {
@@ -547,7 +530,8 @@ CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions
 
   auto keyed = mpi::route(
       comm, std::move(actions),
-      [&](const Action &action) { return key_owner(action.key, comm.size()); }, options.exchange);
+      [&](const Action &action) { return partition::key_owner(action.key, comm.size()); },
+      options.exchange);
   tbb::parallel_sort(keyed.begin(), keyed.end(), [](const Action &x, const Action &y) {
     return std::tie(x.key, x.time_ms, x.account, x.post) <
            std::tie(y.key, y.time_ms, y.account, y.post);
@@ -573,7 +557,9 @@ CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions
       local_totals = round_totals;
     auto owned = mpi::route(
         comm, std::move(pairs),
-        [&](const CoactionPair &pair) { return pair_home(account_begin, pair.a, pair.b); },
+        [&](const CoactionPair &pair) {
+          return partition::pair_home(account_begin, pair.a, pair.b);
+        },
         options.exchange);
     add_round(owned, options.evidence_per_pair, options.grouped, result);
   }

@@ -7,6 +7,7 @@
 
 #include "mpi/alltoallv.hpp"
 #include "mpi/comm.hpp"
+#include "partition/ownership.hpp"
 
 #include <cstdint>
 #include <span>
@@ -200,21 +201,7 @@ CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions
                               std::span<const std::uint64_t> account_begin,
                               const EngineOptions &options);
 
-// The rank that scans `key`'s actions.
-int key_owner(std::uint64_t key, int ranks);
-
 // floor(time / bin): the time bin of an action.
 std::int64_t bin_of(std::int64_t time_ms, std::int64_t bin_ms);
-
-// The rank owning dense account `account` under `account_begin`.
-int owner_of(std::span<const std::uint64_t> account_begin, std::uint64_t account);
-
-// Where pair (a, b), a < b, is aggregated and tested: at the owner of one of its accounts, a or b
-// by one hash bit of the pair (home_account), so one of the two is always local there. Always
-// the owner of a would give the ranks owning low account ids most pairs (at 2 ranks, the lower of
-// two random accounts is in the first half 3 times in 4); this splits them evenly. Every producer
-// of pairs (the engine, similarity) sends a pair to the same home, so its signals meet for fusion.
-std::uint64_t home_account(std::uint64_t a, std::uint64_t b);
-int pair_home(std::span<const std::uint64_t> account_begin, std::uint64_t a, std::uint64_t b);
 
 } // namespace lockstep::detect

@@ -4,12 +4,12 @@
 #include "common/log.hpp"
 #include "detect/audience.hpp"
 #include "detect/checkpoint.hpp"
-#include "detect/lookup.hpp"
 #include "detect/near_duplicate.hpp"
 #include "detect/significance.hpp"
 #include "detect/similarity.hpp"
 #include "mpi/collectives.hpp"
 #include "mpi/interrupt.hpp"
+#include "partition/lookup.hpp"
 #include "store/schema.hpp"
 
 #include <algorithm>
@@ -106,8 +106,9 @@ std::vector<double> expected_per_pair(const mpi::Comm &comm, const PartitionData
   }
   std::sort(remote.begin(), remote.end());
   remote.erase(std::unique(remote.begin(), remote.end()), remote.end());
-  const auto fetched = remote_lookup(
-      comm, remote, [&](std::uint64_t account) { return owner_of(data.account_begin, account); },
+  const auto fetched = partition::remote_lookup(
+      comm, remote,
+      [&](std::uint64_t account) { return partition::owner_of(data.account_begin, account); },
       [&](std::uint64_t account) { return encode_profile(profiles[account - first]); });
   std::vector<ActivityProfile> remote_profiles(fetched.size());
   tbb::parallel_for(std::size_t{0}, fetched.size(),
@@ -542,7 +543,7 @@ void settle_edges_at_owners(const mpi::Comm &comm, const DetectConfig &config,
   TestedSignals().swap(parts);
   result.edges.clear();
   const mpi::ExchangeOptions exchange{config.exchange_megabytes << 20};
-  const auto owner = [&](std::uint64_t a) { return owner_of(data.account_begin, a); };
+  const auto owner = [&](std::uint64_t a) { return partition::owner_of(data.account_begin, a); };
   records = mpi::route(
       comm, std::move(records), [&](const TestedRecord &r) { return owner(r.stats.a); }, exchange);
   items = mpi::route(

@@ -5,8 +5,8 @@
 #include "common/dense_index.hpp"
 #include "common/hash.hpp"
 #include "common/union_find.hpp"
-#include "detect/lookup.hpp"
 #include "mpi/collectives.hpp"
+#include "partition/lookup.hpp"
 #include "text/normalize.hpp"
 
 #include <algorithm>
@@ -243,7 +243,7 @@ std::vector<TextPair> verify(const mpi::Comm &comm, const LocalTexts &texts,
   }
   tbb::parallel_sort(remote.begin(), remote.end());
   remote.erase(std::unique(remote.begin(), remote.end()), remote.end());
-  const auto fetched = remote_lookup(
+  const auto fetched = partition::remote_lookup(
       comm, remote, [](std::uint64_t request) { return static_cast<int>(request >> 32); },
       [&](std::uint64_t request) {
         return encode_ids(texts.shingles(static_cast<std::uint32_t>(request)));
@@ -384,7 +384,8 @@ NearDuplicateTexts find_near_duplicate_texts(const mpi::Comm &comm, const LocalT
     bucket_entries(texts, sketches, rule.lsh, first, last, comm.rank(), entries);
     entries = mpi::route(
         comm, std::move(entries),
-        [&](const BucketEntry &e) { return key_owner(e.bucket, comm.size()); }, exchange);
+        [&](const BucketEntry &e) { return partition::key_owner(e.bucket, comm.size()); },
+        exchange);
     auto candidates = pair_buckets(entries, refs, rule.bucket_cap, min_agreement, bucket_totals);
     candidates = mpi::route(
         comm, std::move(candidates), [](const Candidate &c) { return c.holder_y; }, exchange);
@@ -453,8 +454,8 @@ NearDuplicateFilter::NearDuplicateFilter(const mpi::Comm &comm, const PostTable 
     }
   }
   const auto owned = mpi::route(
-      comm, std::move(mine), [&](const PostText &p) { return key_owner(p.family, comm.size()); },
-      exchange);
+      comm, std::move(mine),
+      [&](const PostText &p) { return partition::key_owner(p.family, comm.size()); }, exchange);
   post_text_.reserve(owned.size());
   for (const auto &p : owned)
     post_text_.emplace_back(p.post, p.text);

@@ -89,7 +89,7 @@ SimilarityResult find_similar_accounts(const mpi::Comm &comm, const PartitionDat
   SimilarityResult result;
   const auto ranks = static_cast<std::uint64_t>(comm.size());
   const auto account_owner = [&](std::uint64_t account) {
-    return owner_of(data.account_begin, account);
+    return partition::owner_of(data.account_begin, account);
   };
   auto counts = local_term_counts(data.interactions);
   std::uint64_t active = 0;
@@ -152,7 +152,8 @@ SimilarityResult find_similar_accounts(const mpi::Comm &comm, const PartitionDat
   std::vector<TermWeight>().swap(by_term);
   auto owned = mpi::route(
       comm, std::move(products),
-      [&](const WeightedPair &p) { return pair_home(data.account_begin, p.a, p.b); }, exchange);
+      [&](const WeightedPair &p) { return partition::pair_home(data.account_begin, p.a, p.b); },
+      exchange);
   tbb::parallel_sort(owned.begin(), owned.end(), [](const WeightedPair &x, const WeightedPair &y) {
     return std::tie(x.a, x.b, x.term) < std::tie(y.a, y.b, y.term);
   });
@@ -178,7 +179,8 @@ SimilarityResult find_similar_accounts(const mpi::Comm &comm, const PartitionDat
   auto kept = select_top(by_self, rule.top_n);
   auto kept_here = mpi::route(
       comm, std::move(kept),
-      [&](const PairKey &k) { return pair_home(data.account_begin, k.a, k.b); }, exchange);
+      [&](const PairKey &k) { return partition::pair_home(data.account_begin, k.a, k.b); },
+      exchange);
   std::sort(kept_here.begin(), kept_here.end());
   for (const auto &p : candidates) {
     if (std::binary_search(kept_here.begin(), kept_here.end(), PairKey{p.a, p.b}))

@@ -3,8 +3,9 @@
 
 #include "detect/coaction.hpp"
 #include "detect/detect.hpp"
-#include "detect/lookup.hpp"
 #include "mpi/collectives.hpp"
+#include "partition/lookup.hpp"
+#include "partition/ownership.hpp"
 #include "store/column.hpp"
 #include "store/file.hpp"
 #include "store/schema.hpp"
@@ -32,9 +33,9 @@ bool names_a_text(std::uint8_t signal) {
 
 std::vector<std::string> account_labels(const mpi::Comm &comm, const detect::PartitionData &data,
                                         const std::vector<std::uint64_t> &accounts) {
-  return detect::remote_lookup(
+  return partition::remote_lookup(
       comm, accounts,
-      [&](std::uint64_t account) { return detect::owner_of(data.account_begin, account); },
+      [&](std::uint64_t account) { return partition::owner_of(data.account_begin, account); },
       [&](std::uint64_t account) { return data.accounts.id[account - data.accounts.rows.begin]; });
 }
 
@@ -46,8 +47,9 @@ std::vector<std::string> lookup_posts(const mpi::Comm &comm, const detect::Parti
                                       const std::function<std::string(std::uint64_t)> &answer) {
   auto post_begin = mpi::allgather(comm, data.posts.rows.begin);
   post_begin.push_back(data.total_posts);
-  return detect::remote_lookup(
-      comm, posts, [&](std::uint64_t post) { return detect::owner_of(post_begin, post); }, answer);
+  return partition::remote_lookup(
+      comm, posts, [&](std::uint64_t post) { return partition::owner_of(post_begin, post); },
+      answer);
 }
 
 } // namespace
@@ -101,8 +103,8 @@ std::vector<std::string> key_labels(const mpi::Comm &comm, const std::string &st
     if (!names_a_post(request.signal) && !names_a_text(request.signal))
       looked_up.push_back(request.key);
   }
-  const auto found = detect::remote_lookup(
-      comm, looked_up, [&](std::uint64_t k) { return detect::owner_of(share_begin, k); },
+  const auto found = partition::remote_lookup(
+      comm, looked_up, [&](std::uint64_t k) { return partition::owner_of(share_begin, k); },
       [&](std::uint64_t k) -> std::string {
         const auto it = std::lower_bound(key.begin(), key.end(), k);
         return it != key.end() && *it == k ? value[std::size_t(it - key.begin())] : "";

@@ -10,6 +10,7 @@
 #include "mpi/alltoallv.hpp"
 #include "mpi/collectives.hpp"
 #include "mpi/file_io.hpp"
+#include "partition/ownership.hpp"
 #include "report/cluster_files.hpp"
 #include "report/labels.hpp"
 #include "store/attribute.hpp"
@@ -61,7 +62,7 @@ Degrees significant_degrees(const mpi::Comm &comm, const detect::PartitionData &
   std::vector<std::vector<std::uint64_t>> to_owner(ranks);
   for (const auto *edge : edges) {
     for (const auto account : {edge->a, edge->b}) {
-      auto &bucket = to_owner[std::size_t(detect::owner_of(data.account_begin, account))];
+      auto &bucket = to_owner[std::size_t(partition::owner_of(data.account_begin, account))];
       bucket.push_back(account);
       bucket.push_back(edge->weight);
     }

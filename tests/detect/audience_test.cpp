@@ -84,7 +84,7 @@ struct Owned {
 Owned owned(const World &world, std::span<const std::uint64_t> begin, int rank) {
   Owned mine;
   for (std::size_t i = 0; i < world.actions.size(); ++i) {
-    if (detect::owner_of(begin, world.actions[i].account) == rank) {
+    if (partition::owner_of(begin, world.actions[i].account) == rank) {
       mine.actions.push_back(world.actions[i]);
       mine.groups.push_back(world.groups[i]);
     }
@@ -100,7 +100,7 @@ TEST_F(Audience, KeyGroupsAndSharesMatchABruteForceCount) {
   const auto mine = owned(world, begin, comm.rank());
   const auto table = detect::key_groups(comm, mine.actions, mine.groups, {});
   for (const auto &entry : table)
-    EXPECT_EQ(detect::key_owner(entry.key, comm.size()), comm.rank());
+    EXPECT_EQ(partition::key_owner(entry.key, comm.size()), comm.rank());
   auto all = mpi::allgatherv(comm, table);
   std::sort(all.begin(), all.end(), [](const auto &x, const auto &y) { return x.key < y.key; });
 

@@ -31,7 +31,7 @@ std::vector<Action> owned(const std::vector<Action> &all, std::span<const std::u
                           int rank) {
   std::vector<Action> mine;
   for (const auto &a : all) {
-    if (detect::owner_of(begin, a.account) == rank)
+    if (partition::owner_of(begin, a.account) == rank)
       mine.push_back(a);
   }
   return mine;
@@ -68,7 +68,7 @@ TEST_F(Coaction, MatchesBruteForceOracleAtAnyRankCount) {
                 std::min<std::uint64_t>(result.pairs[i].coactions, engine.evidence_per_pair));
     }
     for (const auto &p : result.pairs)
-      EXPECT_EQ(detect::pair_home(begin, p.a, p.b), comm.rank()) << "pairs live at their home";
+      EXPECT_EQ(partition::pair_home(begin, p.a, p.b), comm.rank()) << "pairs live at their home";
     if (result.rounds == 1) { // rounds are each sorted
       EXPECT_TRUE(std::is_sorted(result.pairs.begin(), result.pairs.end(),
                                  [](const PairSignal &x, const PairSignal &y) {

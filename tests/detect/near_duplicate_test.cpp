@@ -62,7 +62,7 @@ detect::PostTable post_table(const std::vector<Post> &posts, std::span<const std
   detect::PostTable t;
   bool first = true;
   for (std::size_t row = 0; row < posts.size(); ++row) {
-    if (detect::owner_of(begin, posts[row].account) != rank)
+    if (partition::owner_of(begin, posts[row].account) != rank)
       continue;
     if (first)
       t.rows.begin = row;

@@ -75,7 +75,7 @@ TEST_F(Similarity, MatchesBruteForceCosineAndTopN) {
   data.account_begin = begin;
   data.accounts.rows = {begin[comm.rank()], begin[comm.rank() + 1] - begin[comm.rank()]};
   for (const auto &i : all) {
-    if (detect::owner_of(begin, i.source) != comm.rank())
+    if (partition::owner_of(begin, i.source) != comm.rank())
       continue;
     data.interactions.source.push_back(i.source);
     data.interactions.target_key.push_back(i.target);

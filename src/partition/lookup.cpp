@@ -1,9 +1,9 @@
 // Two exchanges: requests to owners, then answer lengths and bytes back in the same order.
-#include "detect/lookup.hpp"
+#include "partition/lookup.hpp"
 
 #include "mpi/alltoallv.hpp"
 
-namespace lockstep::detect {
+namespace lockstep::partition {
 
 std::vector<std::string> remote_lookup(const mpi::Comm &comm,
                                        const std::vector<std::uint64_t> &requests,
@@ -54,4 +54,4 @@ std::vector<std::string> remote_lookup(const mpi::Comm &comm,
   return out;
 }
 
-} // namespace lockstep::detect
+} // namespace lockstep::partition

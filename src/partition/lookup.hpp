@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace lockstep::detect {
+namespace lockstep::partition {
 
 // For each request, the string `answer(request)` computed on rank `owner(request)`. Collective.
 std::vector<std::string> remote_lookup(const mpi::Comm &comm,
@@ -17,4 +17,4 @@ std::vector<std::string> remote_lookup(const mpi::Comm &comm,
                                        const std::function<int(std::uint64_t)> &owner,
                                        const std::function<std::string(std::uint64_t)> &answer);
 
-} // namespace lockstep::detect
+} // namespace lockstep::partition
