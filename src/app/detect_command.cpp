@@ -93,7 +93,7 @@ void detect_and_write(const mpi::Comm &comm, const DetectConfig &job,
   cluster::ClusterResult clusters;
   {
     ScopedPhase phase(result.times, "clusters");
-    clusters = cluster::find_clusters(comm, job.clusters, job.alpha, data, result);
+    clusters = cluster::find_clusters(comm, job, data, result);
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -13,7 +13,7 @@ namespace lockstep::cluster {
 std::map<std::uint64_t, std::vector<ActivityCount>>
 cluster_activity(const mpi::Comm &comm, const detect::PartitionData &data,
                  const std::vector<AccountCluster> &accounts,
-                 std::array<std::uint64_t, 168> &baseline) {
+                 std::array<std::uint64_t, 168> &baseline, mpi::ExchangeOptions exchange) {
   const auto begin = data.accounts.rows.begin;
   std::map<std::tuple<std::uint64_t, ActivityKind, std::int64_t>, std::uint64_t> local;
   std::array<std::uint64_t, 168> hours{};
@@ -41,8 +41,9 @@ cluster_activity(const mpi::Comm &comm, const detect::PartitionData &data,
   for (const auto &[key, count] : local)
     counts.push_back({std::get<0>(key), std::get<2>(key), count, std::get<1>(key)});
   const auto ranks = comm.size();
-  counts = mpi::route(comm, std::move(counts),
-                      [ranks](const ActivityCount &c) { return cluster_owner(c.cluster, ranks); });
+  counts = mpi::route(
+      comm, std::move(counts),
+      [ranks](const ActivityCount &c) { return cluster_owner(c.cluster, ranks); }, exchange);
   std::map<std::uint64_t, std::map<std::pair<ActivityKind, std::int64_t>, std::uint64_t>> merged;
   for (const auto &c : counts)
     merged[c.cluster][{c.kind, c.bucket}] += c.count;

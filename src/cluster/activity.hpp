@@ -31,6 +31,6 @@ struct ActivityCount {
 std::map<std::uint64_t, std::vector<ActivityCount>>
 cluster_activity(const mpi::Comm &comm, const detect::PartitionData &data,
                  const std::vector<AccountCluster> &accounts,
-                 std::array<std::uint64_t, 168> &baseline);
+                 std::array<std::uint64_t, 168> &baseline, mpi::ExchangeOptions exchange);
 
 } // namespace lockstep::cluster

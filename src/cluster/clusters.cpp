@@ -204,7 +204,8 @@ void add_member_facts(const Community &c, std::uint64_t id, std::vector<MemberFa
 // The provisional edges inside `communities`, at the owner of a, sorted. Collective.
 std::vector<AccountPair> inside_provisional_edges(const mpi::Comm &comm,
                                                   const detect::PartitionData &data,
-                                                  const std::vector<Community> &communities) {
+                                                  const std::vector<Community> &communities,
+                                                  mpi::ExchangeOptions exchange) {
   std::vector<AccountPair> inside;
   for (const auto &c : communities) {
     for (const auto *e : c.edges) {
@@ -212,9 +213,9 @@ std::vector<AccountPair> inside_provisional_edges(const mpi::Comm &comm,
         inside.push_back({e->a, e->b});
     }
   }
-  inside = mpi::route(comm, std::move(inside), [&](const AccountPair &p) {
-    return partition::owner_of(data.account_begin, p.a);
-  });
+  inside = mpi::route(
+      comm, std::move(inside),
+      [&](const AccountPair &p) { return partition::owner_of(data.account_begin, p.a); }, exchange);
   std::sort(inside.begin(), inside.end());
   return inside;
 }
@@ -257,8 +258,11 @@ double edge_score(const detect::Edge &edge) {
   return edge.timed ? -edge.log10_p : 0.0;
 }
 
-ClusterResult find_clusters(const mpi::Comm &comm, const ClusterConfig &config, double alpha,
+ClusterResult find_clusters(const mpi::Comm &comm, const DetectConfig &job,
                             const detect::PartitionData &data, detect::DetectResult &detected) {
+  const auto &config = job.clusters;
+  const double alpha = job.alpha;
+  const auto exchange = detect::exchange_options(job);
   ClusterResult result;
   const auto begin = data.accounts.rows.begin;
   const auto ties = [](const detect::Edge &edge) { return edge.significant || edge.provisional; };
@@ -267,7 +271,7 @@ ClusterResult find_clusters(const mpi::Comm &comm, const ClusterConfig &config, 
     if (ties(edge))
       pairs.push_back({edge.a, edge.b});
   }
-  const auto labels = component_labels(comm, pairs, data.account_begin);
+  const auto labels = component_labels(comm, pairs, data.account_begin, exchange);
   const auto components = component_sizes(comm, labels);
   const auto rank_of = spread_components(components, comm.size());
 
@@ -277,8 +281,9 @@ ClusterResult find_clusters(const mpi::Comm &comm, const ClusterConfig &config, 
     if (ties(edge))
       records.push_back(edge_record(edge, labels[edge.a - begin]));
   }
-  records = mpi::route(comm, std::move(records),
-                       [&](const EdgeRecord &r) { return rank_of.at(r.component); });
+  records = mpi::route(
+      comm, std::move(records), [&](const EdgeRecord &r) { return rank_of.at(r.component); },
+      exchange);
   std::sort(records.begin(), records.end(), [](const EdgeRecord &x, const EdgeRecord &y) {
     return std::tie(x.component, x.a, x.b) < std::tie(y.component, y.a, y.b);
   });
@@ -329,9 +334,10 @@ ClusterResult find_clusters(const mpi::Comm &comm, const ClusterConfig &config, 
     edge_profiles.push_back(edge_profile(c, id));
     add_member_facts(c, id, facts);
   }
-  facts = mpi::route(comm, std::move(facts), [&](const MemberFact &f) {
-    return partition::owner_of(data.account_begin, f.account);
-  });
+  facts = mpi::route(
+      comm, std::move(facts),
+      [&](const MemberFact &f) { return partition::owner_of(data.account_begin, f.account); },
+      exchange);
   result.accounts.resize(data.accounts.rows.count);
   for (const auto &f : facts) {
     auto &a = result.accounts[f.account - begin];
@@ -351,8 +357,8 @@ ClusterResult find_clusters(const mpi::Comm &comm, const ClusterConfig &config, 
   for (const auto &c : components)
     result.totals.linked_accounts += c.size;
   result.profiles = profile_clusters(comm, config, data, detected, edge_profiles, result.accounts,
-                                     result.baseline_hour_of_week);
-  const auto inside = inside_provisional_edges(comm, data, communities);
+                                     result.baseline_hour_of_week, exchange);
+  const auto inside = inside_provisional_edges(comm, data, communities, exchange);
   keep_networks(comm, alpha, data, detected, result);
   result.totals.confirmed_edges = confirm_provisional_edges(comm, data, inside, result, detected);
   detected.significant_edges += result.totals.confirmed_edges;

@@ -115,11 +115,12 @@ struct ClusterResult {
 double edge_score(const detect::Edge &edge);
 
 // Finds and explains the clusters, keeping those with evidence that they are networks and not
-// audiences (cluster/networks.hpp); alpha is the edge test's (for anchor_below and those tests).
+// audiences (cluster/networks.hpp), with the job's [clusters] settings, its alpha (the edge
+// test's, for anchor_below and those tests) and its exchange budget.
 // The provisional edges inside the kept clusters become significant: their cluster's evidence
 // confirms them (the others stay provisional, in no output). Identical results for any rank and
 // thread count. Collective.
-ClusterResult find_clusters(const mpi::Comm &comm, const ClusterConfig &config, double alpha,
+ClusterResult find_clusters(const mpi::Comm &comm, const DetectConfig &job,
                             const detect::PartitionData &data, detect::DetectResult &detected);
 
 } // namespace lockstep::cluster

@@ -49,7 +49,8 @@ StarForest merge_forests(const StarForest &left, const StarForest &right) {
 
 std::vector<std::uint64_t> component_labels(const mpi::Comm &comm,
                                             std::span<const AccountPair> edges,
-                                            std::span<const std::uint64_t> account_begin) {
+                                            std::span<const std::uint64_t> account_begin,
+                                            mpi::ExchangeOptions exchange) {
   StarForest links;
   links.reserve(edges.size());
   for (const auto &edge : edges)
@@ -69,7 +70,7 @@ std::vector<std::uint64_t> component_labels(const mpi::Comm &comm,
     for (const auto root : roots)
       to_owner[std::size_t(partition::owner_of(account_begin, root))].push_back({root, root});
   }
-  const auto received = mpi::alltoallv(comm, to_owner);
+  const auto received = mpi::alltoallv(comm, to_owner, exchange);
   const auto rank = static_cast<std::size_t>(comm.rank());
   std::vector<std::uint64_t> labels(account_begin[rank + 1] - account_begin[rank], kNoComponent);
   for (const auto &label : received)

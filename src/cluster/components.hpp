@@ -3,6 +3,7 @@
 // label sent back to the rank that owns the account.
 #pragma once
 
+#include "mpi/alltoallv.hpp"
 #include "mpi/comm.hpp"
 
 #include <cstdint>
@@ -38,6 +39,7 @@ inline constexpr std::uint64_t kNoComponent = std::numeric_limits<std::uint64_t>
 // the graph: any split of the edges over ranks gives the same labels. Collective.
 std::vector<std::uint64_t> component_labels(const mpi::Comm &comm,
                                             std::span<const AccountPair> edges,
-                                            std::span<const std::uint64_t> account_begin);
+                                            std::span<const std::uint64_t> account_begin,
+                                            mpi::ExchangeOptions exchange);
 
 } // namespace lockstep::cluster

@@ -70,7 +70,8 @@ struct KeyCount {
 // Interactions from a member to another member of its cluster. Collective.
 std::vector<InteractionHit> member_interactions(const mpi::Comm &comm,
                                                 const detect::PartitionData &data,
-                                                const std::vector<AccountCluster> &accounts) {
+                                                const std::vector<AccountCluster> &accounts,
+                                                mpi::ExchangeOptions exchange) {
   const auto begin = data.accounts.rows.begin;
   const auto ranks = comm.size();
   std::vector<MemberKey> keys;
@@ -86,9 +87,11 @@ std::vector<InteractionHit> member_interactions(const mpi::Comm &comm,
       probes.push_back({in.target_key[i], in.source[i], cluster, in.kind[i]});
   }
   const auto owner = [&](std::uint64_t key) { return partition::key_owner(key, ranks); };
-  keys = mpi::route(comm, std::move(keys), [&](const MemberKey &k) { return owner(k.key); });
-  probes = mpi::route(comm, std::move(probes),
-                      [&](const InteractionProbe &p) { return owner(p.target_key); });
+  keys = mpi::route(
+      comm, std::move(keys), [&](const MemberKey &k) { return owner(k.key); }, exchange);
+  probes = mpi::route(
+      comm, std::move(probes), [&](const InteractionProbe &p) { return owner(p.target_key); },
+      exchange);
   std::sort(keys.begin(), keys.end(),
             [](const MemberKey &x, const MemberKey &y) { return x.key < y.key; });
   std::vector<InteractionHit> hits;
@@ -104,15 +107,17 @@ std::vector<InteractionHit> member_interactions(const mpi::Comm &comm,
 }
 
 void count_roles(const mpi::Comm &comm, const detect::PartitionData &data,
-                 const std::vector<InteractionHit> &hits, std::vector<AccountCluster> &accounts) {
+                 const std::vector<InteractionHit> &hits, std::vector<AccountCluster> &accounts,
+                 mpi::ExchangeOptions exchange) {
   std::vector<RoleCount> counts;
   for (const auto &h : hits) {
     counts.push_back({h.source, 1, 0});
     counts.push_back({h.target, 0, 1});
   }
-  counts = mpi::route(comm, std::move(counts), [&](const RoleCount &c) {
-    return partition::owner_of(data.account_begin, c.account);
-  });
+  counts = mpi::route(
+      comm, std::move(counts),
+      [&](const RoleCount &c) { return partition::owner_of(data.account_begin, c.account); },
+      exchange);
   for (const auto &c : counts) {
     auto &a = accounts[c.account - data.accounts.rows.begin];
     a.interactions_sent += c.sent;
@@ -360,20 +365,24 @@ std::vector<ClusterProfile> profile_clusters(const mpi::Comm &comm, const Cluste
                                              const detect::DetectResult &detected,
                                              const std::vector<EdgeProfile> &edge_profiles,
                                              std::vector<AccountCluster> &accounts,
-                                             std::vector<std::uint64_t> &baseline) {
-  const auto hits = member_interactions(comm, data, accounts);
-  count_roles(comm, data, hits, accounts);
+                                             std::vector<std::uint64_t> &baseline,
+                                             mpi::ExchangeOptions exchange) {
+  const auto hits = member_interactions(comm, data, accounts, exchange);
+  count_roles(comm, data, hits, accounts, exchange);
   std::array<std::uint64_t, 168> hours{};
-  auto activity = cluster_activity(comm, data, accounts, hours);
+  auto activity = cluster_activity(comm, data, accounts, hours, exchange);
   baseline.assign(hours.begin(), hours.end());
 
   const auto ranks = comm.size();
   const auto to_owner = [ranks](const auto &item) { return cluster_owner(item.cluster, ranks); };
   const auto edges = mpi::route(
-      comm, edge_profiles, [ranks](const EdgeProfile &e) { return cluster_owner(e.id, ranks); });
-  const auto members = mpi::route(comm, member_summaries(data, detected, accounts), to_owner);
-  const auto keys = mpi::route(comm, member_keys(data, detected.family_posts, accounts), to_owner);
-  const auto interactions = mpi::route(comm, hits, to_owner);
+      comm, edge_profiles, [ranks](const EdgeProfile &e) { return cluster_owner(e.id, ranks); },
+      exchange);
+  const auto members =
+      mpi::route(comm, member_summaries(data, detected, accounts), to_owner, exchange);
+  const auto keys =
+      mpi::route(comm, member_keys(data, detected.family_posts, accounts), to_owner, exchange);
+  const auto interactions = mpi::route(comm, hits, to_owner, exchange);
 
   std::map<std::uint64_t, ClusterProfile> profiles;
   for (const auto &e : edges)

@@ -27,6 +27,7 @@ std::vector<ClusterProfile> profile_clusters(const mpi::Comm &comm, const Cluste
                                              const detect::DetectResult &detected,
                                              const std::vector<EdgeProfile> &edge_profiles,
                                              std::vector<AccountCluster> &accounts,
-                                             std::vector<std::uint64_t> &baseline);
+                                             std::vector<std::uint64_t> &baseline,
+                                             mpi::ExchangeOptions exchange);
 
 } // namespace lockstep::cluster

@@ -93,8 +93,8 @@ std::vector<Action> actions_of(const ActionTable &table, std::uint8_t signal) {
 std::vector<double> expected_per_pair(const mpi::Comm &comm, const PartitionData &data,
                                       const ActivityProfiles &profiles,
                                       const std::vector<PairSignal> &pairs,
-                                      const KeyConcentration &concentration,
-                                      std::int64_t window_ms) {
+                                      const KeyConcentration &concentration, std::int64_t window_ms,
+                                      mpi::ExchangeOptions exchange) {
   const auto first = data.accounts.rows.begin, count = data.accounts.rows.count;
   const auto is_local = [&](std::uint64_t account) { return account - first < count; };
   std::vector<std::uint64_t> remote;
@@ -109,7 +109,7 @@ std::vector<double> expected_per_pair(const mpi::Comm &comm, const PartitionData
   const auto fetched = partition::remote_lookup(
       comm, remote,
       [&](std::uint64_t account) { return partition::owner_of(data.account_begin, account); },
-      [&](std::uint64_t account) { return encode_profile(profiles[account - first]); });
+      [&](std::uint64_t account) { return encode_profile(profiles[account - first]); }, exchange);
   std::vector<ActivityProfile> remote_profiles(fetched.size());
   tbb::parallel_for(std::size_t{0}, fetched.size(),
                     [&](std::size_t i) { remote_profiles[i] = decode_profile(fetched[i]); });
@@ -180,7 +180,7 @@ SignalSummary run_engine(const mpi::Comm &comm, const DetectConfig &config,
   const auto profiles = activity_profiles(actions, data.accounts.rows.begin,
                                           data.accounts.rows.count, summary.bin_ms);
   EngineOptions engine;
-  engine.exchange.max_round_bytes = config.exchange_megabytes << 20;
+  engine.exchange = exchange_options(config);
   engine.filter = filter;
   engine.evidence_per_pair = config.evidence_per_edge;
   engine.pair_budget_bytes = 4 * engine.exchange.max_round_bytes;
@@ -194,7 +194,7 @@ SignalSummary run_engine(const mpi::Comm &comm, const DetectConfig &config,
   summary.pair_rounds = found.rounds;
   phase = std::make_unique<ScopedPhase>(result.times, summary.name + " null model");
   const auto expected = expected_per_pair(comm, data, profiles, found.pairs, found.concentration,
-                                          summary.rule.window_ms);
+                                          summary.rule.window_ms, exchange_options(config));
   test_pairs(config, signal, found, expected, tested);
   summary.candidates =
       mpi::allreduce(comm, static_cast<std::uint64_t>(found.pairs.size()), mpi::Op::sum);
@@ -274,7 +274,7 @@ TestedSignals run_signals(const mpi::Comm &comm, const DetectConfig &config,
         if (added) {
           ScopedPhase phase(result.times, std::string(signals::name(signal)) + " audiences");
           it->second = key_groups(comm, actions, action_groups(data, source, actions),
-                                  {config.exchange_megabytes << 20});
+                                  exchange_options(config));
         }
         groups = &it->second;
       }
@@ -292,7 +292,7 @@ void add_near_duplicates(const mpi::Comm &comm, const DetectConfig &config,
                          const PartitionData &data, DetectResult &result, TestedSignals &tested) {
   const auto &c = config.near_duplicate;
   const auto rule = near_duplicate_rule(c);
-  const mpi::ExchangeOptions exchange{config.exchange_megabytes << 20};
+  const auto exchange = exchange_options(config);
   LocalTexts texts;
   NearDuplicateTexts found;
   {
@@ -337,8 +337,8 @@ void add_similarity(const mpi::Comm &comm, const DetectConfig &config, const Par
                     DetectResult &result, TestedSignals &tested) {
   ScopedPhase phase(result.times, std::string(signals::name(kSimilaritySignal)));
   const auto &c = config.similarity;
-  const auto similar = find_similar_accounts(comm, data, {c.top_n, c.max_target_accounts},
-                                             {config.exchange_megabytes << 20});
+  const auto similar =
+      find_similar_accounts(comm, data, {c.top_n, c.max_target_accounts}, exchange_options(config));
   auto &part = tested.emplace_back();
   part.reserve(similar.pairs.size());
   for (const auto &p : similar.pairs) {
@@ -542,7 +542,7 @@ void settle_edges_at_owners(const mpi::Comm &comm, const DetectConfig &config,
   }
   TestedSignals().swap(parts);
   result.edges.clear();
-  const mpi::ExchangeOptions exchange{config.exchange_megabytes << 20};
+  const auto exchange = exchange_options(config);
   const auto owner = [&](std::uint64_t a) { return partition::owner_of(data.account_begin, a); };
   records = mpi::route(
       comm, std::move(records), [&](const TestedRecord &r) { return owner(r.stats.a); }, exchange);
@@ -561,6 +561,10 @@ void settle_edges_at_owners(const mpi::Comm &comm, const DetectConfig &config,
 }
 
 } // namespace
+
+mpi::ExchangeOptions exchange_options(const DetectConfig &config) {
+  return {config.exchange_megabytes << 20};
+}
 
 double quantile_type7(const std::vector<std::pair<std::uint64_t, std::uint64_t>> &histogram,
                       double p) {
@@ -593,7 +597,8 @@ DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const Par
   DetectResult result;
   {
     ScopedPhase phase(result.times, "features");
-    const auto context = gather_feature_context(comm, data, config.automation_clients);
+    const auto context =
+        gather_feature_context(comm, data, config.automation_clients, exchange_options(config));
     result.features = compute_features(data, context);
   }
   auto tested = run_signals(comm, config, data, checkpoint, result);

@@ -8,6 +8,7 @@
 #include "detect/coaction.hpp"
 #include "detect/features.hpp"
 #include "detect/partition_data.hpp"
+#include "mpi/alltoallv.hpp"
 #include "mpi/comm.hpp"
 #include "signals/table.hpp"
 
@@ -118,6 +119,9 @@ DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const Par
                     const Checkpoint &checkpoint);
 // The same without checkpoints.
 DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const PartitionData &data);
+
+// The job's budget for one exchange round (exchange_megabytes per rank).
+mpi::ExchangeOptions exchange_options(const DetectConfig &config);
 
 // The derived signals' numbers (signals/table.hpp). Behavioural similarity and near-duplicate
 // text are fused like signals; retweet_slow is the store's retweets again in a longer window that

@@ -175,7 +175,8 @@ double max_growth(const SnapshotTable &s, std::size_t begin, std::size_t end) {
 } // namespace
 
 std::vector<std::uint64_t> global_counts(const mpi::Comm &comm,
-                                         const std::vector<std::uint64_t> &values) {
+                                         const std::vector<std::uint64_t> &values,
+                                         mpi::ExchangeOptions exchange) {
   const auto ranks = static_cast<std::size_t>(comm.size());
   std::vector<std::size_t> send_offsets(ranks + 1, 0);
   for (const auto v : values)
@@ -190,14 +191,14 @@ std::vector<std::uint64_t> global_counts(const mpi::Comm &comm,
     send[slot[i]] = values[i];
   }
   auto received = mpi::alltoallv(comm, std::span<const std::uint64_t>(send),
-                                 std::span<const std::size_t>(send_offsets));
+                                 std::span<const std::size_t>(send_offsets), exchange);
   std::unordered_map<std::uint64_t, std::uint64_t> counts;
   for (const auto v : received.data)
     ++counts[v];
   for (auto &v : received.data)
     v = v == 0 ? 0 : counts[v];
   auto answers = mpi::alltoallv(comm, std::span<const std::uint64_t>(received.data),
-                                std::span<const std::size_t>(received.source_offsets));
+                                std::span<const std::size_t>(received.source_offsets), exchange);
   std::vector<std::uint64_t> out(values.size());
   for (std::size_t i = 0; i < values.size(); ++i)
     out[i] = answers.data[slot[i]];
@@ -205,9 +206,10 @@ std::vector<std::uint64_t> global_counts(const mpi::Comm &comm,
 }
 
 FeatureContext gather_feature_context(const mpi::Comm &comm, const PartitionData &data,
-                                      const std::vector<std::string> &automation_clients) {
+                                      const std::vector<std::string> &automation_clients,
+                                      mpi::ExchangeOptions exchange) {
   FeatureContext context;
-  context.text_key_count = global_counts(comm, data.posts.text_key);
+  context.text_key_count = global_counts(comm, data.posts.text_key, exchange);
 
   std::int32_t first = INT32_MAX, last = INT32_MIN;
   for (const auto day : data.accounts.created_day) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "detect/partition_data.hpp"
+#include "mpi/alltoallv.hpp"
 #include "mpi/comm.hpp"
 
 #include <array>
@@ -59,13 +60,15 @@ struct FeatureContext {
   std::vector<bool> automation_client; // per /dictionaries/client id
 };
 FeatureContext gather_feature_context(const mpi::Comm &comm, const PartitionData &data,
-                                      const std::vector<std::string> &automation_clients);
+                                      const std::vector<std::string> &automation_clients,
+                                      mpi::ExchangeOptions exchange);
 
 // One row per local account (dense ids data.accounts.rows).
 std::vector<FeatureRow> compute_features(const PartitionData &data, const FeatureContext &context);
 
 // For every local value, how often it occurs over all ranks (0 stays 0). Collective.
 std::vector<std::uint64_t> global_counts(const mpi::Comm &comm,
-                                         const std::vector<std::uint64_t> &values);
+                                         const std::vector<std::uint64_t> &values,
+                                         mpi::ExchangeOptions exchange);
 
 } // namespace lockstep::detect

@@ -235,7 +235,8 @@ double jaccard_at_least(std::span<const std::uint32_t> a, std::span<const std::u
 // Verifies the candidates this rank holds y of, fetching each remote x's shingles once.
 // Collective.
 std::vector<TextPair> verify(const mpi::Comm &comm, const LocalTexts &texts,
-                             const std::vector<Candidate> &candidates, double min_jaccard) {
+                             const std::vector<Candidate> &candidates, double min_jaccard,
+                             mpi::ExchangeOptions exchange) {
   std::vector<std::uint64_t> remote;
   for (const auto &c : candidates) {
     if (c.holder_x != comm.rank())
@@ -247,7 +248,8 @@ std::vector<TextPair> verify(const mpi::Comm &comm, const LocalTexts &texts,
       comm, remote, [](std::uint64_t request) { return static_cast<int>(request >> 32); },
       [&](std::uint64_t request) {
         return encode_ids(texts.shingles(static_cast<std::uint32_t>(request)));
-      });
+      },
+      exchange);
   std::vector<std::vector<std::uint32_t>> remote_ids(fetched.size());
   tbb::parallel_for(std::size_t{0}, fetched.size(),
                     [&](std::size_t i) { remote_ids[i] = decode_ids(fetched[i]); });
@@ -392,7 +394,7 @@ NearDuplicateTexts find_near_duplicate_texts(const mpi::Comm &comm, const LocalT
     sort_unique(candidates);
     candidate_count += candidates.size(); // per round, as the manifest reports them
     drop_verified(candidates, verified);
-    const auto round = verify(comm, texts, candidates, rule.min_jaccard);
+    const auto round = verify(comm, texts, candidates, rule.min_jaccard, exchange);
     const auto before = static_cast<std::ptrdiff_t>(verified.size());
     verified.insert(verified.end(), round.begin(), round.end()); // in candidate order: (x, y)
     std::inplace_merge(verified.begin(), verified.begin() + before, verified.end(), by_texts);

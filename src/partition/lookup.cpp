@@ -8,7 +8,8 @@ namespace lockstep::partition {
 std::vector<std::string> remote_lookup(const mpi::Comm &comm,
                                        const std::vector<std::uint64_t> &requests,
                                        const std::function<int(std::uint64_t)> &owner,
-                                       const std::function<std::string(std::uint64_t)> &answer) {
+                                       const std::function<std::string(std::uint64_t)> &answer,
+                                       mpi::ExchangeOptions exchange) {
   const auto ranks = static_cast<std::size_t>(comm.size());
   std::vector<std::size_t> offsets(ranks + 1, 0);
   for (const auto r : requests)
@@ -23,7 +24,7 @@ std::vector<std::string> remote_lookup(const mpi::Comm &comm,
     send[slot[i]] = requests[i];
   }
   const auto asked = mpi::alltoallv(comm, std::span<const std::uint64_t>(send),
-                                    std::span<const std::size_t>(offsets));
+                                    std::span<const std::size_t>(offsets), exchange);
 
   // Answers: one length per request, and the bytes, both grouped by the asking rank.
   std::vector<std::uint64_t> lengths(asked.data.size());
@@ -37,10 +38,11 @@ std::vector<std::string> remote_lookup(const mpi::Comm &comm,
     }
     byte_offsets[s + 1] = bytes.size();
   }
-  const auto got_lengths = mpi::alltoallv(comm, std::span<const std::uint64_t>(lengths),
-                                          std::span<const std::size_t>(asked.source_offsets));
+  const auto got_lengths =
+      mpi::alltoallv(comm, std::span<const std::uint64_t>(lengths),
+                     std::span<const std::size_t>(asked.source_offsets), exchange);
   const auto got_bytes = mpi::alltoallv(comm, std::span<const char>(bytes),
-                                        std::span<const std::size_t>(byte_offsets));
+                                        std::span<const std::size_t>(byte_offsets), exchange);
 
   std::vector<std::string> by_slot(requests.size());
   std::size_t at = 0;

@@ -32,11 +32,13 @@ bool names_a_text(std::uint8_t signal) {
 } // namespace
 
 std::vector<std::string> account_labels(const mpi::Comm &comm, const detect::PartitionData &data,
-                                        const std::vector<std::uint64_t> &accounts) {
+                                        const std::vector<std::uint64_t> &accounts,
+                                        mpi::ExchangeOptions exchange) {
   return partition::remote_lookup(
       comm, accounts,
       [&](std::uint64_t account) { return partition::owner_of(data.account_begin, account); },
-      [&](std::uint64_t account) { return data.accounts.id[account - data.accounts.rows.begin]; });
+      [&](std::uint64_t account) { return data.accounts.id[account - data.accounts.rows.begin]; },
+      exchange);
 }
 
 namespace {
@@ -44,44 +46,53 @@ namespace {
 // Answers, for each /posts row in `posts`, with answer(row on its owner rank). Collective.
 std::vector<std::string> lookup_posts(const mpi::Comm &comm, const detect::PartitionData &data,
                                       const std::vector<std::uint64_t> &posts,
-                                      const std::function<std::string(std::uint64_t)> &answer) {
+                                      const std::function<std::string(std::uint64_t)> &answer,
+                                      mpi::ExchangeOptions exchange) {
   auto post_begin = mpi::allgather(comm, data.posts.rows.begin);
   post_begin.push_back(data.total_posts);
   return partition::remote_lookup(
       comm, posts, [&](std::uint64_t post) { return partition::owner_of(post_begin, post); },
-      answer);
+      answer, exchange);
 }
 
 } // namespace
 
 std::vector<std::string> post_labels(const mpi::Comm &comm, const detect::PartitionData &data,
-                                     const std::vector<std::uint64_t> &posts) {
-  return lookup_posts(comm, data, posts, [&](std::uint64_t post) {
-    const auto row = post - data.posts.rows.begin;
-    if (!data.posts.content_id.empty())
-      return data.posts.content_id[row];
-    return std::to_string(data.posts.post_id[row]);
-  });
+                                     const std::vector<std::uint64_t> &posts,
+                                     mpi::ExchangeOptions exchange) {
+  return lookup_posts(
+      comm, data, posts,
+      [&](std::uint64_t post) {
+        const auto row = post - data.posts.rows.begin;
+        if (!data.posts.content_id.empty())
+          return data.posts.content_id[row];
+        return std::to_string(data.posts.post_id[row]);
+      },
+      exchange);
 }
 
 std::vector<std::string> post_texts(const mpi::Comm &comm, const detect::PartitionData &data,
-                                    const std::vector<std::uint64_t> &posts,
-                                    std::size_t max_bytes) {
-  return lookup_posts(comm, data, posts, [&](std::uint64_t post) -> std::string {
-    if (data.posts.text.empty())
-      return "";
-    const auto &text = data.posts.text[post - data.posts.rows.begin];
-    if (text.size() <= max_bytes)
-      return text;
-    std::size_t cut = max_bytes;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
-      --cut; // not inside a multi-byte character
-    return text.substr(0, cut) + "...";
-  });
+                                    const std::vector<std::uint64_t> &posts, std::size_t max_bytes,
+                                    mpi::ExchangeOptions exchange) {
+  return lookup_posts(
+      comm, data, posts,
+      [&](std::uint64_t post) -> std::string {
+        if (data.posts.text.empty())
+          return "";
+        const auto &text = data.posts.text[post - data.posts.rows.begin];
+        if (text.size() <= max_bytes)
+          return text;
+        std::size_t cut = max_bytes;
+        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+          --cut; // not inside a multi-byte character
+        return text.substr(0, cut) + "...";
+      },
+      exchange);
 }
 
 std::vector<std::string> key_labels(const mpi::Comm &comm, const std::string &store_path,
-                                    const std::vector<KeyRequest> &requests) {
+                                    const std::vector<KeyRequest> &requests,
+                                    mpi::ExchangeOptions exchange) {
   // Keys of hashtags, URLs, domains, mentions and objects are hashes of their strings, kept in
   // /keys (sorted by key): each rank reads an even share and answers for its key range.
   const auto file = store::File::open(store_path, comm, store::Access::read_only);
@@ -108,7 +119,8 @@ std::vector<std::string> key_labels(const mpi::Comm &comm, const std::string &st
       [&](std::uint64_t k) -> std::string {
         const auto it = std::lower_bound(key.begin(), key.end(), k);
         return it != key.end() && *it == k ? value[std::size_t(it - key.begin())] : "";
-      });
+      },
+      exchange);
 
   std::vector<std::string> out;
   std::size_t next_found = 0;

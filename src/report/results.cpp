@@ -57,7 +57,7 @@ struct Degrees {
 };
 
 Degrees significant_degrees(const mpi::Comm &comm, const detect::PartitionData &data,
-                            const std::vector<const Edge *> &edges) {
+                            const std::vector<const Edge *> &edges, mpi::ExchangeOptions exchange) {
   const auto ranks = static_cast<std::size_t>(comm.size());
   std::vector<std::vector<std::uint64_t>> to_owner(ranks);
   for (const auto *edge : edges) {
@@ -67,7 +67,7 @@ Degrees significant_degrees(const mpi::Comm &comm, const detect::PartitionData &
       bucket.push_back(edge->weight);
     }
   }
-  const auto received = mpi::alltoallv(comm, to_owner);
+  const auto received = mpi::alltoallv(comm, to_owner, exchange);
   Degrees d{std::vector<std::uint64_t>(data.accounts.rows.count, 0),
             std::vector<std::uint64_t>(data.accounts.rows.count, 0)};
   for (std::size_t i = 0; i + 1 < received.size(); i += 2) {
@@ -188,8 +188,9 @@ std::string evidence_csv(const mpi::Comm &comm, const DetectConfig &config,
       }
     }
   }
-  const auto post_names = post_labels(comm, data, posts);
-  const auto key_names = key_labels(comm, config.store_path, keys);
+  const auto exchange = detect::exchange_options(config);
+  const auto post_names = post_labels(comm, data, posts, exchange);
+  const auto key_names = key_labels(comm, config.store_path, keys, exchange);
   std::string out;
   if (header)
     out += "account_a,account_b,signal,key,post_a,post_b,time_a,time_b,dt_s\n";
@@ -477,9 +478,10 @@ std::vector<std::string> top_key_labels(const mpi::Comm &comm, const DetectConfi
       examples.push_back(k.post);
     }
   }
-  auto labels = key_labels(comm, config.store_path, requests);
+  const auto exchange = detect::exchange_options(config);
+  auto labels = key_labels(comm, config.store_path, requests, exchange);
   // Identical texts read better as the text itself (when detect read the texts).
-  const auto texts = post_texts(comm, data, examples, kTopTextBytes);
+  const auto texts = post_texts(comm, data, examples, kTopTextBytes, exchange);
   for (std::size_t i = 0; i < requests.size(); ++i) {
     const bool names_text = requests[i].signal == std::uint8_t(store::schema::Signal::text) ||
                             requests[i].signal == detect::kNearDuplicateSignal;
@@ -522,9 +524,10 @@ void write_results(const mpi::Comm &comm, const DetectConfig &config,
     a.push_back(edge->a);
     b.push_back(edge->b);
   }
-  const auto id_a = account_labels(comm, data, a);
-  const auto id_b = account_labels(comm, data, b);
-  const auto degrees = significant_degrees(comm, data, edges);
+  const auto exchange = detect::exchange_options(config);
+  const auto id_a = account_labels(comm, data, a, exchange);
+  const auto id_b = account_labels(comm, data, b, exchange);
+  const auto degrees = significant_degrees(comm, data, edges, exchange);
 
   mpi::write_ordered(
       comm, partial("accounts.csv"),

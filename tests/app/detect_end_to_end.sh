@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `lockstep detect` end to end through the command line on generated data:
-# - every results file identical for 1, 2, 3 and 4 ranks, with 1 and 2 threads;
+# - every results file identical for 1, 2, 3 and 4 ranks, with 1 and 2 threads, and with exchange
+#   rounds of 1 MB;
 # - the small quality bar of the detect issue on a 3,000-account world: at least 99% of edges
 #   inside one campaign, at most 0.5% of the organic accounts that are no fans with any edge (fans
 #   of a celebrity pass the edge test; the clusters keep them out, see the cluster bar), and at
@@ -36,6 +37,12 @@ for setting in "2 2" "3 1" "4 2"; do
   run "$ranks" "$threads" "np$ranks" >/dev/null
   expect_same_results "$h5diff" "$work/np1" "$work/np$ranks" "1 rank and $ranks ranks"
 done
+# The exchange budget changes rounds, never results: every exchange (engine, features, clustering,
+# the writers' lookups) at 1 MB per rank and round.
+printf '[detect]\nexchange_megabytes = 1\n' >"$work/small-rounds.toml"
+"${mpiexec[@]}" -n 3 "$lockstep" detect --store "$work/store.h5" --job "$work/small-rounds.toml" \
+  --out "$work/small-rounds" --log-level warn >/dev/null
+expect_same_results "$h5diff" "$work/np1" "$work/small-rounds" "exchange rounds of 1 MB"
 [ "$(wc -l <"$work/np1/edges.csv")" -gt 100 ] || fail "too few edges to compare"
 expect_valid_results "$lockstep" "$work/np1"
 

@@ -50,7 +50,7 @@ void expect_components(const mpi::Comm &comm, std::uint64_t accounts,
   std::vector<cluster::AccountPair> mine; // every rank-th edge: no relation to ownership
   for (std::size_t i = std::size_t(comm.rank()); i < all_edges.size(); i += comm.size())
     mine.push_back(all_edges[i]);
-  const auto labels = cluster::component_labels(comm, mine, begin);
+  const auto labels = cluster::component_labels(comm, mine, begin, {});
   const auto expected = bfs_labels(accounts, all_edges);
   const auto r = std::size_t(comm.rank());
   ASSERT_EQ(labels.size(), begin[r + 1] - begin[r]);

@@ -100,7 +100,7 @@ class Features : public MpiTest {};
 
 TEST_F(Features, HandComputedValues) {
   const auto data = three_accounts_on(comm.rank(), comm.size());
-  const auto context = detect::gather_feature_context(comm, data, {"ifttt", "DLVR.IT"});
+  const auto context = detect::gather_feature_context(comm, data, {"ifttt", "DLVR.IT"}, {});
   auto rows = detect::compute_features(data, context);
   ASSERT_EQ(rows.size(), data.accounts.rows.count);
   // Every rank's rows, in account order, on every rank.
@@ -167,7 +167,7 @@ TEST_F(Features, HandComputedValues) {
 TEST_F(Features, GlobalCountsSpanRanks) {
   // Rank r holds values r, r+1 and 0; value v occurs on ranks v-1 and v (when they exist).
   const std::uint64_t r = static_cast<std::uint64_t>(comm.rank());
-  const auto counts = detect::global_counts(comm, {r + 1, r + 2, 0});
+  const auto counts = detect::global_counts(comm, {r + 1, r + 2, 0}, {});
   const auto p = static_cast<std::uint64_t>(comm.size());
   EXPECT_EQ(counts[0], r == 0 ? 1u : 2u);
   EXPECT_EQ(counts[1], r + 1 == p ? 1u : 2u);

@@ -59,7 +59,7 @@ protected:
     config.min_keys = 1;
     const auto data = detect::read_partitions(comm, config.store_path);
     auto result = detect::detect(comm, config, data);
-    const auto clusters = cluster::find_clusters(comm, config.clusters, config.alpha, data, result);
+    const auto clusters = cluster::find_clusters(comm, config, data, result);
     report::write_results(comm, config, data, result, clusters, {"", comm.size(), 1, 0, {}, {}});
     return read_csv(config.out_dir + "/edges.csv");
   }

@@ -25,7 +25,7 @@ protected:
     config.out_dir = dir + "/out";
     const auto data = detect::read_partitions(comm, config.store_path);
     auto result = detect::detect(comm, config, data);
-    const auto clusters = cluster::find_clusters(comm, config.clusters, config.alpha, data, result);
+    const auto clusters = cluster::find_clusters(comm, config, data, result);
     report::write_results(comm, config, data, result, clusters, {"", comm.size(), 1, 0, {}, {}});
     results = config.out_dir + "/results.h5";
   }
