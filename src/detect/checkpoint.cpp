@@ -54,6 +54,10 @@ namespace lockstep::detect {
 
 namespace fs = std::filesystem;
 
+// The layout of the saved step outputs; a checkpoint of another layout is not resumed.
+// 2: EdgeSignal::log10_p_popularity.
+constexpr int kCheckpointFormat = 2;
+
 Checkpoint::Checkpoint(const mpi::Comm &comm, std::string dir, const std::string &fingerprint)
     : dir_(std::move(dir)) {
   const auto stamp = (fs::path(dir_) / "fingerprint").string();
@@ -111,8 +115,9 @@ std::string detect_fingerprint(const DetectConfig &config, int ranks) {
   std::error_code error;
   const auto size = fs::file_size(config.store_path, error);
   const auto time = fs::last_write_time(config.store_path, error).time_since_epoch().count();
-  return fmt::format("lockstep {}\njob {}\nstore {} {} {}\nranks {}\n", kVersion,
-                     analysis_fingerprint(config), config.store_path, size, time, ranks);
+  return fmt::format("lockstep {}\ncheckpoint format {}\njob {}\nstore {} {} {}\nranks {}\n",
+                     kVersion, kCheckpointFormat, analysis_fingerprint(config), config.store_path,
+                     size, time, ranks);
 }
 
 } // namespace lockstep::detect

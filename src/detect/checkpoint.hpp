@@ -45,8 +45,8 @@ private:
   mutable std::vector<std::string> resumed_;
 };
 
-// The fingerprint of a detect run: Lockstep's version (checkpoints are its structs), the effective
-// job, the store's size and modification time, and the rank count.
+// The fingerprint of a detect run: Lockstep's version and the checkpoint format (checkpoints are
+// its structs), the effective job, the store's size and modification time, and the rank count.
 std::string detect_fingerprint(const DetectConfig &config, int ranks);
 
 } // namespace lockstep::detect
