@@ -16,7 +16,8 @@
 namespace lockstep::report {
 
 inline constexpr const char *kResultsFormat = "lockstep-results";
-inline constexpr std::int64_t kResultsVersion = 1;
+// 2: /edges/log10_p_popularity, /edges/provisional, the root log10_p_popularity_threshold.
+inline constexpr std::int64_t kResultsVersion = 2;
 
 struct RunInfo {
   std::string effective_job; // the configuration as TOML
