@@ -153,9 +153,10 @@ void test_pairs(const DetectConfig &config, std::uint8_t signal, const CoactionR
     EdgeSignal pair{signal, found.pairs[i], expected[i], 0, 0, {}};
     const auto observed = observed_statistic(signal, pair.stats);
     pair.log10_p_popularity = log10_poisson_tail(observed, expected[i]);
-    pair.log10_p = found.group_begin.empty()
-                       ? pair.log10_p_popularity
-                       : log10_audience_tail(observed, expected[i], found.groups(i));
+    pair.log10_p =
+        found.group_begin.empty()
+            ? pair.log10_p_popularity
+            : log10_audience_tail(observed, expected[i], pair.log10_p_popularity, found.groups(i));
     if (pair.log10_p_popularity <= log10_alpha)
       pair.evidence = found.evidence(i, config.evidence_per_edge);
     part.push_back(std::move(pair));
@@ -194,7 +195,7 @@ SignalSummary run_engine(const mpi::Comm &comm, const DetectConfig &config,
   summary.pair_rounds = found.rounds;
   phase = std::make_unique<ScopedPhase>(result.times, summary.name + " null model");
   const auto expected = expected_per_pair(comm, data, profiles, found.pairs, found.concentration,
-                                          summary.rule.window_ms, exchange_options(config));
+                                          summary.rule.window_ms, engine.exchange);
   test_pairs(config, signal, found, expected, tested);
   summary.candidates =
       mpi::allreduce(comm, static_cast<std::uint64_t>(found.pairs.size()), mpi::Op::sum);

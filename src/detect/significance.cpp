@@ -214,8 +214,14 @@ double log10_poisson_tail(std::uint64_t observed, double expected) {
 
 double log10_audience_tail(std::uint64_t observed, double expected,
                            std::span<const GroupShare> widest_first) {
+  return log10_audience_tail(observed, expected, log10_poisson_tail(observed, expected),
+                             widest_first);
+}
+
+double log10_audience_tail(std::uint64_t observed, double expected, double log10_popularity,
+                           std::span<const GroupShare> widest_first) {
   // log10 of sum_j 10^term_j, largest term factored out (terms can be far below double's range)
-  std::vector<double> terms{log10_poisson_tail(observed, expected)};
+  std::vector<double> terms{log10_popularity};
   double log10_shared = 0;     // log10 of the shares of the groups explained so far
   std::uint64_t explained = 0; // their keys
   for (const auto &group : widest_first) {

@@ -123,6 +123,10 @@ double log10_poisson_tail(std::uint64_t observed, double expected);
 // (a ring's principals, or the posts of many authors).
 double log10_audience_tail(std::uint64_t observed, double expected,
                            std::span<const GroupShare> widest_first);
+// The same with its j = 0 term, the popularity null's log10 p for (observed, expected), already
+// computed (detect tests every pair against both nulls).
+double log10_audience_tail(std::uint64_t observed, double expected, double log10_popularity,
+                           std::span<const GroupShare> widest_first);
 
 // min(1, p * tests) in log10.
 double bonferroni_log10(double log10_p, std::uint64_t tests);

@@ -52,6 +52,11 @@ constexpr bool numbered_in_order() {
 }
 static_assert(numbered_in_order(), "the table's rows are signals 1..kLast in order");
 
+// The row of a signal number, or null for a number without one.
+const Signal *find_row(std::uint8_t id) {
+  return id == 0 || id > kLast ? nullptr : &kTable[id - 1];
+}
+
 } // namespace
 
 const std::array<Signal, kLast> &all() {
@@ -59,9 +64,9 @@ const std::array<Signal, kLast> &all() {
 }
 
 const Signal &row(std::uint8_t id) {
-  if (id == 0 || id > kLast)
-    throw std::out_of_range("no signal numbered " + std::to_string(id));
-  return kTable[id - 1];
+  if (const auto *s = find_row(id))
+    return *s;
+  throw std::out_of_range("no signal numbered " + std::to_string(id));
 }
 
 const Signal &row(Id id) {
@@ -69,7 +74,8 @@ const Signal &row(Id id) {
 }
 
 std::string_view name(std::uint8_t id) {
-  return id == 0 || id > kLast ? "?" : kTable[id - 1].name;
+  const auto *s = find_row(id);
+  return s != nullptr ? s->name : "?";
 }
 
 std::string_view name(Id id) {
@@ -87,14 +93,13 @@ bool in_store(std::uint8_t id) {
 }
 
 std::uint8_t source(std::uint8_t id) {
-  if (id == 0 || id > kLast)
-    return 0;
-  const auto &s = kTable[id - 1].source;
-  return s ? std::uint8_t(*s) : 0;
+  const auto *s = find_row(id);
+  return s != nullptr && s->source ? std::uint8_t(*s->source) : 0;
 }
 
 bool has_authors(std::uint8_t id) {
-  return id != 0 && id <= kLast && kTable[id - 1].has_authors;
+  const auto *s = find_row(id);
+  return s != nullptr && s->has_authors;
 }
 
 std::uint8_t nested(std::uint8_t id) {
