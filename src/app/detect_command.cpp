@@ -109,12 +109,13 @@ void detect_and_write(const mpi::Comm &comm, const DetectConfig &job,
                  double(s.rule.window_ms) / 1000, s.totals.window_pairs - s.totals.emitted_pairs,
                  s.totals.capped_keys, s.candidates);
     }
+    const auto recruited = clusters.totals.recruitment.recruited_edges;
     fmt::print("{} candidate pairs, {} significant edges (false discovery rate {}: p <= 10^{:.2f}; "
-               "{} of {} provisional edges confirmed by their cluster's evidence) in {:.2f} s on "
-               "{} ranks\n",
+               "{} of {} provisional edges ({} recruited in a principal's audience) confirmed by "
+               "their cluster's evidence) in {:.2f} s on {} ranks\n",
                result.candidate_edges, result.significant_edges, job.alpha,
-               result.log10_p_threshold, clusters.totals.confirmed_edges, result.provisional_edges,
-               seconds, comm.size());
+               result.log10_p_threshold, clusters.totals.confirmed_edges,
+               result.provisional_edges + recruited, recruited, seconds, comm.size());
     print_clusters(clusters);
     fmt::print("time per phase on rank 0: {}\n", result.times.describe());
     fmt::print("results in {}\n", job.out_dir);

@@ -6,6 +6,7 @@
 #include "cluster/leiden.hpp"
 #include "cluster/networks.hpp"
 #include "cluster/profile.hpp"
+#include "cluster/recruit.hpp"
 #include "common/dense_index.hpp"
 #include "common/hash.hpp"
 #include "mpi/alltoallv.hpp"
@@ -258,12 +259,24 @@ double edge_score(const detect::Edge &edge) {
   return edge.timed ? -edge.log10_p : 0.0;
 }
 
-ClusterResult find_clusters(const mpi::Comm &comm, const DetectConfig &job,
-                            const detect::PartitionData &data, detect::DetectResult &detected) {
+namespace {
+
+// One clustering of the significant and provisional edges: the kept clusters, the provisional
+// edges inside them (at the owner of a, sorted) and the principals of those kept by their
+// principal's audience (on rank 0).
+struct ClusterPass {
+  ClusterResult result;
+  std::vector<AccountPair> inside_provisional;
+  std::vector<PrincipalAudience> audiences;
+};
+
+ClusterPass cluster_pass(const mpi::Comm &comm, const DetectConfig &job,
+                         const detect::PartitionData &data, const detect::DetectResult &detected) {
   const auto &config = job.clusters;
   const double alpha = job.alpha;
   const auto exchange = detect::exchange_options(job);
-  ClusterResult result;
+  ClusterPass pass;
+  ClusterResult &result = pass.result;
   const auto begin = data.accounts.rows.begin;
   const auto ties = [](const detect::Edge &edge) { return edge.significant || edge.provisional; };
   std::vector<AccountPair> pairs;
@@ -358,11 +371,26 @@ ClusterResult find_clusters(const mpi::Comm &comm, const DetectConfig &job,
     result.totals.linked_accounts += c.size;
   result.profiles = profile_clusters(comm, config, data, detected, edge_profiles, result.accounts,
                                      result.baseline_hour_of_week, exchange);
-  const auto inside = inside_provisional_edges(comm, data, communities, exchange);
-  keep_networks(comm, alpha, data, detected, result);
-  result.totals.confirmed_edges = confirm_provisional_edges(comm, data, inside, result, detected);
+  pass.inside_provisional = inside_provisional_edges(comm, data, communities, exchange);
+  pass.audiences = keep_networks(comm, alpha, data, detected, result);
+  return pass;
+}
+
+} // namespace
+
+ClusterResult find_clusters(const mpi::Comm &comm, const DetectConfig &job,
+                            const detect::PartitionData &data, detect::DetectResult &detected) {
+  auto pass = cluster_pass(comm, job, data, detected);
+  const auto recruited =
+      recruit_audiences(comm, job.alpha, data, std::move(pass.audiences), pass.result, detected);
+  if (recruited.recruited_edges > 0)
+    pass = cluster_pass(comm, job, data, detected); // the recruited edges are ties now
+  ClusterResult &result = pass.result;
+  result.totals.recruitment = recruited;
+  result.totals.confirmed_edges =
+      confirm_provisional_edges(comm, data, pass.inside_provisional, result, detected);
   detected.significant_edges += result.totals.confirmed_edges;
-  return result;
+  return std::move(result);
 }
 
 } // namespace lockstep::cluster

@@ -94,6 +94,14 @@ struct ClusterProfile {
   }
 };
 
+// Recruitment by a principal's audience (cluster/recruit.hpp), over all ranks.
+struct RecruitTotals {
+  std::uint64_t families = 0;        // clusters kept by their principal's audience
+  std::uint64_t candidates = 0;      // audience accounts in no kept cluster, over the families
+  std::uint64_t hypotheses = 0;      // pairs in the families
+  std::uint64_t recruited_edges = 0; // recruitable edges that passed (made provisional)
+};
+
 struct ClusterTotals {
   std::uint64_t components = 0;         // connected components of significant/provisional edges
   std::uint64_t refined_components = 0; // those Leiden split into more than one community
@@ -102,6 +110,7 @@ struct ClusterTotals {
   std::uint64_t clustered_accounts = 0;
   std::uint64_t linked_accounts = 0; // accounts with a significant or provisional edge
   std::uint64_t confirmed_edges = 0; // provisional edges inside kept clusters, now significant
+  RecruitTotals recruitment;         // of the first clustering (a second one follows a recruit)
 };
 
 struct ClusterResult {
@@ -118,7 +127,9 @@ double edge_score(const detect::Edge &edge);
 // audiences (cluster/networks.hpp), with the job's [clusters] settings, its alpha (the edge
 // test's, for anchor_below and those tests) and its exchange budget.
 // The provisional edges inside the kept clusters become significant: their cluster's evidence
-// confirms them (the others stay provisional, in no output). Identical results for any rank and
+// confirms them (the others stay provisional, in no output). When recruitment by a principal's
+// audience (cluster/recruit.hpp) makes recruitable edges provisional, the clustering runs once
+// more with them. Identical results for any rank and
 // thread count. Collective.
 ClusterResult find_clusters(const mpi::Comm &comm, const DetectConfig &job,
                             const detect::PartitionData &data, detect::DetectResult &detected);

@@ -144,12 +144,6 @@ std::vector<KeyQuery> principal_queries(const std::vector<const ClusterProfile *
   return queries;
 }
 
-// A retweet or reply interaction: its target is the author of the post acted on.
-bool names_an_author(const detect::InteractionTable &in, std::size_t i) {
-  return in.kind[i] == std::uint8_t(Interaction::retweet_of) ||
-         in.kind[i] == std::uint8_t(Interaction::reply_to);
-}
-
 // The author of each queried key (by query), from the interaction of any post acting on it.
 // Collective.
 std::map<std::uint64_t, std::uint64_t> key_authors(const mpi::Comm &comm,
@@ -290,6 +284,11 @@ std::uint8_t kept_because(const ClusterProfile &p, const Principal &principal, c
 
 } // namespace
 
+bool names_an_author(const detect::InteractionTable &in, std::size_t i) {
+  return in.kind[i] == std::uint8_t(Interaction::retweet_of) ||
+         in.kind[i] == std::uint8_t(Interaction::reply_to);
+}
+
 std::string kept_because_text(std::uint8_t kept_because) {
   static constexpr std::pair<std::uint8_t, const char *> kNames[] = {
       {kept_by_coactions, "co-actions"},
@@ -314,8 +313,10 @@ double binomial_tail(std::uint64_t k, std::uint64_t n, double p) {
   return boost::math::ibeta(double(k), double(n - k + 1), p); // P(X >= k) = I_p(k, n - k + 1)
 }
 
-void keep_networks(const mpi::Comm &comm, double alpha, const detect::PartitionData &data,
-                   const detect::DetectResult &detected, ClusterResult &result) {
+std::vector<PrincipalAudience> keep_networks(const mpi::Comm &comm, double alpha,
+                                             const detect::PartitionData &data,
+                                             const detect::DetectResult &detected,
+                                             ClusterResult &result) {
   const auto baseline = gather_baseline(comm, data, detected, result);
   std::vector<const ClusterProfile *> tested; // on rank 0
   for (const auto &p : result.profiles) {
@@ -324,6 +325,7 @@ void keep_networks(const mpi::Comm &comm, double alpha, const detect::PartitionD
   }
   const auto principals = find_principals(comm, data, result, tested);
   std::vector<std::uint64_t> new_id; // by old id; 0: dropped
+  std::vector<PrincipalAudience> audiences;
   if (comm.is_root()) {
     new_id.assign(result.profiles.size() + 1, 0);
     std::vector<ClusterProfile> kept;
@@ -336,6 +338,8 @@ void keep_networks(const mpi::Comm &comm, double alpha, const detect::PartitionD
         continue;
       new_id[p.id] = kept.size() + 1;
       p.id = kept.size() + 1;
+      if (p.kept_because & kept_by_audience)
+        audiences.push_back({p.id, principal->second.author});
       kept.push_back(std::move(p));
     }
     result.profiles = std::move(kept);
@@ -352,6 +356,7 @@ void keep_networks(const mpi::Comm &comm, double alpha, const detect::PartitionD
     clustered += a.cluster != 0;
   result.totals.clusters = kept;
   result.totals.clustered_accounts = mpi::allreduce(comm, clustered, mpi::Op::sum);
+  return audiences;
 }
 
 } // namespace lockstep::cluster

@@ -14,7 +14,8 @@
 //     clusters tested, at most alpha).
 // Other clusters are kept by their co-actions alone. Each kept cluster says why (kept_because).
 // Clusters are formed over significant and provisional edges (detect::Edge); the test above is
-// what confirms a provisional edge: one inside a kept cluster becomes significant.
+// what confirms a provisional edge: one inside a kept cluster becomes significant. A cluster kept
+// by its principal's audience then recruits from the rest of that audience (cluster/recruit.hpp).
 #pragma once
 
 #include "cluster/clusters.hpp"
@@ -35,12 +36,24 @@ enum KeptBecause : std::uint8_t {
 // "co-actions", "principal's audience;creation cohort", ...
 std::string kept_because_text(std::uint8_t kept_because);
 
+// A retweet or reply interaction (row i of `in`): its target is the author of the post acted on.
+bool names_an_author(const detect::InteractionTable &in, std::size_t i);
+
 // The binomial upper tail P(X >= k) for X ~ Binomial(n, p).
 double binomial_tail(std::uint64_t k, std::uint64_t n, double p);
 
+// A kept cluster's principal, when the cluster is most of the principal's audience.
+struct PrincipalAudience {
+  std::uint64_t cluster = 0; // its id after keep_networks
+  std::uint64_t author = 0;  // key of the principal's userid (/interactions target_key)
+};
+
 // Sets each profile's kept_because, drops the clusters with none (their members leave every
-// cluster), and numbers the rest 1, 2, ... in their order. Collective.
-void keep_networks(const mpi::Comm &comm, double alpha, const detect::PartitionData &data,
-                   const detect::DetectResult &detected, ClusterResult &result);
+// cluster), and numbers the rest 1, 2, ... in their order. Returns, on rank 0, the principals of
+// the clusters kept by their principal's audience, by cluster. Collective.
+std::vector<PrincipalAudience> keep_networks(const mpi::Comm &comm, double alpha,
+                                             const detect::PartitionData &data,
+                                             const detect::DetectResult &detected,
+                                             ClusterResult &result);
 
 } // namespace lockstep::cluster

@@ -475,13 +475,15 @@ double weight_quantile(const mpi::Comm &comm, const std::map<std::uint64_t, std:
 }
 
 struct MarkedEdges {
-  std::uint64_t significant = 0, provisional = 0;
+  std::uint64_t significant = 0, provisional = 0, recruitable = 0;
 };
 
 // Sets each edge's flags from the run's thresholds: similar, significant (an FDR-passing timed
-// edge with weight >= min_keys, above the quantile if one is set, or a similar one), and
-// provisional (the same under the popularity null's p and cut, and not significant).
+// edge with weight >= min_keys, above the quantile if one is set, or a similar one), provisional
+// (the same under the popularity null's p and cut, and not significant) and recruitable (under
+// the audience null, neither, but with the same weight rules and a popularity p at most alpha).
 MarkedEdges mark_edges(const DetectConfig &config, DetectResult &result) {
+  const double log10_alpha = std::log10(config.alpha);
   MarkedEdges marked;
   for (auto &edge : result.edges) {
     edge.similar = similar_enough(config.similarity, edge);
@@ -492,8 +494,11 @@ MarkedEdges mark_edges(const DetectConfig &config, DetectResult &result) {
     edge.significant = edge.passes_null || edge.similar;
     edge.provisional = !edge.significant && heavy &&
                        edge.log10_p_popularity <= result.log10_p_popularity_threshold;
+    edge.recruitable = config.audience_null && !edge.significant && !edge.provisional && heavy &&
+                       edge.log10_p_popularity <= log10_alpha;
     marked.significant += edge.significant;
     marked.provisional += edge.provisional;
+    marked.recruitable += edge.recruitable;
   }
   return marked;
 }
@@ -510,17 +515,17 @@ struct EvidenceRecord {
   Evidence item;
 };
 
-// Moves the edges the outputs read (the significant and provisional ones; every candidate with
-// keep_candidates)
-// from their pairs' homes to the owner of a, where the writers and the clustering expect them
-// (each rank's edges sorted by (a, b), ranks in account order), and fuses them again there with
-// their signals. `result.edges` were fused from `parts` (fuse_candidates, which sorted each part).
-// The other candidates have been counted and tested; they are dropped with the parts. Collective.
+// Moves the edges clustering and the outputs read (the significant, provisional and recruitable
+// ones; every candidate with keep_candidates) from their pairs' homes to the owner of a, where the
+// writers and the clustering expect them (each rank's edges sorted by (a, b), ranks in account
+// order), and fuses them again there with their signals. `result.edges` were fused from `parts`
+// (fuse_candidates, which sorted each part). The other candidates have been counted and tested;
+// they are dropped with the parts. Collective.
 void settle_edges_at_owners(const mpi::Comm &comm, const DetectConfig &config,
                             const PartitionData &data, TestedSignals &parts, DetectResult &result) {
   std::vector<std::pair<std::uint64_t, std::uint64_t>> kept; // sorted: edges come by (a, b)
   for (const auto &edge : result.edges) {
-    if (edge.significant || edge.provisional || config.keep_candidates)
+    if (edge.significant || edge.provisional || edge.recruitable || config.keep_candidates)
       kept.emplace_back(edge.a, edge.b);
   }
   std::vector<TestedRecord> records;
@@ -626,6 +631,7 @@ DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const Par
   const auto marked = mark_edges(config, result);
   result.significant_edges = mpi::allreduce(comm, marked.significant, mpi::Op::sum);
   result.provisional_edges = mpi::allreduce(comm, marked.provisional, mpi::Op::sum);
+  result.recruitable_edges = mpi::allreduce(comm, marked.recruitable, mpi::Op::sum);
   settle_edges_at_owners(comm, config, data, tested, result);
   return result;
 }

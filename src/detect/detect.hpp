@@ -54,6 +54,12 @@ struct Edge {
   // uses it as a tie that only a cluster's own evidence (creation cohort, automation, principal's
   // audience) can confirm.
   bool provisional = false;
+  // Neither, but its popularity p is at most alpha (with the same weight rules, under the audience
+  // null): kept for clustering's recruitment, which tests such edges inside the audience of a
+  // principal whose cluster was kept by that audience (cluster/recruit.hpp). In no output unless
+  // recruitment makes it provisional and its cluster confirms it.
+  bool recruitable = false;
+  bool recruited = false; // made provisional by that recruitment
 };
 
 struct SignalSummary {
@@ -89,9 +95,9 @@ struct DetectResult {
   DetectResult &operator=(const DetectResult &) = delete;
 
   std::vector<FeatureRow> features; // this rank's accounts
-  // The edges the outputs read, at the owner of a and sorted by (a, b): the significant and the
-  // provisional ones, or every candidate with keep_candidates (the others are counted in tests and
-  // candidate_edges).
+  // The edges clustering and the outputs read, at the owner of a and sorted by (a, b): the
+  // significant, provisional and recruitable ones, or every candidate with keep_candidates (the
+  // others are counted in tests and candidate_edges).
   std::vector<Edge> edges;
   std::vector<EdgeSignal> edge_signals; // those edges' tested signals, by (a, b, signal)
   std::vector<SignalSummary> signals;
@@ -106,6 +112,7 @@ struct DetectResult {
   std::uint64_t candidate_edges = 0;
   std::uint64_t significant_edges = 0; // all ranks; clustering adds the provisional it confirms
   std::uint64_t provisional_edges = 0; // before clustering confirms some (all ranks)
+  std::uint64_t recruitable_edges = 0; // kept for clustering's recruitment (all ranks)
   double weight_threshold = 0;         // the min_weight_quantile of candidate weights (0 when off)
   PhaseTimes times;
 };

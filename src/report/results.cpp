@@ -125,8 +125,11 @@ std::string signal_list(const Edge &edge) {
 }
 
 // Why an edge is significant: its null-model test, its behavioural similarity, or both; or the
-// evidence of the cluster that confirmed it (a provisional edge).
+// evidence of the cluster that confirmed it (a provisional edge), which for a recruited edge is its
+// principal's audience.
 std::string significant_by(const Edge &edge) {
+  if (edge.recruited)
+    return "principal_audience";
   if (edge.provisional)
     return "cluster_evidence";
   const std::string similarity(signals::name(signals::Id::similarity));
@@ -363,6 +366,8 @@ void write_results_content(const store::Group &root, const DetectConfig &config,
                                   [](const Edge &e) { return std::uint8_t(e.significant); });
   write_edge_column<std::uint8_t>(edges, "provisional", kept,
                                   [](const Edge &e) { return std::uint8_t(e.provisional); });
+  write_edge_column<std::uint8_t>(edges, "recruited", kept,
+                                  [](const Edge &e) { return std::uint8_t(e.recruited); });
   const auto signals = edges.create_group("signals");
   for (const auto &summary : result.signals) {
     const auto group = signals.create_group(summary.name);
@@ -394,9 +399,12 @@ std::string near_duplicate_json(const detect::NearDuplicateSummary &n) {
 std::string clusters_json(const cluster::ClusterTotals &t) {
   return fmt::format("{{\"components\": {}, \"refined_components\": {}, \"communities\": {}, "
                      "\"clusters\": {}, \"clustered_accounts\": {}, \"linked_accounts\": {}, "
-                     "\"confirmed_edges\": {}}}",
+                     "\"confirmed_edges\": {}, \"recruitment\": {{\"families\": {}, "
+                     "\"candidates\": {}, \"hypotheses\": {}, \"recruited_edges\": {}}}}}",
                      t.components, t.refined_components, t.communities, t.clusters,
-                     t.clustered_accounts, t.linked_accounts, t.confirmed_edges);
+                     t.clustered_accounts, t.linked_accounts, t.confirmed_edges,
+                     t.recruitment.families, t.recruitment.candidates, t.recruitment.hypotheses,
+                     t.recruitment.recruited_edges);
 }
 
 // The store this run read: its size and digest, the files it was made from, and its row counts,
@@ -445,6 +453,7 @@ std::string manifest_json(const DetectConfig &config, const detect::PartitionDat
       "\"threads_per_rank\": {},\n  \"seconds\": {:.3f},\n"
       "  \"tests\": {},\n  \"log10_p_threshold\": {},\n  \"log10_p_popularity_threshold\": {},\n"
       "  \"candidate_edges\": {},\n  \"significant_edges\": {},\n  \"provisional_edges\": {},\n"
+      "  \"recruitable_edges\": {},\n"
       "  \"weight_threshold\": {},\n  \"signals\": [\n{}\n  ],\n"
       "  \"similarity\": {{\"targets\": {}, \"skipped_targets\": {}, \"pairs\": {}}},\n"
       "  \"near_duplicate\": {},\n"
@@ -458,8 +467,9 @@ std::string manifest_json(const DetectConfig &config, const detect::PartitionDat
       kVersion, input_json(config, data, run), analysis_fingerprint(config), resumed, run.ranks,
       run.threads, run.seconds, result.tests, json::number(result.log10_p_threshold),
       json::number(result.log10_p_popularity_threshold), result.candidate_edges,
-      result.significant_edges, result.provisional_edges, json::number(result.weight_threshold),
-      signals, result.similarity_terms, result.similarity_skipped_terms, result.similarity_pairs,
+      result.significant_edges, result.provisional_edges, result.recruitable_edges,
+      json::number(result.weight_threshold), signals, result.similarity_terms,
+      result.similarity_skipped_terms, result.similarity_pairs,
       near_duplicate_json(result.near_duplicate), clusters_json(clusters.totals), times,
       json::quote(run.effective_job));
 }

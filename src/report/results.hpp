@@ -17,7 +17,8 @@ namespace lockstep::report {
 
 inline constexpr const char *kResultsFormat = "lockstep-results";
 // 2: /edges/log10_p_popularity, /edges/provisional, the root log10_p_popularity_threshold.
-inline constexpr std::int64_t kResultsVersion = 2;
+// 3: /edges/recruited (cluster/recruit.hpp).
+inline constexpr std::int64_t kResultsVersion = 3;
 
 struct RunInfo {
   std::string effective_job; // the configuration as TOML

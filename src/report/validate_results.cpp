@@ -101,6 +101,7 @@ void check_edges(Validator &v, const Accounts &a, const std::vector<std::string>
   const auto to = v.column<std::uint64_t>("edges", "b");
   const auto significant = v.column<std::uint8_t>("edges", "significant");
   const auto provisional = v.column<std::uint8_t>("edges", "provisional");
+  const auto recruited = v.column<std::uint8_t>("edges", "recruited");
   std::vector<std::vector<std::uint64_t>> coactions;
   for (const auto &s : signals)
     coactions.push_back(v.column<std::uint64_t>("edges/signals/" + s, "coactions"));
@@ -110,6 +111,7 @@ void check_edges(Validator &v, const Accounts &a, const std::vector<std::string>
   expect_rows(v, to, e, "/edges/b");
   expect_rows(v, significant, e, "/edges/significant");
   expect_rows(v, provisional, e, "/edges/provisional");
+  expect_rows(v, recruited, e, "/edges/recruited");
   for (std::size_t s = 0; s < signals.size(); ++s)
     expect_rows(v, coactions[s], e, "/edges/signals/" + signals[s] + "/coactions");
   if (!v.violations_.empty())
@@ -121,6 +123,8 @@ void check_edges(Validator &v, const Accounts &a, const std::vector<std::string>
   });
   v.each(e, "/edges/significant is not 0 or 1", [&](auto i) { return significant[i] <= 1; });
   v.each(e, "/edges/provisional is not 0 or 1", [&](auto i) { return provisional[i] <= 1; });
+  v.each(e, "/edges/recruited is not 0 or 1, or not provisional",
+         [&](auto i) { return recruited[i] <= provisional[i]; });
   if (!v.violations_.empty() || a.edges.size() != a.count)
     return;
   if (a.cluster.size() == a.count) {

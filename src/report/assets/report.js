@@ -255,7 +255,10 @@
       ['false discovery rate cut (log10 p)',
         m.log10_p_threshold === null ? 'none passed' : m.log10_p_threshold],
       ['provisional edges (audiences explain them) confirmed by their cluster\'s evidence',
-        m.clusters.confirmed_edges + ' of ' + m.provisional_edges],
+        m.clusters.confirmed_edges + ' of ' + (m.provisional_edges + m.clusters.recruitment.recruited_edges)],
+      ['provisional edges recruited in a principal\'s audience (families, pairs tested)',
+        m.clusters.recruitment.recruited_edges + ' (' + m.clusters.recruitment.families + ', ' +
+        m.clusters.recruitment.hypotheses + ')'],
       ['clusters', m.clusters.clusters], ['accounts in clusters', m.clusters.clustered_accounts],
       ['accounts with a significant or provisional edge', m.clusters.linked_accounts],
       ['resumed steps', (m.resumed_steps || []).join(', ') || 'none']
