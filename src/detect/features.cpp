@@ -6,6 +6,7 @@
 #include "common/time.hpp"
 #include "mpi/alltoallv.hpp"
 #include "mpi/collectives.hpp"
+#include "partition/lookup.hpp"
 #include "store/schema.hpp"
 
 #include <algorithm>
@@ -177,32 +178,19 @@ double max_growth(const SnapshotTable &s, std::size_t begin, std::size_t end) {
 std::vector<std::uint64_t> global_counts(const mpi::Comm &comm,
                                          const std::vector<std::uint64_t> &values,
                                          mpi::ExchangeOptions exchange) {
-  const auto ranks = static_cast<std::size_t>(comm.size());
-  std::vector<std::size_t> send_offsets(ranks + 1, 0);
-  for (const auto v : values)
-    ++send_offsets[mix64(v) % ranks + 1];
-  for (std::size_t r = 0; r < ranks; ++r)
-    send_offsets[r + 1] += send_offsets[r];
-  std::vector<std::uint64_t> send(values.size());
-  std::vector<std::size_t> slot(values.size());
-  auto cursor = send_offsets;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    slot[i] = cursor[mix64(values[i]) % ranks]++;
-    send[slot[i]] = values[i];
-  }
-  auto received = mpi::alltoallv(comm, std::span<const std::uint64_t>(send),
-                                 std::span<const std::size_t>(send_offsets), exchange);
-  std::unordered_map<std::uint64_t, std::uint64_t> counts;
-  for (const auto v : received.data)
-    ++counts[v];
-  for (auto &v : received.data)
-    v = v == 0 ? 0 : counts[v];
-  auto answers = mpi::alltoallv(comm, std::span<const std::uint64_t>(received.data),
-                                std::span<const std::size_t>(received.source_offsets), exchange);
-  std::vector<std::uint64_t> out(values.size());
-  for (std::size_t i = 0; i < values.size(); ++i)
-    out[i] = answers.data[slot[i]];
-  return out;
+  const auto ranks = static_cast<std::uint64_t>(comm.size());
+  const auto owner = [ranks](std::uint64_t v) { return static_cast<int>(mix64(v) % ranks); };
+  const auto count_all = [](std::span<const std::uint64_t> asked) {
+    std::unordered_map<std::uint64_t, std::uint64_t> counts;
+    for (const auto v : asked)
+      ++counts[v];
+    std::vector<std::uint64_t> out;
+    out.reserve(asked.size());
+    for (const auto v : asked)
+      out.push_back(v == 0 ? 0 : counts[v]);
+    return out;
+  };
+  return partition::ask_owners(comm, values, owner, count_all, exchange);
 }
 
 FeatureContext gather_feature_context(const mpi::Comm &comm, const PartitionData &data,
