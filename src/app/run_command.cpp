@@ -9,6 +9,7 @@
 #include "common/error.hpp"
 #include "common/hash.hpp"
 #include "common/log.hpp"
+#include "common/version.hpp"
 #include "evaluate/compare.hpp"
 #include "evaluate/report.hpp"
 #include "ingest/ingest.hpp"
@@ -123,10 +124,10 @@ void ingest_inputs(const mpi::Comm &comm, const RunConfig &run, const Inputs &in
   }
 }
 
-// The store digest and analysis fingerprint a results folder's manifest records (empty when it
-// has none).
+// The store digest, analysis fingerprint and Lockstep version a results folder's manifest records
+// (empty when it has none).
 struct ManifestFacts {
-  std::string store_digest, analysis;
+  std::string store_digest, analysis, created_by;
 };
 
 ManifestFacts manifest_facts(const std::string &dir) {
@@ -141,13 +142,20 @@ ManifestFacts manifest_facts(const std::string &dir) {
   const auto analysis = text.find("\"analysis\": \"");
   if (analysis != std::string::npos)
     facts.analysis = text.substr(analysis + 13, 16);
+  const auto created_by = text.find("\"created_by\": \"");
+  if (created_by != std::string::npos) {
+    const auto begin = created_by + 15;
+    facts.created_by = text.substr(begin, text.find('"', begin) - begin);
+  }
   return facts;
 }
 
 bool same_run(const ManifestFacts &facts, const std::string &store_digest,
               const DetectConfig &job) {
+  // Another version of Lockstep may find other results with the same settings.
   return !facts.store_digest.empty() && facts.store_digest == store_digest &&
-         facts.analysis == analysis_fingerprint(job);
+         facts.analysis == analysis_fingerprint(job) &&
+         facts.created_by == fmt::format("lockstep {}", kVersion);
 }
 
 void write_comparison(const RunConfig &run) {
