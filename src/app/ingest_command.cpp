@@ -1,6 +1,7 @@
 // `lockstep ingest` and `lockstep validate`: options, and the accounting printed at the end.
 #include "app/commands.hpp"
 #include "ingest/ingest.hpp"
+#include "ingest/parse.hpp"
 #include "report/results.hpp"
 #include "report/validate_results.hpp"
 #include "store/attribute.hpp"
@@ -30,9 +31,12 @@ CLI::App *add_ingest_command(CLI::App &app, Config &config) {
       ->capture_default_str();
   command->add_option("--columns", c.columns,
                       "Header names of another layout: for the action table "
-                      "object_id=COL,account_id=COL,content_id=COL,timestamp_share=COL; for "
-                      "tweets files any IO-archive column, e.g. tweetid=tweet_id,userid=COL "
-                      "(jobs/fivethirtyeight-ira.toml)");
+                      "object_id=COL,account_id=COL,content_id=COL,timestamp_share=COL, and typed "
+                      "object columns, each read as its own signal (" +
+                          ingest::typed_object_names() +
+                          "), e.g. url=url_id; for tweets files any IO-archive column, e.g. "
+                          "tweetid=tweet_id,userid=COL "
+                          "(jobs/fivethirtyeight-ira.toml)");
   command->add_option("--time-format", c.time_format,
                       "tweet_time's format in another tweets layout: %Y %m %d %H %M %S and "
                       "literals, e.g. '%m/%d/%Y %H:%M' (default: YYYY-MM-DD HH:MM[:SS])");

@@ -249,10 +249,11 @@ void run_step(const mpi::Comm &comm, const Checkpoint &checkpoint, const std::st
   mpi::stop_if_requested(comm, step);
 }
 
-// The signals that read the store's actions, in the order they run: the store's nine, then
-// retweet_slow.
-constexpr auto kActionSignals =
-    std::to_array<std::uint8_t>({1, 2, 3, 4, 5, 6, 7, 8, 9, kSlowRetweetSignal});
+// The signals that read the store's actions (their row has a source), in the order they run: by
+// number.
+std::vector<std::uint8_t> action_signals() {
+  return signals::ids_where([](const signals::Signal &s) { return s.source.has_value(); });
+}
 
 // Every enabled action signal; one EdgeSignal per pair and signal, unadjusted.
 TestedSignals run_signals(const mpi::Comm &comm, const DetectConfig &config,
@@ -261,7 +262,7 @@ TestedSignals run_signals(const mpi::Comm &comm, const DetectConfig &config,
   TestedSignals tested;
   // The audience null's key groups per store signal: retweet_slow reuses retweet's.
   std::map<std::uint8_t, std::vector<KeyGroup>> groups_of_source;
-  for (const std::uint8_t signal : kActionSignals) {
+  for (const std::uint8_t signal : action_signals()) {
     const auto found = config.signals.find(std::string(signals::name(signal)));
     if (found == config.signals.end() || !found->second.enabled)
       continue;

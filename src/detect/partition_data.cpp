@@ -32,10 +32,11 @@ void check_format(const store::Group &root, const std::string &path) {
                                  path, store::schema::kFormat));
   }
   const auto version = store::read_int_attribute(root, "format_version");
-  if (version != store::schema::kVersion) {
-    throw UsageError(fmt::format("{}: store format version {}, this lockstep reads version {}: "
-                                 "ingest its inputs again",
-                                 path, version, store::schema::kVersion));
+  if (version < store::schema::kOldestReadableVersion || version > store::schema::kVersion) {
+    throw UsageError(fmt::format("{}: store format version {}, this lockstep reads versions {} to "
+                                 "{}: ingest its inputs again",
+                                 path, version, store::schema::kOldestReadableVersion,
+                                 store::schema::kVersion));
   }
 }
 

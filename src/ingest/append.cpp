@@ -2,6 +2,7 @@
 // partitions it owns under the current rank count.
 #include "common/error.hpp"
 #include "common/hash.hpp"
+#include "ingest/parse.hpp"
 #include "ingest/tables.hpp"
 #include "store/attribute.hpp"
 #include "store/column.hpp"
@@ -155,7 +156,15 @@ void restore_lists(const store::Group &root, store::Slab action_slab, store::Sla
     const auto lookup = [&](Signal s) -> const std::string & {
       return value.at(value_of[static_cast<std::size_t>(s)].at(action_key[j]));
     };
-    switch (static_cast<Signal>(action_signal[j])) {
+    const auto signal = static_cast<Signal>(action_signal[j]);
+    if (!row.post_id_text.empty()) { // an action table's row: its objects, each with its signal
+      if (signal == Signal::object || typed_object_signal(signal)) {
+        row.objects.push_back(lookup(signal));
+        row.object_signals.push_back(std::uint8_t(signal));
+      }
+      continue;
+    }
+    switch (signal) {
     case Signal::hashtag:
       row.hashtags.push_back(lookup(Signal::hashtag));
       break;
@@ -165,17 +174,13 @@ void restore_lists(const store::Group &root, store::Slab action_slab, store::Sla
     case Signal::mention:
       row.mentions.push_back(lookup(Signal::mention));
       break;
-    case Signal::object:
-      row.objects.push_back(lookup(Signal::object));
-      break;
     default:
       break;
     }
   }
-  // The dedup key of the generic table depends on the object; tweets use the post id.
-  for (auto &row : rows.posts) {
-    row.dedup_key = row.objects.empty() ? row.post_id : hash64(row.objects.front(), row.post_id);
-  }
+  // The dedup key of the generic table depends on the objects; tweets use the post id.
+  for (auto &row : rows.posts)
+    row.dedup_key = action_dedup_key(row);
 }
 
 // The owned follower snapshots; accounts are rows.accounts, whose first dense id is

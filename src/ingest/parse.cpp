@@ -110,6 +110,9 @@ public:
     const int c = layout_.columns[static_cast<std::size_t>(field)];
     return c < 0 ? std::string_view() : values_[static_cast<std::size_t>(c)];
   }
+  std::size_t field_count() const { return layout_.columns.size(); }
+  // The action table's typed object column t (TableLayout::typed_objects).
+  signals::Id typed_signal(std::size_t t) const { return layout_.typed_objects[t]; }
   // The account label (TableLayout::label), "" without one.
   std::string_view label() const {
     return layout_.label < 0 ? std::string_view()
@@ -292,12 +295,41 @@ ParsedRecord parse_user(const Fields &f, std::uint32_t file, std::int64_t line,
   return out;
 }
 
+// An action table cell that holds no object: empty, or R's NA.
+bool no_object(std::string_view cell) {
+  return cell.empty() || cell == "NA";
+}
+
+// The typed object columns the layout reads (fields kActionFieldCount, ...).
+std::size_t typed_object_count(const Fields &f) {
+  return f.field_count() - kActionFieldCount;
+}
+
+// A row's objects: object_id's, then each typed column's, with their store signals.
+std::vector<std::pair<signals::Id, std::string_view>> read_objects(const Fields &f) {
+  std::vector<std::pair<signals::Id, std::string_view>> out;
+  if (!no_object(f[kObject]))
+    out.emplace_back(signals::Id::object, f[kObject]);
+  for (std::size_t t = 0; t < typed_object_count(f); ++t) {
+    const auto cell = f[int(kActionFieldCount + t)];
+    if (!no_object(cell))
+      out.emplace_back(f.typed_signal(t), cell);
+  }
+  return out;
+}
+
 ParsedRecord parse_action(const Fields &f, std::uint32_t file, std::int64_t line,
                           std::uint32_t partitions) {
   if (f[kAccount].empty())
     return reject(file, line, "missing account_id", "account_id is empty");
-  if (f[kObject].empty())
-    return reject(file, line, "missing object_id", "object_id is empty");
+  // With typed object columns, a row without objects is a post that shares nothing (it still
+  // counts in its account's activity), but it needs a content id.
+  const auto objects = read_objects(f);
+  if (objects.empty() && typed_object_count(f) == 0)
+    return reject(file, line, "missing object_id", "object_id is empty or NA");
+  if (objects.empty() && no_object(f[kContent]))
+    return reject(file, line, "no object or content id",
+                  "every object column and content_id are empty or NA");
   const std::string_view stamp = f[kTimestamp];
   double seconds = 0;
   const auto [end, error] = std::from_chars(stamp.data(), stamp.data() + stamp.size(), seconds);
@@ -316,10 +348,13 @@ ParsedRecord parse_action(const Fields &f, std::uint32_t file, std::int64_t line
   post.account = std::string(f[kAccount]);
   post.account_key = hash64(post.account);
   post.partition = partition_of(post.account, partitions);
-  post.post_id_text = std::string(f[kContent].empty() ? f[kObject] : f[kContent]);
+  post.post_id_text = std::string(no_object(f[kContent]) ? objects.front().second : f[kContent]);
   post.post_id = post_key(post.post_id_text);
-  post.objects.emplace_back(f[kObject]);
-  post.dedup_key = hash64(post.objects.front(), post.post_id);
+  for (const auto &[signal, value] : objects) {
+    post.object_signals.push_back(std::uint8_t(signal));
+    post.objects.emplace_back(value);
+  }
+  post.dedup_key = action_dedup_key(post);
   post.time_ms = static_cast<std::int64_t>(std::llround(seconds * 1000.0));
   post.time_source = TimeSource::timestamp;
   post.file = file;
@@ -445,9 +480,13 @@ ActionColumns parse_action_columns(const std::string &mapping) {
       columns.content_id = column;
     else if (name == "timestamp_share" || name == "timestamp")
       columns.timestamp = column;
+    else if (const auto signal = signals::find(name); signal && typed_object_signal(*signal))
+      columns.typed_objects.emplace_back(*signal, column);
     else
       throw UsageError("--columns: unknown name '" + name +
-                       "' (object_id, account_id, content_id, timestamp_share)");
+                       "' (object_id, account_id, content_id, timestamp_share, or a typed object "
+                       "column: " +
+                       typed_object_names() + ")");
   }
   return columns;
 }
@@ -534,7 +573,14 @@ TableLayout map_header(TableKind kind, const std::vector<std::string_view> &head
   case TableKind::actions:
     names = {action_columns.object_id, action_columns.account_id, action_columns.content_id,
              action_columns.timestamp};
-    required = {kObject, kAccount, kTimestamp};
+    required = {kAccount, kTimestamp};
+    if (action_columns.typed_objects.empty())
+      required.push_back(kObject); // else object_id is read where the header has it
+    for (const auto &[signal, column] : action_columns.typed_objects) {
+      required.push_back(int(names.size()));
+      names.push_back(column);
+      layout.typed_objects.push_back(signal);
+    }
     break;
   case TableKind::json_tweets: // no header: every line is one tweet, read into these columns
     layout.field_count = io_archive::kTweetColumns.size();
@@ -597,6 +643,21 @@ ParsedRecord parse_record(const TableLayout &layout, const Record &record, std::
     break; // read above
   }
   return {};
+}
+
+bool typed_object_signal(signals::Id signal) {
+  const auto &row = signals::row(signal);
+  return signals::in_store(std::uint8_t(signal)) && row.keys == signals::KeyKind::value &&
+         signal != signals::Id::object;
+}
+
+std::string typed_object_names() {
+  std::string out;
+  for (const auto &s : signals::all()) {
+    if (typed_object_signal(s.id))
+      out += (out.empty() ? "" : ", ") + std::string(s.name);
+  }
+  return out;
 }
 
 } // namespace lockstep::ingest

@@ -17,13 +17,24 @@ namespace lockstep::ingest {
 // json_tweets: Twitter API tweets as JSON lines (ingest/json.hpp), read as tweets rows.
 enum class TableKind { tweets, users, actions, snapshots, json_tweets };
 
-// The generic action table's column names (CooRTweet's by default).
+// The generic action table's column names (CooRTweet's by default). Besides object_id (the
+// `object` signal), a table may hold typed object columns, each read as its own store signal:
+// `--columns url=url_id,hashtag=hashtag_id,media=phash_id` (the store signals whose keys are
+// values: hashtag, url, domain, mention, media). An empty or NA cell is no object. Without typed
+// columns a row needs its object_id; with them, a row without any object is a post that shares
+// nothing (it needs a content id). Each row is one post, as in the one-object table.
 struct ActionColumns {
   std::string object_id = "object_id";
   std::string account_id = "account_id";
   std::string content_id = "content_id";
   std::string timestamp = "timestamp_share";
+  std::vector<std::pair<signals::Id, std::string>> typed_objects; // signal, column
 };
+
+// Store signals an action table can give a column of their own (typed objects), and their names
+// ("hashtag, url, ...").
+bool typed_object_signal(signals::Id signal);
+std::string typed_object_names();
 
 // How inputs name the fields ingest reads: `--columns NAME=COLUMN,...` maps the action table's
 // names, or for IO-archive tweets files the archive's tweet columns (io_archive::kTweetColumns)
@@ -47,6 +58,7 @@ struct TableLayout {
   std::vector<int> columns; // per known field (see parse.cpp), its index in the header or -1
   std::string time_format;  // tweets: see ColumnMapping
   int label = -1;           // tweets and users: the label column's index, or -1
+  std::vector<signals::Id> typed_objects; // actions: the signal of each typed object column
 };
 
 // Maps a header to known fields; a missing required column, or a mapped column the header lacks,

@@ -31,7 +31,11 @@ struct PostRow {
   std::uint64_t text_key = 0; // hash of the normalised text; 0 when there is none
   std::uint64_t retweet_of = 0, reply_to = 0, quote_of = 0; // target post keys; 0 = none
   std::string retweet_user, reply_user;
-  std::vector<std::string> hashtags, urls, mentions, objects; // normalised
+  std::vector<std::string> hashtags, urls, mentions; // normalised
+  // The action table's objects, each with its store signal (object, or a typed column's: hashtag,
+  // url, domain, mention, media), taken as given.
+  std::vector<std::string> objects;
+  std::vector<std::uint8_t> object_signals;
   std::uint32_t file = 0;
   std::int64_t line = 0;
 
@@ -75,5 +79,9 @@ struct Reject {
 
 // The key of a referenced post id: the number itself when numeric, else a hash (top bit set).
 std::uint64_t post_key(const std::string &id_text);
+
+// Rows of the action table with equal keys (and account) are duplicates: the post id with the
+// objects and their signals, in any order; the post id alone for a row without objects.
+std::uint64_t action_dedup_key(const PostRow &post);
 
 } // namespace lockstep::ingest

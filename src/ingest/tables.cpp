@@ -277,8 +277,11 @@ void derive_post(const PostRow &post, std::uint64_t account, std::uint64_t index
   for (const auto &user : post.mentions)
     add_action(actions, keys_, account, post, index, Signal::mention, hash64(user), &user);
   add_action(actions, keys_, account, post, index, Signal::text, post.text_key, nullptr);
-  for (const auto &object : post.objects)
-    add_action(actions, keys_, account, post, index, Signal::object, hash64(object), &object);
+  for (std::size_t i = 0; i < post.objects.size(); ++i) {
+    const auto &object = post.objects[i];
+    add_action(actions, keys_, account, post, index, Signal(post.object_signals[i]), hash64(object),
+               &object);
+  }
   // A post acts on each key once, however often the key appears in it.
   std::sort(actions.begin() + static_cast<std::ptrdiff_t>(first_action), actions.end(),
             [](const Action &a, const Action &b) {

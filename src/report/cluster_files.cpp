@@ -26,12 +26,7 @@ std::string day(std::int32_t days) {
 
 // The signals whose top keys clusters.csv lists (top_NAME), by number.
 std::vector<std::uint8_t> top_key_signals() {
-  std::vector<std::uint8_t> out;
-  for (const auto &s : signals::all()) {
-    if (s.top_keys)
-      out.push_back(std::uint8_t(s.id));
-  }
-  return out;
+  return signals::ids_where([](const signals::Signal &s) { return s.top_keys; });
 }
 
 std::string top_keys_field(const cluster::ClusterProfile &p, std::uint8_t signal,

@@ -15,7 +15,8 @@ namespace {
 // concentration of its own half-hour bins so much that only the short window finds it; its hub
 // cap of 10 keeps its candidate pairs at 10^7 posts to 17M, where 20 made 32M); the action
 // table's objects keep the peers' 60 s. Domain co-sharing is off: a few big news domains tie most
-// organic link sharers together.
+// organic link sharers together. Media (an image posted again) counts posts like URLs do: reposting
+// one image is the behaviour.
 constexpr std::array<Signal, kLast> kTable = {{
     {Id::retweet, "retweet", Id::retweet, Statistic::keys, KeyKind::post, true, true, "#1f77b4",
      Settings{true, 300, 20}},
@@ -41,6 +42,8 @@ constexpr std::array<Signal, kLast> kTable = {{
      false, true, "#17becf", std::nullopt},
     {Id::retweet_slow, "retweet_slow", Id::retweet, Statistic::keys, KeyKind::post, true, false,
      "#aec7e8", Settings{true, 1800, 10}},
+    {Id::media, "media", Id::media, Statistic::fewer_posts, KeyKind::value, false, true, "#c49c94",
+     Settings{true, 300, 20}},
 }};
 
 constexpr bool numbered_in_order() {
@@ -82,6 +85,15 @@ std::string_view name(Id id) {
   return name(std::uint8_t(id));
 }
 
+std::vector<std::uint8_t> ids_where(bool (*keep)(const Signal &)) {
+  std::vector<std::uint8_t> out;
+  for (const auto &s : kTable) {
+    if (keep(s))
+      out.push_back(std::uint8_t(s.id));
+  }
+  return out;
+}
+
 std::optional<Id> find(std::string_view name) {
   const auto it =
       std::find_if(kTable.begin(), kTable.end(), [&](const Signal &s) { return s.name == name; });
@@ -89,7 +101,8 @@ std::optional<Id> find(std::string_view name) {
 }
 
 bool in_store(std::uint8_t id) {
-  return id >= 1 && id < kStoreCount;
+  const auto *s = find_row(id);
+  return s != nullptr && s->source == s->id;
 }
 
 std::uint8_t source(std::uint8_t id) {

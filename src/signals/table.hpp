@@ -9,10 +9,12 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 namespace lockstep::signals {
 
-// Signal numbers. 1..9 are the store's /actions/signal values; the others are derived in detect.
+// Signal numbers. 1..9 and 13 are the store's /actions/signal values (in_store); the others are
+// derived in detect.
 enum class Id : std::uint8_t {
   retweet = 1,
   reply = 2,
@@ -26,9 +28,9 @@ enum class Id : std::uint8_t {
   similarity = 10,     // behavioural similarity (no co-actions: a cosine)
   near_duplicate = 11, // texts in one near-duplicate family
   retweet_slow = 12,   // the store's retweets again, in a longer window
+  media = 13,          // the same image or video (an action table's media id or perceptual hash)
 };
-inline constexpr std::uint8_t kStoreCount = 10;  // store signals are 1..kStoreCount - 1
-inline constexpr std::uint8_t kLast = 12;        // the largest signal number
+inline constexpr std::uint8_t kLast = 13;        // the largest signal number
 inline constexpr std::size_t kSlots = kLast + 1; // arrays indexed by signal number
 
 // What the null model counts for a pair (significance.hpp).
@@ -77,9 +79,11 @@ const Signal &row(Id id);
 // A signal's name; "?" for a number without a row.
 std::string_view name(std::uint8_t id);
 std::string_view name(Id id);
+// The numbers of the signals whose rows `keep` accepts, in number order.
+std::vector<std::uint8_t> ids_where(bool (*keep)(const Signal &));
 // The signal of a name, if there is one.
 std::optional<Id> find(std::string_view name);
-// A store signal number (1..kStoreCount - 1).
+// A store signal number: its row reads its own actions (1..9, 13).
 bool in_store(std::uint8_t id);
 // The store signal whose actions a signal reads (0: it derives its own).
 std::uint8_t source(std::uint8_t id);

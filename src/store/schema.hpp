@@ -13,11 +13,15 @@
 namespace lockstep::store::schema {
 
 inline constexpr const char *kFormat = "lockstep-store";
-inline constexpr std::int64_t kVersion = 2; // 2: /accounts/label
+// 2: /accounts/label; 3: /actions/signal 13 (media). A version 2 store is read as it is (it has
+// no media actions); --append needs the current version.
+inline constexpr std::int64_t kVersion = 3;
+inline constexpr std::int64_t kOldestReadableVersion = 2;
 
-// Signal kinds of /actions/signal: the store signals of signals/table.hpp (1..kSignalCount - 1).
+// Signal kinds of /actions/signal: the store signals of signals/table.hpp (signals::in_store).
 using Signal = signals::Id;
-inline constexpr std::uint8_t kSignalCount = signals::kStoreCount;
+// Arrays indexed by a store signal number.
+inline constexpr std::size_t kSignalCount = signals::kSlots;
 
 // Kinds of /interactions/kind.
 enum class Interaction : std::uint8_t { retweet_of = 1, reply_to = 2, mention_of = 3 };

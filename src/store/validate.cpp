@@ -23,8 +23,6 @@
 namespace lockstep::store {
 namespace {
 
-using schema::kSignalCount;
-
 void check_index(Validator &v, const std::vector<std::uint64_t> &index, std::uint64_t partitions,
                  std::uint64_t rows, const std::string &table) {
   v.expect(index.size() == partitions + 1, [&] {
@@ -66,10 +64,10 @@ void check_header(const Group &root, ValidationReport &report) {
                                 "'");
     return;
   }
-  if (read_int_attribute(root, "format_version") != schema::kVersion) {
-    report.violations.push_back(fmt::format("format_version {} is not {}",
-                                            read_int_attribute(root, "format_version"),
-                                            schema::kVersion));
+  if (const auto version = read_int_attribute(root, "format_version");
+      version < schema::kOldestReadableVersion || version > schema::kVersion) {
+    report.violations.push_back(fmt::format("format_version {} is not {} to {}", version,
+                                            schema::kOldestReadableVersion, schema::kVersion));
     return;
   }
   for (const char *group : {"accounts", "posts", "actions", "interactions", "snapshots", "keys",
@@ -234,8 +232,8 @@ void check_posts(Validator &v, const StoreColumns &c) {
 
 void check_actions_and_interactions(Validator &v, const StoreColumns &c) {
   const auto actions = c.action_account.size();
-  v.each(actions, fmt::format("/actions/signal is not 1..{}", kSignalCount - 1),
-         [&](auto i) { return c.action_signal[i] >= 1 && c.action_signal[i] < kSignalCount; });
+  v.each(actions, "/actions/signal is not a store signal (1..9, 13)",
+         [&](auto i) { return signals::in_store(c.action_signal[i]); });
   v.each(actions, "/actions/post out of range", [&](auto i) { return c.action_post[i] < c.posts; });
   if (v.violations_.empty()) {
     v.each(actions, "/actions/account is not its post's account",

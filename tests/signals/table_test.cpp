@@ -62,7 +62,10 @@ TEST_F(SignalTable, StoreSignalsReadThemselvesAndDerivedOnesSayWhat) {
   EXPECT_EQ(signals::source(std::uint8_t(Id::near_duplicate)), 0);
   EXPECT_TRUE(signals::has_authors(std::uint8_t(Id::retweet_slow)));
   EXPECT_FALSE(signals::has_authors(0));
-  EXPECT_EQ(store::schema::kSignalCount, signals::kStoreCount);
+  EXPECT_TRUE(signals::in_store(std::uint8_t(Id::media)));
+  EXPECT_FALSE(signals::in_store(std::uint8_t(Id::retweet_slow)));
+  EXPECT_FALSE(signals::in_store(0));
+  EXPECT_GT(store::schema::kSignalCount, std::size_t(signals::kLast));
 }
 
 TEST_F(SignalTable, JobSectionsAreTheRowsWithDefaults) {
