@@ -45,7 +45,7 @@ void serialize(Archive &archive, lockstep::detect::StepOutput &o, unsigned) {
   archive &o.signals &o.tested;
   archive &make_binary_object(&o.near_duplicate, sizeof o.near_duplicate);
   archive &o.family_posts;
-  archive &o.similarity_terms &o.similarity_skipped_terms &o.similarity_pairs;
+  archive &make_binary_object(&o.similarity, sizeof o.similarity);
 }
 
 } // namespace boost::serialization
@@ -55,8 +55,8 @@ namespace lockstep::detect {
 namespace fs = std::filesystem;
 
 // The layout of the saved step outputs; a checkpoint of another layout is not resumed.
-// 2: EdgeSignal::log10_p_popularity.
-constexpr int kCheckpointFormat = 2;
+// 2: EdgeSignal::log10_p_popularity; 3: StepOutput::similarity as one SimilaritySummary.
+constexpr int kCheckpointFormat = 3;
 
 Checkpoint::Checkpoint(const mpi::Comm &comm, std::string dir, const std::string &fingerprint)
     : dir_(std::move(dir)) {

@@ -18,7 +18,7 @@ struct StepOutput {
   std::vector<EdgeSignal> tested;
   NearDuplicateSummary near_duplicate;
   std::vector<Action> family_posts;
-  std::uint64_t similarity_terms = 0, similarity_skipped_terms = 0, similarity_pairs = 0;
+  SimilaritySummary similarity;
 };
 
 class Checkpoint {

@@ -224,9 +224,7 @@ void run_step(const mpi::Comm &comm, const Checkpoint &checkpoint, const std::st
     result.near_duplicate = out.near_duplicate;
     result.family_posts.insert(result.family_posts.end(), out.family_posts.begin(),
                                out.family_posts.end());
-    result.similarity_terms = out.similarity_terms;
-    result.similarity_skipped_terms = out.similarity_skipped_terms;
-    result.similarity_pairs = out.similarity_pairs;
+    result.similarity = out.similarity;
     return;
   }
   const auto signals_before = result.signals.size();
@@ -241,9 +239,7 @@ void run_step(const mpi::Comm &comm, const Checkpoint &checkpoint, const std::st
     out.near_duplicate = result.near_duplicate;
     out.family_posts.assign(result.family_posts.begin() + std::ptrdiff_t(family_posts_before),
                             result.family_posts.end());
-    out.similarity_terms = result.similarity_terms;
-    out.similarity_skipped_terms = result.similarity_skipped_terms;
-    out.similarity_pairs = result.similarity_pairs;
+    out.similarity = result.similarity;
     checkpoint.save(comm, step, out);
   }
   mpi::stop_if_requested(comm, step);
@@ -352,9 +348,7 @@ void add_similarity(const mpi::Comm &comm, const DetectConfig &config, const Par
     s.expected = p.cosine;
     part.push_back(std::move(s));
   }
-  result.similarity_terms = similar.terms;
-  result.similarity_skipped_terms = similar.skipped_terms;
-  result.similarity_pairs = similar.candidate_pairs;
+  result.similarity = {similar.terms, similar.skipped_terms, similar.candidate_pairs};
   log::info("similarity: {} accounts with interactions, {} targets ({} with more than {} accounts "
             "skipped), {} pairs sharing a target, {} kept as top {} of either side",
             similar.accounts, similar.terms, similar.skipped_terms, c.max_target_accounts,

@@ -74,6 +74,12 @@ struct SignalSummary {
   double peak_rss_mb = 0;        // the largest resident memory of any rank so far
 };
 
+// What behavioural similarity found (over all ranks): targets (kind, target) counted, those left
+// out for more than max_target_accounts accounts, and account pairs sharing a target.
+struct SimilaritySummary {
+  std::uint64_t terms = 0, skipped_terms = 0, pairs = 0;
+};
+
 // What near-duplicate detection found among the texts (over all ranks).
 struct NearDuplicateSummary {
   std::uint64_t texts = 0;       // distinct texts shingled (per rank holding them)
@@ -102,7 +108,7 @@ struct DetectResult {
   std::vector<EdgeSignal> edge_signals; // those edges' tested signals, by (a, b, signal)
   std::vector<SignalSummary> signals;
   std::uint64_t tests = 0; // pair-signal tests over all signals
-  std::uint64_t similarity_terms = 0, similarity_skipped_terms = 0, similarity_pairs = 0;
+  SimilaritySummary similarity;
   NearDuplicateSummary near_duplicate;
   // This rank's posts whose text is in a near-duplicate family of several texts (key: the family,
   // a template), for the clusters' top templates.

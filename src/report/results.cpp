@@ -468,8 +468,8 @@ std::string manifest_json(const DetectConfig &config, const detect::PartitionDat
       run.threads, run.seconds, result.tests, json::number(result.log10_p_threshold),
       json::number(result.log10_p_popularity_threshold), result.candidate_edges,
       result.significant_edges, result.provisional_edges, result.recruitable_edges,
-      json::number(result.weight_threshold), signals, result.similarity_terms,
-      result.similarity_skipped_terms, result.similarity_pairs,
+      json::number(result.weight_threshold), signals, result.similarity.terms,
+      result.similarity.skipped_terms, result.similarity.pairs,
       near_duplicate_json(result.near_duplicate), clusters_json(clusters.totals), times,
       json::quote(run.effective_job));
 }
