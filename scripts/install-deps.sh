@@ -17,8 +17,8 @@ PACKAGES=(
   # tests: well-formed XML of the GEXF output; a single-node Slurm cluster for the batch scripts;
   # a headless browser for the report; Python's csv module, an independent reader of the CSVs
   libxml2-utils slurmctld slurmd slurm-client munge chromium python3
-  # style checks
-  clang-format clang libclang-rt-14-dev
+  # style checks (scripts/check-format.sh, scripts/tidy.sh) and the fuzzer's compiler
+  clang-format clang-tidy clang libclang-rt-14-dev
 )
 
 missing=()

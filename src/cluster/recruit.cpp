@@ -19,7 +19,8 @@ struct AudienceAccount {
   std::uint64_t family = 0; // index into the audiences
   std::uint64_t account = 0;
   std::uint64_t member = 0; // 1: a member; 0: a candidate
-  auto operator<=>(const AudienceAccount &) const = default;
+  auto operator<=>(const AudienceAccount &) const =
+      default; // NOLINT(modernize-use-nullptr): clang-tidy 14 misreads <=>
 };
 
 // Every family's members and candidates, on every rank, sorted. Collective.

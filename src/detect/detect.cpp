@@ -27,8 +27,6 @@ namespace lockstep::detect {
 
 namespace {
 
-using store::schema::kSignalCount;
-
 // The pair-signals tested so far, one buffer per signal, each by account pair: fusion walks them
 // in step and never joins them, so tens of millions are never copied (at 10^7 posts, growing one
 // shared buffer ran a 24 GB node out of memory).

@@ -76,10 +76,10 @@ Metrics score(const std::vector<TruthRow> &truth, const Clustering &clustering) 
     if (!cluster.empty() && !known.count(account))
       ++m.unknown_accounts;
   }
-  m.precision = ratio(m.true_positives, m.true_positives + m.false_positives);
-  m.recall = ratio(m.true_positives, m.campaign_accounts);
+  m.precision = ratio(double(m.true_positives), double(m.true_positives + m.false_positives));
+  m.recall = ratio(double(m.true_positives), double(m.campaign_accounts));
   m.f1 = ratio(2 * m.precision * m.recall, m.precision + m.recall);
-  m.organic_false_positive_rate = ratio(m.false_positives, m.organic_accounts);
+  m.organic_false_positive_rate = ratio(double(m.false_positives), double(m.organic_accounts));
   m.adjusted_rand_index =
       true_labels.empty() ? 0.0 : adjusted_rand_index(true_labels, found_labels);
 
@@ -92,7 +92,8 @@ Metrics score(const std::vector<TruthRow> &truth, const Clustering &clustering) 
         ++overlap[cluster];
     }
     for (const auto &[cluster, shared] : overlap) { // map order: ties go to the smallest id
-      const double jaccard = ratio(shared, rows.size() + cluster_sizes[cluster] - shared);
+      const double jaccard =
+          ratio(double(shared), double(rows.size() + cluster_sizes[cluster] - shared));
       if (jaccard > recovery.jaccard) {
         recovery.jaccard = jaccard;
         recovery.best_cluster = cluster;

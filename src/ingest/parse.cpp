@@ -560,7 +560,7 @@ TableLayout map_header(TableKind kind, const std::vector<std::string_view> &head
     required.assign(kTweetRequired.begin(), kTweetRequired.end());
     for (const auto &[name, column] : mapping.tweets) {
       if (find_fields(header, {column})[0] < 0)
-        throw InputError(file, 1, "no column '" + column + "' (mapped from " + name + ")");
+        throw InputError(file, 1, fmt::format("no column '{}' (mapped from {})", column, name));
     }
     layout.time_format = mapping.time_format;
     layout.label = label_index(header, file, mapping.label_column);

@@ -322,7 +322,7 @@ std::string write_html_report(const std::string &results_dir, const ReportOption
   for (const char *script : {assets::kD3, assets::kChart, assets::kReportJs})
     html += std::string("<script>\n") + script + "\n</script>\n";
   html += "</body>\n</html>\n";
-  const auto path = (fs::path(results_dir) / "report.html").string();
+  auto path = (fs::path(results_dir) / "report.html").string();
   AtomicFile file(path);
   file.write(html);
   file.commit();

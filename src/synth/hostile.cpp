@@ -11,7 +11,7 @@ const std::vector<std::string> &hostile_strings() {
   static const std::vector<std::string> strings = {
       "<!--<script>",
       "</script><script>document.title='pwned'</script>",
-      "<img src=x onerror=\"document.title='pwned';"
+      "<img src=x onerror=\"document.title='pwned';" // NOLINT(bugprone-suspicious-missing-comma)
       "document.body.appendChild(document.createElement('pwned'))\">",
       "]]><![CDATA[",
       "\"quoted\" and \\back\\slash\\",

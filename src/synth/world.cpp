@@ -198,7 +198,8 @@ void World::build_campaigns() {
       campaign.max_delay_ms = 1'800'000;
       const auto principals = static_cast<std::uint64_t>(rng.between(2, 4));
       for (std::uint64_t p = 0; p < principals; ++p) {
-        const std::uint64_t principal = kExternalBase + 300'000 + 10 * campaign.id + p;
+        const std::uint64_t principal =
+            kExternalBase + 300'000 + 10 * std::uint64_t{campaign.id} + p;
         std::vector<Post> posts;
         for (std::uint64_t i = 0, count = rng.poisson(3.0 * config_.days); i < count; ++i) {
           posts.push_back(scheduled_post(

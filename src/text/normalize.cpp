@@ -20,11 +20,11 @@ char lower(char c) {
 }
 
 bool is_tracking_parameter(std::string_view name) {
-  static constexpr std::array<std::string_view, 9> exact = {
+  static constexpr std::array<std::string_view, 9> kExact = {
       "fbclid", "gclid", "dclid", "igshid", "mc_cid", "mc_eid", "ref_src", "ref_url", "s"};
   if (name.substr(0, 4) == "utm_")
     return true;
-  return std::find(exact.begin(), exact.end(), name) != exact.end();
+  return std::find(kExact.begin(), kExact.end(), name) != kExact.end();
 }
 
 } // namespace
