@@ -240,6 +240,8 @@
 
   function summary() {
     var m = data.manifest, input = m.input || {};
+    // Results written before recruitment (format 2) have no recruitment totals.
+    var recruitment = m.clusters.recruitment || {recruited_edges: 0, families: 0, hypotheses: 0};
     var section = el('section', {id: 'summary'});
     section.appendChild(el('h1', {text: 'Lockstep report'}));
     section.appendChild(el('p', {className: 'muted',
@@ -255,10 +257,10 @@
       ['false discovery rate cut (log10 p)',
         m.log10_p_threshold === null ? 'none passed' : m.log10_p_threshold],
       ['provisional edges (audiences explain them) confirmed by their cluster\'s evidence',
-        m.clusters.confirmed_edges + ' of ' + (m.provisional_edges + m.clusters.recruitment.recruited_edges)],
+        m.clusters.confirmed_edges + ' of ' + (m.provisional_edges + recruitment.recruited_edges)],
       ['provisional edges recruited in a principal\'s audience (families, pairs tested)',
-        m.clusters.recruitment.recruited_edges + ' (' + m.clusters.recruitment.families + ', ' +
-        m.clusters.recruitment.hypotheses + ')'],
+        recruitment.recruited_edges + ' (' + recruitment.families + ', ' + recruitment.hypotheses +
+        ')'],
       ['clusters', m.clusters.clusters], ['accounts in clusters', m.clusters.clustered_accounts],
       ['accounts with a significant or provisional edge', m.clusters.linked_accounts],
       ['resumed steps', (m.resumed_steps || []).join(', ') || 'none']
