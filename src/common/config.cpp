@@ -102,9 +102,10 @@ std::string describe_detect(const DetectConfig &d) {
                      d.out_dir);
   const SettingLine line{out};
   settings::visit_detect(d, line);
-  out += "[similarity]\n";
+  // The two derived signals' sections are named after their signals (signals/table.hpp).
+  out += fmt::format("[{}]\n", signals::name(signals::Id::similarity));
   settings::visit_similarity(d.similarity, line);
-  out += "[near_duplicate]\n";
+  out += fmt::format("[{}]\n", signals::name(signals::Id::near_duplicate));
   settings::visit_near_duplicate(d.near_duplicate, line);
   out += "[clusters]\n";
   settings::visit_clusters(d.clusters, line);
