@@ -58,8 +58,8 @@ struct MemberSummary {
 struct SignalKey {
   std::uint64_t key = 0;
   std::uint8_t signal = 0;
-  auto operator<=>(const SignalKey &) const =
-      default; // NOLINT(modernize-use-nullptr): clang-tidy 14 misreads <=>
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 reads a defaulted <=> as comparing to 0
+  auto operator<=>(const SignalKey &) const = default;
 };
 
 struct KeyCount {

@@ -19,8 +19,8 @@ struct AudienceAccount {
   std::uint64_t family = 0; // index into the audiences
   std::uint64_t account = 0;
   std::uint64_t member = 0; // 1: a member; 0: a candidate
-  auto operator<=>(const AudienceAccount &) const =
-      default; // NOLINT(modernize-use-nullptr): clang-tidy 14 misreads <=>
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 reads a defaulted <=> as comparing to 0
+  auto operator<=>(const AudienceAccount &) const = default;
 };
 
 // Every family's members and candidates, on every rank, sorted. Collective.

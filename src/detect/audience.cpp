@@ -18,8 +18,8 @@ using store::schema::Signal;
 
 struct GroupMember {
   std::uint64_t group = 0, account = 0;
-  auto operator<=>(const GroupMember &) const =
-      default; // NOLINT(modernize-use-nullptr): clang-tidy 14 misreads <=>
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 reads a defaulted <=> as comparing to 0
+  auto operator<=>(const GroupMember &) const = default;
 };
 
 template <typename T>

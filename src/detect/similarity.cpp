@@ -38,8 +38,8 @@ std::vector<TermWeight> local_term_counts(const InteractionTable &interactions) 
 
 struct PairKey {
   std::uint64_t a = 0, b = 0;
-  auto operator<=>(const PairKey &) const =
-      default; // NOLINT(modernize-use-nullptr): clang-tidy 14 misreads <=>
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 reads a defaulted <=> as comparing to 0
+  auto operator<=>(const PairKey &) const = default;
 };
 
 struct WeightedPair {
