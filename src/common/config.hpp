@@ -132,7 +132,8 @@ struct DetectConfig {
   ClusterConfig clusters;
   double alpha = 0.01; // false discovery rate of the edge test (Benjamini-Hochberg)
   // Author-keyed signals (retweet, retweet_slow, reply, quote) test pairs against the audience
-  // null (detect/significance.hpp: log10_audience_tail); off: the popularity null alone.
+  // null (detect/significance.hpp: log10_audience_tail), priced by each pair's own engagement
+  // with the authors (detect/engagement.hpp); off: the popularity null alone.
   bool audience_null = true;
   std::uint64_t min_keys = 2;     // distinct co-acted keys, all signals together, for an edge
   double min_weight_quantile = 0; // also require weight > this quantile of candidates (CooRTweet)

@@ -171,7 +171,7 @@ void collect_groups(std::span<const CoactionPair> sorted_by_key,
   out.clear();
   for (std::size_t i = 0; i < by_share.size(); ++i) {
     if (i == 0 || by_share[i] != by_share[i - 1])
-      out.push_back({by_share[i].first, 0});
+      out.push_back({by_share[i].first, 0, by_share[i].second});
     ++out.back().keys;
   }
 }
@@ -470,7 +470,7 @@ void add_round_groups(std::span<const CoactionPair> sorted,
   tbb::parallel_for(std::size_t{0}, pairs, [&](std::size_t g) {
     auto *at = result.group_items.data() + result.group_begin[first + g];
     if (records(g).size() == 1) {
-      *at = {records(g).front().share, 1};
+      *at = {records(g).front().share, 1, records(g).front().group};
       return;
     }
     auto &mine = buffers.local();
@@ -515,6 +515,22 @@ void add_round(std::vector<CoactionPair> &owned, std::size_t evidence_per_pair, 
     result.pairs.insert(result.pairs.end(), pairs.begin(), pairs.end());
 }
 
+// Each key's first action and distinct accounts, from actions sorted by (key, time).
+std::vector<KeyFirst> key_firsts(std::span<const Action> by_key_time,
+                                 const std::vector<std::size_t> &runs) {
+  std::vector<KeyFirst> firsts(runs.size() - 1);
+  tbb::enumerable_thread_specific<std::vector<std::uint64_t>> scratch;
+  tbb::parallel_for(std::size_t{0}, firsts.size(), [&](std::size_t k) {
+    const auto run = by_key_time.subspan(runs[k], runs[k + 1] - runs[k]);
+    auto &accounts = scratch.local();
+    accounts.clear();
+    for (const auto &action : run)
+      accounts.push_back(action.account);
+    firsts[k] = {run.front().key, run.front().time_ms, count_distinct(accounts)};
+  });
+  return firsts;
+}
+
 } // namespace
 
 CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions,
@@ -537,6 +553,8 @@ CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions
            std::tie(y.key, y.time_ms, y.account, y.post);
   });
   const auto runs = key_runs(keyed);
+  if (options.grouped)
+    result.key_firsts = key_firsts(keyed, runs);
   add_concentration(keyed, concentration);
   concentration.actions =
       mpi::allreduce(comm, std::span<const double>(concentration.actions), mpi::Op::sum);

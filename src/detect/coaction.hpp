@@ -56,10 +56,22 @@ struct KeyGroup {
 };
 
 // One group's part of an account pair's co-actions: its audience share and the distinct keys of
-// it the two co-acted on.
+// it the two co-acted on. `engaged`, when set (not negative), is the keys of it the two would
+// co-act on given their own engagement with the group (detect/engagement.hpp), of at most
+// `most_keys` (the fewer of the two accounts' keys of the group).
 struct GroupShare {
   double share = 0;
   std::uint64_t keys = 0;
+  std::uint64_t group = 0;
+  double engaged = -1;
+  std::uint64_t most_keys = 0;
+};
+
+// A key at its owner: when it was first acted on and by how many distinct accounts.
+struct KeyFirst {
+  std::uint64_t key = 0;
+  std::int64_t first_ms = 0;
+  std::uint64_t accounts = 0;
 };
 
 // What one signal's scan saw, summed over ranks by the caller when needed.
@@ -188,6 +200,8 @@ struct CoactionResult {
   // group). Both empty without key groups.
   std::vector<std::size_t> group_begin;
   std::vector<GroupShare> group_items;
+  // With key groups, every key this rank owns (key_owner), sorted by key.
+  std::vector<KeyFirst> key_firsts;
 
   std::vector<Evidence> evidence(std::size_t pair, std::size_t limit) const;
   std::span<const GroupShare> groups(std::size_t pair) const;

@@ -4,6 +4,7 @@
 #include "common/log.hpp"
 #include "detect/audience.hpp"
 #include "detect/checkpoint.hpp"
+#include "detect/engagement.hpp"
 #include "detect/near_duplicate.hpp"
 #include "detect/significance.hpp"
 #include "detect/similarity.hpp"
@@ -148,7 +149,7 @@ void test_pairs(const DetectConfig &config, std::uint8_t signal, const CoactionR
   auto &part = tested.emplace_back();
   part.reserve(found.pairs.size());
   for (std::size_t i = 0; i < found.pairs.size(); ++i) {
-    EdgeSignal pair{signal, found.pairs[i], expected[i], 0, 0, {}};
+    EdgeSignal pair{signal, 0, found.pairs[i], expected[i], 0, 0, {}};
     const auto observed = observed_statistic(signal, pair.stats);
     pair.log10_p_popularity = log10_poisson_tail(observed, expected[i]);
     pair.log10_p =
@@ -159,6 +160,49 @@ void test_pairs(const DetectConfig &config, std::uint8_t signal, const CoactionR
       pair.evidence = found.evidence(i, config.evidence_per_edge);
     part.push_back(std::move(pair));
   }
+}
+
+// The pairs of one tested signal whose popularity p passes the signal's own Benjamini-Hochberg
+// cut over its `candidates`: only they are priced by the engagement null. Collective.
+std::vector<std::size_t> pairs_to_price(const mpi::Comm &comm, const std::vector<EdgeSignal> &part,
+                                        std::uint64_t candidates, double alpha) {
+  const double log10_alpha = std::log10(alpha);
+  std::vector<double> small;
+  for (const auto &pair : part) {
+    if (pair.log10_p_popularity <= log10_alpha)
+      small.push_back(pair.log10_p_popularity);
+  }
+  auto all = mpi::allgatherv(comm, small);
+  std::sort(all.begin(), all.end());
+  const auto cut = benjamini_hochberg_log10(all, candidates, alpha);
+  std::vector<std::size_t> priced;
+  for (std::size_t i = 0; i < part.size(); ++i) {
+    if (part[i].log10_p_popularity <= cut && part[i].log10_p > part[i].log10_p_popularity)
+      priced.push_back(i);
+  }
+  return priced;
+}
+
+// Prices the audience null's groups of the pairs whose popularity p passes the signal's own cut
+// by the two accounts' engagement with each author (detect/engagement.hpp), and tests them again.
+// Returns the pairs priced (all ranks). Collective.
+std::uint64_t add_engagement_null(const mpi::Comm &comm, const DetectConfig &config,
+                                  const PartitionData &data, std::uint8_t signal,
+                                  std::span<const KeyGroup> key_groups, std::int64_t window_ms,
+                                  std::uint64_t candidates, CoactionResult &found,
+                                  std::vector<EdgeSignal> &part) {
+  const auto priced = pairs_to_price(comm, part, candidates, config.alpha);
+  const auto actions = actions_of(data.actions, signals::source(signal));
+  add_engagement(comm, actions, key_groups, priced, window_ms, data.account_begin,
+                 exchange_options(config), found);
+  for (const auto i : priced) {
+    auto &pair = part[i];
+    const auto unpriced = pair.log10_p;
+    pair.log10_p = log10_audience_tail(observed_statistic(signal, pair.stats), pair.expected,
+                                       pair.log10_p_popularity, found.groups(i));
+    pair.engagement_gain = static_cast<float>(unpriced - pair.log10_p);
+  }
+  return mpi::allreduce(comm, static_cast<std::uint64_t>(priced.size()), mpi::Op::sum);
 }
 
 WindowRule window_rule(double window_seconds, std::uint32_t hub_cap) {
@@ -187,8 +231,8 @@ SignalSummary run_engine(const mpi::Comm &comm, const DetectConfig &config,
     engine.grouped = true;
     engine.key_groups = *groups;
   }
-  const auto found = find_coactions(comm, std::move(actions), summary.rule, summary.bin_ms,
-                                    data.account_begin, engine);
+  auto found = find_coactions(comm, std::move(actions), summary.rule, summary.bin_ms,
+                              data.account_begin, engine);
   summary.totals = found.totals;
   summary.pair_rounds = found.rounds;
   phase = std::make_unique<ScopedPhase>(result.times, summary.name + " null model");
@@ -197,6 +241,12 @@ SignalSummary run_engine(const mpi::Comm &comm, const DetectConfig &config,
   test_pairs(config, signal, found, expected, tested);
   summary.candidates =
       mpi::allreduce(comm, static_cast<std::uint64_t>(found.pairs.size()), mpi::Op::sum);
+  if (groups != nullptr) {
+    phase = std::make_unique<ScopedPhase>(result.times, summary.name + " engagement");
+    summary.engagement_priced =
+        add_engagement_null(comm, config, data, signal, *groups, summary.rule.window_ms,
+                            summary.candidates, found, tested.back());
+  }
   phase.reset();
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   summary.peak_rss_mb = mpi::allreduce(comm, peak_rss_mb(), mpi::Op::max);
@@ -374,6 +424,7 @@ Edge fuse_pair(std::span<const EdgeSignal *const> signals) {
     edge.weight += t->stats.keys;
     edge.coactions += t->stats.coactions;
     edge.log10_p = std::min(edge.log10_p, t->log10_p);
+    edge.log10_p_unpriced = std::min(edge.log10_p_unpriced, t->log10_p + t->engagement_gain);
     edge.log10_p_popularity = std::min(edge.log10_p_popularity, t->log10_p_popularity);
   }
   // A window that contains another's on the same actions: their keys and co-actions count once,
@@ -390,6 +441,8 @@ Edge fuse_pair(std::span<const EdgeSignal *const> signals) {
   edge.log10_p = bonferroni_log10(edge.log10_p, std::max<std::size_t>(1, timed_signals));
   edge.log10_p_popularity =
       bonferroni_log10(edge.log10_p_popularity, std::max<std::size_t>(1, timed_signals));
+  edge.log10_p_unpriced =
+      bonferroni_log10(edge.log10_p_unpriced, std::max<std::size_t>(1, timed_signals));
   return edge;
 }
 
@@ -484,6 +537,7 @@ MarkedEdges mark_edges(const DetectConfig &config, DetectResult &result) {
                        (config.min_weight_quantile <= 0 ||
                         static_cast<double>(edge.weight) > result.weight_threshold);
     edge.passes_null = heavy && edge.log10_p <= result.log10_p_threshold;
+    edge.by_engagement = edge.passes_null && edge.log10_p_unpriced > result.log10_p_threshold;
     edge.significant = edge.passes_null || edge.similar;
     edge.provisional = !edge.significant && heavy &&
                        edge.log10_p_popularity <= result.log10_p_popularity_threshold;
@@ -502,6 +556,7 @@ struct TestedRecord {
   double expected = 0, log10_p = 0, log10_p_popularity = 0;
   std::uint64_t evidence = 0; // items of it
   std::uint8_t signal = 0;
+  float engagement_gain = 0;
 };
 struct EvidenceRecord {
   std::uint64_t a = 0; // routes the item with its pair
@@ -533,8 +588,8 @@ void settle_edges_at_owners(const mpi::Comm &comm, const DetectConfig &config,
         break;
       if (*k != pair)
         continue;
-      records.push_back(
-          {s.stats, s.expected, s.log10_p, s.log10_p_popularity, s.evidence.size(), s.signal});
+      records.push_back({s.stats, s.expected, s.log10_p, s.log10_p_popularity, s.evidence.size(),
+                         s.signal, s.engagement_gain});
       for (const auto &e : s.evidence)
         items.push_back({s.stats.a, e});
     }
@@ -550,7 +605,8 @@ void settle_edges_at_owners(const mpi::Comm &comm, const DetectConfig &config,
   result.edge_signals.reserve(records.size());
   std::size_t next_item = 0; // both arrive by source rank, each source's in the order sent
   for (const auto &r : records) {
-    EdgeSignal s{r.signal, r.stats, r.expected, r.log10_p, r.log10_p_popularity, {}};
+    EdgeSignal s{r.signal,  r.engagement_gain,    r.stats, r.expected,
+                 r.log10_p, r.log10_p_popularity, {}};
     for (std::uint64_t k = 0; k < r.evidence; ++k)
       s.evidence.push_back(items[next_item++].item);
     result.edge_signals.push_back(std::move(s));

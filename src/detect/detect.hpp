@@ -22,6 +22,9 @@ namespace lockstep::detect {
 // One signal's evidence about one pair, with its test.
 struct EdgeSignal {
   std::uint8_t signal = 0; // store::schema::Signal
+  // How far the engagement null (detect/engagement.hpp) lowered log10_p: log10_p +
+  // engagement_gain is the audience null's p without it. 0 for pairs it did not price.
+  float engagement_gain = 0;
   PairSignal stats;
   double expected = 0; // co-actions expected under the null model
   double log10_p = 0;  // log10 P(X >= observed) under the null model, unadjusted
@@ -49,6 +52,10 @@ struct Edge {
   // cluster::keep_networks kept
   bool significant = false;
   double log10_p_popularity = 0; // log10_p under the popularity null
+  double log10_p_unpriced = 0;   // log10_p without the engagement null's pricing
+  // passes_null, but would not without the engagement null: two accounts in one audience that
+  // chose the same posts, or acted at the same moments, beyond their own habits
+  bool by_engagement = false;
   // Not significant by itself, but would be under the popularity null (its FDR cut, the same
   // weight rules): its co-actions are on posts whose authors' audiences explain them. Clustering
   // uses it as a tie that only a cluster's own evidence (creation cohort, automation, principal's
@@ -67,11 +74,12 @@ struct SignalSummary {
   std::string name;
   WindowRule rule;
   ScanTotals totals;
-  std::int64_t bin_ms = 0;       // the null model's time bin
-  std::uint64_t candidates = 0;  // pairs with at least one co-action (all ranks)
-  std::uint64_t pair_rounds = 1; // rounds the co-action records went through
-  double seconds = 0;            // on rank 0: engine and null model
-  double peak_rss_mb = 0;        // the largest resident memory of any rank so far
+  std::int64_t bin_ms = 0;             // the null model's time bin
+  std::uint64_t candidates = 0;        // pairs with at least one co-action (all ranks)
+  std::uint64_t pair_rounds = 1;       // rounds the co-action records went through
+  std::uint64_t engagement_priced = 0; // pairs the engagement null priced (all ranks)
+  double seconds = 0;                  // on rank 0: engine and null model
+  double peak_rss_mb = 0;              // the largest resident memory of any rank so far
 };
 
 // What behavioural similarity found (over all ranks): targets (kind, target) counted, those left

@@ -193,6 +193,66 @@ double DenseProfile::expected_with(ProfileView u) const {
   return sum;
 }
 
+namespace {
+
+// log10 of the sum of 10^x over `xs`, the largest factored out (terms can be far below double's
+// range); -infinity for none.
+double log10_sum(std::span<const double> xs) {
+  const double top = xs.empty() ? -std::numeric_limits<double>::infinity()
+                                : *std::max_element(xs.begin(), xs.end());
+  if (!std::isfinite(top))
+    return top;
+  double sum = 0;
+  for (const auto x : xs)
+    sum += std::pow(10.0, x - top);
+  return top + std::log10(sum);
+}
+
+// log10 P(B = k), k = 0..n, for B ~ Binomial(n, rate).
+std::vector<double> log10_binomial_pmf(std::uint64_t n, double rate) {
+  const double minus_infinity = -std::numeric_limits<double>::infinity();
+  std::vector<double> pmf(n + 1, minus_infinity);
+  if (rate <= 0 || rate >= 1) {
+    pmf[rate <= 0 ? 0 : n] = 0;
+    return pmf;
+  }
+  const double ln10 = std::log(10.0), trials = static_cast<double>(n);
+  for (std::uint64_t k = 0; k <= n; ++k) {
+    const double x = static_cast<double>(k);
+    pmf[k] = (std::lgamma(trials + 1) - std::lgamma(x + 1) - std::lgamma(trials - x + 1) +
+              x * std::log(rate) + (trials - x) * std::log1p(-rate)) /
+             ln10;
+  }
+  return pmf;
+}
+
+// The distribution of S + B (both in log10, from 0) over 0..cap, where cap holds S + B >= cap.
+// Two passes over the terms (their largest per sum, then the sum), so a superfan pair's thousands
+// of keys need no buffer of terms.
+std::vector<double> convolve_capped(const std::vector<double> &s, const std::vector<double> &b,
+                                    std::uint64_t cap) {
+  const auto size = std::min<std::size_t>(s.size() + b.size() - 1, cap + 1);
+  const double minus_infinity = -std::numeric_limits<double>::infinity();
+  std::vector<double> top(size, minus_infinity), sum(size, 0.0);
+  const auto each_term = [&](auto &&visit) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      if (!std::isfinite(s[i]))
+        continue;
+      for (std::size_t j = 0; j < b.size(); ++j) {
+        if (std::isfinite(b[j]))
+          visit(std::min(i + j, size - 1), s[i] + b[j]);
+      }
+    }
+  };
+  each_term([&](std::size_t k, double term) { top[k] = std::max(top[k], term); });
+  each_term([&](std::size_t k, double term) { sum[k] += std::pow(10.0, term - top[k]); });
+  for (std::size_t k = 0; k < size; ++k)
+    top[k] = std::isfinite(top[k]) ? top[k] + std::log10(sum[k]) : minus_infinity;
+  return top;
+}
+
+} // namespace
+
 double log10_poisson_tail(std::uint64_t observed, double expected) {
   if (observed == 0)
     return 0.0;
@@ -220,23 +280,38 @@ double log10_audience_tail(std::uint64_t observed, double expected,
 
 double log10_audience_tail(std::uint64_t observed, double expected, double log10_popularity,
                            std::span<const GroupShare> widest_first) {
-  // log10 of sum_j 10^term_j, largest term factored out (terms can be far below double's range)
   std::vector<double> terms{log10_popularity};
   double log10_shared = 0;     // log10 of the shares of the groups explained so far
-  std::uint64_t explained = 0; // their keys
+  std::uint64_t explained = 0; // their keys, for groups without an engagement expectation
+  // log10 P(S = s) for S the keys the engagement of the groups with one expects, s = 0..observed
+  // (the last: S >= observed)
+  std::vector<double> engaged{0.0};
+  std::vector<double> rest_tail; // log10 P(Poisson(E) >= x), x = 0..observed, when needed
   for (const auto &group : widest_first) {
     if (group.share <= 0)
       break;
     log10_shared += std::log10(std::min(1.0, group.share));
-    explained += group.keys;
-    terms.push_back(log10_shared +
-                    log10_poisson_tail(observed - std::min(observed, explained), expected));
+    if (group.engaged >= 0 && group.most_keys > 0) {
+      const double rate = std::min(1.0, group.engaged / static_cast<double>(group.most_keys));
+      engaged = convolve_capped(engaged, log10_binomial_pmf(group.most_keys, rate), observed);
+    } else {
+      explained += group.keys;
+    }
+    const auto left = observed - std::min(observed, explained);
+    if (engaged.size() == 1) {
+      terms.push_back(log10_shared + log10_poisson_tail(left, expected));
+      continue;
+    }
+    if (rest_tail.empty()) {
+      for (std::uint64_t x = 0; x <= observed; ++x)
+        rest_tail.push_back(log10_poisson_tail(x, expected));
+    }
+    std::vector<double> parts(engaged.size()); // P(S = s) P(Poisson(E) >= left - s)
+    for (std::size_t s = 0; s < engaged.size(); ++s)
+      parts[s] = engaged[s] + rest_tail[left - std::min<std::uint64_t>(left, s)];
+    terms.push_back(log10_shared + log10_sum(parts));
   }
-  const double top = *std::max_element(terms.begin(), terms.end());
-  double sum = 0;
-  for (const auto term : terms)
-    sum += std::pow(10.0, term - top);
-  return std::min(0.0, top + std::log10(sum));
+  return std::min(0.0, log10_sum(terms));
 }
 
 double bonferroni_log10(double log10_p, std::uint64_t tests) {

@@ -118,9 +118,14 @@ double log10_poisson_tail(std::uint64_t observed, double expected);
 //   p = sum_{j=0..m} (share_1 ... share_j) P(Poisson(E) >= observed - keys_1 - ... - keys_j),
 // with `widest_first` the pair's groups (CoactionResult::groups), E the popularity null's
 // expectation and observed their keys (observed_statistic). p is at least the popularity null's
-// tail (j = 0), at least the share of a lone group (fans of one author are never significant), and
+// tail (j = 0), without engagement expectations at least the share of a lone group, and
 // tiny only when the co-actions are beyond popularity and spread over groups few others engage with
-// (a ring's principals, or the posts of many authors).
+// (a ring's principals, or the posts of many authors). A group whose engagement expectation is set
+// (GroupShare::engaged, detect/engagement.hpp) is not explained whole: its co-acted keys are
+// B_i ~ Binomial(most_keys_i, engaged_i / most_keys_i) instead, so
+//   p_j = (share_1 ... share_j) P(Poisson(E) + sum of B_i >= observed - keys of the others),
+// and two accounts in one audience that choose the same posts, or act on them closer in time than
+// their own delays predict, are still evidence. A group can explain at most its own keys.
 double log10_audience_tail(std::uint64_t observed, double expected,
                            std::span<const GroupShare> widest_first);
 // The same with its j = 0 term, the popularity null's log10 p for (observed, expected), already

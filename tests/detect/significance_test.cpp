@@ -86,6 +86,69 @@ TEST_F(Significance, AudienceTailBounds) {
               std::log10(std::pow(10.0, detect::log10_poisson_tail(6, 0.2)) + p), 1e-9);
 }
 
+// P(B = k) for B ~ Binomial(n, q), by the definition.
+double binomial_pmf(std::uint64_t k, std::uint64_t n, double q) {
+  return std::exp(std::lgamma(double(n) + 1) - std::lgamma(double(k) + 1) -
+                  std::lgamma(double(n - k) + 1)) *
+         std::pow(q, double(k)) * std::pow(1 - q, double(n - k));
+}
+
+// Groups with an engagement expectation: their keys are Binomial(most_keys, engaged / most_keys),
+// summed with the popularity null's Poisson, against a direct enumeration.
+TEST_F(Significance, EngagedGroupsAreBinomialsBesideThePopularityNull) {
+  std::mt19937_64 rng(9);
+  for (int trial = 0; trial < 100; ++trial) {
+    std::vector<detect::GroupShare> groups(1 + rng() % 3);
+    std::uint64_t observed = rng() % 3;
+    for (auto &g : groups) {
+      g.share = 0.05 + 0.9 * double(rng() % 1000) / 1000;
+      g.most_keys = 1 + rng() % 6;
+      g.keys = 1 + rng() % g.most_keys;
+      if (rng() % 3 != 0)
+        g.engaged = double(g.most_keys) * double(rng() % 1000) / 1000;
+      observed += g.keys;
+    }
+    std::sort(groups.begin(), groups.end(),
+              [](const auto &x, const auto &y) { return x.share > y.share; });
+    const double e = 0.05 + double(rng() % 100) / 50;
+    double direct = direct_tail(observed, e), shared = 1;
+    std::uint64_t fixed = 0;
+    std::vector<double> sum{1.0}; // P(S = s) of the engaged groups' binomials
+    for (const auto &g : groups) {
+      shared *= g.share;
+      if (g.engaged >= 0) {
+        std::vector<double> next(sum.size() + g.most_keys, 0.0);
+        for (std::size_t s = 0; s < sum.size(); ++s) {
+          for (std::uint64_t k = 0; k <= g.most_keys; ++k)
+            next[s + k] += sum[s] * binomial_pmf(k, g.most_keys, g.engaged / double(g.most_keys));
+        }
+        sum = next;
+      } else {
+        fixed += g.keys;
+      }
+      double tail = 0; // P(Poisson(e) + S >= observed - fixed)
+      for (std::size_t s = 0; s < sum.size(); ++s) {
+        const auto need = observed - fixed;
+        tail += sum[s] * (s >= need ? 1.0 : direct_tail(need - s, e));
+      }
+      direct += shared * tail;
+    }
+    EXPECT_NEAR(detect::log10_audience_tail(observed, e, groups), std::log10(std::min(1.0, direct)),
+                1e-9)
+        << "trial " << trial;
+  }
+  // A group whose engagement expects all of its keys explains them as a group without one does.
+  const std::vector<detect::GroupShare> whole{{0.02, 3, 1, 3.0, 3}, {0.02, 3, 2, 3.0, 3}};
+  const std::vector<detect::GroupShare> unpriced{{0.02, 3, 1}, {0.02, 3, 2}};
+  EXPECT_NEAR(detect::log10_audience_tail(6, 0.01, whole),
+              detect::log10_audience_tail(6, 0.01, unpriced), 1e-12);
+  // The same posts of one author, where engagement expects one: far beyond the author's share.
+  const std::vector<detect::GroupShare> ring{{0.3, 30, 1, 1.0, 30}};
+  EXPECT_LT(detect::log10_audience_tail(30, 0.01, ring), -20);
+  const std::vector<detect::GroupShare> fans{{0.3, 10, 1, 10.0, 30}};
+  EXPECT_GT(detect::log10_audience_tail(10, 0.01, fans), std::log10(0.3 * 0.4));
+}
+
 TEST_F(Significance, BenjaminiHochbergStepUp) {
   // m = 10, alpha 0.05: thresholds k * 0.005. p = .001 .008 .012 .041 -> k=3 passes (.012 <=
   // .015) though k=2 alone would not (.008 <= .010 passes too); k=4 fails (.041 > .020).
