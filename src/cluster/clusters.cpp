@@ -25,9 +25,10 @@ namespace {
 struct EdgeRecord {
   std::uint64_t component = 0, a = 0, b = 0;
   bool provisional = false;
-  double weight = 0;  // for Leiden: 1 + ln(distinct keys)
-  double score = 0;   // edge_score
-  double delay_s = 0; // the smallest median |dt| of its timed signals; NaN when none
+  bool by_engagement = false; // detect::Edge::by_engagement
+  double weight = 0;          // for Leiden: 1 + ln(distinct keys)
+  double score = 0;           // edge_score
+  double delay_s = 0;         // the smallest median |dt| of its timed signals; NaN when none
   std::uint32_t a_first = 0, b_first = 0; // evidence co-actions in which a (b) acted first
   std::uint64_t coactions[kSignalSlots] = {};
 };
@@ -47,7 +48,7 @@ struct MemberFact {
 };
 
 EdgeRecord edge_record(const detect::Edge &edge, std::uint64_t component) {
-  EdgeRecord r{component, edge.a, edge.b, edge.provisional};
+  EdgeRecord r{component, edge.a, edge.b, edge.provisional, edge.by_engagement};
   r.weight = 1 + std::log(double(std::max<std::uint64_t>(edge.weight, 1)));
   r.score = edge_score(edge);
   r.delay_s = std::numeric_limits<double>::quiet_NaN();
@@ -168,6 +169,7 @@ EdgeProfile edge_profile(const Community &c, std::uint64_t id) {
   p.edges = c.edges.size();
   std::vector<double> delays;
   for (const auto *e : c.edges) {
+    p.engagement_edges += e->by_engagement;
     p.score_sum += e->score;
     if (!std::isnan(e->delay_s))
       delays.push_back(e->delay_s);

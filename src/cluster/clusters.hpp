@@ -65,7 +65,9 @@ using store::schema::kUnknownDay;
 struct ClusterProfile {
   std::uint64_t id = 0, size = 0, smallest_account = 0, component = 0;
   // how coordinated
-  std::uint64_t edges = 0;    // significant edges inside the cluster
+  std::uint64_t edges = 0; // significant edges inside the cluster
+  // those significant only by the engagement null (detect::Edge::by_engagement)
+  std::uint64_t engagement_edges = 0;
   double density = 0;         // edges / (size (size - 1) / 2)
   double mean_edge_score = 0; // mean -log10 p of the inside edges
   double median_delay_s = 0;  // median over inside edges of the closest signal's median |dt|
@@ -86,7 +88,8 @@ struct ClusterProfile {
 
   template <typename Archive>
   void serialize(Archive &archive, unsigned) {
-    archive &id &size &smallest_account &component &edges &density &mean_edge_score;
+    archive &id &size &smallest_account &component &edges &engagement_edges &density;
+    archive &mean_edge_score;
     archive &median_delay_s &score &coactions &retweets &replies &mentions;
     archive &automation_client_share &posts_per_active_day &hour_of_week_share;
     archive &first_ms &last_ms &cohort_week &cohort_accounts;

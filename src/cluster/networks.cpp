@@ -261,6 +261,8 @@ std::uint8_t kept_because(const ClusterProfile &p, const Principal &principal, c
     return kept_by_coactions;
   // Its members are more than half of the accounts that retweeted or replied to its principal.
   std::uint8_t why = 2 * principal.members > principal.audience ? kept_by_audience : 0;
+  if (2 * p.engagement_edges > p.edges)
+    why |= kept_by_engagement;
   const double cut = alpha / double(std::max<std::uint64_t>(tested, 1));
   if (p.cohort_week != kUnknownDay && b.dated_accounts > 0) {
     const auto week = b.accounts_per_week.find(p.cohort_week);
@@ -294,7 +296,8 @@ std::string kept_because_text(std::uint8_t kept_because) {
       {kept_by_coactions, "co-actions"},
       {kept_by_audience, "principal's audience"},
       {kept_by_cohort, "creation cohort"},
-      {kept_by_automation, "automation clients"}};
+      {kept_by_automation, "automation clients"},
+      {kept_by_engagement, "in step beyond habits"}};
   std::string out;
   for (const auto &[bit, name] : kNames) {
     if (kept_because & bit)

@@ -11,7 +11,11 @@
 //     were created in, and times the clusters tested, at most alpha);
 //   - automation clients: more of its members post mostly (over half their posts) from automation
 //     clients than the dataset's share of such accounts makes likely (binomial tail, times the
-//     clusters tested, at most alpha).
+//     clusters tested, at most alpha);
+//   - in step beyond habits: more than half of its inside edges pass the edge test only through
+//     the engagement null (detect/engagement.hpp): its members chose the same posts of an author,
+//     or acted on them at the same moments, beyond what each one's own engagement predicts, which
+//     fans sharing a taste do not.
 // Other clusters are kept by their co-actions alone. Each kept cluster says why (kept_because).
 // Clusters are formed over significant and provisional edges (detect::Edge); the test above is
 // what confirms a provisional edge: one inside a kept cluster becomes significant. A cluster kept
@@ -27,10 +31,11 @@ namespace lockstep::cluster {
 
 // Bits of ClusterProfile::kept_because.
 enum KeptBecause : std::uint8_t {
-  kept_by_coactions = 1,  // tied mostly by signals without an author
-  kept_by_audience = 2,   // its members are most of its principal's audience
-  kept_by_cohort = 4,     // created together
-  kept_by_automation = 8, // posting from automation clients together
+  kept_by_coactions = 1,   // tied mostly by signals without an author
+  kept_by_audience = 2,    // its members are most of its principal's audience
+  kept_by_cohort = 4,      // created together
+  kept_by_automation = 8,  // posting from automation clients together
+  kept_by_engagement = 16, // in step beyond its members' own habits
 };
 
 // "co-actions", "principal's audience;creation cohort", ...

@@ -350,6 +350,7 @@ ClusterProfile from_edges(const EdgeProfile &e) {
   p.smallest_account = e.smallest_account;
   p.component = e.component;
   p.edges = e.edges;
+  p.engagement_edges = e.engagement_edges;
   const double pairs = 0.5 * double(e.size) * double(e.size - 1);
   p.density = double(e.edges) / pairs;
   p.mean_edge_score = e.edges ? e.score_sum / double(e.edges) : 0;

@@ -9,6 +9,7 @@ namespace lockstep::cluster {
 // What the rank that refined a cluster's component knows of it from the inside edges.
 struct EdgeProfile {
   std::uint64_t id = 0, size = 0, smallest_account = 0, component = 0, edges = 0;
+  std::uint64_t engagement_edges = 0; // edges significant by the engagement null (by_engagement)
   double score_sum = 0;
   double median_delay_s = 0;
   std::uint64_t coactions[kSignalSlots] = {};

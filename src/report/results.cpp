@@ -124,16 +124,17 @@ std::string signal_list(const Edge &edge) {
   return out;
 }
 
-// Why an edge is significant: its null-model test, its behavioural similarity, or both; or the
-// evidence of the cluster that confirmed it (a provisional edge), which for a recruited edge is its
-// principal's audience.
+// Why an edge is significant: its null-model test (`engagement` where it passes only through the
+// engagement null's pricing), its behavioural similarity, or both; or the evidence of the cluster
+// that confirmed it (a provisional edge), which for a recruited edge is its principal's audience.
 std::string significant_by(const Edge &edge) {
   if (edge.recruited)
     return "principal_audience";
   if (edge.provisional)
     return "cluster_evidence";
   const std::string similarity(signals::name(signals::Id::similarity));
-  return edge.passes_null ? (edge.similar ? "null_model;" + similarity : "null_model") : similarity;
+  const std::string test = edge.by_engagement ? "engagement" : "null_model";
+  return edge.passes_null ? (edge.similar ? test + ";" + similarity : test) : similarity;
 }
 
 std::string edges_csv(const detect::DetectResult &result, const std::vector<const Edge *> &edges,
@@ -433,13 +434,12 @@ std::string manifest_json(const DetectConfig &config, const detect::PartitionDat
     signals += fmt::format(
         "{}    {{\"signal\": {}, \"window_s\": {}, \"hub_cap\": {}, \"actions\": {}, \"keys\": {}, "
         "\"window_pairs\": {}, \"pairs_over_hub_cap\": {}, \"capped_keys\": {}, "
-        "\"pair_rounds\": {}, \"candidate_pairs\": {}, \"null_bin_s\": {}, \"seconds_rank0\": "
-        "{:.3f}, "
-        "\"peak_rss_mb\": {:.0f}}}",
+        "\"pair_rounds\": {}, \"candidate_pairs\": {}, \"engagement_priced_pairs\": {}, "
+        "\"null_bin_s\": {}, \"seconds_rank0\": {:.3f}, \"peak_rss_mb\": {:.0f}}}",
         signals.empty() ? "" : ",\n", json::quote(s.name), double(s.rule.window_ms) / 1000,
         s.rule.hub_cap, s.totals.actions, s.totals.keys, s.totals.window_pairs,
         s.totals.window_pairs - s.totals.emitted_pairs, s.totals.capped_keys, s.pair_rounds,
-        s.candidates, double(s.bin_ms) / 1000, s.seconds, s.peak_rss_mb);
+        s.candidates, s.engagement_priced, double(s.bin_ms) / 1000, s.seconds, s.peak_rss_mb);
   }
   std::string resumed;
   for (const auto &step : run.resumed_steps)

@@ -47,6 +47,8 @@ TEST_F(Networks, KeptBecauseNamesEveryReason) {
   EXPECT_EQ(kept_because_text(kept_by_coactions), "co-actions");
   EXPECT_EQ(kept_because_text(kept_by_audience | kept_by_cohort | kept_by_automation),
             "principal's audience;creation cohort;automation clients");
+  EXPECT_EQ(kept_because_text(kept_by_cohort | kept_by_engagement),
+            "creation cohort;in step beyond habits");
   EXPECT_EQ(kept_because_text(0), "");
 }
 
