@@ -158,6 +158,7 @@ void restore_lists(const store::Group &root, store::Slab action_slab, store::Sla
     };
     const auto signal = static_cast<Signal>(action_signal[j]);
     if (!row.post_id_text.empty()) { // an action table's row: its objects, each with its signal
+      row.names_its_post = true;     // stored posts are one per (account, content id) already
       if (signal == Signal::object || typed_object_signal(signal)) {
         row.objects.push_back(lookup(signal));
         row.object_signals.push_back(std::uint8_t(signal));

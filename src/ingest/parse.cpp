@@ -348,7 +348,8 @@ ParsedRecord parse_action(const Fields &f, std::uint32_t file, std::int64_t line
   post.account = std::string(f[kAccount]);
   post.account_key = hash64(post.account);
   post.partition = partition_of(post.account, partitions);
-  post.post_id_text = std::string(no_object(f[kContent]) ? objects.front().second : f[kContent]);
+  post.names_its_post = !no_object(f[kContent]);
+  post.post_id_text = std::string(post.names_its_post ? f[kContent] : objects.front().second);
   post.post_id = post_key(post.post_id_text);
   for (const auto &[signal, value] : objects) {
     post.object_signals.push_back(std::uint8_t(signal));

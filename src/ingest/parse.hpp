@@ -22,7 +22,10 @@ enum class TableKind { tweets, users, actions, snapshots, json_tweets };
 // `--columns url=url_id,hashtag=hashtag_id,media=phash_id` (the store signals whose keys are
 // values: hashtag, url, domain, mention, media). An empty or NA cell is no object. Without typed
 // columns a row needs its object_id; with them, a row without any object is a post that shares
-// nothing (it needs a content id). Each row is one post, as in the one-object table.
+// nothing (it needs a content id). In the one-object table each row is one post (CooRTweet's
+// shares); with typed columns the rows of one (account, content id) are one post with all their
+// objects (a post with two hashtags comes as two rows), and a row without a content id is a post
+// of its own.
 struct ActionColumns {
   std::string object_id = "object_id";
   std::string account_id = "account_id";

@@ -21,6 +21,7 @@ void PostRow::pack(bytes::Writer &out) const {
   out.put(post_id);
   out.put(dedup_key);
   out.put(std::string_view(post_id_text));
+  out.put(static_cast<std::uint8_t>(names_its_post));
   out.put(time_ms);
   out.put(static_cast<std::uint8_t>(time_source));
   out.put(static_cast<std::uint8_t>(kind));
@@ -51,6 +52,7 @@ PostRow PostRow::unpack(bytes::Reader &in) {
   row.post_id = in.get<std::uint64_t>();
   row.dedup_key = in.get<std::uint64_t>();
   row.post_id_text = in.get_string();
+  row.names_its_post = in.get<std::uint8_t>() != 0;
   row.time_ms = in.get<std::int64_t>();
   row.time_source = static_cast<TimeSource>(in.get<std::uint8_t>());
   row.kind = static_cast<PostKind>(in.get<std::uint8_t>());

@@ -24,6 +24,9 @@ struct PostRow {
   std::uint64_t post_id = 0;     // numeric tweet id, or the hash of a non-numeric post id
   std::uint64_t dedup_key = 0;   // rows with equal keys (and account) are duplicates
   std::string post_id_text;      // generic action table only: the content id as given
+  // An action table's row whose content id names its post (not one taken from its object): rows
+  // of it with typed objects are one post (merge_typed_rows).
+  bool names_its_post = false;
   std::int64_t time_ms = 0;
   TimeSource time_source = TimeSource::snowflake;
   PostKind kind = PostKind::original;

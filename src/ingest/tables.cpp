@@ -45,8 +45,68 @@ struct Snapshot {
 };
 using KeyValue = KeyString;
 
-// Keeps the first (by file, line) of the posts with equal (account, dedup key); returns how many
-// were dropped. Sorts small keys rather than the rows themselves.
+// Whether a row is one of an action table's rows of a post with typed objects (or none), which
+// merge_typed_rows gathers into one post. Untyped `object` rows stay one post each, as CooRTweet
+// counts them.
+bool typed_post_row(const PostRow &row) {
+  return row.names_its_post &&
+         std::none_of(row.object_signals.begin(), row.object_signals.end(), [](std::uint8_t s) {
+           return s == std::uint8_t(store::schema::Signal::object);
+         });
+}
+
+// An action table with typed object columns gives a post with two hashtags as two rows of one
+// content id. The rows of one (account, content id) become the first of them (by file, line),
+// which keeps its time and gains the others' objects (each (signal, value) once); the others are
+// marked in `merged`. Returns how many were.
+std::uint64_t merge_typed_rows(std::vector<PostRow> &posts, std::vector<bool> &merged) {
+  struct Key {
+    std::uint64_t account_key, post_id;
+    std::uint32_t file;
+    std::int64_t line;
+    std::size_t row;
+  };
+  std::vector<Key> keys;
+  for (std::size_t i = 0; i < posts.size(); ++i) {
+    if (typed_post_row(posts[i]))
+      keys.push_back({posts[i].account_key, posts[i].post_id, posts[i].file, posts[i].line, i});
+  }
+  std::sort(keys.begin(), keys.end(), [](const Key &a, const Key &b) {
+    return std::tie(a.account_key, a.post_id, a.file, a.line, a.row) <
+           std::tie(b.account_key, b.post_id, b.file, b.line, b.row);
+  });
+  std::uint64_t count = 0;
+  for (std::size_t begin = 0, end = 0; begin < keys.size(); begin = end) {
+    end = begin + 1;
+    while (end < keys.size() && keys[end].account_key == keys[begin].account_key &&
+           keys[end].post_id == keys[begin].post_id)
+      ++end;
+    for (auto j = begin + 1; j < end; ++j) {
+      auto &first = posts[keys[begin].row];
+      const auto &row = posts[keys[j].row];
+      if (row.account != first.account || row.post_id_text != first.post_id_text)
+        continue; // equal hashes of different ids (rare): not the same post
+      for (std::size_t o = 0; o < row.objects.size(); ++o) {
+        bool known = false;
+        for (std::size_t k = 0; k < first.objects.size() && !known; ++k)
+          known = first.object_signals[k] == row.object_signals[o] &&
+                  first.objects[k] == row.objects[o];
+        if (!known) {
+          first.objects.push_back(row.objects[o]);
+          first.object_signals.push_back(row.object_signals[o]);
+        }
+      }
+      first.dedup_key = action_dedup_key(first);
+      merged[keys[j].row] = true;
+      ++count;
+    }
+  }
+  return count;
+}
+
+// Merges the rows of one typed post (merge_typed_rows), then keeps the first (by file, line) of
+// the posts with equal (account, dedup key); returns how many rows were dropped. Sorts small keys
+// rather than the rows themselves.
 std::uint64_t dedup_posts(std::vector<PostRow> &posts) {
   // The sort runs on compact keys; rows with equal hashes are told apart by their account text.
   struct Key {
@@ -55,15 +115,17 @@ std::uint64_t dedup_posts(std::vector<PostRow> &posts) {
     std::int64_t line;
     std::size_t row;
   };
-  std::vector<Key> keys(posts.size());
-  for (std::size_t i = 0; i < posts.size(); ++i)
-    keys[i] = {posts[i].account_key, posts[i].dedup_key, posts[i].file, posts[i].line, i};
+  std::vector<bool> duplicate(posts.size(), false);
+  std::uint64_t duplicates = merge_typed_rows(posts, duplicate);
+  std::vector<Key> keys;
+  for (std::size_t i = 0; i < posts.size(); ++i) {
+    if (!duplicate[i])
+      keys.push_back({posts[i].account_key, posts[i].dedup_key, posts[i].file, posts[i].line, i});
+  }
   std::sort(keys.begin(), keys.end(), [](const Key &a, const Key &b) {
     return std::tie(a.account_key, a.dedup_key, a.file, a.line, a.row) <
            std::tie(b.account_key, b.dedup_key, b.file, b.line, b.row);
   });
-  std::vector<bool> duplicate(posts.size(), false);
-  std::uint64_t duplicates = 0;
   for (std::size_t begin = 0, end = 0; begin < keys.size(); begin = end) {
     end = begin + 1;
     while (end < keys.size() && keys[end].account_key == keys[begin].account_key &&
