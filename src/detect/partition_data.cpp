@@ -20,9 +20,11 @@ RowRange rows_of(const std::vector<std::uint64_t> &index, PartitionShare share) 
   return {index[share.begin], index[share.end] - index[share.begin]};
 }
 
+namespace schema = store::schema;
+
 template <typename T>
-std::vector<T> read(const store::Group &group, const std::string &name, RowRange rows) {
-  return store::read_column<T>(group, name, store::Slab{rows.begin, rows.count});
+std::vector<T> read(const store::Group &group, const schema::Column &column, RowRange rows) {
+  return store::read_column<T>(group, column, store::Slab{rows.begin, rows.count});
 }
 
 void check_format(const store::Group &root, const std::string &path) {
@@ -44,57 +46,58 @@ AccountTable read_accounts(const store::Group &group, RowRange rows) {
   AccountTable t;
   t.rows = rows;
   const store::Slab slab{rows.begin, rows.count};
-  t.id = store::read_strings(group, "id", slab);
-  t.screen_name = store::read_strings(group, "screen_name", slab);
-  t.label = store::read_strings(group, "label", slab);
-  t.key = read<std::uint64_t>(group, "key", rows);
-  t.post_count = read<std::uint64_t>(group, "post_count", rows);
-  t.created_day = read<std::int32_t>(group, "created_day", rows);
-  t.followers = read<std::int64_t>(group, "followers", rows);
-  t.following = read<std::int64_t>(group, "following", rows);
+  t.id = store::read_strings(group, schema::accounts::id, slab);
+  t.screen_name = store::read_strings(group, schema::accounts::screen_name, slab);
+  t.label = store::read_strings(group, schema::accounts::label, slab);
+  t.key = read<std::uint64_t>(group, schema::accounts::key, rows);
+  t.post_count = read<std::uint64_t>(group, schema::accounts::post_count, rows);
+  t.created_day = read<std::int32_t>(group, schema::accounts::created_day, rows);
+  t.followers = read<std::int64_t>(group, schema::accounts::followers, rows);
+  t.following = read<std::int64_t>(group, schema::accounts::following, rows);
   return t;
 }
 
 PostTable read_posts(const store::Group &group, RowRange rows, bool content_ids, bool texts) {
   PostTable t;
   t.rows = rows;
-  t.post_id = read<std::uint64_t>(group, "post_id", rows);
-  t.account = read<std::uint64_t>(group, "account", rows);
-  t.text_key = read<std::uint64_t>(group, "text_key", rows);
-  t.time_ms = read<std::int64_t>(group, "time_ms", rows);
-  t.kind = read<std::uint8_t>(group, "kind", rows);
-  t.client = read<std::uint32_t>(group, "client", rows);
+  t.post_id = read<std::uint64_t>(group, schema::posts::post_id, rows);
+  t.account = read<std::uint64_t>(group, schema::posts::account, rows);
+  t.text_key = read<std::uint64_t>(group, schema::posts::text_key, rows);
+  t.time_ms = read<std::int64_t>(group, schema::posts::time_ms, rows);
+  t.kind = read<std::uint8_t>(group, schema::posts::kind, rows);
+  t.client = read<std::uint32_t>(group, schema::posts::client, rows);
   if (content_ids)
-    t.content_id = store::read_strings(group, "content_id", store::Slab{rows.begin, rows.count});
+    t.content_id =
+        store::read_strings(group, schema::posts::content_id, store::Slab{rows.begin, rows.count});
   if (texts)
-    t.text = store::read_strings(group, "text", store::Slab{rows.begin, rows.count});
+    t.text = store::read_strings(group, schema::posts::text, store::Slab{rows.begin, rows.count});
   return t;
 }
 
 ActionTable read_actions(const store::Group &group, RowRange rows) {
   ActionTable t;
-  t.account = read<std::uint64_t>(group, "account", rows);
-  t.key = read<std::uint64_t>(group, "key", rows);
-  t.post = read<std::uint64_t>(group, "post", rows);
-  t.signal = read<std::uint8_t>(group, "signal", rows);
-  t.time_ms = read<std::int64_t>(group, "time_ms", rows);
+  t.account = read<std::uint64_t>(group, schema::actions::account, rows);
+  t.key = read<std::uint64_t>(group, schema::actions::key, rows);
+  t.post = read<std::uint64_t>(group, schema::actions::post, rows);
+  t.signal = read<std::uint8_t>(group, schema::actions::signal, rows);
+  t.time_ms = read<std::int64_t>(group, schema::actions::time_ms, rows);
   return t;
 }
 
 InteractionTable read_interactions(const store::Group &group, RowRange rows) {
   InteractionTable t;
-  t.source = read<std::uint64_t>(group, "source", rows);
-  t.target_key = read<std::uint64_t>(group, "target_key", rows);
-  t.kind = read<std::uint8_t>(group, "kind", rows);
-  t.post = read<std::uint64_t>(group, "post", rows);
+  t.source = read<std::uint64_t>(group, schema::interactions::source, rows);
+  t.target_key = read<std::uint64_t>(group, schema::interactions::target_key, rows);
+  t.kind = read<std::uint8_t>(group, schema::interactions::kind, rows);
+  t.post = read<std::uint64_t>(group, schema::interactions::post, rows);
   return t;
 }
 
 SnapshotTable read_snapshots(const store::Group &group, RowRange rows) {
   SnapshotTable t;
-  t.account = read<std::uint64_t>(group, "account", rows);
-  t.time_ms = read<std::int64_t>(group, "time_ms", rows);
-  t.followers = read<std::int64_t>(group, "followers", rows);
+  t.account = read<std::uint64_t>(group, schema::snapshots::account, rows);
+  t.time_ms = read<std::int64_t>(group, schema::snapshots::time_ms, rows);
+  t.followers = read<std::int64_t>(group, schema::snapshots::followers, rows);
   return t;
 }
 

@@ -13,6 +13,8 @@
 #include <unordered_map>
 
 namespace lockstep::ingest {
+namespace schema = store::schema;
+
 namespace {
 
 store::Slab owned_slab(const store::Group &index, const std::string &table, std::uint32_t first,
@@ -56,18 +58,19 @@ namespace {
 void read_existing_accounts(const store::Group &root, store::Slab slab,
                             const std::vector<std::string> &languages, OwnedRows &rows) {
   const auto a = root.open_group("accounts");
-  const auto ids = store::read_strings(a, "id", slab);
-  const auto screen = store::read_strings(a, "screen_name", slab);
-  const auto display = store::read_strings(a, "display_name", slab);
-  const auto description = store::read_strings(a, "description", slab);
-  const auto location = store::read_strings(a, "location", slab);
-  const auto label = store::read_strings(a, "label", slab);
-  const auto partition = store::read_column<std::uint32_t>(a, "partition", slab);
-  const auto language = store::read_column<std::uint32_t>(a, "language", slab);
-  const auto created = store::read_column<std::int32_t>(a, "created_day", slab);
-  const auto followers = store::read_column<std::int64_t>(a, "followers", slab);
-  const auto following = store::read_column<std::int64_t>(a, "following", slab);
-  const auto from_users = store::read_column<std::uint8_t>(a, "from_users_file", slab);
+  const auto ids = store::read_strings(a, schema::accounts::id, slab);
+  const auto screen = store::read_strings(a, schema::accounts::screen_name, slab);
+  const auto display = store::read_strings(a, schema::accounts::display_name, slab);
+  const auto description = store::read_strings(a, schema::accounts::description, slab);
+  const auto location = store::read_strings(a, schema::accounts::location, slab);
+  const auto label = store::read_strings(a, schema::accounts::label, slab);
+  const auto partition = store::read_column<std::uint32_t>(a, schema::accounts::partition, slab);
+  const auto language = store::read_column<std::uint32_t>(a, schema::accounts::language, slab);
+  const auto created = store::read_column<std::int32_t>(a, schema::accounts::created_day, slab);
+  const auto followers = store::read_column<std::int64_t>(a, schema::accounts::followers, slab);
+  const auto following = store::read_column<std::int64_t>(a, schema::accounts::following, slab);
+  const auto from_users =
+      store::read_column<std::uint8_t>(a, schema::accounts::from_users_file, slab);
   for (std::size_t i = 0; i < ids.size(); ++i) {
     AccountRow row;
     row.partition = partition[i];
@@ -93,21 +96,21 @@ void read_existing_accounts(const store::Group &root, store::Slab slab,
 void read_existing_posts(const store::Group &root, store::Slab slab, std::uint64_t first_account,
                          const Labels &labels, OwnedRows &rows) {
   const auto p = root.open_group("posts");
-  const auto post_id = store::read_column<std::uint64_t>(p, "post_id", slab);
-  const auto account = store::read_column<std::uint64_t>(p, "account", slab);
-  const auto time_ms = store::read_column<std::int64_t>(p, "time_ms", slab);
-  const auto time_source = store::read_column<std::uint8_t>(p, "time_source", slab);
-  const auto kind = store::read_column<std::uint8_t>(p, "kind", slab);
-  const auto client = store::read_column<std::uint32_t>(p, "client", slab);
-  const auto post_language = store::read_column<std::uint32_t>(p, "language", slab);
-  const auto text = store::read_strings(p, "text", slab);
-  const auto text_key = store::read_column<std::uint64_t>(p, "text_key", slab);
-  const auto retweet_of = store::read_column<std::uint64_t>(p, "retweet_of", slab);
-  const auto reply_to = store::read_column<std::uint64_t>(p, "reply_to", slab);
-  const auto quote_of = store::read_column<std::uint64_t>(p, "quote_of", slab);
-  const auto retweet_user = store::read_strings(p, "retweet_user", slab);
-  const auto reply_user = store::read_strings(p, "reply_user", slab);
-  const auto content_id = store::read_strings(p, "content_id", slab);
+  const auto post_id = store::read_column<std::uint64_t>(p, schema::posts::post_id, slab);
+  const auto account = store::read_column<std::uint64_t>(p, schema::posts::account, slab);
+  const auto time_ms = store::read_column<std::int64_t>(p, schema::posts::time_ms, slab);
+  const auto time_source = store::read_column<std::uint8_t>(p, schema::posts::time_source, slab);
+  const auto kind = store::read_column<std::uint8_t>(p, schema::posts::kind, slab);
+  const auto client = store::read_column<std::uint32_t>(p, schema::posts::client, slab);
+  const auto post_language = store::read_column<std::uint32_t>(p, schema::posts::language, slab);
+  const auto text = store::read_strings(p, schema::posts::text, slab);
+  const auto text_key = store::read_column<std::uint64_t>(p, schema::posts::text_key, slab);
+  const auto retweet_of = store::read_column<std::uint64_t>(p, schema::posts::retweet_of, slab);
+  const auto reply_to = store::read_column<std::uint64_t>(p, schema::posts::reply_to, slab);
+  const auto quote_of = store::read_column<std::uint64_t>(p, schema::posts::quote_of, slab);
+  const auto retweet_user = store::read_strings(p, schema::posts::retweet_user, slab);
+  const auto reply_user = store::read_strings(p, schema::posts::reply_user, slab);
+  const auto content_id = store::read_strings(p, schema::posts::content_id, slab);
   for (std::size_t i = 0; i < post_id.size(); ++i) {
     const auto &owner = rows.accounts.at(account[i] - first_account);
     PostRow row;
@@ -140,17 +143,19 @@ void restore_lists(const store::Group &root, store::Slab action_slab, store::Sla
                    OwnedRows &rows) {
   using store::schema::Signal;
   const auto k = root.open_group("keys");
-  const store::Slab all_keys{0, store::column_length(k, "key")};
-  const auto key = store::read_column<std::uint64_t>(k, "key", all_keys);
-  const auto key_signal = store::read_column<std::uint8_t>(k, "signal", all_keys);
-  const auto value = store::read_strings(k, "value", all_keys);
+  const store::Slab all_keys{0, store::column_length(k, schema::keys::key.name)};
+  const auto key = store::read_column<std::uint64_t>(k, schema::keys::key, all_keys);
+  const auto key_signal = store::read_column<std::uint8_t>(k, schema::keys::signal, all_keys);
+  const auto value = store::read_strings(k, schema::keys::value, all_keys);
   std::unordered_map<std::uint64_t, std::size_t> value_of[store::schema::kSignalCount];
   for (std::size_t i = 0; i < key.size(); ++i)
     value_of[key_signal[i] % store::schema::kSignalCount][key[i]] = i;
   const auto act = root.open_group("actions");
-  const auto action_signal = store::read_column<std::uint8_t>(act, "signal", action_slab);
-  const auto action_key = store::read_column<std::uint64_t>(act, "key", action_slab);
-  const auto action_post = store::read_column<std::uint64_t>(act, "post", action_slab);
+  const auto action_signal =
+      store::read_column<std::uint8_t>(act, schema::actions::signal, action_slab);
+  const auto action_key = store::read_column<std::uint64_t>(act, schema::actions::key, action_slab);
+  const auto action_post =
+      store::read_column<std::uint64_t>(act, schema::actions::post, action_slab);
   for (std::size_t j = 0; j < action_post.size(); ++j) {
     PostRow &row = rows.posts.at(action_post[j] - post_slab.offset);
     const auto lookup = [&](Signal s) -> const std::string & {
@@ -189,9 +194,11 @@ void restore_lists(const store::Group &root, store::Slab action_slab, store::Sla
 void read_existing_snapshots(const store::Group &root, store::Slab slab,
                              std::uint64_t first_account, OwnedRows &rows) {
   const auto f = root.open_group("snapshots");
-  const auto snapshot_account = store::read_column<std::uint64_t>(f, "account", slab);
-  const auto snapshot_time = store::read_column<std::int64_t>(f, "time_ms", slab);
-  const auto snapshot_followers = store::read_column<std::int64_t>(f, "followers", slab);
+  const auto snapshot_account =
+      store::read_column<std::uint64_t>(f, schema::snapshots::account, slab);
+  const auto snapshot_time = store::read_column<std::int64_t>(f, schema::snapshots::time_ms, slab);
+  const auto snapshot_followers =
+      store::read_column<std::int64_t>(f, schema::snapshots::followers, slab);
   for (std::size_t i = 0; i < snapshot_account.size(); ++i) {
     const auto &owner = rows.accounts.at(snapshot_account[i] - first_account);
     SnapshotRow row;

@@ -28,6 +28,7 @@ namespace {
 
 using store::schema::Interaction;
 using store::schema::Signal;
+namespace schema = store::schema;
 
 struct Action {
   std::uint64_t account, key, post;
@@ -448,114 +449,126 @@ std::vector<Snapshot> sorted_snapshots(const std::vector<SnapshotRow> &rows,
 
 void append_accounts(const store::Group &g, const std::vector<AccountRow> &accounts,
                      const std::vector<std::uint64_t> &post_count, const Labels &labels) {
-  store::append_column(g, "key", column<AccountRow, std::uint64_t>(accounts, [](const auto &a) {
-                         return hash64(a.id);
-                       }));
   store::append_column(
-      g, "partition",
+      g, schema::accounts::key,
+      column<AccountRow, std::uint64_t>(accounts, [](const auto &a) { return hash64(a.id); }));
+  store::append_column(
+      g, schema::accounts::partition,
       column<AccountRow, std::uint32_t>(accounts, [](const auto &a) { return a.partition; }));
-  store::append_strings(g, "id", string_column(accounts, &AccountRow::id));
-  store::append_strings(g, "screen_name", string_column(accounts, &AccountRow::screen_name));
-  store::append_strings(g, "display_name", string_column(accounts, &AccountRow::display_name));
-  store::append_strings(g, "description", string_column(accounts, &AccountRow::description));
-  store::append_strings(g, "location", string_column(accounts, &AccountRow::location));
-  store::append_strings(g, "label", string_column(accounts, &AccountRow::label));
-  store::append_column(g, "language",
+  store::append_strings(g, schema::accounts::id, string_column(accounts, &AccountRow::id));
+  store::append_strings(g, schema::accounts::screen_name,
+                        string_column(accounts, &AccountRow::screen_name));
+  store::append_strings(g, schema::accounts::display_name,
+                        string_column(accounts, &AccountRow::display_name));
+  store::append_strings(g, schema::accounts::description,
+                        string_column(accounts, &AccountRow::description));
+  store::append_strings(g, schema::accounts::location,
+                        string_column(accounts, &AccountRow::location));
+  store::append_strings(g, schema::accounts::label, string_column(accounts, &AccountRow::label));
+  store::append_column(g, schema::accounts::language,
                        column<AccountRow, std::uint32_t>(accounts, [&](const auto &a) {
                          return label_id(labels.languages, a.language);
                        }));
   store::append_column(
-      g, "created_day",
+      g, schema::accounts::created_day,
       column<AccountRow, std::int32_t>(accounts, [](const auto &a) { return a.created_day; }));
   store::append_column(
-      g, "followers",
+      g, schema::accounts::followers,
       column<AccountRow, std::int64_t>(accounts, [](const auto &a) { return a.followers; }));
   store::append_column(
-      g, "following",
+      g, schema::accounts::following,
       column<AccountRow, std::int64_t>(accounts, [](const auto &a) { return a.following; }));
   store::append_column(
-      g, "from_users_file",
+      g, schema::accounts::from_users_file,
       column<AccountRow, std::uint8_t>(accounts, [](const auto &a) { return a.from_users_file; }));
-  store::append_column(g, "post_count", post_count);
+  store::append_column(g, schema::accounts::post_count, post_count);
 }
 
 void append_posts(const store::Group &p, const std::vector<PostRow> &posts,
                   const std::vector<std::uint64_t> &post_account, const Labels &labels) {
   store::append_column(
-      p, "post_id", column<PostRow, std::uint64_t>(posts, [](const auto &r) { return r.post_id; }));
-  store::append_column(p, "account", post_account);
+      p, schema::posts::post_id,
+      column<PostRow, std::uint64_t>(posts, [](const auto &r) { return r.post_id; }));
+  store::append_column(p, schema::posts::account, post_account);
   store::append_column(
-      p, "time_ms", column<PostRow, std::int64_t>(posts, [](const auto &r) { return r.time_ms; }));
-  store::append_column(p, "time_source", column<PostRow, std::uint8_t>(posts, [](const auto &r) {
-                         return r.time_source;
-                       }));
-  store::append_column(p, "kind",
+      p, schema::posts::time_ms,
+      column<PostRow, std::int64_t>(posts, [](const auto &r) { return r.time_ms; }));
+  store::append_column(
+      p, schema::posts::time_source,
+      column<PostRow, std::uint8_t>(posts, [](const auto &r) { return r.time_source; }));
+  store::append_column(p, schema::posts::kind,
                        column<PostRow, std::uint8_t>(posts, [](const auto &r) { return r.kind; }));
-  store::append_column(p, "client", column<PostRow, std::uint32_t>(posts, [&](const auto &r) {
+  store::append_column(p, schema::posts::client,
+                       column<PostRow, std::uint32_t>(posts, [&](const auto &r) {
                          return label_id(labels.clients, r.client);
                        }));
-  store::append_column(p, "language", column<PostRow, std::uint32_t>(posts, [&](const auto &r) {
+  store::append_column(p, schema::posts::language,
+                       column<PostRow, std::uint32_t>(posts, [&](const auto &r) {
                          return label_id(labels.languages, r.language);
                        }));
-  store::append_strings(p, "text", string_column(posts, &PostRow::text));
-  store::append_column(p, "text_key", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
-                         return r.text_key;
-                       }));
-  store::append_column(p, "retweet_of", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
-                         return r.retweet_of;
-                       }));
-  store::append_column(p, "reply_to", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
-                         return r.reply_to;
-                       }));
-  store::append_column(p, "quote_of", column<PostRow, std::uint64_t>(posts, [](const auto &r) {
-                         return r.quote_of;
-                       }));
-  store::append_strings(p, "retweet_user", string_column(posts, &PostRow::retweet_user));
-  store::append_strings(p, "reply_user", string_column(posts, &PostRow::reply_user));
-  store::append_strings(p, "content_id", string_column(posts, &PostRow::post_id_text));
+  store::append_strings(p, schema::posts::text, string_column(posts, &PostRow::text));
+  store::append_column(
+      p, schema::posts::text_key,
+      column<PostRow, std::uint64_t>(posts, [](const auto &r) { return r.text_key; }));
+  store::append_column(
+      p, schema::posts::retweet_of,
+      column<PostRow, std::uint64_t>(posts, [](const auto &r) { return r.retweet_of; }));
+  store::append_column(
+      p, schema::posts::reply_to,
+      column<PostRow, std::uint64_t>(posts, [](const auto &r) { return r.reply_to; }));
+  store::append_column(
+      p, schema::posts::quote_of,
+      column<PostRow, std::uint64_t>(posts, [](const auto &r) { return r.quote_of; }));
+  store::append_strings(p, schema::posts::retweet_user,
+                        string_column(posts, &PostRow::retweet_user));
+  store::append_strings(p, schema::posts::reply_user, string_column(posts, &PostRow::reply_user));
+  store::append_strings(p, schema::posts::content_id, string_column(posts, &PostRow::post_id_text));
 }
 
 void append_actions(const store::Group &a, const std::vector<Action> &actions) {
-  store::append_column(a, "account", column<Action, std::uint64_t>(actions, [](const auto &r) {
-                         return r.account;
-                       }));
   store::append_column(
-      a, "signal", column<Action, std::uint8_t>(actions, [](const auto &r) { return r.signal; }));
-  store::append_column(a, "key",
+      a, schema::actions::account,
+      column<Action, std::uint64_t>(actions, [](const auto &r) { return r.account; }));
+  store::append_column(
+      a, schema::actions::signal,
+      column<Action, std::uint8_t>(actions, [](const auto &r) { return r.signal; }));
+  store::append_column(a, schema::actions::key,
                        column<Action, std::uint64_t>(actions, [](const auto &r) { return r.key; }));
   store::append_column(
-      a, "time_ms", column<Action, std::int64_t>(actions, [](const auto &r) { return r.time_ms; }));
+      a, schema::actions::time_ms,
+      column<Action, std::int64_t>(actions, [](const auto &r) { return r.time_ms; }));
   store::append_column(
-      a, "post", column<Action, std::uint64_t>(actions, [](const auto &r) { return r.post; }));
+      a, schema::actions::post,
+      column<Action, std::uint64_t>(actions, [](const auto &r) { return r.post; }));
 }
 
 void append_snapshots(const store::Group &f, const std::vector<Snapshot> &snapshots) {
-  store::append_column(f, "account", column<Snapshot, std::uint64_t>(snapshots, [](const auto &r) {
-                         return r.account;
-                       }));
-  store::append_column(f, "time_ms", column<Snapshot, std::int64_t>(snapshots, [](const auto &r) {
-                         return r.time_ms;
-                       }));
-  store::append_column(f, "followers", column<Snapshot, std::int64_t>(snapshots, [](const auto &r) {
-                         return r.followers;
-                       }));
+  store::append_column(
+      f, schema::snapshots::account,
+      column<Snapshot, std::uint64_t>(snapshots, [](const auto &r) { return r.account; }));
+  store::append_column(
+      f, schema::snapshots::time_ms,
+      column<Snapshot, std::int64_t>(snapshots, [](const auto &r) { return r.time_ms; }));
+  store::append_column(
+      f, schema::snapshots::followers,
+      column<Snapshot, std::int64_t>(snapshots, [](const auto &r) { return r.followers; }));
 }
 
 void append_interactions(const store::Group &n, const std::vector<InteractionRow> &interactions) {
   store::append_column(
-      n, "source",
+      n, schema::interactions::source,
       column<InteractionRow, std::uint64_t>(interactions, [](const auto &r) { return r.source; }));
   store::append_column(
-      n, "kind",
+      n, schema::interactions::kind,
       column<InteractionRow, std::uint8_t>(interactions, [](const auto &r) { return r.kind; }));
-  store::append_column(n, "target_key",
+  store::append_column(n, schema::interactions::target_key,
                        column<InteractionRow, std::uint64_t>(
                            interactions, [](const auto &r) { return r.target_key; }));
   store::append_column(
-      n, "time_ms",
+      n, schema::interactions::time_ms,
       column<InteractionRow, std::int64_t>(interactions, [](const auto &r) { return r.time_ms; }));
   store::append_column(
-      n, "post",
+      n, schema::interactions::post,
       column<InteractionRow, std::uint64_t>(interactions, [](const auto &r) { return r.post; }));
 }
 
@@ -692,11 +705,12 @@ StoreCounts StoreWriter::finish(const IngestSummary &summary, PhaseTimes &times)
 
     const auto k = root.open_group("keys");
     store::write_column(
-        k, "key", column<KeyValue, std::uint64_t>(key_values, [](const auto &r) { return r.key; }));
-    store::write_column(k, "signal", column<KeyValue, std::uint8_t>(key_values, [](const auto &r) {
-                          return r.signal;
-                        }));
-    store::write_strings(k, "value", string_column(key_values, &KeyValue::value));
+        k, schema::keys::key,
+        column<KeyValue, std::uint64_t>(key_values, [](const auto &r) { return r.key; }));
+    store::write_column(
+        k, schema::keys::signal,
+        column<KeyValue, std::uint8_t>(key_values, [](const auto &r) { return r.signal; }));
+    store::write_strings(k, schema::keys::value, string_column(key_values, &KeyValue::value));
 
     const auto d = root.open_group("dictionaries");
     const auto mine = [&](const std::vector<std::string> &all) {

@@ -5,6 +5,8 @@
 #include "store/error.hpp"
 
 #include <algorithm>
+#include <fmt/format.h>
+#include <stdexcept>
 
 namespace lockstep::store {
 namespace {
@@ -150,6 +152,13 @@ void read_raw(const Group &group, const std::string &name, hid_t mem_type, void 
 }
 
 } // namespace detail
+
+std::string checked_name(const schema::Column &column, schema::Type type) {
+  if (column.type != type)
+    throw std::logic_error(fmt::format("column {} is {}, not {}", column.name,
+                                       schema::type_name(column.type), schema::type_name(type)));
+  return column.name;
+}
 
 std::uint64_t column_length(const Group &group, const std::string &name) {
   const std::string path = group.path_of(name);

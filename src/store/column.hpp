@@ -5,10 +5,12 @@
 
 #include "store/file.hpp"
 #include "store/h5type.hpp"
+#include "store/schema.hpp"
 
 #include <cstdint>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace lockstep::store {
@@ -73,6 +75,42 @@ std::vector<T> read_column(const Group &group, const std::string &name, Slab sla
   std::vector<T> values(slab.count);
   detail::read_raw(group, name, native_type<T>(), values.data(), slab);
   return values;
+}
+
+// The schema type of T.
+template <ColumnType T>
+constexpr schema::Type schema_type() {
+  if constexpr (std::is_same_v<T, std::uint8_t>)
+    return schema::Type::uint8;
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    return schema::Type::int32;
+  else if constexpr (std::is_same_v<T, std::uint32_t>)
+    return schema::Type::uint32;
+  else if constexpr (std::is_same_v<T, std::int64_t>)
+    return schema::Type::int64;
+  else {
+    static_assert(std::is_same_v<T, std::uint64_t>, "the store has no column of this type");
+    return schema::Type::uint64;
+  }
+}
+
+// `column`'s name, once T is its type (a programming error otherwise).
+std::string checked_name(const schema::Column &column, schema::Type type);
+
+// The same for a described column (store/schema.hpp), whose type T must be.
+template <ColumnType T>
+void write_column(const Group &group, const schema::Column &column, const std::vector<T> &local,
+                  const ColumnOptions &options = {}) {
+  write_column(group, checked_name(column, schema_type<T>()), local, options);
+}
+template <ColumnType T>
+void append_column(const Group &group, const schema::Column &column, const std::vector<T> &local,
+                   const ColumnOptions &options = {}) {
+  append_column(group, checked_name(column, schema_type<T>()), local, options);
+}
+template <ColumnType T>
+std::vector<T> read_column(const Group &group, const schema::Column &column, Slab slab) {
+  return read_column<T>(group, checked_name(column, schema_type<T>()), slab);
 }
 
 // The length of column `name`.

@@ -5,6 +5,24 @@
 
 namespace lockstep::store::schema {
 
+std::string_view type_name(Type type) {
+  switch (type) {
+  case Type::uint8:
+    return "uint8";
+  case Type::int32:
+    return "int32";
+  case Type::uint32:
+    return "uint32";
+  case Type::int64:
+    return "int64";
+  case Type::uint64:
+    return "uint64";
+  case Type::string:
+    return "string";
+  }
+  return "?";
+}
+
 std::string join_input_files(const std::vector<std::string> &paths) {
   std::string out;
   for (const auto &path : paths)

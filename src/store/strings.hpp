@@ -26,4 +26,20 @@ void append_strings(const Group &group, const std::string &name,
 
 std::vector<std::string> read_strings(const Group &group, const std::string &name, Slab rows);
 
+// The same for a described string column (store/schema.hpp).
+template <typename Strings>
+void write_strings(const Group &group, const schema::Column &column, const Strings &local,
+                   const ColumnOptions &options = {}) {
+  write_strings(group, checked_name(column, schema::Type::string), local, options);
+}
+template <typename Strings>
+void append_strings(const Group &group, const schema::Column &column, const Strings &local,
+                    const ColumnOptions &options = {}) {
+  append_strings(group, checked_name(column, schema::Type::string), local, options);
+}
+inline std::vector<std::string> read_strings(const Group &group, const schema::Column &column,
+                                             Slab rows) {
+  return read_strings(group, checked_name(column, schema::Type::string), rows);
+}
+
 } // namespace lockstep::store

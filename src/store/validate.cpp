@@ -101,46 +101,50 @@ struct StoreColumns {
 };
 
 void read_accounts_and_posts(Validator &v, StoreColumns &c) {
-  c.account_key = v.column<std::uint64_t>("accounts", "key");
-  c.account_partition = v.column<std::uint32_t>("accounts", "partition");
-  c.account_language = v.column<std::uint32_t>("accounts", "language");
-  v.column<std::int32_t>("accounts", "created_day");
-  c.followers = v.column<std::int64_t>("accounts", "followers");
-  v.column<std::int64_t>("accounts", "following");
-  v.column<std::uint8_t>("accounts", "from_users_file");
-  c.post_count = v.column<std::uint64_t>("accounts", "post_count");
+  c.account_key = v.column<std::uint64_t>("accounts", schema::accounts::key.name);
+  c.account_partition = v.column<std::uint32_t>("accounts", schema::accounts::partition.name);
+  c.account_language = v.column<std::uint32_t>("accounts", schema::accounts::language.name);
+  v.column<std::int32_t>("accounts", schema::accounts::created_day.name);
+  c.followers = v.column<std::int64_t>("accounts", schema::accounts::followers.name);
+  v.column<std::int64_t>("accounts", schema::accounts::following.name);
+  v.column<std::uint8_t>("accounts", schema::accounts::from_users_file.name);
+  c.post_count = v.column<std::uint64_t>("accounts", schema::accounts::post_count.name);
   c.accounts = c.account_key.size();
-  c.ids = v.strings("accounts", "id", c.accounts);
-  for (const char *s : {"screen_name", "display_name", "description", "location"})
-    v.strings("accounts", s, c.accounts);
+  c.ids = v.strings("accounts", schema::accounts::id.name, c.accounts);
+  for (const auto &column : {schema::accounts::screen_name, schema::accounts::display_name,
+                             schema::accounts::description, schema::accounts::location})
+    v.strings("accounts", column.name, c.accounts);
 
-  c.post_account = v.column<std::uint64_t>("posts", "account");
-  c.post_time = v.column<std::int64_t>("posts", "time_ms");
-  c.time_source = v.column<std::uint8_t>("posts", "time_source");
-  c.kind = v.column<std::uint8_t>("posts", "kind");
-  c.client = v.column<std::uint32_t>("posts", "client");
-  c.post_language = v.column<std::uint32_t>("posts", "language");
-  for (const char *column : {"post_id", "text_key", "retweet_of", "reply_to", "quote_of"})
-    v.column<std::uint64_t>("posts", column);
+  c.post_account = v.column<std::uint64_t>("posts", schema::posts::account.name);
+  c.post_time = v.column<std::int64_t>("posts", schema::posts::time_ms.name);
+  c.time_source = v.column<std::uint8_t>("posts", schema::posts::time_source.name);
+  c.kind = v.column<std::uint8_t>("posts", schema::posts::kind.name);
+  c.client = v.column<std::uint32_t>("posts", schema::posts::client.name);
+  c.post_language = v.column<std::uint32_t>("posts", schema::posts::language.name);
+  for (const auto &column :
+       {schema::posts::post_id, schema::posts::text_key, schema::posts::retweet_of,
+        schema::posts::reply_to, schema::posts::quote_of})
+    v.column<std::uint64_t>("posts", column.name);
   c.posts = c.post_account.size();
-  for (const char *s : {"text", "retweet_user", "reply_user", "content_id"})
-    v.strings("posts", s, c.posts);
+  for (const auto &column : {schema::posts::text, schema::posts::retweet_user,
+                             schema::posts::reply_user, schema::posts::content_id})
+    v.strings("posts", column.name, c.posts);
 }
 
 void read_other_tables(Validator &v, StoreColumns &c) {
-  c.action_account = v.column<std::uint64_t>("actions", "account");
-  c.action_signal = v.column<std::uint8_t>("actions", "signal");
-  v.column<std::uint64_t>("actions", "key");
-  c.action_time = v.column<std::int64_t>("actions", "time_ms");
-  c.action_post = v.column<std::uint64_t>("actions", "post");
-  c.source = v.column<std::uint64_t>("interactions", "source");
-  c.interaction_kind = v.column<std::uint8_t>("interactions", "kind");
-  v.column<std::uint64_t>("interactions", "target_key");
-  v.column<std::int64_t>("interactions", "time_ms");
-  c.interaction_post = v.column<std::uint64_t>("interactions", "post");
-  c.key = v.column<std::uint64_t>("keys", "key");
-  c.key_signal = v.column<std::uint8_t>("keys", "signal");
-  v.strings("keys", "value", c.key.size());
+  c.action_account = v.column<std::uint64_t>("actions", schema::actions::account.name);
+  c.action_signal = v.column<std::uint8_t>("actions", schema::actions::signal.name);
+  v.column<std::uint64_t>("actions", schema::actions::key.name);
+  c.action_time = v.column<std::int64_t>("actions", schema::actions::time_ms.name);
+  c.action_post = v.column<std::uint64_t>("actions", schema::actions::post.name);
+  c.source = v.column<std::uint64_t>("interactions", schema::interactions::source.name);
+  c.interaction_kind = v.column<std::uint8_t>("interactions", schema::interactions::kind.name);
+  v.column<std::uint64_t>("interactions", schema::interactions::target_key.name);
+  v.column<std::int64_t>("interactions", schema::interactions::time_ms.name);
+  c.interaction_post = v.column<std::uint64_t>("interactions", schema::interactions::post.name);
+  c.key = v.column<std::uint64_t>("keys", schema::keys::key.name);
+  c.key_signal = v.column<std::uint8_t>("keys", schema::keys::signal.name);
+  v.strings("keys", schema::keys::value.name, c.key.size());
   c.clients = v.column<std::uint64_t>("dictionaries/client", "offsets").size();
   v.column<std::uint8_t>("dictionaries/client", "bytes");
   c.languages = v.column<std::uint64_t>("dictionaries/language", "offsets").size();
@@ -149,9 +153,9 @@ void read_other_tables(Validator &v, StoreColumns &c) {
   c.post_index = v.column<std::uint64_t>("index", "posts");
   c.action_index = v.column<std::uint64_t>("index", "actions");
   c.interaction_index = v.column<std::uint64_t>("index", "interactions");
-  c.snapshot_account = v.column<std::uint64_t>("snapshots", "account");
-  c.snapshot_time = v.column<std::int64_t>("snapshots", "time_ms");
-  c.snapshot_followers = v.column<std::int64_t>("snapshots", "followers");
+  c.snapshot_account = v.column<std::uint64_t>("snapshots", schema::snapshots::account.name);
+  c.snapshot_time = v.column<std::int64_t>("snapshots", schema::snapshots::time_ms.name);
+  c.snapshot_followers = v.column<std::int64_t>("snapshots", schema::snapshots::followers.name);
   c.snapshot_index = v.column<std::uint64_t>("index", "snapshots");
 }
 
@@ -298,6 +302,9 @@ ValidationReport validate_store(const mpi::Comm &comm, const std::string &path) 
   check_header(root, report);
   if (!report.violations.empty())
     return report;
+  for (const auto &table : schema::kPartitionedTables)
+    v.check_table(table);
+  v.check_table(schema::kKeys);
   StoreColumns c;
   c.partitions = static_cast<std::uint64_t>(read_int_attribute(root, "partitions"));
   read_accounts_and_posts(v, c);

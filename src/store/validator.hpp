@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +23,36 @@ namespace lockstep::store {
 class Validator {
 public:
   Validator(const mpi::Comm &comm, const Group &root) : comm_(comm), root_(root) {}
+
+  // Every column `table` describes (store/schema.hpp) is there, with its type and the length of
+  // the table's first column; nothing is read, so a described column no check reads is still
+  // checked. Collective.
+  void check_table(const schema::Table &table) {
+    const Group group = root_.open_group(table.name);
+    std::optional<std::uint64_t> rows;
+    for (const auto &column : table.columns) {
+      const std::string path = "/" + std::string(table.name) + "/" + column.name;
+      if (!group.has(column.name)) {
+        fail(path + " is missing");
+        continue;
+      }
+      std::uint64_t length = 0;
+      if (column.type == schema::Type::string) {
+        length = column_length(group.open_group(column.name), "offsets");
+      } else {
+        DatasetHandle dataset(checked(H5Dopen2(group.id(), column.name, H5P_DEFAULT), path));
+        DatatypeHandle type(checked(H5Dget_type(dataset.id()), path));
+        if (H5Tequal(type.id(), file_type_of(column.type)) <= 0)
+          fail(fmt::format("{} is not {}", path, schema::type_name(column.type)));
+        length = column_length(group, column.name);
+      }
+      if (!rows)
+        rows = length;
+      else if (length != *rows)
+        fail(fmt::format("{} has {} rows, /{}/{} {}", path, length, table.name,
+                         table.columns.front().name, *rows));
+    }
+  }
 
   // Reads a whole column on rank 0 after checking its type; empty elsewhere. Collective.
   template <ColumnType T>
@@ -105,6 +136,23 @@ public:
   std::vector<std::pair<std::string, std::string>> digests_;
 
 private:
+  static hid_t file_type_of(schema::Type type) {
+    switch (type) {
+    case schema::Type::uint8:
+      return file_type<std::uint8_t>();
+    case schema::Type::int32:
+      return file_type<std::int32_t>();
+    case schema::Type::uint32:
+      return file_type<std::uint32_t>();
+    case schema::Type::int64:
+      return file_type<std::int64_t>();
+    case schema::Type::uint64:
+    case schema::Type::string:
+      break;
+    }
+    return file_type<std::uint64_t>();
+  }
+
   const mpi::Comm &comm_;
   const Group &root_;
 };
