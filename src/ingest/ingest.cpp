@@ -277,14 +277,9 @@ std::uint32_t memory_groups(const mpi::Comm &comm, const IngestConfig &config,
     bytes += static_cast<double>(file_size(config.store_path)) * 15.0;
   double budget = static_cast<double>(config.memory_megabytes) * 1024 * 1024;
   if (budget <= 0) {
-    MPI_Comm node = MPI_COMM_NULL;
-    MPI_Comm_split_type(comm.raw(), MPI_COMM_TYPE_SHARED, comm.rank(), MPI_INFO_NULL, &node);
-    int ranks_on_node = 1;
-    MPI_Comm_size(node, &ranks_on_node);
-    MPI_Comm_free(&node);
     const double memory =
         static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
-    budget = 0.5 * memory / ranks_on_node;
+    budget = 0.5 * memory / comm.ranks_on_node();
   }
   const double needed = std::ceil(bytes / (budget * comm.size()));
   const auto groups = static_cast<std::uint32_t>(std::clamp(needed, 1.0, 1.0e6));

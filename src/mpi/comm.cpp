@@ -20,6 +20,16 @@ Comm::Comm(MPI_Comm comm) : comm_(comm) {
   check(MPI_Comm_size(comm_, &size_), "MPI_Comm_size");
 }
 
+int Comm::ranks_on_node() const {
+  MPI_Comm node = MPI_COMM_NULL;
+  check(MPI_Comm_split_type(comm_, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node),
+        "MPI_Comm_split_type");
+  int ranks = 1;
+  check(MPI_Comm_size(node, &ranks), "MPI_Comm_size");
+  check(MPI_Comm_free(&node), "MPI_Comm_free");
+  return ranks;
+}
+
 void Comm::barrier() const {
   check(MPI_Barrier(comm_), "MPI_Barrier");
 }

@@ -21,6 +21,8 @@ public:
   bool is_root() const { return rank_ == 0; }
   MPI_Comm raw() const { return comm_; }
   void barrier() const;
+  // How many of the communicator's ranks share this rank's node (its shared memory). Collective.
+  int ranks_on_node() const;
 
 private:
   MPI_Comm comm_;

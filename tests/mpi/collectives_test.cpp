@@ -73,5 +73,10 @@ TEST_F(Collectives, BroadcastEmptyVectorShrinksReceivers) {
   EXPECT_TRUE(values.empty());
 }
 
+// Every test runs on one machine: all its ranks share the node.
+TEST_F(Collectives, RanksOnTheNodeAreAllRanksHere) {
+  EXPECT_EQ(comm.ranks_on_node(), comm.size());
+}
+
 } // namespace
 } // namespace lockstep::testing
