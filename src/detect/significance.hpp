@@ -125,7 +125,7 @@ double log10_poisson_tail(std::uint64_t observed, double expected);
 // B_i ~ Binomial(most_keys_i, engaged_i / most_keys_i) instead, so
 //   p_j = (share_1 ... share_j) P(Poisson(E) + sum of B_i >= observed - keys of the others),
 // and two accounts in one audience that choose the same posts, or act on them closer in time than
-// their own delays predict, are still evidence. A group can explain at most its own keys.
+// their own delays predict, are still evidence. A group explains at most most_keys_i keys.
 double log10_audience_tail(std::uint64_t observed, double expected,
                            std::span<const GroupShare> widest_first);
 // The same with its j = 0 term, the popularity null's log10 p for (observed, expected), already
