@@ -118,6 +118,7 @@ void detect_and_write(const mpi::Comm &comm, const DetectConfig &job,
                result.provisional_edges + recruited, recruited, seconds, comm.size());
     print_clusters(clusters);
     fmt::print("time per phase on rank 0: {}\n", result.times.describe());
+    fmt::print("peak memory per phase on rank 0: {}\n", result.times.describe_memory());
     fmt::print("results in {}\n", job.out_dir);
   }
 }

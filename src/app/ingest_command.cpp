@@ -86,6 +86,7 @@ int run_ingest(const mpi::Comm &comm, const Config &config) {
         fmt::print("  post times from {}: {}\n", source, n);
     }
     fmt::print("time per phase on rank 0: {}\n", s.times.describe());
+    fmt::print("peak memory per phase on rank 0: {}\n", s.times.describe_memory());
     if (s.rows_rejected > 0)
       fmt::print("rejected rows with file, line and reason: {}\n", s.rejects_path);
   }

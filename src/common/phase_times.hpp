@@ -1,4 +1,7 @@
-// Wall-clock time per named phase, accumulated over a run, for the log and the run manifest.
+// Wall-clock time and peak resident memory per named phase, accumulated over a run, for the log
+// and the run manifest. A phase's peak is sampled (every 10 ms, and when it opens and closes),
+// since the kernel's high-water mark only grows: a phase that allocates and frees within 10 ms
+// can peak higher than it says.
 #pragma once
 
 #include <chrono>
@@ -8,39 +11,32 @@
 
 namespace lockstep {
 
+// This process's resident memory now, in MB (0 where /proc cannot tell).
+double resident_mb();
+
 class PhaseTimes {
 public:
-  void add(const std::string &phase, double seconds) {
-    for (auto &[name, total] : phases_) {
-      if (name == phase) {
-        total += seconds;
-        return;
-      }
-    }
-    phases_.emplace_back(phase, seconds);
-  }
-  const std::vector<std::pair<std::string, double>> &phases() const { return phases_; }
-  std::string describe() const {
-    std::string out;
-    for (const auto &[name, seconds] : phases_) {
-      out += (out.empty() ? "" : ", ") + name + " " + std::to_string(seconds).substr(0, 5) + " s";
-    }
-    return out;
-  }
+  struct Phase {
+    std::string name;
+    double seconds = 0;
+    double peak_mb = 0; // the largest resident memory seen while it ran
+  };
+  // Adds to `phase` (a phase run again adds its time, and keeps the larger peak).
+  void add(const std::string &phase, double seconds, double peak_mb = 0);
+  const std::vector<Phase> &phases() const { return phases_; }
+  std::string describe() const;        // "read 0.35 s, parse 2.2 s, ..."
+  std::string describe_memory() const; // "read 410 MB, parse 876 MB, ..."
 
 private:
-  std::vector<std::pair<std::string, double>> phases_;
+  std::vector<Phase> phases_;
 };
 
-// Adds the time from construction to destruction to `times` under `phase`.
+// Adds the time from construction to destruction, and the peak memory meanwhile, to `times` under
+// `phase`. Phases may overlap and nest: each sees every sample taken while it is open.
 class ScopedPhase {
 public:
-  ScopedPhase(PhaseTimes &times, std::string phase)
-      : times_(times), phase_(std::move(phase)), start_(std::chrono::steady_clock::now()) {}
-  ~ScopedPhase() {
-    times_.add(phase_,
-               std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
-  }
+  ScopedPhase(PhaseTimes &times, std::string phase);
+  ~ScopedPhase();
   ScopedPhase(const ScopedPhase &) = delete;
   ScopedPhase &operator=(const ScopedPhase &) = delete;
 
@@ -48,6 +44,7 @@ private:
   PhaseTimes &times_;
   std::string phase_;
   std::chrono::steady_clock::time_point start_;
+  double peak_mb_ = 0;
 };
 
 } // namespace lockstep

@@ -359,10 +359,14 @@ void write_manifest(const mpi::Comm &comm, const IngestConfig &config,
   out += fmt::format("  \"repairs_by_reason\": {},\n", object(s.repairs_by_reason));
   out += fmt::format("  \"time_sources\": {},\n", object(s.time_sources));
   std::string phases = "{";
-  for (const auto &[name, seconds] : s.times.phases()) {
-    phases +=
-        fmt::format("{}{}: {:.3f}", phases.size() > 1 ? ", " : "", json::quote(name), seconds);
+  std::string peaks = "{";
+  for (const auto &phase : s.times.phases()) {
+    phases += fmt::format("{}{}: {:.3f}", phases.size() > 1 ? ", " : "", json::quote(phase.name),
+                          phase.seconds);
+    peaks += fmt::format("{}{}: {:.0f}", peaks.size() > 1 ? ", " : "", json::quote(phase.name),
+                         phase.peak_mb);
   }
+  out += fmt::format("  \"peak_mb_per_phase_rank0\": {}}},\n", peaks);
   out += fmt::format("  \"seconds_per_phase_rank0\": {}}},\n  \"seconds\": {:.3f}\n}}\n", phases,
                      s.seconds);
   AtomicFile file(sibling_path(config.store_path, "-manifest.json"));

@@ -426,9 +426,22 @@ std::string input_json(const DetectConfig &config, const detect::PartitionData &
       s.non_post_rows, s.posts_before, data.total_posts, data.total_accounts);
 }
 
+// Each phase's peak resident memory, the largest over ranks (rank 0's own where the ranks ran
+// different phases). Collective.
+std::vector<double> phase_peaks_mb(const mpi::Comm &comm, const PhaseTimes &times) {
+  std::vector<double> peaks;
+  for (const auto &phase : times.phases())
+    peaks.push_back(phase.peak_mb);
+  const auto count = static_cast<std::uint64_t>(peaks.size());
+  if (mpi::allreduce(comm, count, mpi::Op::min) != mpi::allreduce(comm, count, mpi::Op::max))
+    return peaks;
+  return mpi::allreduce(comm, std::span<const double>(peaks), mpi::Op::max);
+}
+
 std::string manifest_json(const DetectConfig &config, const detect::PartitionData &data,
                           const detect::DetectResult &result,
-                          const cluster::ClusterResult &clusters, const RunInfo &run) {
+                          const cluster::ClusterResult &clusters, const RunInfo &run,
+                          const std::vector<double> &phase_peaks) {
   std::string signals;
   for (const auto &s : result.signals) {
     signals += fmt::format(
@@ -444,9 +457,14 @@ std::string manifest_json(const DetectConfig &config, const detect::PartitionDat
   std::string resumed;
   for (const auto &step : run.resumed_steps)
     resumed += (resumed.empty() ? "" : ", ") + json::quote(step);
-  std::string times;
-  for (const auto &[phase, seconds] : result.times.phases())
-    times += fmt::format("{}{}: {:.3f}", times.empty() ? "" : ", ", json::quote(phase), seconds);
+  std::string times, peaks;
+  for (std::size_t i = 0; i < result.times.phases().size(); ++i) {
+    const auto &phase = result.times.phases()[i];
+    times += fmt::format("{}{}: {:.3f}", times.empty() ? "" : ", ", json::quote(phase.name),
+                         phase.seconds);
+    peaks += fmt::format("{}{}: {:.0f}", peaks.empty() ? "" : ", ", json::quote(phase.name),
+                         phase_peaks.at(i));
+  }
   return fmt::format(
       "{{\n  \"format\": \"lockstep-results-manifest\",\n  \"created_by\": \"lockstep {}\",\n"
       "  \"input\": {},\n  \"analysis\": \"{}\",\n  \"resumed_steps\": [{}],\n  \"ranks\": {},\n  "
@@ -458,8 +476,8 @@ std::string manifest_json(const DetectConfig &config, const detect::PartitionDat
       "  \"similarity\": {{\"targets\": {}, \"skipped_targets\": {}, \"pairs\": {}}},\n"
       "  \"near_duplicate\": {},\n"
       "  \"clusters\": {},\n"
-      "  \"phase_seconds_rank0\": "
-      "{{{}}},\n"
+      "  \"phase_seconds_rank0\": {{{}}},\n"
+      "  \"phase_peak_mb\": {{{}}},\n"
       "  \"files\": [\"accounts.csv\", \"clusters.csv\", \"cluster_activity.csv\", "
       "\"edges.csv\", \"evidence.csv\", "
       "\"coordination.gexf\", \"results.h5\"],\n"
@@ -470,7 +488,7 @@ std::string manifest_json(const DetectConfig &config, const detect::PartitionDat
       result.significant_edges, result.provisional_edges, result.recruitable_edges,
       json::number(result.weight_threshold), signals, result.similarity.terms,
       result.similarity.skipped_terms, result.similarity.pairs,
-      near_duplicate_json(result.near_duplicate), clusters_json(clusters.totals), times,
+      near_duplicate_json(result.near_duplicate), clusters_json(clusters.totals), times, peaks,
       json::quote(run.effective_job));
 }
 
@@ -557,10 +575,11 @@ void write_results(const mpi::Comm &comm, const DetectConfig &config,
   mpi::write_ordered(comm, partial("evidence.csv"),
                      evidence_csv(comm, config, data, edges, id_a, id_b, comm.is_root()));
   write_results_h5(comm, partial("results.h5"), config, data, result, clusters, degrees);
+  const auto peaks = phase_peaks_mb(comm, result.times);
   comm.barrier();
   if (comm.is_root()) {
     std::ofstream manifest(partial("manifest.json"));
-    manifest << manifest_json(config, data, result, clusters, run);
+    manifest << manifest_json(config, data, result, clusters, run, peaks);
     manifest.close();
     if (!manifest)
       throw std::runtime_error("cannot write " + partial("manifest.json"));

@@ -3,9 +3,12 @@
 #include "common/error.hpp"
 #include "common/json.hpp"
 #include "common/log.hpp"
+#include "common/phase_times.hpp"
 #include "mpi_test.hpp"
 
 #include <limits>
+#include <memory>
+#include <thread>
 
 namespace lockstep::testing {
 namespace {
@@ -60,6 +63,35 @@ TEST(Config, DescribeListsEveryValue) {
   EXPECT_NE(text.find("threads = 3"), std::string::npos);
   EXPECT_NE(text.find("[check_env]"), std::string::npos);
   EXPECT_NE(text.find("log_level = \"info\""), std::string::npos);
+}
+
+// A phase's peak is its own: 256 MB held inside one phase shows in it, not in the next one after
+// it is freed (the kernel's high-water mark would carry it over); overlapping phases, as detect
+// opens the next before closing the last, both see what is held while both are open.
+TEST(PhaseTimes, EachPhaseHasItsOwnPeakMemory) {
+  constexpr std::size_t kBytes = std::size_t{256} << 20;
+  const double before = resident_mb();
+  ASSERT_GT(before, 0) << "no /proc/self/statm";
+  PhaseTimes times;
+  {
+    auto held = std::make_unique<ScopedPhase>(times, "holding");
+    auto block = std::make_unique<char[]>(kBytes);
+    for (std::size_t i = 0; i < kBytes; i += 4096)
+      block[i] = static_cast<char>(i);
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    auto next = std::make_unique<ScopedPhase>(times, "overlapping");
+    held.reset();
+    block.reset();
+    next.reset();
+  }
+  { ScopedPhase after(times, "after"); }
+  ASSERT_EQ(times.phases().size(), 3u);
+  const auto &holding = times.phases()[0], &overlapping = times.phases()[1],
+             &after = times.phases()[2];
+  EXPECT_GE(holding.peak_mb, before + 250);
+  EXPECT_GE(overlapping.peak_mb, before + 250) << "open while the block was held";
+  EXPECT_LT(after.peak_mb, holding.peak_mb - 200) << "the block was freed before it opened";
+  EXPECT_NE(times.describe_memory().find("holding "), std::string::npos);
 }
 
 } // namespace

@@ -1,0 +1,115 @@
+// The resident-memory sampler behind each phase's peak: one background thread, awake only while
+// a phase is open, reads /proc/self/statm every 10 ms into every open phase's peak.
+#include "common/phase_times.hpp"
+
+#include <algorithm>
+#include <condition_variable>
+#include <fstream>
+#include <mutex>
+#include <thread>
+#include <unistd.h>
+
+namespace lockstep {
+
+namespace {
+
+class Sampler {
+public:
+  Sampler() : thread_([this](std::stop_token stop) { run(stop); }) {}
+  ~Sampler() {
+    thread_.request_stop();
+    wake_.notify_all();
+  }
+  void open(double *peak) {
+    const double now = resident_mb();
+    std::lock_guard lock(mutex_);
+    *peak = std::max(*peak, now);
+    open_.push_back(peak);
+    wake_.notify_all();
+  }
+  void close(double *peak) {
+    const double now = resident_mb();
+    std::lock_guard lock(mutex_);
+    *peak = std::max(*peak, now);
+    open_.erase(std::remove(open_.begin(), open_.end(), peak), open_.end());
+  }
+
+private:
+  void run(const std::stop_token &stop) {
+    std::unique_lock lock(mutex_);
+    while (!stop.stop_requested()) {
+      if (open_.empty()) {
+        wake_.wait(lock, [&] { return stop.stop_requested() || !open_.empty(); });
+        continue;
+      }
+      lock.unlock();
+      const double now = resident_mb();
+      lock.lock();
+      for (auto *peak : open_)
+        *peak = std::max(*peak, now);
+      wake_.wait_for(lock, std::chrono::milliseconds(10), [&] { return stop.stop_requested(); });
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::vector<double *> open_;
+  std::jthread thread_; // last: started once the rest exists
+};
+
+Sampler &sampler() {
+  static Sampler instance;
+  return instance;
+}
+
+} // namespace
+
+double resident_mb() {
+  std::ifstream statm("/proc/self/statm");
+  double pages = 0, resident = 0;
+  if (!(statm >> pages >> resident))
+    return 0;
+  return resident * static_cast<double>(sysconf(_SC_PAGE_SIZE)) / (1024.0 * 1024.0);
+}
+
+void PhaseTimes::add(const std::string &phase, double seconds, double peak_mb) {
+  for (auto &entry : phases_) {
+    if (entry.name == phase) {
+      entry.seconds += seconds;
+      entry.peak_mb = std::max(entry.peak_mb, peak_mb);
+      return;
+    }
+  }
+  phases_.push_back({phase, seconds, peak_mb});
+}
+
+std::string PhaseTimes::describe() const {
+  std::string out;
+  for (const auto &entry : phases_)
+    out += (out.empty() ? "" : ", ") + entry.name + " " +
+           std::to_string(entry.seconds).substr(0, 5) + " s";
+  return out;
+}
+
+std::string PhaseTimes::describe_memory() const {
+  std::string out;
+  for (const auto &entry : phases_) {
+    out += (out.empty() ? "" : ", ") + entry.name + " " +
+           std::to_string(static_cast<long long>(entry.peak_mb + 0.5)) + " MB";
+  }
+  return out;
+}
+
+ScopedPhase::ScopedPhase(PhaseTimes &times, std::string phase)
+    : times_(times), phase_(std::move(phase)), start_(std::chrono::steady_clock::now()) {
+  sampler().open(&peak_mb_);
+}
+
+ScopedPhase::~ScopedPhase() {
+  sampler().close(&peak_mb_);
+  times_.add(phase_,
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(),
+             peak_mb_);
+}
+
+} // namespace lockstep
