@@ -82,7 +82,12 @@ void detect_and_write(const mpi::Comm &comm, const DetectConfig &job,
   log::debug("effective job:\n{}", effective);
 
   mpi::install_stop_handlers();
-  const auto data = detect::read_partitions(comm, job.store_path, job.near_duplicate.enabled);
+  PhaseTimes reading;
+  detect::PartitionData data;
+  {
+    ScopedPhase phase(reading, "read store");
+    data = detect::read_partitions(comm, job.store_path, job.near_duplicate.enabled);
+  }
   log::info("detect: {} accounts and {} posts in {} partitions on {} ranks", data.total_accounts,
             data.total_posts, data.partitions, comm.size());
   const auto checkpoint =
@@ -90,6 +95,7 @@ void detect_and_write(const mpi::Comm &comm, const DetectConfig &job,
                                           detect::detect_fingerprint(job, comm.size()))
                      : detect::Checkpoint();
   auto result = detect::detect(comm, job, data, checkpoint);
+  result.times.prepend(reading);
   cluster::ClusterResult clusters;
   {
     ScopedPhase phase(result.times, "clusters");
@@ -97,9 +103,13 @@ void detect_and_write(const mpi::Comm &comm, const DetectConfig &job,
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  report::write_results(comm, job, data, result, clusters,
-                        {effective, comm.size(), tbb::this_task_arena::max_concurrency(), seconds,
-                         checkpoint.resumed(), store_digest});
+  {
+    // Timed for the log only: the manifest is written inside it.
+    ScopedPhase phase(result.times, "write results");
+    report::write_results(comm, job, data, result, clusters,
+                          {effective, comm.size(), tbb::this_task_arena::max_concurrency(), seconds,
+                           checkpoint.resumed(), store_digest});
+  }
   checkpoint.clear(comm);
   if (comm.is_root()) {
     for (const auto &s : result.signals) {

@@ -23,6 +23,10 @@ public:
   };
   // Adds to `phase` (a phase run again adds its time, and keeps the larger peak).
   void add(const std::string &phase, double seconds, double peak_mb = 0);
+  // Puts the phases of `earlier` (timed before these, by another table) first.
+  void prepend(const PhaseTimes &earlier) {
+    phases_.insert(phases_.begin(), earlier.phases_.begin(), earlier.phases_.end());
+  }
   const std::vector<Phase> &phases() const { return phases_; }
   std::string describe() const;        // "read 0.35 s, parse 2.2 s, ..."
   std::string describe_memory() const; // "read 410 MB, parse 876 MB, ..."
