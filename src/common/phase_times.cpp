@@ -17,7 +17,11 @@ class Sampler {
 public:
   Sampler() : thread_([this](std::stop_token stop) { run(stop); }) {}
   ~Sampler() {
-    thread_.request_stop();
+    {
+      // Under the lock the thread tests its wait's condition with: no wake-up is lost.
+      std::lock_guard lock(mutex_);
+      thread_.request_stop();
+    }
     wake_.notify_all();
   }
   void open(double *peak) {
