@@ -113,13 +113,6 @@ std::vector<std::size_t> key_runs(std::span<const Action> sorted) {
   return starts;
 }
 
-// The group of `key` in a table sorted by key; none (group and share 0) when it is not there.
-KeyGroup group_of(std::span<const KeyGroup> key_groups, std::uint64_t key) {
-  const auto it = std::lower_bound(key_groups.begin(), key_groups.end(), key,
-                                   [](const KeyGroup &g, std::uint64_t k) { return g.key < k; });
-  return it != key_groups.end() && it->key == key ? *it : KeyGroup{key, 0, 0};
-}
-
 // One pass over every key's run in parallel: the totals, and with `emit` the pairs of `slice`.
 std::vector<CoactionPair> scan_all_keys(std::span<const Action> by_key_time,
                                         const std::vector<std::size_t> &runs,
@@ -224,6 +217,12 @@ PairSignal summarise(std::span<const CoactionPair> group, Scratch &scratch) {
 }
 
 } // namespace
+
+KeyGroup group_of(std::span<const KeyGroup> key_groups, std::uint64_t key) {
+  const auto it = std::lower_bound(key_groups.begin(), key_groups.end(), key,
+                                   [](const KeyGroup &g, std::uint64_t k) { return g.key < k; });
+  return it != key_groups.end() && it->key == key ? *it : KeyGroup{key, 0, 0};
+}
 
 ScanTotals &ScanTotals::operator+=(const ScanTotals &other) {
   actions += other.actions;

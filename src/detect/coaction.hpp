@@ -169,6 +169,10 @@ struct KeyConcentration {
 // Counts actions per (key, bin) in actions sorted by (key, time). Local: sum over ranks after.
 void add_concentration(std::span<const Action> by_key_time, KeyConcentration &concentration);
 
+// The group of `key` in a table of key groups sorted by key (EngineOptions::key_groups); none
+// (group and share 0) when it is not there.
+KeyGroup group_of(std::span<const KeyGroup> key_groups, std::uint64_t key);
+
 // How the engine runs, besides the window rule.
 struct EngineOptions {
   mpi::ExchangeOptions exchange;

@@ -162,19 +162,28 @@ void test_pairs(const DetectConfig &config, std::uint8_t signal, const CoactionR
   }
 }
 
+// The Benjamini-Hochberg cut over `tests` p-values, every rank's items' member `p` (log10; an
+// edge's log10_p or log10_p_popularity, a pair-signal's log10_p_popularity): only p-values at most
+// alpha can pass, so only those are gathered. Collective.
+template <typename Item>
+double fdr_threshold(const mpi::Comm &comm, const std::vector<Item> &items, double Item::*p,
+                     std::uint64_t tests, double alpha) {
+  const double log10_alpha = std::log10(alpha);
+  std::vector<double> small;
+  for (const auto &item : items) {
+    if (item.*p <= log10_alpha)
+      small.push_back(item.*p);
+  }
+  auto all = mpi::allgatherv(comm, small);
+  std::sort(all.begin(), all.end());
+  return benjamini_hochberg_log10(all, tests, alpha);
+}
+
 // The pairs of one tested signal whose popularity p passes the signal's own Benjamini-Hochberg
 // cut over its `candidates`: only they are priced by the engagement null. Collective.
 std::vector<std::size_t> pairs_to_price(const mpi::Comm &comm, const std::vector<EdgeSignal> &part,
                                         std::uint64_t candidates, double alpha) {
-  const double log10_alpha = std::log10(alpha);
-  std::vector<double> small;
-  for (const auto &pair : part) {
-    if (pair.log10_p_popularity <= log10_alpha)
-      small.push_back(pair.log10_p_popularity);
-  }
-  auto all = mpi::allgatherv(comm, small);
-  std::sort(all.begin(), all.end());
-  const auto cut = benjamini_hochberg_log10(all, candidates, alpha);
+  const auto cut = fdr_threshold(comm, part, &EdgeSignal::log10_p_popularity, candidates, alpha);
   std::vector<std::size_t> priced;
   for (std::size_t i = 0; i < part.size(); ++i) {
     if (part[i].log10_p_popularity <= cut && part[i].log10_p > part[i].log10_p_popularity)
@@ -487,22 +496,6 @@ std::vector<Edge> fuse(std::vector<EdgeSignal> &tested) {
     edges.push_back(edge);
   });
   return edges;
-}
-
-// The Benjamini-Hochberg cut over every candidate edge's p (the member `p` of each, log10_p or
-// log10_p_popularity): only p-values at most alpha can pass, so only those are gathered.
-// Collective.
-double fdr_threshold(const mpi::Comm &comm, const std::vector<Edge> &edges, double Edge::*p,
-                     std::uint64_t tests, double alpha) {
-  const double log10_alpha = std::log10(alpha);
-  std::vector<double> small;
-  for (const auto &edge : edges) {
-    if (edge.*p <= log10_alpha)
-      small.push_back(edge.*p);
-  }
-  auto all = mpi::allgatherv(comm, small);
-  std::sort(all.begin(), all.end());
-  return benjamini_hochberg_log10(all, tests, alpha);
 }
 
 // The p-quantile of every candidate's weight, from each rank's counts per weight. Collective.

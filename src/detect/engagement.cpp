@@ -45,19 +45,13 @@ struct Delay {
   std::int32_t asker = 0;
 };
 
-KeyGroup group_at_owner(std::span<const KeyGroup> key_groups, std::uint64_t key) {
-  const auto it = std::lower_bound(key_groups.begin(), key_groups.end(), key,
-                                   [](const KeyGroup &g, std::uint64_t k) { return g.key < k; });
-  return it != key_groups.end() && it->key == key ? *it : KeyGroup{key, key, 0};
-}
-
 // Every group's popularity at its owner, sorted by group. Collective.
 std::vector<Popularity> group_popularity(const mpi::Comm &comm, std::span<const KeyFirst> firsts,
                                          std::span<const KeyGroup> key_groups,
                                          const mpi::ExchangeOptions &exchange) {
   std::vector<GroupCount> counts(firsts.size());
   for (std::size_t i = 0; i < firsts.size(); ++i)
-    counts[i] = {group_at_owner(key_groups, firsts[i].key).group, firsts[i].accounts};
+    counts[i] = {group_of(key_groups, firsts[i].key).group, firsts[i].accounts};
   counts = mpi::route(
       comm, std::move(counts),
       [&](const GroupCount &c) { return partition::key_owner(c.group, comm.size()); }, exchange);
@@ -74,24 +68,38 @@ std::vector<Popularity> group_popularity(const mpi::Comm &comm, std::span<const 
   return out;
 }
 
-// H_g for each requested group, as double bits, from the owner's table. Collective.
+// Asks the owner of each key (a post, or an author's group: key_owner) for a number about it: its
+// group, its first action, its popularity. Collective.
+template <typename Answer>
+std::vector<std::uint64_t> ask_key_owners(const mpi::Comm &comm,
+                                          const std::vector<std::uint64_t> &keys, Answer answer,
+                                          const mpi::ExchangeOptions &exchange) {
+  return partition::ask_owners(
+      comm, keys, [&](std::uint64_t key) { return partition::key_owner(key, comm.size()); },
+      [&](std::span<const std::uint64_t> asked) {
+        std::vector<std::uint64_t> answers(asked.size());
+        for (std::size_t i = 0; i < asked.size(); ++i)
+          answers[i] = answer(asked[i]);
+        return answers;
+      },
+      exchange);
+}
+
+// H_g for each requested group, from the owner's table (1 for a group it does not hold).
+// Collective.
 std::vector<double> popularity_of(const mpi::Comm &comm, const std::vector<std::uint64_t> &asked,
                                   const std::vector<Popularity> &table,
                                   const mpi::ExchangeOptions &exchange) {
-  const auto bits = partition::ask_owners(
-      comm, asked, [&](std::uint64_t g) { return partition::key_owner(g, comm.size()); },
-      [&](std::span<const std::uint64_t> groups) {
-        std::vector<std::uint64_t> answers(groups.size(), std::bit_cast<std::uint64_t>(1.0));
-        for (std::size_t i = 0; i < groups.size(); ++i) {
-          const auto it =
-              std::lower_bound(table.begin(), table.end(), groups[i],
-                               [](const Popularity &p, std::uint64_t g) { return p.group < g; });
-          if (it != table.end() && it->group == groups[i] && it->sum > 0) {
-            const auto sum = static_cast<double>(it->sum);
-            answers[i] = std::bit_cast<std::uint64_t>(double(it->sum_squares) / (sum * sum));
-          }
-        }
-        return answers;
+  const auto bits = ask_key_owners(
+      comm, asked,
+      [&](std::uint64_t group) {
+        const auto it =
+            std::lower_bound(table.begin(), table.end(), group,
+                             [](const Popularity &p, std::uint64_t g) { return p.group < g; });
+        if (it == table.end() || it->group != group || it->sum == 0)
+          return std::bit_cast<std::uint64_t>(1.0);
+        const auto sum = static_cast<double>(it->sum);
+        return std::bit_cast<std::uint64_t>(static_cast<double>(it->sum_squares) / (sum * sum));
       },
       exchange);
   std::vector<double> out(bits.size());
@@ -122,22 +130,6 @@ std::vector<Need> needs_at_owners(const mpi::Comm &comm, const CoactionResult &f
   return needs;
 }
 
-// Asks each key's owner for a number about it (its group, its first action). Collective.
-template <typename Answer>
-std::vector<std::uint64_t> ask_key_owners(const mpi::Comm &comm,
-                                          const std::vector<std::uint64_t> &keys, Answer answer,
-                                          const mpi::ExchangeOptions &exchange) {
-  return partition::ask_owners(
-      comm, keys, [&](std::uint64_t key) { return partition::key_owner(key, comm.size()); },
-      [&](std::span<const std::uint64_t> asked) {
-        std::vector<std::uint64_t> answers(asked.size());
-        for (std::size_t i = 0; i < asked.size(); ++i)
-          answers[i] = answer(asked[i]);
-        return answers;
-      },
-      exchange);
-}
-
 // The first action of each needed account on each post of a needed group (the key's group as the
 // engine had it, asked of the key's owner), sorted by (account, group, key), and its delay after
 // the key's first action. Collective.
@@ -166,8 +158,7 @@ NeededActions needed_actions(const mpi::Comm &comm, std::span<const Action> acti
     }
   }
   const auto groups = ask_key_owners(
-      comm, keys, [&](std::uint64_t key) { return group_at_owner(key_groups, key).group; },
-      exchange);
+      comm, keys, [&](std::uint64_t key) { return group_of(key_groups, key).group; }, exchange);
   const auto first_bits = ask_key_owners(
       comm, keys,
       [&](std::uint64_t key) {
