@@ -40,9 +40,7 @@ public:
       if (column.type == schema::Type::string) {
         length = column_length(group.open_group(column.name), "offsets");
       } else {
-        DatasetHandle dataset(checked(H5Dopen2(group.id(), column.name, H5P_DEFAULT), path));
-        DatatypeHandle type(checked(H5Dget_type(dataset.id()), path));
-        if (H5Tequal(type.id(), file_type_of(column.type)) <= 0)
+        if (!stored_as(group, column.name, file_type_of(column.type), path))
           fail(fmt::format("{} is not {}", path, schema::type_name(column.type)));
         length = column_length(group, column.name);
       }
@@ -63,9 +61,7 @@ public:
       fail(path + " is missing");
       return {};
     }
-    DatasetHandle dataset(checked(H5Dopen2(group.id(), name.c_str(), H5P_DEFAULT), path));
-    DatatypeHandle type(checked(H5Dget_type(dataset.id()), path));
-    if (H5Tequal(type.id(), file_type<T>()) <= 0)
+    if (!stored_as(group, name, file_type<T>(), path))
       fail(path + " has the wrong element type");
     const std::uint64_t length = column_length(group, name);
     auto values = read_column<T>(group, name, comm_.is_root() ? Slab{0, length} : Slab{});
@@ -136,6 +132,14 @@ public:
   std::vector<std::pair<std::string, std::string>> digests_;
 
 private:
+  // Whether dataset `name` of `group` holds elements of `file_type`.
+  static bool stored_as(const Group &group, const std::string &name, hid_t file_type,
+                        const std::string &path) {
+    DatasetHandle dataset(checked(H5Dopen2(group.id(), name.c_str(), H5P_DEFAULT), path));
+    DatatypeHandle type(checked(H5Dget_type(dataset.id()), path));
+    return H5Tequal(type.id(), file_type) > 0;
+  }
+
   static hid_t file_type_of(schema::Type type) {
     switch (type) {
     case schema::Type::uint8:
