@@ -7,8 +7,10 @@
 # (seconds and peak memory of ingest and detect, rows/s per core, and detect's largest phases on
 # rank 0). The goal of issue 18: organic false-positive rate at most 0.05% and precision at least
 # 0.97 at every size, every style at Jaccard 0.8 or more.
+# CAMPAIGNS=7 (default 6) adds the generator's seventh style, a scheduled network.
 # Usage: bench/quality_scaling.sh [SEED] [RANKS] [ACCOUNTS...]   (default: 1, 2, 10000 40000 200000)
 set -euo pipefail
+campaigns=${CAMPAIGNS:-6}
 seed=${1:-1}
 ranks=${2:-2}
 shift 2 || shift $#
@@ -21,19 +23,21 @@ timed() { # label command...: runs it under /usr/bin/time; prints "seconds peak_
     mpiexec -n "$ranks" --oversubscribe --bind-to none "${@:2}" >"$work/log.$1"
   awk '{ printf "%.1f %.0f\n", $1, $2 / 1024 }' "$work/time.$1"
 }
-styles=(retweet_ring copypasta hashtag_storm link_sharing camouflaged sleeper)
+styles=(retweet_ring copypasta hashtag_storm link_sharing camouflaged sleeper scheduled)
+styles=("${styles[@]:0:$((campaigns < 7 ? campaigns : 7))}")
 quality="$work/quality.txt"
 cost="$work/cost.txt"
 printf '%-9s %-9s %-9s %-6s %-6s %-6s %-8s %-7s' accounts posts organic prec recall F1 \
   orgFPR% edgeP >"$quality"
-printf ' %-8s' ring copypasta storm links camouflag sleeper >>"$quality"
+labels=(ring copypasta storm links camouflag sleeper scheduled)
+printf ' %-8s' "${labels[@]:0:${#styles[@]}}" >>"$quality"
 echo >>"$quality"
 printf '%-9s %-9s %-9s %-9s %-9s %-11s %s\n' accounts ingest_s ingest_MB detect_s detect_MB \
   rows/s/core "largest detect phases on rank 0 (s)" >"$cost"
 for accounts in "${sizes[@]}"; do
   data="$work/w$accounts"
   run "$ranks" "$BIN/lockstep" generate --out "$data" --accounts "$accounts" --days 14 \
-    --seed "$seed" --parts "$ranks" --log-level warn >/dev/null
+    --seed "$seed" --campaigns "$campaigns" --parts "$ranks" --log-level warn >/dev/null
   read -r ingest_s ingest_mb < <(timed "ingest$accounts" "$BIN/lockstep" ingest \
     --store "$data.h5" --tweets "$data"/tweets-part-*.csv --users "$data/users.csv" --threads 1 \
     --log-level warn)

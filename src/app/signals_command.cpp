@@ -4,6 +4,7 @@
 #include "signals/table.hpp"
 
 #include <fmt/format.h>
+#include <iterator>
 
 namespace lockstep::app {
 
@@ -11,13 +12,15 @@ namespace {
 
 // Names of signals::Statistic and signals::KeyKind values, by their number ("-": none).
 constexpr const char *kStatisticNames[] = {"-", "keys", "fewer_posts"};
-constexpr const char *kKeyKindNames[] = {"-", "post", "text", "value"};
+constexpr const char *kKeyKindNames[] = {"-", "post", "text", "value", "time"};
+static_assert(std::size(kKeyKindNames) == std::size_t(signals::KeyKind::time) + 1);
+static_assert(std::size(kStatisticNames) == std::size_t(signals::Statistic::fewer_posts) + 1);
 
 // A header and one tab-separated row per signal.
 std::string signal_table_text() {
   std::string out =
       "number\tname\treads\tstatistic\tkeys\tauthors\ttop_keys\tjob_section\tenabled\t"
-      "window_s\thub_cap\n";
+      "window_s\thub_cap\tmin_coactions\n";
   for (const auto &s : signals::all()) {
     const auto source = signals::source(std::uint8_t(s.id));
     out +=
@@ -26,11 +29,12 @@ std::string signal_table_text() {
                     kStatisticNames[std::size_t(s.statistic)], kKeyKindNames[std::size_t(s.keys)],
                     s.has_authors ? "yes" : "no", s.top_keys ? "yes" : "no");
     if (s.defaults) {
-      out += fmt::format("signals.{}\t{}\t{}\t{}\n", s.name, s.defaults->enabled,
+      out += fmt::format("signals.{}\t{}\t{}\t{}\t", s.name, s.defaults->enabled,
                          s.defaults->window_seconds, s.defaults->hub_cap);
     } else {
-      out += fmt::format("{}\t-\t-\t-\n", s.name); // a section of its own (jobs/default.toml)
+      out += fmt::format("{}\t-\t-\t-\t", s.name); // a section of its own (jobs/default.toml)
     }
+    out += fmt::format("{}\n", s.min_coactions);
   }
   return out;
 }

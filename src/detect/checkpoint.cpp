@@ -38,7 +38,8 @@ void serialize(Archive &archive, lockstep::detect::SignalSummary &s, unsigned) {
   archive &s.signal &s.name;
   archive &make_binary_object(&s.rule, sizeof s.rule);
   archive &make_binary_object(&s.totals, sizeof s.totals);
-  archive &s.bin_ms &s.candidates &s.pair_rounds &s.engagement_priced &s.seconds &s.peak_rss_mb;
+  archive &s.bin_ms &s.candidates &s.sparse_pairs &s.pair_rounds &s.engagement_priced &s.seconds;
+  archive &s.peak_rss_mb;
 }
 template <typename Archive>
 void serialize(Archive &archive, lockstep::detect::StepOutput &o, unsigned) {
@@ -56,8 +57,8 @@ namespace fs = std::filesystem;
 
 // The layout of the saved step outputs; a checkpoint of another layout is not resumed.
 // 2: EdgeSignal::log10_p_popularity; 3: StepOutput::similarity as one SimilaritySummary;
-// 4: SignalSummary::engagement_priced, EdgeSignal::engagement_gain.
-constexpr int kCheckpointFormat = 4;
+// 4: SignalSummary::engagement_priced, EdgeSignal::engagement_gain; 5: SignalSummary::sparse_pairs.
+constexpr int kCheckpointFormat = 5;
 
 Checkpoint::Checkpoint(const mpi::Comm &comm, std::string dir, const std::string &fingerprint)
     : dir_(std::move(dir)) {

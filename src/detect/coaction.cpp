@@ -478,12 +478,38 @@ void add_round_groups(std::span<const CoactionPair> sorted,
   });
 }
 
+// Removes the records of pairs with fewer than `min_coactions` of them from records sorted by
+// pair; returns how many pairs went.
+std::uint64_t drop_sparse_pairs(std::vector<CoactionPair> &sorted, std::uint64_t min_coactions) {
+  if (min_coactions <= 1)
+    return 0;
+  std::uint64_t dropped = 0;
+  std::size_t kept = 0;
+  for (std::size_t begin = 0, end = 0; begin < sorted.size(); begin = end) {
+    end = begin + 1;
+    while (end < sorted.size() && sorted[end].a == sorted[begin].a &&
+           sorted[end].b == sorted[begin].b)
+      ++end;
+    if (end - begin < min_coactions) {
+      ++dropped;
+      continue;
+    }
+    std::move(sorted.begin() + std::ptrdiff_t(begin), sorted.begin() + std::ptrdiff_t(end),
+              sorted.begin() + std::ptrdiff_t(kept));
+    kept += end - begin;
+  }
+  sorted.resize(kept);
+  return dropped;
+}
+
 // Aggregates one round's pairs (sorted) into `result`, keeping each pair's closest co-actions:
-// they are written straight to their place in result.evidence_items.
+// they are written straight to their place in result.evidence_items; pairs under
+// `min_coactions` are counted in result.sparse_pairs (this rank's) and dropped.
 // With `grouped`, each pair's groups are appended to result.group_items too.
-void add_round(std::vector<CoactionPair> &owned, std::size_t evidence_per_pair, bool grouped,
-               CoactionResult &result) {
+void add_round(std::vector<CoactionPair> &owned, std::size_t evidence_per_pair,
+               std::uint64_t min_coactions, bool grouped, CoactionResult &result) {
   sort_pairs(owned);
+  result.sparse_pairs += drop_sparse_pairs(owned, min_coactions);
   std::vector<std::size_t> group_begin;
   auto pairs = aggregate_pairs(owned, group_begin);
   auto &evidence_begin = result.evidence_begin;
@@ -578,8 +604,9 @@ CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions
           return partition::pair_home(account_begin, pair.a, pair.b);
         },
         options.exchange);
-    add_round(owned, options.evidence_per_pair, options.grouped, result);
+    add_round(owned, options.evidence_per_pair, options.min_coactions, options.grouped, result);
   }
+  result.sparse_pairs = mpi::allreduce(comm, result.sparse_pairs, mpi::Op::sum);
 
   const std::vector<std::uint64_t> counts{local_totals.actions, local_totals.keys,
                                           local_totals.window_pairs, local_totals.emitted_pairs,

@@ -187,6 +187,10 @@ struct EngineOptions {
   // pair's groups (CoactionResult::groups).
   bool grouped = false;
   std::span<const KeyGroup> key_groups;
+  // Pairs with fewer co-actions are counted (CoactionResult::sparse_pairs) and dropped before
+  // they are aggregated: a signal whose pairs are mostly chance meetings keeps only the pairs
+  // that met more than once.
+  std::uint64_t min_coactions = 1;
 };
 
 struct CoactionResult {
@@ -194,6 +198,7 @@ struct CoactionResult {
   ScanTotals totals;              // summed over all ranks
   KeyConcentration concentration; // over all ranks
   std::uint64_t rounds = 1;       // rounds the pairs went through
+  std::uint64_t sparse_pairs = 0; // pairs under EngineOptions::min_coactions, dropped (all ranks)
   // Pair i's closest co-actions (at most evidence_per_pair, closest first) are
   // evidence_items[evidence_begin[i], evidence_begin[i + 1]).
   std::vector<std::size_t> evidence_begin;

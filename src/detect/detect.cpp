@@ -8,6 +8,7 @@
 #include "detect/near_duplicate.hpp"
 #include "detect/significance.hpp"
 #include "detect/similarity.hpp"
+#include "detect/synchrony.hpp"
 #include "mpi/collectives.hpp"
 #include "mpi/interrupt.hpp"
 #include "partition/lookup.hpp"
@@ -236,6 +237,7 @@ SignalSummary run_engine(const mpi::Comm &comm, const DetectConfig &config,
   engine.filter = filter;
   engine.evidence_per_pair = config.evidence_per_edge;
   engine.pair_budget_bytes = 4 * engine.exchange.max_round_bytes;
+  engine.min_coactions = signals::row(signal).min_coactions;
   if (groups != nullptr) {
     engine.grouped = true;
     engine.key_groups = *groups;
@@ -244,6 +246,7 @@ SignalSummary run_engine(const mpi::Comm &comm, const DetectConfig &config,
                               data.account_begin, engine);
   summary.totals = found.totals;
   summary.pair_rounds = found.rounds;
+  summary.sparse_pairs = found.sparse_pairs;
   phase = std::make_unique<ScopedPhase>(result.times, summary.name + " null model");
   const auto expected = expected_per_pair(comm, data, profiles, found.pairs, found.concentration,
                                           summary.rule.window_ms, engine.exchange);
@@ -260,11 +263,15 @@ SignalSummary run_engine(const mpi::Comm &comm, const DetectConfig &config,
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   summary.peak_rss_mb = mpi::allreduce(comm, peak_rss_mb(), mpi::Op::max);
   log::info("{}: {} actions on {} keys, {} co-action pairs in {} s windows ({} over the hub cap "
-            "on {} keys), {} candidate pairs",
+            "on {} keys), {} candidate pairs{}",
             summary.name, summary.totals.actions, summary.totals.keys, summary.totals.window_pairs,
             static_cast<double>(rule.window_ms) / 1000,
             summary.totals.window_pairs - summary.totals.emitted_pairs, summary.totals.capped_keys,
-            summary.candidates);
+            summary.candidates,
+            summary.sparse_pairs == 0
+                ? std::string()
+                : fmt::format(" ({} pairs with fewer than {} co-actions dropped)",
+                              summary.sparse_pairs, signals::row(signal).min_coactions));
   return summary;
 }
 
@@ -384,6 +391,20 @@ void add_near_duplicates(const mpi::Comm &comm, const DetectConfig &config,
   result.signals.push_back(run_engine(comm, config, data, kNearDuplicateSignal,
                                       window_rule(c.window_seconds, c.hub_cap), std::move(actions),
                                       &filter, nullptr, result, tested));
+}
+
+// Original posts at the same moments (detect/synchrony.hpp), whatever they say. Collective.
+void add_synchrony(const mpi::Comm &comm, const DetectConfig &config, const PartitionData &data,
+                   DetectResult &result, TestedSignals &tested) {
+  const auto &c = config.signals.at(std::string(signals::name(kSynchronySignal)));
+  const auto asked = window_rule(c.window_seconds, c.hub_cap);
+  auto actions = synchrony_actions(data.posts, synchrony_key_ms(asked.window_ms));
+  const auto rule = synchrony_rule(comm, actions, asked);
+  if (rule.window_ms != asked.window_ms)
+    log::info("synchrony: most posts' times are whole minutes, so the window is {} s",
+              static_cast<double>(rule.window_ms) / 1000);
+  result.signals.push_back(run_engine(comm, config, data, kSynchronySignal, rule,
+                                      std::move(actions), nullptr, nullptr, result, tested));
 }
 
 // Behavioural similarity's kept pairs, as pseudo-signals fused with the co-action signals: keys
@@ -653,6 +674,11 @@ DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const Par
   if (config.near_duplicate.enabled) {
     run_step(comm, checkpoint, std::string(signals::name(kNearDuplicateSignal)), result, tested,
              [&] { add_near_duplicates(comm, config, data, result, tested); });
+  }
+  const auto synchrony = config.signals.find(std::string(signals::name(kSynchronySignal)));
+  if (synchrony != config.signals.end() && synchrony->second.enabled) {
+    run_step(comm, checkpoint, synchrony->first, result, tested,
+             [&] { add_synchrony(comm, config, data, result, tested); });
   }
   if (config.similarity.enabled) {
     run_step(comm, checkpoint, std::string(signals::name(kSimilaritySignal)), result, tested,

@@ -75,7 +75,8 @@ struct SignalSummary {
   WindowRule rule;
   ScanTotals totals;
   std::int64_t bin_ms = 0;             // the null model's time bin
-  std::uint64_t candidates = 0;        // pairs with at least one co-action (all ranks)
+  std::uint64_t candidates = 0;        // pairs with at least min_coactions co-actions (all ranks)
+  std::uint64_t sparse_pairs = 0;      // pairs with fewer, dropped (signals::Signal::min_coactions)
   std::uint64_t pair_rounds = 1;       // rounds the co-action records went through
   std::uint64_t engagement_priced = 0; // pairs the engagement null priced (all ranks)
   double seconds = 0;                  // on rank 0: engine and null model
@@ -151,6 +152,7 @@ mpi::ExchangeOptions exchange_options(const DetectConfig &config);
 inline constexpr std::uint8_t kSimilaritySignal = std::uint8_t(signals::Id::similarity);
 inline constexpr std::uint8_t kNearDuplicateSignal = std::uint8_t(signals::Id::near_duplicate);
 inline constexpr std::uint8_t kSlowRetweetSignal = std::uint8_t(signals::Id::retweet_slow);
+inline constexpr std::uint8_t kSynchronySignal = std::uint8_t(signals::Id::synchrony);
 inline constexpr std::uint8_t kLastSignal = signals::kLast;
 
 // R's type-7 quantile of integer weights given as (weight, count), sorted by weight.

@@ -76,9 +76,6 @@ std::string slurp(const fs::path &path) {
   return text.str();
 }
 
-constexpr const char *kTopColumns[] = {
-    "top_retweet", "top_reply",   "top_quote", "top_hashtag", "top_url",
-    "top_domain",  "top_mention", "top_text",  "top_object",  "top_near_duplicate"};
 constexpr const char *kClusterNumbers[] = {"size",
                                            "score",
                                            "edges",
@@ -123,9 +120,13 @@ Clusters read_clusters(const fs::path &dir, const ReportOptions &options) {
          {"signals", "first_activity", "last_activity", "cohort_week", "kept_because"})
       row += fmt::format(", {}: {}", json::quote(column), json::quote(t[column]));
     row += ", \"top\": {";
-    for (std::size_t c = 0; c < std::size(kTopColumns); ++c) {
-      row += fmt::format("{}{}: {}", c ? ", " : "", json::quote(kTopColumns[c] + 4),
-                         json::quote(t[kTopColumns[c]]));
+    const char *separator = "";
+    for (const auto &s : signals::all()) {
+      if (!s.top_keys)
+        continue;
+      row += fmt::format("{}{}: {}", separator, json::quote(s.name),
+                         json::quote(t["top_" + std::string(s.name)]));
+      separator = ", ";
     }
     rows += (rows.empty() ? "" : ",\n") + row + "}}";
     if (out.detailed.size() < options.detailed_clusters)

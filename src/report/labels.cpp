@@ -1,6 +1,7 @@
 // Label lookups: owners by dense ranges (accounts, posts) or by the sorted /keys table.
 #include "report/labels.hpp"
 
+#include "common/time.hpp"
 #include "detect/coaction.hpp"
 #include "detect/detect.hpp"
 #include "mpi/collectives.hpp"
@@ -27,6 +28,10 @@ bool names_a_post(std::uint8_t signal) {
 
 bool names_a_text(std::uint8_t signal) {
   return signals::row(signal).keys == signals::KeyKind::text;
+}
+
+bool names_a_time(std::uint8_t signal) {
+  return signals::row(signal).keys == signals::KeyKind::time;
 }
 
 } // namespace
@@ -111,7 +116,8 @@ std::vector<std::string> key_labels(const mpi::Comm &comm, const std::string &st
 
   std::vector<std::uint64_t> looked_up;
   for (const auto &request : requests) {
-    if (!names_a_post(request.signal) && !names_a_text(request.signal))
+    if (!names_a_post(request.signal) && !names_a_text(request.signal) &&
+        !names_a_time(request.signal))
       looked_up.push_back(request.key);
   }
   const auto found = partition::remote_lookup(
@@ -130,6 +136,8 @@ std::vector<std::string> key_labels(const mpi::Comm &comm, const std::string &st
                                                    : std::to_string(request.key));
     } else if (names_a_text(request.signal)) { // a text key, or a near-duplicate family's
       out.push_back(fmt::format("text:{:016x}", request.key));
+    } else if (names_a_time(request.signal)) { // the start of a span of time
+      out.push_back("time:" + time::format_second(static_cast<std::int64_t>(request.key)));
     } else {
       out.push_back(found[next_found++]);
     }

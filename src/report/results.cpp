@@ -447,12 +447,14 @@ std::string manifest_json(const DetectConfig &config, const detect::PartitionDat
     signals += fmt::format(
         "{}    {{\"signal\": {}, \"window_s\": {}, \"hub_cap\": {}, \"actions\": {}, \"keys\": {}, "
         "\"window_pairs\": {}, \"pairs_over_hub_cap\": {}, \"capped_keys\": {}, "
-        "\"pair_rounds\": {}, \"candidate_pairs\": {}, \"engagement_priced_pairs\": {}, "
-        "\"null_bin_s\": {}, \"seconds_rank0\": {:.3f}, \"peak_rss_mb\": {:.0f}}}",
+        "\"pair_rounds\": {}, \"candidate_pairs\": {}, \"sparse_pairs\": {}, "
+        "\"engagement_priced_pairs\": {}, \"null_bin_s\": {}, \"seconds_rank0\": {:.3f}, "
+        "\"peak_rss_mb\": {:.0f}}}",
         signals.empty() ? "" : ",\n", json::quote(s.name), double(s.rule.window_ms) / 1000,
         s.rule.hub_cap, s.totals.actions, s.totals.keys, s.totals.window_pairs,
         s.totals.window_pairs - s.totals.emitted_pairs, s.totals.capped_keys, s.pair_rounds,
-        s.candidates, s.engagement_priced, double(s.bin_ms) / 1000, s.seconds, s.peak_rss_mb);
+        s.candidates, s.sparse_pairs, s.engagement_priced, double(s.bin_ms) / 1000, s.seconds,
+        s.peak_rss_mb);
   }
   std::string resumed;
   for (const auto &step : run.resumed_steps)

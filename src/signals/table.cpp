@@ -16,7 +16,12 @@ namespace {
 // cap of 10 keeps its candidate pairs at 10^7 posts to 17M, where 20 made 32M); the action
 // table's objects keep the peers' 60 s. Domain co-sharing is off: a few big news domains tie most
 // organic link sharers together. Media (an image posted again) counts posts like URLs do: reposting
-// one image is the behaviour.
+// one image is the behaviour. Synchrony reads every original post, keyed by its hour (so that
+// pairs are found hour by hour, in parallel): its null model then expects co-posts from each
+// account's own activity per time bin alone (detect/synchrony.hpp); 10 s is tight enough that
+// round-the-clock accounts are not near by chance, and wide enough for a scheduler's spread. Most
+// of its pairs are two posts that met once by chance (a single co-post is never evidence: its p
+// is at least the null's chance of one co-post, 6e-5 at 10 s), so pairs need two co-posts.
 constexpr std::array<Signal, kLast> kTable = {{
     {Id::retweet, "retweet", Id::retweet, Statistic::keys, KeyKind::post, true, true, "#1f77b4",
      Settings{true, 300, 20}},
@@ -44,6 +49,8 @@ constexpr std::array<Signal, kLast> kTable = {{
      "#aec7e8", Settings{true, 1800, 10}},
     {Id::media, "media", Id::media, Statistic::fewer_posts, KeyKind::value, false, true, "#c49c94",
      Settings{true, 300, 20}},
+    {Id::synchrony, "synchrony", std::nullopt, Statistic::fewer_posts, KeyKind::time, false, false,
+     "#dbdb8d", Settings{true, 10, 20}, 2},
 }};
 
 constexpr bool numbered_in_order() {

@@ -29,8 +29,9 @@ enum class Id : std::uint8_t {
   near_duplicate = 11, // texts in one near-duplicate family
   retweet_slow = 12,   // the store's retweets again, in a longer window
   media = 13,          // the same image or video (an action table's media id or perceptual hash)
+  synchrony = 14,      // original posts at the same moment, whatever they say
 };
-inline constexpr std::uint8_t kLast = 13;        // the largest signal number
+inline constexpr std::uint8_t kLast = 14;        // the largest signal number
 inline constexpr std::size_t kSlots = kLast + 1; // arrays indexed by signal number
 
 // What the null model counts for a pair (significance.hpp).
@@ -46,6 +47,7 @@ enum class KeyKind : std::uint8_t {
   post,  // a post acted on (its tweetid, or post:HEX)
   text,  // a text key or a near-duplicate family (text:HEX)
   value, // a string in the store's /keys (hashtag, URL, domain, userid, object id)
+  time,  // a span of time, by its start in ms since 1970 (synchrony's hours)
 };
 
 // A `[signals.NAME]` job section (common/config.hpp's SignalConfig): two accounts co-act when
@@ -60,7 +62,7 @@ struct Signal {
   Id id;
   std::string_view name;
   // The store signal whose actions it reads: itself for a store signal, retweet for retweet_slow,
-  // none for signals that derive their own (similarity, near_duplicate).
+  // none for signals that derive their own (similarity, near_duplicate, synchrony).
   std::optional<Id> source;
   Statistic statistic;
   KeyKind keys;
@@ -69,6 +71,8 @@ struct Signal {
   std::string_view colour; // in the report
   // The `[signals.NAME]` defaults; none for the signals with a job section of their own.
   std::optional<Settings> defaults;
+  // Pairs with fewer co-actions are counted and dropped in the engine (coaction.hpp).
+  std::uint32_t min_coactions = 1;
 };
 
 // Every signal, by number.

@@ -293,6 +293,13 @@ private:
         add(Kind::original, wave.time_ms + delay(campaign, 0), campaign.templates[wave.item]);
       }
       return;
+    case Style::scheduled: // texts of its own, at the tool's ticks
+      for (const Wave &wave : campaign.waves) {
+        if (rng_.chance(campaign.participation))
+          add(Kind::original, wave.time_ms + delay(campaign, 0),
+              random_sentence(rng_, campaign.language, static_cast<int>(rng_.between(6, 16))));
+      }
+      return;
     default:
       return;
     }

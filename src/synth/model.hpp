@@ -27,7 +27,8 @@ enum class Style : std::uint8_t {
   hashtag_storm,
   link_sharing,
   camouflaged,
-  sleeper // campaigns
+  sleeper,
+  scheduled // campaigns
 };
 const char *style_name(Style style);
 inline bool is_campaign_style(Style s) {

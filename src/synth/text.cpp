@@ -192,6 +192,8 @@ const char *style_name(Style style) {
     return "camouflaged";
   case Style::sleeper:
     return "sleeper";
+  case Style::scheduled:
+    return "scheduled";
   }
   return "?";
 }

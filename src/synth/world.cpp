@@ -10,9 +10,11 @@
 namespace lockstep::synth {
 namespace {
 
-constexpr std::array<Style, 6> kCampaignStyles = {Style::retweet_ring,  Style::copypasta,
-                                                  Style::hashtag_storm, Style::link_sharing,
-                                                  Style::camouflaged,   Style::sleeper};
+// The styles campaigns cycle through. The first six fill the default six campaigns; a seventh is
+// a scheduled network.
+constexpr std::array<Style, 7> kCampaignStyles = {
+    Style::retweet_ring, Style::copypasta, Style::hashtag_storm, Style::link_sharing,
+    Style::camouflaged,  Style::sleeper,   Style::scheduled};
 // External (out-of-dataset) authors get account indices above every real one.
 constexpr std::uint64_t kExternalBase = std::uint64_t{1} << 40;
 constexpr std::array<int, 5> kUtcOffsets = {-5, 0, 1, 3, 8};
@@ -48,7 +50,9 @@ World::World(const GenerateConfig &config) : config_(config) {
   }
   std::uint64_t campaign_accounts = 0;
   for (int c = 0; c < config.campaigns; ++c) {
-    campaign_accounts += campaign_size(kCampaignStyles[c % 6], config.campaign_size);
+    campaign_accounts +=
+        campaign_size(kCampaignStyles[static_cast<std::size_t>(c) % kCampaignStyles.size()],
+                      config.campaign_size);
   }
   if (config.accounts < campaign_accounts + 200) {
     throw UsageError(fmt::format("--accounts {} leaves too few organic accounts: the campaigns "
@@ -155,7 +159,7 @@ void World::build_campaigns() {
     Rng rng(config_.seed, 1'000'000'000ULL + static_cast<std::uint64_t>(c));
     Campaign campaign;
     campaign.id = static_cast<std::uint32_t>(c + 1);
-    campaign.style = kCampaignStyles[c % 6];
+    campaign.style = kCampaignStyles[static_cast<std::size_t>(c) % kCampaignStyles.size()];
     campaign.size = campaign_size(campaign.style, config_.campaign_size);
     campaign.first_member = next_member;
     next_member += campaign.size;
@@ -254,6 +258,17 @@ void World::build_campaigns() {
             human_hour_wave(static_cast<std::int64_t>(rng.below(config_.days)), w));
       }
       break;
+    case Style::scheduled:
+      // One scheduling tool posts for every member round the clock: a tick every ten minutes on
+      // average, on the minute, and each member's post goes out within that minute.
+      campaign.participation = 0.7;
+      campaign.max_delay_ms = kMinuteMs - 1;
+      for (auto t = static_cast<double>(start_ms_) + rng.exponential(10.0 * kMinuteMs);
+           t < static_cast<double>(start_ms_ + period); t += rng.exponential(10.0 * kMinuteMs)) {
+        const auto minute = static_cast<std::int64_t>(t) / kMinuteMs * kMinuteMs;
+        campaign.waves.push_back(Wave{minute, 0});
+      }
+      break;
     default:
       break;
     }
@@ -296,7 +311,8 @@ Account World::account(std::uint64_t index) const {
     a.followers = static_cast<std::uint64_t>(rng.lognormal(3.0, 1.0));
     a.following = static_cast<std::uint64_t>(rng.lognormal(6.5, 0.7));
     a.principal = campaign->style == Style::retweet_ring && index - campaign->first_member < 3;
-    a.automated = campaign->style == Style::retweet_ring && !a.principal;
+    a.automated = (campaign->style == Style::retweet_ring && !a.principal) ||
+                  campaign->style == Style::scheduled;
     switch (campaign->style) {
     case Style::retweet_ring:
       a.posts_per_day = 2.0;

@@ -100,9 +100,9 @@ xmllint --noout "$work/np1/coordination.gexf" || fail "coordination.gexf is not 
 # The near-duplicate signal alone.
 {
   printf '[similarity]\nenabled = false\n'
-  for s in retweet retweet_slow reply quote hashtag url mention text object; do
-    printf '[signals.%s]\nenabled = false\n' "$s"
-  done
+  # every [signals.NAME] section, from the signal table
+  "$lockstep" signals | awk -F'\t' 'NR > 1 && $8 ~ /^signals\./ { print $8 }' |
+    while read -r section; do printf '[%s]\nenabled = false\n' "$section"; done
 } >"$work/near_duplicate.toml"
 for ranks in 1 3; do
   "${mpiexec[@]}" -n "$ranks" "$lockstep" detect --store "$work/store.h5" \

@@ -93,7 +93,7 @@ TEST_F(JobFile, MistakesNameFileLineAndKey) {
             "job.toml:2: detect.keep_candidates: expected true or false");
   EXPECT_EQ(error_of("[signals.retweets]\nenabled = true\n"),
             "job.toml:1: signals.retweets: unknown signal (retweet, reply, quote, hashtag, url, "
-            "domain, mention, text, object, retweet_slow, media)");
+            "domain, mention, text, object, retweet_slow, media, synchrony)");
   EXPECT_EQ(error_of("[signals.url]\nwindow = 5\n"), "job.toml:2: signals.url.window: unknown key");
   EXPECT_EQ(error_of("[signals.url]\nhub_cap = 0\n"),
             "job.toml:2: signals.url.hub_cap: 0 is outside [1, 1000000000]");

@@ -3,9 +3,8 @@
 // edge counts the two once.
 #include "detect/detect.hpp"
 #include "detect/significance.hpp"
-#include "ingest/ingest.hpp"
+#include "generated_store.hpp"
 #include "mpi_test.hpp"
-#include "synth/generate.hpp"
 
 #include <algorithm>
 #include <map>
@@ -21,18 +20,10 @@ protected:
   void SetUp() override {
     make_folder("slow-retweet");
     GenerateConfig g;
-    g.out_dir = dir + "/gen";
     g.accounts = 1500;
     g.days = 5;
     g.campaign_size = 12;
-    synth::generate(comm, g);
-    comm.barrier();
-    IngestConfig ingest;
-    ingest.store_path = store = dir + "/store.h5";
-    ingest.tweets = {g.out_dir + "/tweets.csv"};
-    ingest.users = {g.out_dir + "/users.csv"};
-    ingest.partitions = 8;
-    ingest::ingest(comm, ingest);
+    store = generate_and_ingest(comm, dir, g);
   }
 
   // detect with only the named signals on, at the given windows (s), all with one hub cap.
