@@ -15,14 +15,16 @@ echo "== lockstep --version"
 "$LOCKSTEP" --version
 echo "== check that MPI and parallel HDF5 work here (2 ranks)"
 "${RUN[@]}" "$LOCKSTEP" check-env --dir "$OUT" --megabytes 16
-echo "== generate the built-in sample: a takedown release with 6 planted campaigns (2 ranks)"
+echo "== generate the built-in sample: a takedown release with 8 planted campaigns (2 ranks)"
 "${RUN[@]}" "$LOCKSTEP" generate --out "$OUT/sample" --accounts 5000 --days 14 --seed 1 \
-  --campaign-size 30 --parts 2
+  --campaigns 8 --campaign-size 30 --parts 2
 echo "== accounts per style in the ground truth ($OUT/sample/truth.csv)"
 tail -n +2 "$OUT/sample/truth.csv" | cut -d, -f3 | sort | uniq -c | sort -rn
-echo "== ingest the sample into one partitioned HDF5 store (2 ranks)"
+echo "== ingest the sample, its media table joined to the tweets, into one partitioned HDF5 store"
 "${RUN[@]}" "$LOCKSTEP" ingest --store "$OUT/sample.h5" --tweets "$OUT"/sample/tweets-part-*.csv \
-  --users "$OUT/sample/users.csv" --partitions 16
+  --users "$OUT/sample/users.csv" --actions "$OUT"/sample/media-part-*.csv \
+  --action-columns content_id=tweetid,account_id=userid,timestamp=timestamp,media=media_id \
+  --partitions 16
 echo "== validate the store against data-schema/store.md"
 "${RUN[@]}" "$LOCKSTEP" validate "$OUT/sample.h5"
 echo "== detect: behaviour features, co-action signals tested against the null model, clusters (2 ranks)"

@@ -22,7 +22,9 @@ CLI::App *add_ingest_command(CLI::App &app, Config &config) {
                       "IO-archive tweets files (.csv, .csv.gz, .csv.zst), or with --format jsonl "
                       "Twitter API tweets, one JSON object per line (v1.1, or v2 flattened)");
   command->add_option("--users", c.users, "IO-archive users files");
-  command->add_option("--actions", c.actions, "Generic action tables (with --format actions)");
+  command->add_option("--actions", c.actions,
+                      "Generic action tables (with --format actions), or with --format ioarchive "
+                      "tables of media joined to the tweets (see --action-columns)");
   command->add_option("--snapshots", c.snapshots,
                       "Follower snapshots: CSV with userid, time (date, date time or unix "
                       "seconds) and followers columns");
@@ -37,6 +39,11 @@ CLI::App *add_ingest_command(CLI::App &app, Config &config) {
                           "), e.g. url=url_id; for tweets files any IO-archive column, e.g. "
                           "tweetid=tweet_id,userid=COL "
                           "(jobs/fivethirtyeight-ira.toml)");
+  command->add_option("--action-columns", c.action_columns,
+                      "With --format ioarchive, the --actions tables' header names: "
+                      "content_id=COL (the tweetid),account_id=COL (the userid),timestamp=COL "
+                      "(unix seconds),media=COL (a media id or perceptual hash); each row's media "
+                      "joins the tweet of its account and id");
   command->add_option("--time-format", c.time_format,
                       "tweet_time's format in another tweets layout: %Y %m %d %H %M %S and "
                       "literals, e.g. '%m/%d/%Y %H:%M' (default: YYYY-MM-DD HH:MM[:SS])");

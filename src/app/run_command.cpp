@@ -100,6 +100,7 @@ void ingest_inputs(const mpi::Comm &comm, const RunConfig &run, const Inputs &in
   c.store_path = run.store_path;
   c.format = run.format;
   c.columns = run.columns;
+  c.action_columns = run.action_columns;
   c.time_format = run.time_format;
   c.label_column = run.label_column;
   c.partitions = run.partitions;

@@ -52,12 +52,15 @@ struct IngestConfig {
   std::vector<std::string> tweets, users, actions; // input files (plain, .gz or .zst)
   std::vector<std::string> snapshots;              // optional follower snapshots
   std::string format = "ioarchive";                // "ioarchive" or "actions"
-  std::string columns;      // NAME=COLUMN,...: the action table's or the tweets files' header names
-  std::string time_format;  // tweet_time's format in another layout (%m/%d/%Y %H:%M)
-  std::string label_column; // a tweets or users column of account labels, kept in the store
-  std::uint32_t partitions = 64;      // fixed at ingest; any rank count reads them
-  bool append = false;                // add the inputs to an existing store
-  std::string rejects_path;           // default: STORE without .h5 + "-rejects.csv"
+  std::string columns; // NAME=COLUMN,...: the action table's or the tweets files' header names
+  // With --format ioarchive: the header names of an action table of media joined to the tweets
+  // (content_id=COL,account_id=COL,timestamp=COL,media=COL)
+  std::string action_columns;
+  std::string time_format;       // tweet_time's format in another layout (%m/%d/%Y %H:%M)
+  std::string label_column;      // a tweets or users column of account labels, kept in the store
+  std::uint32_t partitions = 64; // fixed at ingest; any rank count reads them
+  bool append = false;           // add the inputs to an existing store
+  std::string rejects_path;      // default: STORE without .h5 + "-rejects.csv"
   std::uint64_t block_megabytes = 32; // input parsed per rank and round
   std::uint64_t memory_megabytes = 0; // rows held per rank; 0 = half the node's memory shared
                                       // by its ranks. Larger inputs go through in several passes
@@ -161,9 +164,10 @@ struct RunConfig {
   std::string phase = "all"; // --phase: all, ingest (only) or detect (only, the store must exist)
   std::string format = "ioarchive";
   std::vector<std::string> tweets, users, actions, snapshots; // glob patterns
-  std::string columns;      // header names of the action table or another tweets layout
-  std::string time_format;  // tweet_time's format in another layout
-  std::string label_column; // account labels (a release's account category)
+  std::string columns;        // header names of the action table or another tweets layout
+  std::string action_columns; // with format ioarchive: the media tables' (actions) header names
+  std::string time_format;    // tweet_time's format in another layout
+  std::string label_column;   // account labels (a release's account category)
   std::uint32_t partitions = 64;
   std::uint64_t memory_megabytes = 0;
   bool checkpoint = true; // detect saves each finished step (see DetectConfig::checkpoint)

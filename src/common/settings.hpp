@@ -101,6 +101,7 @@ void visit_run(C &c, Visit &&visit) {
   visit("actions", c.actions);
   visit("snapshots", c.snapshots);
   visit("columns", c.columns);
+  visit("action_columns", c.action_columns);
   visit("time_format", c.time_format);
   visit("label_column", c.label_column);
   visit("partitions", c.partitions, Range{1, 1 << 20});

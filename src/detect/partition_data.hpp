@@ -64,7 +64,7 @@ struct StoreFacts {
 struct PartitionData {
   StoreFacts store;
   std::uint32_t partitions = 0;
-  std::string input_format; // "ioarchive" or "actions"
+  std::string input_format; // "ioarchive", "ioarchive+media", "actions" or "jsonl"
   std::uint64_t total_accounts = 0, total_posts = 0;
   std::vector<std::uint64_t> account_begin; // ranks+1 entries: the dense ids each rank owns
   AccountTable accounts;

@@ -44,6 +44,7 @@ ExistingStore read_existing_meta(const mpi::Comm &comm, const std::string &path)
   }
   ExistingStore existing;
   existing.partitions = static_cast<std::uint32_t>(store::read_int_attribute(root, "partitions"));
+  existing.input_format = store::read_string_attribute(root, "input_format");
   existing.files =
       store::schema::split_input_files(store::read_string_attribute(root, "input_files"));
   const auto dictionaries = root.open_group("dictionaries");
@@ -180,13 +181,17 @@ void restore_lists(const store::Group &root, store::Slab action_slab, store::Sla
     case Signal::mention:
       row.mentions.push_back(lookup(Signal::mention));
       break;
+    case Signal::media: // joined from a media table (--action-columns)
+      row.objects.push_back(lookup(Signal::media));
+      row.object_signals.push_back(std::uint8_t(Signal::media));
+      break;
     default:
       break;
     }
   }
   // The dedup key of the generic table depends on the objects; tweets use the post id.
   for (auto &row : rows.posts)
-    row.dedup_key = action_dedup_key(row);
+    row.dedup_key = row.post_id_text.empty() ? row.post_id : action_dedup_key(row);
 }
 
 // The owned follower snapshots; accounts are rows.accounts, whose first dense id is

@@ -447,11 +447,17 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
   comm.barrier();
   StoreInfo info;
   info.partitions = config.partitions;
-  info.input_format = config.format;
+  // Tweets with media tables joined hold action-table posts too (rows naming no tweet of theirs).
+  const auto with_media = [](const std::string &format) { return format + "+media"; };
+  info.input_format = config.actions.empty() || config.format != "ioarchive"
+                          ? config.format
+                          : with_media(config.format);
   Labels existing_labels;
   const bool appending = config.append && std::filesystem::exists(config.store_path);
   if (appending) {
     auto existing = read_existing_meta(comm, config.store_path);
+    if (existing.input_format == with_media(config.format))
+      info.input_format = existing.input_format;
     info.partitions = existing.partitions;
     info.files = std::move(existing.files);
     existing_labels = std::move(existing.labels);

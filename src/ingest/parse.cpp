@@ -508,6 +508,23 @@ std::map<std::string, std::string> parse_tweet_columns(const std::string &mappin
 
 } // namespace
 
+ActionColumns parse_joined_action_columns(const std::string &mapping) {
+  auto columns = parse_action_columns(mapping);
+  const auto pairs = mapping_pairs(mapping);
+  if (std::any_of(pairs.begin(), pairs.end(),
+                  [](const auto &pair) { return pair.first == "object_id"; }))
+    throw UsageError("--action-columns: a table joined to tweets has no object_id column; name "
+                     "its media column (media=COL)");
+  const bool media_only =
+      !columns.typed_objects.empty() &&
+      std::all_of(columns.typed_objects.begin(), columns.typed_objects.end(),
+                  [](const auto &typed) { return typed.first == signals::Id::media; });
+  if (!media_only)
+    throw UsageError("--action-columns: a table joined to tweets gives media columns only "
+                     "(media=COL); tweets carry their own hashtags, URLs and mentions");
+  return columns;
+}
+
 ColumnMapping parse_column_mapping(const std::string &mapping, const std::string &format,
                                    const std::string &time_format) {
   ColumnMapping out;

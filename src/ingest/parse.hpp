@@ -50,6 +50,11 @@ struct ColumnMapping {
   std::string label_column; // `--label-column`: tweets and users files' column of account labels
 };
 
+// The header names of action tables joined to IO-archive tweets (`--action-columns`): content_id,
+// account_id, timestamp and one or more media columns (media=COL), no object_id and no other
+// typed column (tweets carry their own hashtags, URLs and mentions). Throws UsageError otherwise.
+ActionColumns parse_joined_action_columns(const std::string &mapping);
+
 // Parses the mapping for `format` ("ioarchive", "actions" or "jsonl"); throws UsageError for a
 // name the format does not read, or a mapping or time format given where none applies.
 ColumnMapping parse_column_mapping(const std::string &mapping, const std::string &format,

@@ -50,13 +50,17 @@ std::vector<InputFile> plan_inputs(const IngestConfig &config) {
     add(config.actions, TableKind::actions);
     add(config.snapshots, TableKind::snapshots);
   } else if (config.format == "ioarchive") {
-    if (config.tweets.empty() && config.users.empty() && config.snapshots.empty()) {
-      throw UsageError("ingest needs --tweets, --users or --snapshots files");
+    if (config.tweets.empty() && config.users.empty() && config.snapshots.empty() &&
+        config.actions.empty()) {
+      throw UsageError("ingest needs --tweets, --users, --actions or --snapshots files");
     }
-    if (!config.actions.empty())
-      throw UsageError("--actions needs --format actions");
+    if (!config.actions.empty() && config.action_columns.empty()) {
+      throw UsageError("--actions with --format ioarchive are media tables joined to the tweets: "
+                       "name their columns with --action-columns (or use --format actions)");
+    }
     add(config.tweets, TableKind::tweets);
     add(config.users, TableKind::users);
+    add(config.actions, TableKind::actions);
     add(config.snapshots, TableKind::snapshots);
   } else if (config.format == "jsonl") {
     if (config.tweets.empty())
@@ -70,7 +74,12 @@ std::vector<InputFile> plan_inputs(const IngestConfig &config) {
   }
   if (inputs.size() > std::numeric_limits<std::uint32_t>::max() / 2)
     throw UsageError("too many input files");
+  if (!config.action_columns.empty() && config.format != "ioarchive")
+    throw UsageError("--action-columns applies to --format ioarchive (--columns names an action "
+                     "table's columns with --format actions)");
   auto mapping = parse_column_mapping(config.columns, config.format, config.time_format);
+  if (!config.action_columns.empty())
+    mapping.actions = parse_joined_action_columns(config.action_columns);
   if (!config.label_column.empty() && config.format != "ioarchive")
     throw UsageError("--label-column applies to --format ioarchive tweets and users files");
   mapping.label_column = config.label_column;

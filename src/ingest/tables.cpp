@@ -56,13 +56,42 @@ bool typed_post_row(const PostRow &row) {
          });
 }
 
+// A tweets file's row (IO archive or JSON): it has no content id of its own.
+bool tweet_row(const PostRow &row) {
+  return row.post_id_text.empty() && row.post_id != 0;
+}
+
+// Whether `row` joins `base`, the first row of its (account, post id): the same account and id
+// text (equal hashes of different ids are rare), or, for a tweet, the tweet's own numeric id.
+bool same_post(const PostRow &base, const PostRow &row) {
+  if (row.account != base.account)
+    return false;
+  return tweet_row(base) ? !tweet_row(row) : row.post_id_text == base.post_id_text;
+}
+
+// Adds `row`'s objects to `base`'s, each (signal, value) once.
+void add_objects(PostRow &base, const PostRow &row) {
+  for (std::size_t o = 0; o < row.objects.size(); ++o) {
+    bool known = false;
+    for (std::size_t k = 0; k < base.objects.size() && !known; ++k)
+      known = base.object_signals[k] == row.object_signals[o] && base.objects[k] == row.objects[o];
+    if (!known) {
+      base.objects.push_back(row.objects[o]);
+      base.object_signals.push_back(row.object_signals[o]);
+    }
+  }
+}
+
 // An action table with typed object columns gives a post with two hashtags as two rows of one
 // content id. The rows of one (account, content id) become the first of them (by file, line),
 // which keeps its time and gains the others' objects (each (signal, value) once); the others are
-// marked in `merged`. Returns how many were.
+// marked in `merged`. A media table joined to tweets (`--action-columns`) names tweets by their
+// ids: its rows join the tweet of their account and id the same way, the tweet first whatever
+// the file order (it keeps its time, kind and dedup key). Returns how many rows were merged.
 std::uint64_t merge_typed_rows(std::vector<PostRow> &posts, std::vector<bool> &merged) {
   struct Key {
     std::uint64_t account_key, post_id;
+    bool typed; // tweets sort first: they are the base of their rows
     std::uint32_t file;
     std::int64_t line;
     std::size_t row;
@@ -70,11 +99,19 @@ std::uint64_t merge_typed_rows(std::vector<PostRow> &posts, std::vector<bool> &m
   std::vector<Key> keys;
   for (std::size_t i = 0; i < posts.size(); ++i) {
     if (typed_post_row(posts[i]))
-      keys.push_back({posts[i].account_key, posts[i].post_id, posts[i].file, posts[i].line, i});
+      keys.push_back(
+          {posts[i].account_key, posts[i].post_id, true, posts[i].file, posts[i].line, i});
+  }
+  if (keys.empty())
+    return 0;
+  for (std::size_t i = 0; i < posts.size(); ++i) {
+    if (tweet_row(posts[i]))
+      keys.push_back(
+          {posts[i].account_key, posts[i].post_id, false, posts[i].file, posts[i].line, i});
   }
   std::sort(keys.begin(), keys.end(), [](const Key &a, const Key &b) {
-    return std::tie(a.account_key, a.post_id, a.file, a.line, a.row) <
-           std::tie(b.account_key, b.post_id, b.file, b.line, b.row);
+    return std::tie(a.account_key, a.post_id, a.typed, a.file, a.line, a.row) <
+           std::tie(b.account_key, b.post_id, b.typed, b.file, b.line, b.row);
   });
   std::uint64_t count = 0;
   for (std::size_t begin = 0, end = 0; begin < keys.size(); begin = end) {
@@ -82,22 +119,14 @@ std::uint64_t merge_typed_rows(std::vector<PostRow> &posts, std::vector<bool> &m
     while (end < keys.size() && keys[end].account_key == keys[begin].account_key &&
            keys[end].post_id == keys[begin].post_id)
       ++end;
+    auto &base = posts[keys[begin].row];
     for (auto j = begin + 1; j < end; ++j) {
-      auto &first = posts[keys[begin].row];
       const auto &row = posts[keys[j].row];
-      if (row.account != first.account || row.post_id_text != first.post_id_text)
-        continue; // equal hashes of different ids (rare): not the same post
-      for (std::size_t o = 0; o < row.objects.size(); ++o) {
-        bool known = false;
-        for (std::size_t k = 0; k < first.objects.size() && !known; ++k)
-          known = first.object_signals[k] == row.object_signals[o] &&
-                  first.objects[k] == row.objects[o];
-        if (!known) {
-          first.objects.push_back(row.objects[o]);
-          first.object_signals.push_back(row.object_signals[o]);
-        }
-      }
-      first.dedup_key = action_dedup_key(first);
+      if (!keys[j].typed || !same_post(base, row))
+        continue; // a tweet's duplicate (dedup_posts' job), or another post with an equal hash
+      add_objects(base, row);
+      if (!tweet_row(base))
+        base.dedup_key = action_dedup_key(base);
       merged[keys[j].row] = true;
       ++count;
     }

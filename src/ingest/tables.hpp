@@ -88,6 +88,7 @@ private:
 // What --append needs to know of an existing store before reading any rows. Collective.
 struct ExistingStore {
   std::uint32_t partitions = 0;
+  std::string input_format;
   std::vector<std::string> files;
   Labels labels;
 };

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <fmt/format.h>
 
 namespace lockstep::synth {
@@ -60,6 +61,7 @@ public:
       campaign_actions(*world_.campaign_of(account_.index));
       break;
     }
+    attach_images();
     std::stable_sort(tweets_.begin(), tweets_.end(),
                      [](const Tweet &a, const Tweet &b) { return a.time_ms < b.time_ms; });
     assign_ids();
@@ -293,6 +295,15 @@ private:
         add(Kind::original, wave.time_ms + delay(campaign, 0), campaign.templates[wave.item]);
       }
       return;
+    case Style::image_sharing: // the wave's image, with a text of its own
+      for (const Wave &wave : campaign.waves) {
+        if (!rng_.chance(campaign.participation))
+          continue;
+        Tweet &tweet = add(Kind::original, wave.time_ms + delay(campaign, 0),
+                           random_sentence(rng_, campaign.language, 8));
+        tweet.media = campaign.templates[wave.item];
+      }
+      return;
     case Style::scheduled: // texts of its own, at the tool's ticks
       for (const Wave &wave : campaign.waves) {
         if (rng_.chance(campaign.participation))
@@ -302,6 +313,31 @@ private:
       return;
     default:
       return;
+    }
+  }
+
+  // Some original posts carry an image: mostly the account's own photo, sometimes a viral image
+  // that is hot at the time (recent and appealing: many accounts post one meme within hours, the
+  // media signal's hard negative). A random stream of its own, so the tweets do not change.
+  void attach_images() {
+    Rng rng(world_.config().seed, account_.index, 6);
+    const auto &images = world_.viral_images();
+    std::vector<double> cumulative;
+    for (auto &tweet : tweets_) {
+      if (tweet.kind != Kind::original || !tweet.media.empty() || !rng.chance(0.12))
+        continue;
+      cumulative.clear();
+      double total = 0;
+      for (const auto &image : images) {
+        const auto age = tweet.time_ms - image.time_ms;
+        if (age >= 0 && age < 2 * kDayMs)
+          total += image.weight * std::exp(-static_cast<double>(age) / (6.0 * kHourMs));
+        cumulative.push_back(total);
+      }
+      if (total > 0 && rng.chance(0.4))
+        tweet.media = images[rng.pick(cumulative)].id;
+      else
+        tweet.media = fmt::format("{:016x}", rng.next()); // a photo of its own
     }
   }
 

@@ -101,17 +101,40 @@ std::uint64_t append_action_rows(std::string &out, const Account &a, const Tweet
   return rows;
 }
 
-std::string part_name(const GenerateConfig &config, int part) {
-  const char *stem = config.format == "actions" ? "actions" : "tweets";
+// The media table beside the tweets: one row per image (tweetid, userid, media_id, timestamp in
+// unix seconds), as IO releases ship media apart; `ingest --actions media.csv --action-columns
+// content_id=tweetid,account_id=userid,timestamp=timestamp,media=media_id` joins it.
+std::uint64_t append_media_row(std::string &out, const Account &a, const Tweet &t) {
+  if (t.media.empty())
+    return 0;
+  csv::append_record(out,
+                     {std::to_string(t.tweetid), a.id, t.media, std::to_string(t.time_ms / 1000)});
+  return 1;
+}
+
+std::string part_name(const char *stem, const GenerateConfig &config, int part) {
   if (config.parts == 1)
     return fmt::format("{}.csv", stem);
   return fmt::format("{}-part-{:05}.csv", stem, part + 1);
+}
+
+std::string part_name(const GenerateConfig &config, int part) {
+  return part_name(config.format == "actions" ? "actions" : "tweets", config, part);
 }
 
 // Writes one part (accounts index ≡ part mod parts); returns its row count.
 std::uint64_t write_part(const World &world, const GenerateConfig &config, int part,
                          ProgressLine *progress, std::uint64_t &accounts_done) {
   AtomicFile file((std::filesystem::path(config.out_dir) / part_name(config, part)).string());
+  const bool with_media = config.format == "ioarchive";
+  std::optional<AtomicFile> media;
+  if (with_media) {
+    media.emplace(
+        (std::filesystem::path(config.out_dir) / part_name("media", config, part)).string());
+    std::string media_header;
+    csv::append_record(media_header, {"tweetid", "userid", "media_id", "timestamp"});
+    media->write(media_header);
+  }
   std::string header;
   if (config.format == "actions") {
     csv::append_record(header, {"object_id", "account_id", "content_id", "timestamp_share"});
@@ -125,7 +148,7 @@ std::uint64_t write_part(const World &world, const GenerateConfig &config, int p
   const std::uint64_t in_part =
       (world.account_count() + parts - 1 - static_cast<std::uint64_t>(part)) / parts;
   std::uint64_t rows = 0;
-  std::vector<std::string> chunks(kAccountsPerBlock);
+  std::vector<std::string> chunks(kAccountsPerBlock), media_chunks(kAccountsPerBlock);
   std::vector<std::uint64_t> chunk_rows(kAccountsPerBlock);
   for (std::uint64_t block = 0; block < in_part; block += kAccountsPerBlock) {
     const std::uint64_t count = std::min(kAccountsPerBlock, in_part - block);
@@ -140,15 +163,20 @@ std::uint64_t write_part(const World &world, const GenerateConfig &config, int p
       }
       Rng counts(config.seed, index, 4);
       chunks[j].clear();
+      media_chunks[j].clear();
       chunk_rows[j] = 0;
       for (const Tweet &tweet : tweets) {
         chunk_rows[j] += config.format == "actions"
                              ? append_action_rows(chunks[j], account, tweet)
                              : append_tweet_row(chunks[j], account, tweet, counts);
+        if (with_media)
+          append_media_row(media_chunks[j], account, tweet);
       }
     });
     for (std::uint64_t j = 0; j < count; ++j) {
       file.write(chunks[j]);
+      if (media)
+        media->write(media_chunks[j]);
       rows += chunk_rows[j];
     }
     accounts_done += count;
@@ -156,6 +184,8 @@ std::uint64_t write_part(const World &world, const GenerateConfig &config, int p
       progress->update(accounts_done);
   }
   file.commit();
+  if (media)
+    media->commit();
   return rows;
 }
 

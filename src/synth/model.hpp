@@ -28,7 +28,8 @@ enum class Style : std::uint8_t {
   link_sharing,
   camouflaged,
   sleeper,
-  scheduled // campaigns
+  scheduled,
+  image_sharing // campaigns
 };
 const char *style_name(Style style);
 inline bool is_campaign_style(Style s) {
@@ -71,6 +72,14 @@ struct Account {
   double fan_delay_ms = 0;
 };
 
+// An image many accounts post while it is hot (a meme): from time_ms on, chosen in proportion to
+// its weight and how recent it is.
+struct ViralImage {
+  std::int64_t time_ms = 0;
+  std::string id; // a media id (a perceptual hash)
+  double weight = 0;
+};
+
 struct Trend {
   std::int64_t start_ms = 0;
   std::int64_t end_ms = 0;
@@ -95,7 +104,7 @@ struct Campaign {
   std::string domain;
   std::string target_id; // hashtag storms mention this account
   std::string target_screen_name;
-  std::vector<std::string> templates; // copypasta and sleeper texts
+  std::vector<std::string> templates; // copypasta and sleeper texts; image sharing's images
   std::vector<Post> principal_posts;  // what retweet rings and camouflaged amplifiers amplify
   std::vector<Wave> waves;
   double participation = 1.0;
@@ -111,6 +120,7 @@ struct Tweet {
   std::string client;
   std::string reply_user, reply_tweet, quoted_tweet, retweet_user, retweet_tweet;
   std::vector<std::string> hashtags, urls, mentions;
+  std::string media; // an image's media id, or none (media.csv, beside the tweets files)
 };
 
 class World {
@@ -128,6 +138,7 @@ public:
   const std::vector<Post> &viral_posts() const { return viral_posts_; }
   const std::vector<double> &viral_weights() const { return viral_cumulative_; }
   const std::vector<Trend> &trends() const { return trends_; }
+  const std::vector<ViralImage> &viral_images() const { return viral_images_; } // by time
   const std::vector<Post> &celebrity_posts(std::uint32_t celebrity) const {
     return celebrity_posts_[celebrity];
   }
@@ -147,6 +158,7 @@ public:
 private:
   void build_campaigns();
   void build_shared_events();
+  void add_viral_images(); // from a random stream of their own: the other events do not move
   Post scheduled_post(std::uint64_t author_index, std::int64_t time_ms, Rng &rng) const;
 
   GenerateConfig config_;
@@ -157,6 +169,7 @@ private:
   std::vector<Post> viral_posts_;
   std::vector<double> viral_cumulative_;
   std::vector<Trend> trends_;
+  std::vector<ViralImage> viral_images_;
   std::vector<std::vector<Post>> celebrity_posts_;
   std::vector<double> celebrity_cumulative_; // Zipf: how many fans each celebrity draws
   std::vector<double> background_cumulative_;

@@ -194,6 +194,8 @@ const char *style_name(Style style) {
     return "sleeper";
   case Style::scheduled:
     return "scheduled";
+  case Style::image_sharing:
+    return "image_sharing";
   }
   return "?";
 }

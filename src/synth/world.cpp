@@ -11,10 +11,10 @@ namespace lockstep::synth {
 namespace {
 
 // The styles campaigns cycle through. The first six fill the default six campaigns; a seventh is
-// a scheduled network.
-constexpr std::array<Style, 7> kCampaignStyles = {
+// a scheduled network, an eighth an image-sharing one.
+constexpr std::array<Style, 8> kCampaignStyles = {
     Style::retweet_ring, Style::copypasta, Style::hashtag_storm, Style::link_sharing,
-    Style::camouflaged,  Style::sleeper,   Style::scheduled};
+    Style::camouflaged,  Style::sleeper,   Style::scheduled,     Style::image_sharing};
 // External (out-of-dataset) authors get account indices above every real one.
 constexpr std::uint64_t kExternalBase = std::uint64_t{1} << 40;
 constexpr std::array<int, 5> kUtcOffsets = {-5, 0, 1, 3, 8};
@@ -140,6 +140,7 @@ void World::build_shared_events() {
     total += rng.lognormal(0, 1);
     viral_cumulative_.push_back(total);
   }
+  add_viral_images();
   for (int t = 0; t < 2 * config_.days; ++t) {
     Trend trend;
     trend.start_ms = uniform_time();
@@ -149,6 +150,21 @@ void World::build_shared_events() {
   }
   background_cumulative_ =
       zipf_cumulative(std::max<std::uint64_t>(20'000, 2 * config_.accounts), 1.0);
+}
+
+void World::add_viral_images() {
+  // Two a day, with heavy-tailed appeal: a meme reposted by hundreds within hours.
+  Rng rng(config_.seed, 2'100'000'000ULL);
+  const std::int64_t period = config_.days * kDayMs;
+  for (int i = 0; i < 2 * config_.days; ++i) {
+    ViralImage image;
+    image.time_ms = start_ms_ + static_cast<std::int64_t>(rng.below(period));
+    image.id = fmt::format("{:016x}", rng.next());
+    image.weight = rng.lognormal(0, 1.2);
+    viral_images_.push_back(std::move(image));
+  }
+  std::sort(viral_images_.begin(), viral_images_.end(),
+            [](const ViralImage &a, const ViralImage &b) { return a.time_ms < b.time_ms; });
 }
 
 void World::build_campaigns() {
@@ -256,6 +272,17 @@ void World::build_campaigns() {
         campaign.templates.push_back(random_sentence(rng, campaign.language, 12));
         campaign.waves.push_back(
             human_hour_wave(static_cast<std::int64_t>(rng.below(config_.days)), w));
+      }
+      break;
+    case Style::image_sharing:
+      // A set of images, each wave one of them, posted with texts of the members' own.
+      campaign.participation = 0.75;
+      campaign.max_delay_ms = 600'000;
+      for (int i = 0; i < 10; ++i)
+        campaign.templates.push_back(fmt::format("{:016x}", rng.next()));
+      for (std::int64_t day = 0; day < config_.days; ++day) {
+        for (int w = 0; w < 3; ++w)
+          campaign.waves.push_back(human_hour_wave(day, static_cast<std::uint32_t>(rng.below(10))));
       }
       break;
     case Style::scheduled:

@@ -12,10 +12,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <random>
-#include <sstream>
 
 namespace lockstep::testing {
 namespace {
@@ -101,11 +99,6 @@ TEST(SynchronyNull, ExpectsTheCoPostsOfUniformTimesInTheAccountsOwnBins) {
   EXPECT_NEAR(mean, expected, 0.03 * expected) << "simulated " << mean << ", E " << expected;
 }
 
-struct AccountStyle {
-  std::uint64_t account = 0;
-  char style[16] = {};
-};
-
 class Synchrony : public SharedFolderTest {
 protected:
   void SetUp() override {
@@ -127,34 +120,6 @@ protected:
     config.near_duplicate.enabled = false;
     config.similarity.enabled = false;
     return config;
-  }
-
-  // Every account's style from the generator's truth, by dense id (all ranks).
-  std::map<std::uint64_t, std::string> styles(const detect::PartitionData &data) const {
-    std::map<std::string, std::string> by_id;
-    std::ifstream in(truth);
-    std::string line;
-    std::getline(in, line); // userid,campaign,style
-    while (std::getline(in, line)) {
-      std::stringstream fields(line);
-      std::string id, campaign, style;
-      std::getline(fields, id, ',');
-      std::getline(fields, campaign, ',');
-      std::getline(fields, style, ',');
-      by_id[id] = style;
-    }
-    std::vector<AccountStyle> mine;
-    for (std::size_t i = 0; i < data.accounts.id.size(); ++i) {
-      AccountStyle s;
-      s.account = data.accounts.rows.begin + i;
-      const auto &style = by_id.at(data.accounts.id[i]);
-      std::copy_n(style.begin(), std::min(style.size(), sizeof s.style - 1), s.style);
-      mine.push_back(s);
-    }
-    std::map<std::uint64_t, std::string> out;
-    for (const auto &s : mpi::allgatherv(comm, mine))
-      out[s.account] = s.style;
-    return out;
   }
 
   std::string store, truth;
@@ -220,7 +185,7 @@ TEST_F(Synchrony, FindsTheScheduledNetworkAndSparesNewsFeedsAndBusyAccounts) {
   config.keep_candidates = true; // every tested pair: the hard negatives were tested too
   const auto data = detect::read_partitions(comm, store);
   const auto result = detect::detect(comm, config, data);
-  const auto style = styles(data);
+  const auto style = styles_by_account(comm, data, truth);
 
   std::uint64_t scheduled = 0;
   for (const auto &[account, s] : style)

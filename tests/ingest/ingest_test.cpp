@@ -554,6 +554,63 @@ std::vector<std::uint64_t> read_u64(const std::string &store, const char *datase
 
 // Re-releases drop retweet_tweetid: a retweet is then keyed by its text, with or without the
 // "RT @user:" prefix, so the retweet signal still sees it; the manifest counts them.
+// IO releases ship media apart: a media table beside the tweets joins them. Each row's media goes
+// to the tweet of its account and id; a row naming another account's tweet, or no tweet, is a
+// post of its own. Appending the table to a store of the tweets gives the same store.
+TEST_F(Ingest, MediaTablesJoinTheirTweets) {
+  std::vector<std::map<std::string, std::string>> rows;
+  for (int i = 0; i < 4; ++i) { // tweets ...321 and ...323 of account 100, ...322 and ...324 of 101
+    rows.push_back({{"tweetid", std::to_string(1214085261500088321ull + std::uint64_t(i))},
+                    {"userid", std::to_string(100 + i % 2)},
+                    {"tweet_time", "2020-01-06 09:10"},
+                    {"tweet_text", "post " + std::to_string(i)}});
+  }
+  const std::string media = dir + "/media.csv";
+  if (comm.is_root()) {
+    std::ofstream(media, std::ios::binary) << "tweetid,userid,media_id,timestamp\n"
+                                              "1214085261500088321,100,aaaa,1578301800\n"
+                                              "1214085261500088321,100,bbbb,1578301800\n"
+                                              "1214085261500088322,101,aaaa,1578301800\n"
+                                              "1214085261500088324,100,cccc,1578301800\n"
+                                              "1214085261500088399,100,dddd,1578301800\n";
+  }
+  comm.barrier();
+  const auto with_media = [&](IngestConfig c) {
+    c.actions = {media};
+    c.action_columns = "content_id=tweetid,account_id=userid,timestamp=timestamp,media=media_id";
+    return c;
+  };
+  const auto together = with_media(tweets_config("media-together", rows));
+  const auto s = ingest::ingest(comm, together);
+  EXPECT_EQ(s.posts, 6u) << "4 tweets, and 2 rows naming no tweet of their account";
+  EXPECT_EQ(s.duplicates, 3u) << "the rows joined to their tweets";
+  EXPECT_EQ(s.rows_rejected, 0u);
+  if (comm.is_root()) {
+    const auto signals = read_u64(together.store_path, "/actions/signal");
+    EXPECT_EQ(std::count(signals.begin(), signals.end(), 13u), 5) << "two images of one tweet";
+    const auto kinds = read_u64(together.store_path, "/posts/kind");
+    EXPECT_EQ(std::count(kinds.begin(), kinds.end(), 0u), 6);
+  }
+
+  ingest::ingest(comm, tweets_config("media-appended", rows));
+  auto appended = with_media(config("media-appended.h5"));
+  appended.append = true;
+  ingest::ingest(comm, appended);
+  EXPECT_EQ(digests(appended.store_path, comm), digests(together.store_path, comm));
+  const auto again = ingest::ingest(comm, appended); // the same table again adds nothing
+  EXPECT_EQ(again.duplicates, 5u);
+  EXPECT_EQ(digests(appended.store_path, comm), digests(together.store_path, comm));
+
+  auto unnamed = tweets_config("media-unnamed", rows); // a media table needs its columns named
+  unnamed.actions = {media};
+  EXPECT_THROW(ingest::ingest(comm, unnamed), UsageError);
+  auto untyped = with_media(tweets_config("media-untyped", rows));
+  untyped.action_columns = "object_id=media_id,account_id=userid,content_id=tweetid";
+  EXPECT_THROW(ingest::ingest(comm, untyped), UsageError);
+  untyped.action_columns = "url=media_id,account_id=userid,content_id=tweetid";
+  EXPECT_THROW(ingest::ingest(comm, untyped), UsageError);
+}
+
 TEST_F(Ingest, RetweetsWithoutIdsAreKeyedByTheirText) {
   std::vector<std::map<std::string, std::string>> rows;
   const std::vector<std::string> texts = {
