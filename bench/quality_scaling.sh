@@ -7,7 +7,8 @@
 # (seconds and peak memory of ingest and detect, rows/s per core, and detect's largest phases on
 # rank 0). The goal of issue 18: organic false-positive rate at most 0.05% and precision at least
 # 0.97 at every size, every style at Jaccard 0.8 or more.
-# CAMPAIGNS=7 (default 6) adds the generator's seventh style, a scheduled network.
+# CAMPAIGNS=7 or 8 (default 6) adds the generator's seventh and eighth styles, a scheduled network
+# and image sharing; the media tables beside the tweets are joined to them at ingest.
 # Usage: bench/quality_scaling.sh [SEED] [RANKS] [ACCOUNTS...]   (default: 1, 2, 10000 40000 200000)
 set -euo pipefail
 campaigns=${CAMPAIGNS:-6}
@@ -23,13 +24,14 @@ timed() { # label command...: runs it under /usr/bin/time; prints "seconds peak_
     mpiexec -n "$ranks" --oversubscribe --bind-to none "${@:2}" >"$work/log.$1"
   awk '{ printf "%.1f %.0f\n", $1, $2 / 1024 }' "$work/time.$1"
 }
-styles=(retweet_ring copypasta hashtag_storm link_sharing camouflaged sleeper scheduled)
-styles=("${styles[@]:0:$((campaigns < 7 ? campaigns : 7))}")
+styles=(retweet_ring copypasta hashtag_storm link_sharing camouflaged sleeper scheduled
+  image_sharing)
+styles=("${styles[@]:0:$((campaigns < 8 ? campaigns : 8))}")
 quality="$work/quality.txt"
 cost="$work/cost.txt"
 printf '%-9s %-9s %-9s %-6s %-6s %-6s %-8s %-7s' accounts posts organic prec recall F1 \
   orgFPR% edgeP >"$quality"
-labels=(ring copypasta storm links camouflag sleeper scheduled)
+labels=(ring copypasta storm links camouflag sleeper scheduled images)
 printf ' %-8s' "${labels[@]:0:${#styles[@]}}" >>"$quality"
 echo >>"$quality"
 printf '%-9s %-9s %-9s %-9s %-9s %-11s %s\n' accounts ingest_s ingest_MB detect_s detect_MB \
@@ -40,6 +42,8 @@ for accounts in "${sizes[@]}"; do
     --seed "$seed" --campaigns "$campaigns" --parts "$ranks" --log-level warn >/dev/null
   read -r ingest_s ingest_mb < <(timed "ingest$accounts" "$BIN/lockstep" ingest \
     --store "$data.h5" --tweets "$data"/tweets-part-*.csv --users "$data/users.csv" --threads 1 \
+    --actions "$data"/media-part-*.csv \
+    --action-columns content_id=tweetid,account_id=userid,timestamp=timestamp,media=media_id \
     --log-level warn)
   read -r detect_s detect_mb < <(timed "detect$accounts" "$BIN/lockstep" detect \
     --store "$data.h5" --out "$data-results" --threads 1 --log-level warn)

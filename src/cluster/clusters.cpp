@@ -55,7 +55,7 @@ EdgeRecord edge_record(const detect::Edge &edge, std::uint64_t component) {
   for (const auto &s : edge.signals) {
     if (s.signal < kSignalSlots)
       r.coactions[s.signal] += s.stats.coactions;
-    if (s.stats.coactions > 0 && s.signal != detect::kSimilaritySignal) {
+    if (s.stats.coactions > 0) {
       const double delay = double(s.stats.median_dt_ms) / 1000;
       if (std::isnan(r.delay_s) || delay < r.delay_s)
         r.delay_s = delay;

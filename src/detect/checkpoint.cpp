@@ -28,6 +28,10 @@ void serialize(Archive &archive, lockstep::detect::Action &a, unsigned) {
   archive &make_binary_object(&a, sizeof a);
 }
 template <typename Archive>
+void serialize(Archive &archive, lockstep::detect::SimilarPair &p, unsigned) {
+  archive &make_binary_object(&p, sizeof p);
+}
+template <typename Archive>
 void serialize(Archive &archive, lockstep::detect::EdgeSignal &s, unsigned) {
   archive &s.signal &s.engagement_gain;
   archive &make_binary_object(&s.stats, sizeof s.stats);
@@ -47,6 +51,7 @@ void serialize(Archive &archive, lockstep::detect::StepOutput &o, unsigned) {
   archive &make_binary_object(&o.near_duplicate, sizeof o.near_duplicate);
   archive &o.family_posts;
   archive &make_binary_object(&o.similarity, sizeof o.similarity);
+  archive &o.similar_pairs;
 }
 
 } // namespace boost::serialization
@@ -57,8 +62,9 @@ namespace fs = std::filesystem;
 
 // The layout of the saved step outputs; a checkpoint of another layout is not resumed.
 // 2: EdgeSignal::log10_p_popularity; 3: StepOutput::similarity as one SimilaritySummary;
-// 4: SignalSummary::engagement_priced, EdgeSignal::engagement_gain; 5: SignalSummary::sparse_pairs.
-constexpr int kCheckpointFormat = 5;
+// 4: SignalSummary::engagement_priced, EdgeSignal::engagement_gain; 5: SignalSummary::sparse_pairs;
+// 6: StepOutput::similar_pairs (behavioural similarity is no pseudo-signal).
+constexpr int kCheckpointFormat = 6;
 
 Checkpoint::Checkpoint(const mpi::Comm &comm, std::string dir, const std::string &fingerprint)
     : dir_(std::move(dir)) {

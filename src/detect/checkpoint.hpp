@@ -19,6 +19,7 @@ struct StepOutput {
   NearDuplicateSummary near_duplicate;
   std::vector<Action> family_posts;
   SimilaritySummary similarity;
+  std::vector<SimilarPair> similar_pairs;
 };
 
 class Checkpoint {

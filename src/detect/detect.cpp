@@ -34,39 +34,55 @@ namespace {
 // shared buffer ran a 24 GB node out of memory).
 using TestedSignals = std::vector<std::vector<EdgeSignal>>;
 
+// Orders similar pairs, and them with account pairs, by (a, b).
+struct ByPair {
+  using Pair = std::pair<std::uint64_t, std::uint64_t>;
+  static Pair of(const SimilarPair &p) { return {p.a, p.b}; }
+  static Pair of(const Pair &p) { return p; }
+  bool operator()(const auto &x, const auto &y) const { return of(x) < of(y); }
+} constexpr by_pair;
+
 // Orders pair-signals by account pair, then signal.
 bool by_pair_and_signal(const EdgeSignal &x, const EdgeSignal &y) {
   return std::tie(x.stats.a, x.stats.b, x.signal) < std::tie(y.stats.a, y.stats.b, y.signal);
 }
 
-// Calls visit(pair's signals) for every account pair of the parts, in (a, b) order, walking the
-// parts in step (each sorted first if it is not: a signal's pairs come sorted unless they went
-// through rounds). Nothing is copied: the signals are seen where they are.
+// Calls visit(pair, its signals, its similarity or null) for every account pair of the parts and
+// of `similar` (sorted by (a, b)), in (a, b) order, walking them in step (each part sorted first
+// if it is not: a signal's pairs come sorted unless they went through rounds). Nothing is copied:
+// the signals are seen where they are.
 template <typename Visit>
-void for_each_pair(std::span<std::vector<EdgeSignal>> parts, Visit visit) {
+void for_each_pair(std::span<std::vector<EdgeSignal>> parts, std::span<const SimilarPair> similar,
+                   Visit visit) {
   tbb::parallel_for(std::size_t{0}, parts.size(), [&](std::size_t i) {
     if (!std::is_sorted(parts[i].begin(), parts[i].end(), by_pair_and_signal))
       tbb::parallel_sort(parts[i].begin(), parts[i].end(), by_pair_and_signal);
   });
   std::vector<std::size_t> next(parts.size(), 0);
+  std::size_t next_similar = 0;
   std::vector<const EdgeSignal *> signals;
-  const auto pair_of = [](const EdgeSignal &s) { return std::make_pair(s.stats.a, s.stats.b); };
+  using Pair = std::pair<std::uint64_t, std::uint64_t>;
+  const auto pair_of = [](const EdgeSignal &s) { return Pair(s.stats.a, s.stats.b); };
   while (true) {
-    const EdgeSignal *lowest = nullptr;
+    std::optional<Pair> lowest;
+    if (next_similar < similar.size())
+      lowest = Pair(similar[next_similar].a, similar[next_similar].b);
     for (std::size_t i = 0; i < parts.size(); ++i) {
-      if (next[i] < parts[i].size() &&
-          (lowest == nullptr || pair_of(parts[i][next[i]]) < pair_of(*lowest)))
-        lowest = &parts[i][next[i]];
+      if (next[i] < parts[i].size() && (!lowest || pair_of(parts[i][next[i]]) < *lowest))
+        lowest = pair_of(parts[i][next[i]]);
     }
-    if (lowest == nullptr)
+    if (!lowest)
       return;
-    const auto pair = pair_of(*lowest);
     signals.clear();
     for (std::size_t i = 0; i < parts.size(); ++i) {
-      while (next[i] < parts[i].size() && pair_of(parts[i][next[i]]) == pair)
+      while (next[i] < parts[i].size() && pair_of(parts[i][next[i]]) == *lowest)
         signals.push_back(&parts[i][next[i]++]);
     }
-    visit(std::span<const EdgeSignal *const>(signals));
+    const SimilarPair *similarity = nullptr;
+    if (next_similar < similar.size() &&
+        Pair(similar[next_similar].a, similar[next_similar].b) == *lowest)
+      similarity = &similar[next_similar++];
+    visit(*lowest, std::span<const EdgeSignal *const>(signals), similarity);
   }
 }
 
@@ -289,11 +305,14 @@ void run_step(const mpi::Comm &comm, const Checkpoint &checkpoint, const std::st
     result.family_posts.insert(result.family_posts.end(), out.family_posts.begin(),
                                out.family_posts.end());
     result.similarity = out.similarity;
+    result.similar_pairs.insert(result.similar_pairs.end(), out.similar_pairs.begin(),
+                                out.similar_pairs.end());
     return;
   }
   const auto signals_before = result.signals.size();
   const auto tested_before = tested.size();
   const auto family_posts_before = result.family_posts.size();
+  const auto similar_before = result.similar_pairs.size();
   body();
   if (checkpoint.enabled()) {
     out.signals.assign(result.signals.begin() + std::ptrdiff_t(signals_before),
@@ -304,6 +323,8 @@ void run_step(const mpi::Comm &comm, const Checkpoint &checkpoint, const std::st
     out.family_posts.assign(result.family_posts.begin() + std::ptrdiff_t(family_posts_before),
                             result.family_posts.end());
     out.similarity = result.similarity;
+    out.similar_pairs.assign(result.similar_pairs.begin() + std::ptrdiff_t(similar_before),
+                             result.similar_pairs.end());
     checkpoint.save(comm, step, out);
   }
   mpi::stop_if_requested(comm, step);
@@ -407,25 +428,15 @@ void add_synchrony(const mpi::Comm &comm, const DetectConfig &config, const Part
                                       std::move(actions), nullptr, nullptr, result, tested));
 }
 
-// Behavioural similarity's kept pairs, as pseudo-signals fused with the co-action signals: keys
-// carries the shared terms and expected the cosine. Collective.
+// Behavioural similarity's kept pairs, fused with the co-action signals' pairs (each edge gets
+// its shared targets and cosine). Collective.
 void add_similarity(const mpi::Comm &comm, const DetectConfig &config, const PartitionData &data,
-                    DetectResult &result, TestedSignals &tested) {
+                    DetectResult &result) {
   ScopedPhase phase(result.times, std::string(signals::name(kSimilaritySignal)));
   const auto &c = config.similarity;
-  const auto similar =
+  auto similar =
       find_similar_accounts(comm, data, {c.top_n, c.max_target_accounts}, exchange_options(config));
-  auto &part = tested.emplace_back();
-  part.reserve(similar.pairs.size());
-  for (const auto &p : similar.pairs) {
-    EdgeSignal s;
-    s.signal = kSimilaritySignal;
-    s.stats.a = p.a;
-    s.stats.b = p.b;
-    s.stats.keys = p.shared_terms;
-    s.expected = p.cosine;
-    part.push_back(std::move(s));
-  }
+  result.similar_pairs = similar.pairs;
   result.similarity = {similar.terms, similar.skipped_terms, similar.candidate_pairs};
   log::info("similarity: {} accounts with interactions, {} targets ({} with more than {} accounts "
             "skipped), {} pairs sharing a target, {} kept as top {} of either side",
@@ -435,21 +446,21 @@ void add_similarity(const mpi::Comm &comm, const DetectConfig &config, const Par
             c.top_n);
 }
 
-// One edge from one pair's tested signals (any order, one per signal); its `signals` span is left
-// for the caller.
-Edge fuse_pair(std::span<const EdgeSignal *const> signals) {
+// One edge from one pair's tested signals (any order, one per signal) and its behavioural
+// similarity (or null); its `signals` span is left for the caller.
+Edge fuse_pair(std::pair<std::uint64_t, std::uint64_t> pair,
+               std::span<const EdgeSignal *const> signals, const SimilarPair *similarity) {
   Edge edge;
-  edge.a = signals.front()->stats.a;
-  edge.b = signals.front()->stats.b;
+  edge.a = pair.first;
+  edge.b = pair.second;
+  if (similarity != nullptr) {
+    edge.shared_targets = similarity->shared_terms;
+    edge.cosine = similarity->cosine;
+  }
   std::size_t timed_signals = 0;
   std::array<const EdgeSignal *, kLastSignal + 1> by_signal{};
   for (const auto *t : signals) {
     by_signal[t->signal] = t;
-    if (t->signal == kSimilaritySignal) {
-      edge.shared_targets = t->stats.keys;
-      edge.cosine = t->expected; // the cosine travels in the expectation's place
-      continue;
-    }
     ++timed_signals;
     edge.weight += t->stats.keys;
     edge.coactions += t->stats.coactions;
@@ -492,11 +503,12 @@ bool similar_enough(const SimilarityConfig &c, const Edge &edge) {
 }
 
 // Fuses the tested parts at the pairs' homes (see FusedCandidates).
-FusedCandidates fuse_candidates(const DetectConfig &config, TestedSignals &parts) {
+FusedCandidates fuse_candidates(const DetectConfig &config, TestedSignals &parts,
+                                std::span<const SimilarPair> similar) {
   const double log10_alpha = std::log10(config.alpha);
   FusedCandidates out;
-  for_each_pair(parts, [&](std::span<const EdgeSignal *const> signals) {
-    const auto edge = fuse_pair(signals);
+  for_each_pair(parts, similar, [&](auto pair, auto signals, const SimilarPair *similarity) {
+    const auto edge = fuse_pair(pair, signals, similarity);
     out.timed += edge.timed;
     if (config.min_weight_quantile > 0)
       ++out.weights[edge.weight];
@@ -507,15 +519,18 @@ FusedCandidates fuse_candidates(const DetectConfig &config, TestedSignals &parts
   return out;
 }
 
-// Sorts the tested pair-signals by account pair and makes one edge per pair over them, each with
-// its span of `tested` (one sorted part: a pair's signals lie side by side).
-std::vector<Edge> fuse(std::vector<EdgeSignal> &tested) {
+// Sorts the tested pair-signals by account pair and makes one edge per pair over them and the
+// similar pairs (sorted by (a, b)), each with its span of `tested` (one sorted part: a pair's
+// signals lie side by side).
+std::vector<Edge> fuse(std::vector<EdgeSignal> &tested, std::span<const SimilarPair> similar) {
   std::vector<Edge> edges;
-  for_each_pair(std::span(&tested, 1), [&](std::span<const EdgeSignal *const> signals) {
-    auto edge = fuse_pair(signals);
-    edge.signals = std::span<const EdgeSignal>(signals.front(), signals.size());
-    edges.push_back(edge);
-  });
+  for_each_pair(std::span(&tested, 1), similar,
+                [&](auto pair, auto signals, const SimilarPair *similarity) {
+                  auto edge = fuse_pair(pair, signals, similarity);
+                  if (!signals.empty())
+                    edge.signals = std::span<const EdgeSignal>(signals.front(), signals.size());
+                  edges.push_back(edge);
+                });
   return edges;
 }
 
@@ -608,12 +623,19 @@ void settle_edges_at_owners(const mpi::Comm &comm, const DetectConfig &config,
         items.push_back({s.stats.a, e});
     }
   }
+  std::vector<SimilarPair> similar;
+  std::set_intersection(result.similar_pairs.begin(), result.similar_pairs.end(), kept.begin(),
+                        kept.end(), std::back_inserter(similar), by_pair);
   TestedSignals().swap(parts);
+  std::vector<SimilarPair>().swap(result.similar_pairs);
   result.edges.clear();
   const auto exchange = exchange_options(config);
   const auto owner = [&](std::uint64_t a) { return partition::owner_of(data.account_begin, a); };
   records = mpi::route(
       comm, std::move(records), [&](const TestedRecord &r) { return owner(r.stats.a); }, exchange);
+  similar = mpi::route(
+      comm, std::move(similar), [&](const SimilarPair &p) { return owner(p.a); }, exchange);
+  std::sort(similar.begin(), similar.end(), by_pair);
   items = mpi::route(
       comm, std::move(items), [&](const EvidenceRecord &r) { return owner(r.a); }, exchange);
   result.edge_signals.reserve(records.size());
@@ -625,7 +647,7 @@ void settle_edges_at_owners(const mpi::Comm &comm, const DetectConfig &config,
       s.evidence.push_back(items[next_item++].item);
     result.edge_signals.push_back(std::move(s));
   }
-  result.edges = fuse(result.edge_signals);
+  result.edges = fuse(result.edge_signals, similar);
   mark_edges(config, result);
 }
 
@@ -682,12 +704,12 @@ DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const Par
   }
   if (config.similarity.enabled) {
     run_step(comm, checkpoint, std::string(signals::name(kSimilaritySignal)), result, tested,
-             [&] { add_similarity(comm, config, data, result, tested); });
+             [&] { add_similarity(comm, config, data, result); });
   }
   ScopedPhase phase(result.times, "test and fuse");
   for (const auto &summary : result.signals)
     result.tests += summary.candidates;
-  auto fused = fuse_candidates(config, tested);
+  auto fused = fuse_candidates(config, tested, result.similar_pairs);
   result.edges = std::move(fused.edges);
   result.candidate_edges = mpi::allreduce(comm, fused.timed, mpi::Op::sum);
   result.log10_p_threshold =

@@ -8,6 +8,7 @@
 #include "detect/coaction.hpp"
 #include "detect/features.hpp"
 #include "detect/partition_data.hpp"
+#include "detect/similarity.hpp"
 #include "mpi/alltoallv.hpp"
 #include "mpi/comm.hpp"
 #include "signals/table.hpp"
@@ -39,7 +40,8 @@ struct EdgeSignal {
 // A candidate pair: every signal that tied the two accounts, fused.
 struct Edge {
   std::uint64_t a = 0, b = 0;          // dense account ids, a < b
-  std::span<const EdgeSignal> signals; // in DetectResult::edge_signals, by signal number
+  std::span<const EdgeSignal> signals; // in DetectResult::edge_signals, by signal number (the
+                                       // co-action signals; similarity is shared_targets, cosine)
   std::uint64_t weight = 0;    // distinct keys co-acted on, summed over signals (nested once)
   std::uint64_t coactions = 0; // co-action pairs, summed over signals (nested windows once)
   double log10_p = 0;          // smallest per-signal p times the number of signals (Bonferroni)
@@ -122,6 +124,9 @@ struct DetectResult {
   // This rank's posts whose text is in a near-duplicate family of several texts (key: the family,
   // a template), for the clusters' top templates.
   std::vector<Action> family_posts;
+  // Behavioural similarity's kept pairs at their homes (pair_home), sorted by (a, b), until the
+  // edges settle at their owners with their shared targets and cosines.
+  std::vector<SimilarPair> similar_pairs;
   double log10_p_threshold = 0;            // the Benjamini-Hochberg cut on edge p-values at alpha
   double log10_p_popularity_threshold = 0; // the same cut on the popularity null's p-values
   std::uint64_t candidate_edges = 0;

@@ -127,6 +127,24 @@ std::string clusters_csv(const std::vector<cluster::ClusterProfile> &profiles,
   return out;
 }
 
+std::string signal_names(const detect::Edge &edge) {
+  std::string out;
+  const auto add = [&](std::uint8_t signal) {
+    out += (out.empty() ? "" : ";") + std::string(signals::name(signal));
+  };
+  bool similarity = edge.shared_targets > 0;
+  for (const auto &s : edge.signals) { // by signal number
+    if (similarity && s.signal > detect::kSimilaritySignal) {
+      add(detect::kSimilaritySignal);
+      similarity = false;
+    }
+    add(s.signal);
+  }
+  if (similarity)
+    add(detect::kSimilaritySignal);
+  return out;
+}
+
 std::string xml_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -220,11 +238,8 @@ GexfParts gexf_parts(bool root, const detect::PartitionData &data,
                        "          <attvalue for=\"log10_p\" value=\"{}\"/>\n",
                        e.a, e.b, xml_escape(id_a[i]), xml_escape(id_b[i]),
                        std::max<std::uint64_t>(e.weight, 1), number(e.log10_p));
-    std::string names;
+    const auto names = signal_names(e);
     for (const auto &s : e.signals) {
-      names += (names.empty() ? "" : ";") + std::string(signals::name(s.signal));
-      if (s.signal == detect::kSimilaritySignal)
-        continue; // no co-actions: its evidence is the cosine in edges.csv
       out += fmt::format("          <attvalue for=\"{}\" value=\"{}\"/>\n", signals::name(s.signal),
                          s.stats.coactions);
     }

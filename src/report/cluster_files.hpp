@@ -45,4 +45,8 @@ GexfParts gexf_parts(bool root, const detect::PartitionData &data,
 // (C0 controls other than tab, newline and carriage return) replaced by U+FFFD.
 std::string xml_escape(std::string_view text);
 
+// The signals that tied an edge, `;`-separated in signal number order: its tested signals, and
+// `similarity` where behavioural similarity kept the pair (edges.csv and the GEXF).
+std::string signal_names(const detect::Edge &edge);
+
 } // namespace lockstep::report

@@ -117,13 +117,6 @@ const EdgeSignal *find_signal(const Edge &edge, std::uint8_t signal) {
   return nullptr;
 }
 
-std::string signal_list(const Edge &edge) {
-  std::string out;
-  for (const auto &s : edge.signals)
-    out += (out.empty() ? "" : ";") + std::string(signals::name(s.signal));
-  return out;
-}
-
 // Why an edge is significant: its null-model test (`engagement` where it passes only through the
 // engagement null's pricing), its behavioural similarity, or both; or the evidence of the cluster
 // that confirmed it (a provisional edge), which for a recruited edge is its principal's audience.
@@ -158,7 +151,7 @@ std::string edges_csv(const detect::DetectResult &result, const std::vector<cons
     csv::append_field(out, id_b[i], cells);
     out += fmt::format(",{},{},{},{},{},{},{},{}", edge.weight, edge.coactions,
                        number(edge.log10_p), number(edge.log10_p_popularity), significant_by(edge),
-                       edge.shared_targets, number(edge.cosine), signal_list(edge));
+                       edge.shared_targets, number(edge.cosine), signal_names(edge));
     for (const auto &summary : result.signals) {
       const auto *s = find_signal(edge, summary.signal);
       if (s == nullptr) {
