@@ -19,6 +19,8 @@ PACKAGES=(
   libxml2-utils slurmctld slurmd slurm-client munge chromium python3
   # style checks (scripts/check-format.sh, scripts/tidy.sh) and the fuzzer's compiler
   clang-format clang-tidy clang libclang-rt-14-dev
+  # installing as clusters do: the man page (help2man), the modulefile's test (Lmod), completion
+  help2man lmod bash-completion man-db
 )
 
 missing=()

@@ -7,7 +7,8 @@ set -euo pipefail
 job_file=${1:?usage: slurm/pipeline.sh JOB.toml [SBATCH OPTIONS...]}
 shift
 here=$(cd "$(dirname "$0")" && pwd)
-export LOCKSTEP=${LOCKSTEP:-$here/../build/bin/lockstep}
+# the binary: $LOCKSTEP, else lockstep on PATH (module load lockstep), else the source tree's build
+export LOCKSTEP=${LOCKSTEP:-$(command -v lockstep || echo "$here/../build/bin/lockstep")}
 
 submit() { # name dependency phase-args...
   local name=$1 dependency=$2

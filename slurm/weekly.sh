@@ -10,7 +10,9 @@ job_file=${1:?usage: weekly.sh JOB.toml RUNS_DIR}
 runs=${2:?usage: weekly.sh JOB.toml RUNS_DIR}
 # shellcheck source=/dev/null
 [ -f "${LOCKSTEP_ENV:-}" ] && source "$LOCKSTEP_ENV"
-LOCKSTEP=${LOCKSTEP:-$(cd "$(dirname "$0")/.." && pwd)/build/bin/lockstep}
+# the binary: $LOCKSTEP, else lockstep on PATH (module load lockstep), else the source tree's build
+LOCKSTEP=${LOCKSTEP:-$(command -v lockstep ||
+  echo "$(cd "$(dirname "$0")/.." && pwd)/build/bin/lockstep")}
 launch=(srun --mpi="${LOCKSTEP_SRUN_MPI:-pmix}" --kill-on-bad-exit=1)
 [ -n "${SLURM_JOB_ID:-}" ] || launch=(mpiexec -n "${LOCKSTEP_RANKS:-2}")
 

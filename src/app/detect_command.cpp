@@ -36,7 +36,8 @@ CLI::App *add_detect_command(CLI::App &app, Config &config) {
   command->add_option("--store", c.store_path, "The store written by 'lockstep ingest'")
       ->required();
   command->add_option("--job", c.job_path,
-                      "Job file (TOML; see jobs/default.toml). Without it the defaults apply");
+                      "Job file (TOML; see jobs/default.toml), or a named job of the installed "
+                      "jobs (default, coortweet, ...). Without it the defaults apply");
   command->add_option("--out", c.out_dir, "Results directory (created if missing)")->required();
   command->add_flag("--checkpoint", c.checkpoint,
                     "Save each finished step in OUT/checkpoint; a run stopped by SIGUSR1 or "
@@ -68,8 +69,10 @@ void print_clusters(const cluster::ClusterResult &clusters) {
 
 int run_detect(const mpi::Comm &comm, const Config &config) {
   DetectConfig job = config.detect;
-  if (!job.job_path.empty())
+  if (!job.job_path.empty()) {
+    job.job_path = resolve_job(job.job_path); // a named job's file, in the manifest
     apply_job_file(job.job_path, job);
+  }
   job.csv_safe = job.csv_safe || config.detect.csv_safe; // the flag wins over the job file
   detect_and_write(comm, job);
   return 0;

@@ -5,13 +5,18 @@
 #include "common/settings.hpp"
 #include "signals/table.hpp"
 
+#include <cstdlib>
+#include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <toml++/toml.h>
+#include <vector>
 
 namespace lockstep::app {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -221,13 +226,50 @@ std::string read_job_file(const std::string &path) {
   return text.str();
 }
 
-} // namespace
-
-void apply_job_file(const std::string &path, DetectConfig &config) {
-  apply_job_text(read_job_file(path), path, config);
+// Where named jobs are looked for, in order.
+std::vector<fs::path> job_folders() {
+  std::vector<fs::path> out;
+  if (const char *home = std::getenv("LOCKSTEP_HOME"); home != nullptr && *home != '\0')
+    out.push_back(fs::path(home) / "share/lockstep/jobs");
+  std::error_code error;
+  if (const auto self = fs::read_symlink("/proc/self/exe", error); !error)
+    out.push_back(self.parent_path().parent_path() / "share/lockstep/jobs");
+  out.emplace_back(LOCKSTEP_SOURCE_JOBS);
+  return out;
 }
 
-void apply_run_job_file(const std::string &path, RunConfig &run, DetectConfig &config) {
+} // namespace
+
+std::string resolve_job(const std::string &job) {
+  std::error_code error;
+  if (fs::is_regular_file(job, error) || job.find('/') != std::string::npos)
+    return job; // a path (read_job_file says when it cannot be read)
+  const auto file = job.ends_with(".toml") ? job : job + ".toml";
+  std::set<std::string> names;
+  std::string looked;
+  for (const auto &folder : job_folders()) {
+    if (fs::is_regular_file(folder / file, error))
+      return (folder / file).string();
+    looked += (looked.empty() ? "" : ", ") + folder.string();
+    for (const auto &entry : fs::directory_iterator(folder, error)) {
+      if (entry.path().extension() == ".toml")
+        names.insert(entry.path().stem().string());
+    }
+  }
+  std::string known;
+  for (const auto &name : names)
+    known += (known.empty() ? "" : ", ") + name;
+  throw UsageError("no job file '" + job + "', nor a named job '" + file + "' in " + looked +
+                   (known.empty() ? "" : " (named jobs: " + known + ")"));
+}
+
+void apply_job_file(const std::string &path, DetectConfig &config) {
+  const auto file = resolve_job(path);
+  apply_job_text(read_job_file(file), file, config);
+}
+
+void apply_run_job_file(const std::string &job, RunConfig &run, DetectConfig &config) {
+  const auto path = resolve_job(job);
   apply_job_text(read_job_file(path), path, config, &run);
   if (run.store_path.empty())
     throw UsageError(path + ": [run] store is required for lockstep run");

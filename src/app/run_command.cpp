@@ -256,6 +256,7 @@ int run_run(const mpi::Comm &comm, const Config &config) {
   mpi::install_stop_handlers();
   RunConfig run = config.run;
   DetectConfig job;
+  run.job_path = resolve_job(run.job_path); // a named job's file
   apply_run_job_file(run.job_path, run, job);
   job.csv_safe = job.csv_safe || config.detect.csv_safe; // the flag wins over the job file
   if (!config.run.out_dir.empty())

@@ -159,6 +159,7 @@ private:
   void build_campaigns();
   void build_shared_events();
   void add_viral_images(); // from a random stream of their own: the other events do not move
+  void plan_activity(Campaign &campaign, Rng &rng) const;
   Post scheduled_post(std::uint64_t author_index, std::int64_t time_ms, Rng &rng) const;
 
   GenerateConfig config_;

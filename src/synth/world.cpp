@@ -167,10 +167,126 @@ void World::add_viral_images() {
             [](const ViralImage &a, const ViralImage &b) { return a.time_ms < b.time_ms; });
 }
 
-void World::build_campaigns() {
-  std::uint64_t next_member = organic_end_;
+// A campaign's coordinated activity by its style: the waves it acts in, what it amplifies or
+// posts, its participation and delays. Draws from the campaign's own stream, after its profile.
+void World::plan_activity(Campaign &campaign, Rng &rng) const {
   const std::int64_t period = config_.days * kDayMs;
   const std::int64_t first_day = start_ms_ / kDayMs;
+  const auto human_hour_wave = [&](std::int64_t day, std::uint32_t item) {
+    const std::int64_t local_hour = rng.between(9, 21);
+    const std::int64_t t = (first_day + day) * kDayMs +
+                           (local_hour - campaign.utc_offset_hours) * kHourMs +
+                           static_cast<std::int64_t>(rng.below(kHourMs));
+    return Wave{std::clamp(t, start_ms_, start_ms_ + period - 1), item};
+  };
+
+  switch (campaign.style) {
+  case Style::retweet_ring:
+    campaign.participation = 0.7;
+    campaign.max_delay_ms = 240'000;
+    for (std::uint64_t p = 0; p < 3; ++p) {
+      std::vector<Post> posts;
+      const auto count = rng.poisson(8.0 * config_.days);
+      for (std::uint64_t i = 0; i < count; ++i) {
+        posts.push_back(scheduled_post(campaign.first_member + p,
+                                       start_ms_ + static_cast<std::int64_t>(rng.below(period)),
+                                       rng));
+      }
+      make_times_unique(posts, campaign.first_member + p);
+      campaign.principal_posts.insert(campaign.principal_posts.end(), posts.begin(), posts.end());
+    }
+    break;
+  case Style::camouflaged: {
+    // Amplifiers of a few principals outside the dataset (state media, officials), retweeting
+    // by hand within half an hour, each only some of the posts.
+    campaign.participation = 0.3;
+    campaign.max_delay_ms = 1'800'000;
+    const auto principals = static_cast<std::uint64_t>(rng.between(2, 4));
+    for (std::uint64_t p = 0; p < principals; ++p) {
+      const std::uint64_t principal = kExternalBase + 300'000 + 10 * std::uint64_t{campaign.id} + p;
+      std::vector<Post> posts;
+      for (std::uint64_t i = 0, count = rng.poisson(3.0 * config_.days); i < count; ++i) {
+        posts.push_back(scheduled_post(
+            principal, start_ms_ + static_cast<std::int64_t>(rng.below(period)), rng));
+      }
+      make_times_unique(posts, principal);
+      campaign.principal_posts.insert(campaign.principal_posts.end(), posts.begin(), posts.end());
+    }
+    break;
+  }
+  case Style::copypasta:
+    campaign.participation = 0.8;
+    campaign.max_delay_ms = 300'000;
+    for (int t = 0; t < 5; ++t) {
+      campaign.templates.push_back(random_sentence(rng, campaign.language, 14));
+    }
+    for (std::int64_t day = 0; day < config_.days; ++day) {
+      for (int w = 0; w < 2; ++w) {
+        campaign.waves.push_back(human_hour_wave(day, static_cast<std::uint32_t>(rng.below(5))));
+      }
+    }
+    break;
+  case Style::hashtag_storm:
+    campaign.participation = 0.7;
+    campaign.max_delay_ms = kHourMs;
+    for (std::int64_t day = 0; day < config_.days; ++day) {
+      if (time::weekday(first_day + day) < 5)
+        continue; // weekends only
+      for (int hour = 10; hour <= 20; hour += 2) {
+        const std::int64_t t =
+            (first_day + day) * kDayMs + (hour - campaign.utc_offset_hours) * kHourMs;
+        campaign.waves.push_back(Wave{std::clamp(t, start_ms_, start_ms_ + period - 1), 0});
+      }
+    }
+    break;
+  case Style::link_sharing:
+    campaign.participation = 0.75;
+    campaign.max_delay_ms = 600'000;
+    for (std::int64_t day = 0; day < config_.days; ++day) {
+      for (int w = 0; w < 3; ++w) {
+        campaign.waves.push_back(
+            human_hour_wave(day, static_cast<std::uint32_t>(campaign.waves.size())));
+      }
+    }
+    break;
+  case Style::sleeper:
+    campaign.participation = 1.0;
+    campaign.max_delay_ms = 20'000;
+    for (std::uint32_t w = 0; w < 3; ++w) {
+      campaign.templates.push_back(random_sentence(rng, campaign.language, 12));
+      campaign.waves.push_back(
+          human_hour_wave(static_cast<std::int64_t>(rng.below(config_.days)), w));
+    }
+    break;
+  case Style::image_sharing:
+    // A set of images, each wave one of them, posted with texts of the members' own.
+    campaign.participation = 0.75;
+    campaign.max_delay_ms = 600'000;
+    for (int i = 0; i < 10; ++i)
+      campaign.templates.push_back(fmt::format("{:016x}", rng.next()));
+    for (std::int64_t day = 0; day < config_.days; ++day) {
+      for (int w = 0; w < 3; ++w)
+        campaign.waves.push_back(human_hour_wave(day, static_cast<std::uint32_t>(rng.below(10))));
+    }
+    break;
+  case Style::scheduled:
+    // One scheduling tool posts for every member round the clock: a tick every ten minutes on
+    // average, on the minute, and each member's post goes out within that minute.
+    campaign.participation = 0.7;
+    campaign.max_delay_ms = kMinuteMs - 1;
+    for (auto t = static_cast<double>(start_ms_) + rng.exponential(10.0 * kMinuteMs);
+         t < static_cast<double>(start_ms_ + period); t += rng.exponential(10.0 * kMinuteMs)) {
+      const auto minute = static_cast<std::int64_t>(t) / kMinuteMs * kMinuteMs;
+      campaign.waves.push_back(Wave{minute, 0});
+    }
+    break;
+  default:
+    break;
+  }
+}
+
+void World::build_campaigns() {
+  std::uint64_t next_member = organic_end_;
   for (int c = 0; c < config_.campaigns; ++c) {
     Rng rng(config_.seed, 1'000'000'000ULL + static_cast<std::uint64_t>(c));
     Campaign campaign;
@@ -187,118 +303,7 @@ void World::build_campaigns() {
     const std::uint64_t target = kExternalBase + 200'000 + campaign.id;
     campaign.target_id = user_id(target);
     campaign.target_screen_name = screen_name(target);
-    const auto human_hour_wave = [&](std::int64_t day, std::uint32_t item) {
-      const std::int64_t local_hour = rng.between(9, 21);
-      const std::int64_t t = (first_day + day) * kDayMs +
-                             (local_hour - campaign.utc_offset_hours) * kHourMs +
-                             static_cast<std::int64_t>(rng.below(kHourMs));
-      return Wave{std::clamp(t, start_ms_, start_ms_ + period - 1), item};
-    };
-
-    switch (campaign.style) {
-    case Style::retweet_ring:
-      campaign.participation = 0.7;
-      campaign.max_delay_ms = 240'000;
-      for (std::uint64_t p = 0; p < 3; ++p) {
-        std::vector<Post> posts;
-        const auto count = rng.poisson(8.0 * config_.days);
-        for (std::uint64_t i = 0; i < count; ++i) {
-          posts.push_back(scheduled_post(campaign.first_member + p,
-                                         start_ms_ + static_cast<std::int64_t>(rng.below(period)),
-                                         rng));
-        }
-        make_times_unique(posts, campaign.first_member + p);
-        campaign.principal_posts.insert(campaign.principal_posts.end(), posts.begin(), posts.end());
-      }
-      break;
-    case Style::camouflaged: {
-      // Amplifiers of a few principals outside the dataset (state media, officials), retweeting
-      // by hand within half an hour, each only some of the posts.
-      campaign.participation = 0.3;
-      campaign.max_delay_ms = 1'800'000;
-      const auto principals = static_cast<std::uint64_t>(rng.between(2, 4));
-      for (std::uint64_t p = 0; p < principals; ++p) {
-        const std::uint64_t principal =
-            kExternalBase + 300'000 + 10 * std::uint64_t{campaign.id} + p;
-        std::vector<Post> posts;
-        for (std::uint64_t i = 0, count = rng.poisson(3.0 * config_.days); i < count; ++i) {
-          posts.push_back(scheduled_post(
-              principal, start_ms_ + static_cast<std::int64_t>(rng.below(period)), rng));
-        }
-        make_times_unique(posts, principal);
-        campaign.principal_posts.insert(campaign.principal_posts.end(), posts.begin(), posts.end());
-      }
-      break;
-    }
-    case Style::copypasta:
-      campaign.participation = 0.8;
-      campaign.max_delay_ms = 300'000;
-      for (int t = 0; t < 5; ++t) {
-        campaign.templates.push_back(random_sentence(rng, campaign.language, 14));
-      }
-      for (std::int64_t day = 0; day < config_.days; ++day) {
-        for (int w = 0; w < 2; ++w) {
-          campaign.waves.push_back(human_hour_wave(day, static_cast<std::uint32_t>(rng.below(5))));
-        }
-      }
-      break;
-    case Style::hashtag_storm:
-      campaign.participation = 0.7;
-      campaign.max_delay_ms = kHourMs;
-      for (std::int64_t day = 0; day < config_.days; ++day) {
-        if (time::weekday(first_day + day) < 5)
-          continue; // weekends only
-        for (int hour = 10; hour <= 20; hour += 2) {
-          const std::int64_t t =
-              (first_day + day) * kDayMs + (hour - campaign.utc_offset_hours) * kHourMs;
-          campaign.waves.push_back(Wave{std::clamp(t, start_ms_, start_ms_ + period - 1), 0});
-        }
-      }
-      break;
-    case Style::link_sharing:
-      campaign.participation = 0.75;
-      campaign.max_delay_ms = 600'000;
-      for (std::int64_t day = 0; day < config_.days; ++day) {
-        for (int w = 0; w < 3; ++w) {
-          campaign.waves.push_back(
-              human_hour_wave(day, static_cast<std::uint32_t>(campaign.waves.size())));
-        }
-      }
-      break;
-    case Style::sleeper:
-      campaign.participation = 1.0;
-      campaign.max_delay_ms = 20'000;
-      for (std::uint32_t w = 0; w < 3; ++w) {
-        campaign.templates.push_back(random_sentence(rng, campaign.language, 12));
-        campaign.waves.push_back(
-            human_hour_wave(static_cast<std::int64_t>(rng.below(config_.days)), w));
-      }
-      break;
-    case Style::image_sharing:
-      // A set of images, each wave one of them, posted with texts of the members' own.
-      campaign.participation = 0.75;
-      campaign.max_delay_ms = 600'000;
-      for (int i = 0; i < 10; ++i)
-        campaign.templates.push_back(fmt::format("{:016x}", rng.next()));
-      for (std::int64_t day = 0; day < config_.days; ++day) {
-        for (int w = 0; w < 3; ++w)
-          campaign.waves.push_back(human_hour_wave(day, static_cast<std::uint32_t>(rng.below(10))));
-      }
-      break;
-    case Style::scheduled:
-      // One scheduling tool posts for every member round the clock: a tick every ten minutes on
-      // average, on the minute, and each member's post goes out within that minute.
-      campaign.participation = 0.7;
-      campaign.max_delay_ms = kMinuteMs - 1;
-      for (auto t = static_cast<double>(start_ms_) + rng.exponential(10.0 * kMinuteMs);
-           t < static_cast<double>(start_ms_ + period); t += rng.exponential(10.0 * kMinuteMs)) {
-        const auto minute = static_cast<std::int64_t>(t) / kMinuteMs * kMinuteMs;
-        campaign.waves.push_back(Wave{minute, 0});
-      }
-      break;
-    default:
-      break;
-    }
+    plan_activity(campaign, rng);
     std::sort(campaign.waves.begin(), campaign.waves.end(),
               [](const Wave &a, const Wave &b) { return a.time_ms < b.time_ms; });
     campaigns_.push_back(std::move(campaign));

@@ -1,13 +1,15 @@
-// Job files: jobs/default.toml equals the built-in defaults, values apply, and every mistake is a
-// UsageError that names the file, line and key.
+// Job files: jobs/default.toml equals the built-in defaults, values apply, every mistake is a
+// UsageError that names the file, line and key, and named jobs resolve from the installed jobs.
 #include "app/job_file.hpp"
 #include "change_settings.hpp"
 #include "common/error.hpp"
 #include "mpi_test.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <unistd.h>
 
 namespace lockstep::testing {
 namespace {
@@ -112,6 +114,40 @@ TEST_F(JobFile, MistakesNameFileLineAndKey) {
   EXPECT_NE(error_of("[detect\n").find("job.toml:1:"), std::string::npos);
   DetectConfig config;
   EXPECT_THROW(app::apply_job_file("/nonexistent/job.toml", config), UsageError);
+}
+
+} // namespace
+} // namespace lockstep::testing
+
+namespace lockstep::testing {
+namespace {
+
+// Named jobs: LOCKSTEP_HOME's share/lockstep/jobs first, then the installed tree beside the binary,
+// then the source tree; a path is taken as given; an unknown name lists the named jobs.
+TEST_F(JobFile, NamedJobsResolveFromTheInstalledJobs) {
+  namespace fs = std::filesystem;
+  const auto home = fs::temp_directory_path() / ("lockstep-home-" + std::to_string(::getpid()));
+  fs::create_directories(home / "share/lockstep/jobs");
+  std::ofstream(home / "share/lockstep/jobs/mine.toml") << "[detect]\nalpha = 0.001\n";
+  ::setenv("LOCKSTEP_HOME", home.c_str(), 1);
+  EXPECT_EQ(app::resolve_job("mine"), (home / "share/lockstep/jobs/mine.toml").string());
+  EXPECT_EQ(app::resolve_job("mine.toml"), (home / "share/lockstep/jobs/mine.toml").string());
+  DetectConfig config;
+  app::apply_job_file("mine", config);
+  EXPECT_EQ(config.alpha, 0.001);
+  EXPECT_TRUE(app::resolve_job("default").ends_with("jobs/default.toml")) << "the source tree's";
+  EXPECT_EQ(app::resolve_job("some/where.toml"), "some/where.toml") << "a path, as given";
+  try {
+    app::resolve_job("no-such-job");
+    ADD_FAILURE() << "an unknown named job resolved";
+  } catch (const UsageError &error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("named jobs: "), std::string::npos) << message;
+    EXPECT_NE(message.find("coortweet, copypasta, default"), std::string::npos) << message;
+    EXPECT_NE(message.find("mine"), std::string::npos) << message;
+  }
+  ::unsetenv("LOCKSTEP_HOME");
+  fs::remove_all(home);
 }
 
 } // namespace

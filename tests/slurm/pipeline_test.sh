@@ -4,7 +4,10 @@
 #   tasks the results equal a direct `mpiexec lockstep run` byte for byte, and report.html exists;
 # - a run stopped mid-detect with `scancel --signal=USR1` exits at a checkpoint, submits itself
 #   again, and the new job resumes from the checkpoint and ends with the same results.
-# Skipped (exit 77) when Slurm is not installed; in CI (CI=true) that fails instead.
+# Skipped (exit 77) when Slurm is not installed; in CI (CI=true) that fails instead. With
+# LOCKSTEP_PREFIX set, the scripts and the binary are those installed there (cmake --install, as
+# tests/app/installed_tree.sh leaves them): the scripts find `lockstep` on the PATH, as after
+# `module load lockstep`.
 # Usage: pipeline_test.sh LOCKSTEP H5DIFF MPIEXEC [MPIEXEC_FLAGS...]
 set -euo pipefail
 lockstep=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -19,7 +22,17 @@ trap 'bash "$repo/slurm/local-cluster.sh" down "$cluster"; [ -n "${KEEP:-}" ] ||
 chmod 755 "$work" # munged needs every directory above its socket searchable
 settings=$(bash "$repo/slurm/local-cluster.sh" up "$cluster" 4) || fail "Slurm did not come up"
 eval "$settings"
-export LOCKSTEP=$lockstep OMPI_MCA_mpi_yield_when_idle=1
+export OMPI_MCA_mpi_yield_when_idle=1
+scripts="$repo/slurm"
+if [ -n "${LOCKSTEP_PREFIX:-}" ]; then
+  scripts="$LOCKSTEP_PREFIX/share/lockstep/slurm"
+  lockstep="$LOCKSTEP_PREFIX/bin/lockstep"
+  export PATH="$LOCKSTEP_PREFIX/bin:$PATH"
+  unset LOCKSTEP
+  [ -f "$scripts/pipeline.sh" ] || fail "no installed Slurm scripts in $scripts"
+else
+  export LOCKSTEP=$lockstep
+fi
 cd "$work"
 
 # Waits for a job to end COMPLETED with exit code 0:0, within a deadline (sbatch --wait alone
@@ -59,7 +72,7 @@ job reference
 
 for tasks in 2 4; do
   job "np$tasks"
-  mapfile -t ids < <(bash "$repo/slurm/pipeline.sh" "$work/np$tasks/job.toml" \
+  mapfile -t ids < <(bash "$scripts/pipeline.sh" "$work/np$tasks/job.toml" \
     --chdir="$work/np$tasks" --ntasks="$tasks" --cpus-per-task=1 --mem-per-cpu=1G --time=00:10:00)
   [ "${#ids[@]}" -eq 3 ] || fail "pipeline.sh printed ${#ids[@]} job ids, expected 3"
   wait_for "${ids[0]}" 300
@@ -77,7 +90,7 @@ done
 # Stop a run in the middle of detect; it must submit itself again, resume and end the same.
 job stopped
 id=$(sbatch --parsable --job-name=lockstep-stopped --chdir="$work/stopped" --ntasks=2 \
-  --cpus-per-task=1 --mem-per-cpu=1G --time=00:10:00 "$repo/slurm/run-phase.sbatch" \
+  --cpus-per-task=1 --mem-per-cpu=1G --time=00:10:00 "$scripts/run-phase.sbatch" \
   "$work/stopped/job.toml" all --log-level info)
 log="stopped/lockstep-lockstep-stopped-$id.out"
 for _ in $(seq 1 600); do
