@@ -145,6 +145,9 @@ struct DetectConfig {
   // Text cells of the CSV results that a spreadsheet would read as formulas (=, +, -, @, tab, CR
   // first) get a leading ' (csv::TextCells::spreadsheet_safe); off keeps them exact.
   bool csv_safe = false;
+  // coordination.gexf only up to this many significant edges (Gephi opens about 10^5; a larger
+  // file is hundreds of MB that nothing reads); 0: always. edges.csv and results.h5 hold them all.
+  std::uint64_t gexf_max_edges = 100'000;
   std::vector<std::string> automation_clients = default_automation_clients(); // by name
   std::uint64_t exchange_megabytes = 256; // bytes per rank and exchange round
 

@@ -36,6 +36,7 @@ void visit_detect(C &c, Visit &&visit) {
   visit("evidence_per_edge", c.evidence_per_edge, Range{0, 1000});
   visit("keep_candidates", c.keep_candidates);
   visit("csv_safe", c.csv_safe);
+  visit("gexf_max_edges", c.gexf_max_edges, Range{0, 1e12});
   visit("exchange_megabytes", c.exchange_megabytes, Range{1, 1 << 20});
   visit("automation_clients", c.automation_clients);
 }

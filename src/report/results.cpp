@@ -5,6 +5,7 @@
 #include "common/csv.hpp"
 #include "common/hash.hpp"
 #include "common/json.hpp"
+#include "common/log.hpp"
 #include "common/time.hpp"
 #include "common/version.hpp"
 #include "mpi/alltoallv.hpp"
@@ -431,10 +432,45 @@ std::vector<double> phase_peaks_mb(const mpi::Comm &comm, const PhaseTimes &time
   return mpi::allreduce(comm, std::span<const double>(peaks), mpi::Op::max);
 }
 
+// Whether coordination.gexf is written: only up to gexf_max_edges significant edges.
+struct GexfPlan {
+  bool written = true;
+  std::uint64_t edges = 0; // significant edges, all ranks
+};
+
+GexfPlan plan_gexf(const mpi::Comm &comm, const DetectConfig &config, std::size_t local_edges) {
+  GexfPlan plan;
+  plan.edges = mpi::allreduce(comm, static_cast<std::uint64_t>(local_edges), mpi::Op::sum);
+  plan.written = config.gexf_max_edges == 0 || plan.edges <= config.gexf_max_edges;
+  if (!plan.written) {
+    log::warn("coordination.gexf not written: {} significant edges, more than gexf_max_edges = {} "
+              "(Gephi opens about 10^5); edges.csv and results.h5 hold them all",
+              plan.edges, config.gexf_max_edges);
+  }
+  return plan;
+}
+
+// The results files, in the order they are renamed into place.
+std::vector<std::string> result_files(const GexfPlan &gexf) {
+  std::vector<std::string> out = {"accounts.csv", "clusters.csv", "cluster_activity.csv",
+                                  "edges.csv",    "evidence.csv", "coordination.gexf",
+                                  "results.h5"};
+  if (!gexf.written)
+    std::erase(out, "coordination.gexf");
+  return out;
+}
+
+std::string files_json(const GexfPlan &gexf) {
+  std::string out;
+  for (const auto &name : result_files(gexf))
+    out += (out.empty() ? "" : ", ") + json::quote(name);
+  return out;
+}
+
 std::string manifest_json(const DetectConfig &config, const detect::PartitionData &data,
                           const detect::DetectResult &result,
                           const cluster::ClusterResult &clusters, const RunInfo &run,
-                          const std::vector<double> &phase_peaks) {
+                          const std::vector<double> &phase_peaks, const GexfPlan &gexf) {
   std::string signals;
   for (const auto &s : result.signals) {
     signals += fmt::format(
@@ -473,9 +509,8 @@ std::string manifest_json(const DetectConfig &config, const detect::PartitionDat
       "  \"clusters\": {},\n"
       "  \"phase_seconds_rank0\": {{{}}},\n"
       "  \"phase_peak_mb\": {{{}}},\n"
-      "  \"files\": [\"accounts.csv\", \"clusters.csv\", \"cluster_activity.csv\", "
-      "\"edges.csv\", \"evidence.csv\", "
-      "\"coordination.gexf\", \"results.h5\"],\n"
+      "  \"gexf\": {{\"written\": {}, \"edges\": {}, \"max_edges\": {}}},\n"
+      "  \"files\": [{}],\n"
       "  \"job\": {}\n}}\n",
       kVersion, input_json(config, data, run), analysis_fingerprint(config), resumed, run.ranks,
       run.threads, run.seconds, result.tests, json::number(result.log10_p_threshold),
@@ -484,6 +519,7 @@ std::string manifest_json(const DetectConfig &config, const detect::PartitionDat
       json::number(result.weight_threshold), signals, result.similarity.terms,
       result.similarity.skipped_terms, result.similarity.pairs,
       near_duplicate_json(result.near_duplicate), clusters_json(clusters.totals), times, peaks,
+      gexf.written, gexf.edges, config.gexf_max_edges, files_json(gexf),
       json::quote(run.effective_job));
 }
 
@@ -563,8 +599,11 @@ void write_results(const mpi::Comm &comm, const DetectConfig &config,
                      comm.is_root()
                          ? cluster_activity_csv(clusters, data.clients, text_cells(config))
                          : std::string());
-  write_gexf(comm, partial("coordination.gexf"), data, result, clusters, degrees, edges, id_a,
-             id_b);
+  const auto gexf = plan_gexf(comm, config, edges.size());
+  if (gexf.written) {
+    write_gexf(comm, partial("coordination.gexf"), data, result, clusters, degrees, edges, id_a,
+               id_b);
+  }
   mpi::write_ordered(comm, partial("edges.csv"),
                      edges_csv(result, edges, id_a, id_b, text_cells(config), comm.is_root()));
   mpi::write_ordered(comm, partial("evidence.csv"),
@@ -574,13 +613,15 @@ void write_results(const mpi::Comm &comm, const DetectConfig &config,
   comm.barrier();
   if (comm.is_root()) {
     std::ofstream manifest(partial("manifest.json"));
-    manifest << manifest_json(config, data, result, clusters, run, peaks);
+    manifest << manifest_json(config, data, result, clusters, run, peaks, gexf);
     manifest.close();
     if (!manifest)
       throw std::runtime_error("cannot write " + partial("manifest.json"));
-    for (const char *name : {"accounts.csv", "clusters.csv", "cluster_activity.csv", "edges.csv",
-                             "evidence.csv", "coordination.gexf", "results.h5", "manifest.json"})
+    if (!gexf.written)
+      fs::remove(dir / "coordination.gexf"); // an earlier run's, which no longer matches
+    for (const auto &name : result_files(gexf))
       fs::rename(partial(name), dir / name);
+    fs::rename(partial("manifest.json"), dir / "manifest.json");
   }
   comm.barrier();
 }

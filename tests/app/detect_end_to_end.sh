@@ -96,6 +96,20 @@ require xmllint
 xmllint --noout "$work/np1/coordination.gexf" || fail "coordination.gexf is not well-formed XML"
 [ "$(grep -c '<edge ' "$work/np1/coordination.gexf")" -eq "$(($(wc -l <"$work/np1/edges.csv") - 1))" ] ||
   fail "coordination.gexf and edges.csv have different edge counts"
+# Past gexf_max_edges the GEXF is left out (an earlier run's removed) and the rest is the same.
+cp -r "$work/np1" "$work/capped"
+printf '[detect]\ngexf_max_edges = 10\n' >"$work/capped.toml"
+"${mpiexec[@]}" -n 2 "$lockstep" detect --store "$work/store.h5" --job "$work/capped.toml" \
+  --out "$work/capped" --log-level warn >"$work/capped.log" 2>&1
+[ ! -e "$work/capped/coordination.gexf" ] || fail "coordination.gexf written past gexf_max_edges"
+grep -q "coordination.gexf not written: [0-9]* significant edges" "$work/capped.log" ||
+  fail "the log does not say the GEXF was left out"
+grep -q '"gexf": {"written": false, "edges": [0-9]*, "max_edges": 10}' "$work/capped/manifest.json" ||
+  fail "the manifest does not say the GEXF was left out"
+grep -q '"coordination.gexf"' "$work/capped/manifest.json" && fail "the manifest lists the GEXF"
+for f in accounts.csv clusters.csv edges.csv evidence.csv; do
+  cmp "$work/np1/$f" "$work/capped/$f" || fail "$f changed with the GEXF left out"
+done
 
 # The near-duplicate signal alone.
 {
