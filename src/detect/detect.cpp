@@ -20,6 +20,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sys/resource.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
