@@ -142,7 +142,8 @@ PartitionData read_partitions(const mpi::Comm &comm, const std::string &store_pa
 
   data.accounts = read_accounts(root.open_group("accounts"), account_rows);
   data.posts = read_posts(root.open_group("posts"), rows_of(post_index, share),
-                          data.input_format == "actions" || data.input_format.ends_with("+media"),
+                          data.input_format == "actions" ||
+                              data.input_format.ends_with(schema::kJoinedMediaSuffix),
                           read_texts);
   data.actions = read_actions(root.open_group("actions"), rows_of(whole("actions"), share));
   data.interactions =

@@ -15,6 +15,7 @@
 #include "mpi/alltoallv.hpp"
 #include "mpi/collectives.hpp"
 #include "mpi/serialize.hpp"
+#include "store/schema.hpp"
 
 #include <algorithm>
 #include <boost/serialization/map.hpp>
@@ -448,7 +449,9 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
   StoreInfo info;
   info.partitions = config.partitions;
   // Tweets with media tables joined hold action-table posts too (rows naming no tweet of theirs).
-  const auto with_media = [](const std::string &format) { return format + "+media"; };
+  const auto with_media = [](const std::string &format) {
+    return format + std::string(store::schema::kJoinedMediaSuffix);
+  };
   info.input_format = config.actions.empty() || config.format != "ioarchive"
                           ? config.format
                           : with_media(config.format);

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <functional>
+#include <optional>
 
 namespace lockstep::report {
 
@@ -22,16 +23,20 @@ namespace {
 
 constexpr std::uint64_t kHashedId = std::uint64_t{1} << 63; // post keys hashed from non-numbers
 
-bool names_a_post(std::uint8_t signal) {
-  return signals::row(signal).keys == signals::KeyKind::post;
-}
-
-bool names_a_text(std::uint8_t signal) {
-  return signals::row(signal).keys == signals::KeyKind::text;
-}
-
-bool names_a_time(std::uint8_t signal) {
-  return signals::row(signal).keys == signals::KeyKind::time;
+// The label of a key that names itself: a post (its tweetid, or post:HEX when it was hashed from a
+// non-number), a text key or a near-duplicate family's (text:HEX), a span of time (time:, its
+// start); nullopt for a key whose string is in the store's /keys.
+std::optional<std::string> own_label(std::uint8_t signal, std::uint64_t key) {
+  switch (signals::row(signal).keys) {
+  case signals::KeyKind::post:
+    return (key & kHashedId) != 0 ? fmt::format("post:{:016x}", key) : std::to_string(key);
+  case signals::KeyKind::text:
+    return fmt::format("text:{:016x}", key);
+  case signals::KeyKind::time:
+    return "time:" + time::format_second(static_cast<std::int64_t>(key));
+  default:
+    return std::nullopt;
+  }
 }
 
 } // namespace
@@ -114,11 +119,16 @@ std::vector<std::string> key_labels(const mpi::Comm &comm, const std::string &st
     share_begin[r] = r == 0 ? 0 : next;
   }
 
+  std::vector<std::string> out(requests.size());
   std::vector<std::uint64_t> looked_up;
-  for (const auto &request : requests) {
-    if (!names_a_post(request.signal) && !names_a_text(request.signal) &&
-        !names_a_time(request.signal))
-      looked_up.push_back(request.key);
+  std::vector<std::size_t> looked_up_at; // where each looked-up label goes in `out`
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    if (auto own = own_label(requests[i].signal, requests[i].key)) {
+      out[i] = std::move(*own);
+    } else {
+      looked_up.push_back(requests[i].key);
+      looked_up_at.push_back(i);
+    }
   }
   const auto found = partition::remote_lookup(
       comm, looked_up, [&](std::uint64_t k) { return partition::owner_of(share_begin, k); },
@@ -127,21 +137,8 @@ std::vector<std::string> key_labels(const mpi::Comm &comm, const std::string &st
         return it != key.end() && *it == k ? value[std::size_t(it - key.begin())] : "";
       },
       exchange);
-
-  std::vector<std::string> out;
-  std::size_t next_found = 0;
-  for (const auto &request : requests) {
-    if (names_a_post(request.signal)) {
-      out.push_back((request.key & kHashedId) != 0 ? fmt::format("post:{:016x}", request.key)
-                                                   : std::to_string(request.key));
-    } else if (names_a_text(request.signal)) { // a text key, or a near-duplicate family's
-      out.push_back(fmt::format("text:{:016x}", request.key));
-    } else if (names_a_time(request.signal)) { // the start of a span of time
-      out.push_back("time:" + time::format_second(static_cast<std::int64_t>(request.key)));
-    } else {
-      out.push_back(found[next_found++]);
-    }
-  }
+  for (std::size_t j = 0; j < found.size(); ++j)
+    out[looked_up_at[j]] = found[j];
   return out;
 }
 

@@ -20,6 +20,9 @@ inline constexpr const char *kFormat = "lockstep-store";
 // no media actions); --append needs the current version.
 inline constexpr std::int64_t kVersion = 3;
 inline constexpr std::int64_t kOldestReadableVersion = 2;
+// The root attribute input_format of tweets with media tables joined (`--action-columns`) is the
+// format with this suffix: such a store holds posts with a content_id (rows naming no tweet).
+inline constexpr std::string_view kJoinedMediaSuffix = "+media";
 
 // Signal kinds of /actions/signal: the store signals of signals/table.hpp (signals::in_store).
 using Signal = signals::Id;
