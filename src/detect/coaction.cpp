@@ -113,6 +113,17 @@ std::vector<std::size_t> key_runs(std::span<const Action> sorted) {
   return starts;
 }
 
+// Where each account pair's run starts in records sorted by pair, plus the end.
+std::vector<std::size_t> pair_runs(std::span<const CoactionPair> sorted) {
+  std::vector<std::size_t> starts;
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    if (i == 0 || sorted[i].a != sorted[i - 1].a || sorted[i].b != sorted[i - 1].b)
+      starts.push_back(i);
+  }
+  starts.push_back(sorted.size());
+  return starts;
+}
+
 // One pass over every key's run in parallel: the totals, and with `emit` the pairs of `slice`.
 std::vector<CoactionPair> scan_all_keys(std::span<const Action> by_key_time,
                                         const std::vector<std::size_t> &runs,
@@ -252,12 +263,7 @@ void sort_pairs(std::vector<CoactionPair> &pairs) {
 
 std::vector<PairSignal> aggregate_pairs(std::span<const CoactionPair> sorted,
                                         std::vector<std::size_t> &group_begin) {
-  group_begin.clear();
-  for (std::size_t i = 0; i < sorted.size(); ++i) {
-    if (i == 0 || sorted[i].a != sorted[i - 1].a || sorted[i].b != sorted[i - 1].b)
-      group_begin.push_back(i);
-  }
-  group_begin.push_back(sorted.size());
+  group_begin = pair_runs(sorted);
   std::vector<PairSignal> out(group_begin.size() - 1);
   tbb::enumerable_thread_specific<Scratch> scratch;
   tbb::parallel_for(
@@ -483,13 +489,11 @@ void add_round_groups(std::span<const CoactionPair> sorted,
 std::uint64_t drop_sparse_pairs(std::vector<CoactionPair> &sorted, std::uint64_t min_coactions) {
   if (min_coactions <= 1)
     return 0;
+  const auto runs = pair_runs(sorted);
   std::uint64_t dropped = 0;
   std::size_t kept = 0;
-  for (std::size_t begin = 0, end = 0; begin < sorted.size(); begin = end) {
-    end = begin + 1;
-    while (end < sorted.size() && sorted[end].a == sorted[begin].a &&
-           sorted[end].b == sorted[begin].b)
-      ++end;
+  for (std::size_t r = 0; r + 1 < runs.size(); ++r) {
+    const auto begin = runs[r], end = runs[r + 1];
     if (end - begin < min_coactions) {
       ++dropped;
       continue;
