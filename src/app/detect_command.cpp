@@ -42,6 +42,16 @@ CLI::App *add_detect_command(CLI::App &app, Config &config) {
   command->add_flag("--checkpoint", c.checkpoint,
                     "Save each finished step in OUT/checkpoint; a run stopped by SIGUSR1 or "
                     "SIGTERM (exit status 3) resumes from there when started again");
+  command
+      ->add_option("--memory-mb", c.memory_megabytes,
+                   "Memory per rank (MB). Past it, tested pairs wait in --scratch and the "
+                   "co-action records go through in more rounds; results do not change. 0: "
+                   "Slurm's allocation (--mem, --mem-per-cpu), else half the node's memory, "
+                   "shared by its ranks")
+      ->capture_default_str();
+  command->add_option("--scratch", c.scratch,
+                      "Folder for what does not fit in --memory-mb (node-local disk is best). "
+                      "Default: $TMPDIR, else /tmp");
   add_csv_safe_flag(*command, c);
   return command;
 }
@@ -85,6 +95,7 @@ void detect_and_write(const mpi::Comm &comm, const DetectConfig &job,
   log::debug("effective job:\n{}", effective);
 
   mpi::install_stop_handlers();
+  const double runtime_mb = resident_mb(); // MPI, HDF5, TBB and the program, before any data
   PhaseTimes reading;
   detect::PartitionData data;
   {
@@ -97,7 +108,13 @@ void detect_and_write(const mpi::Comm &comm, const DetectConfig &job,
       job.checkpoint ? detect::Checkpoint(comm, (fs::path(job.out_dir) / "checkpoint").string(),
                                           detect::detect_fingerprint(job, comm.size()))
                      : detect::Checkpoint();
-  auto result = detect::detect(comm, job, data, checkpoint);
+  const auto memory = detect::plan_memory(comm, job, data, runtime_mb);
+  log::info("memory per rank: {} MB ({}); runtime {:.0f} MB, partitions up to {:.0f} MB, {:.0f} MB "
+            "for the phases: {} MB of co-action records at once, {} MB of tested pairs held "
+            "before they spill to {}",
+            memory.bound_mb, memory.source, memory.runtime_mb, memory.data_mb, memory.working_mb,
+            memory.pair_budget_bytes >> 20, memory.tested_bytes >> 20, memory.scratch);
+  auto result = detect::detect(comm, job, data, checkpoint, memory);
   result.times.prepend(reading);
   cluster::ClusterResult clusters;
   {

@@ -58,8 +58,9 @@ CLI::App *add_ingest_command(CLI::App &app, Config &config) {
                       "Where rejected rows go (default: beside the store)");
   command
       ->add_option("--memory-mb", c.memory_megabytes,
-                   "Rows held per rank (MB); larger inputs take several passes. 0: half the "
-                   "node's memory, shared by its ranks")
+                   "Rows held per rank (MB); larger inputs take several passes. 0: Slurm's "
+                   "allocation (--mem, --mem-per-cpu), else half the node's memory, shared by its "
+                   "ranks")
       ->capture_default_str();
   command->add_option("--block-mb", c.block_megabytes, "Input parsed per rank and round (MB)")
       ->check(CLI::Range(1, 4096))

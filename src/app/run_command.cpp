@@ -202,6 +202,8 @@ bool detect_phase(const mpi::Comm &comm, const RunConfig &run, DetectConfig job)
   job.out_dir = run.out_dir;
   job.job_path = run.job_path;
   job.checkpoint = run.checkpoint;
+  job.memory_megabytes = run.memory_megabytes;
+  job.scratch = run.scratch;
   std::string digest; // of the store, on rank 0: read once, and only when a manifest asks
   const auto is_current = [&](const std::string &dir) {
     int same = 0;

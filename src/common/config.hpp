@@ -62,8 +62,9 @@ struct IngestConfig {
   bool append = false;           // add the inputs to an existing store
   std::string rejects_path;      // default: STORE without .h5 + "-rejects.csv"
   std::uint64_t block_megabytes = 32; // input parsed per rank and round
-  std::uint64_t memory_megabytes = 0; // rows held per rank; 0 = half the node's memory shared
-                                      // by its ranks. Larger inputs go through in several passes
+  // Rows held per rank; 0 = Slurm's allocation, or half the node's memory shared by its ranks
+  // (common/memory.hpp). Larger inputs go through in several passes.
+  std::uint64_t memory_megabytes = 0;
 };
 
 // `lockstep validate`: checks a store against the schema.
@@ -127,6 +128,10 @@ struct DetectConfig {
   // Save each finished step in OUT_DIR/checkpoint so that a stopped run (SIGUSR1 or SIGTERM, as
   // Slurm's --signal sends) resumes after it; the folder goes once the results are written.
   bool checkpoint = false;
+  // Memory per rank (MB); 0: Slurm's allocation, or half the node's memory over its ranks
+  // (common/memory.hpp). Results do not depend on it: past it, tested pairs wait in `scratch`.
+  std::uint64_t memory_megabytes = 0;
+  std::string scratch; // spill folder; empty: $TMPDIR, else /tmp
   // retweet, reply, quote, hashtag, url, domain, mention, text, object (store signal order), and
   // retweet_slow (the store's retweets in a longer window)
   std::map<std::string, SignalConfig> signals = default_signals();
@@ -172,7 +177,8 @@ struct RunConfig {
   std::string time_format;    // tweet_time's format in another layout
   std::string label_column;   // account labels (a release's account category)
   std::uint32_t partitions = 64;
-  std::uint64_t memory_megabytes = 0;
+  std::uint64_t memory_megabytes = 0; // per rank, for ingest and detect (0: see memory_bound)
+  std::string scratch;                // detect's spill folder (DetectConfig::scratch)
   bool checkpoint = true; // detect saves each finished step (see DetectConfig::checkpoint)
 };
 

@@ -84,7 +84,17 @@ void PhaseTimes::add(const std::string &phase, double seconds, double peak_mb) {
       return;
     }
   }
-  phases_.push_back({phase, seconds, peak_mb});
+  phases_.push_back({phase, seconds, peak_mb, 1});
+}
+
+void PhaseTimes::add_passes(const std::string &phase, std::uint64_t passes) {
+  for (auto &entry : phases_) {
+    if (entry.name == phase) {
+      entry.passes = std::max(entry.passes, passes);
+      return;
+    }
+  }
+  phases_.push_back({phase, 0, 0, passes});
 }
 
 std::string PhaseTimes::describe() const {
@@ -100,6 +110,8 @@ std::string PhaseTimes::describe_memory() const {
   for (const auto &entry : phases_) {
     out += (out.empty() ? "" : ", ") + entry.name + " " +
            std::to_string(static_cast<long long>(entry.peak_mb + 0.5)) + " MB";
+    if (entry.passes > 1)
+      out += " in " + std::to_string(entry.passes) + " passes";
   }
   return out;
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,17 +20,20 @@ public:
   struct Phase {
     std::string name;
     double seconds = 0;
-    double peak_mb = 0; // the largest resident memory seen while it ran
+    double peak_mb = 0;       // the largest resident memory seen while it ran
+    std::uint64_t passes = 1; // over its data, where memory bounds it (the most of its runs)
   };
   // Adds to `phase` (a phase run again adds its time, and keeps the larger peak).
   void add(const std::string &phase, double seconds, double peak_mb = 0);
+  // Records that `phase` went over its data in `passes` passes (keeps the most).
+  void add_passes(const std::string &phase, std::uint64_t passes);
   // Puts the phases of `earlier` (timed before these, by another table) first.
   void prepend(const PhaseTimes &earlier) {
     phases_.insert(phases_.begin(), earlier.phases_.begin(), earlier.phases_.end());
   }
   const std::vector<Phase> &phases() const { return phases_; }
   std::string describe() const;        // "read 0.35 s, parse 2.2 s, ..."
-  std::string describe_memory() const; // "read 410 MB, parse 876 MB, ..."
+  std::string describe_memory() const; // "read 410 MB, pairs 876 MB in 3 passes, ..."
 
 private:
   std::vector<Phase> phases_;

@@ -41,8 +41,9 @@ void visit_detect(C &c, Visit &&visit) {
   visit("automation_clients", c.automation_clients);
 }
 // DetectConfig's members that are not [detect] keys: the command line's (store, job, out,
-// checkpoint) and the sections of their own (signals, similarity, near_duplicate, clusters).
-inline constexpr std::size_t kDetectMembersOutsideSection = 8;
+// checkpoint, memory_megabytes, scratch: where and how a run goes, not what it finds) and the
+// sections of their own (signals, similarity, near_duplicate, clusters).
+inline constexpr std::size_t kDetectMembersOutsideSection = 10;
 
 // [signals.NAME]
 template <typename C, typename Visit>
@@ -107,6 +108,7 @@ void visit_run(C &c, Visit &&visit) {
   visit("label_column", c.label_column);
   visit("partitions", c.partitions, Range{1, 1 << 20});
   visit("memory_megabytes", c.memory_megabytes, Range{0, 1e12});
+  visit("scratch", c.scratch);
   visit("checkpoint", c.checkpoint);
 }
 // RunConfig's members that are not [run] keys: job_path, previous_dir and phase (command line).

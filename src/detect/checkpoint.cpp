@@ -47,7 +47,7 @@ void serialize(Archive &archive, lockstep::detect::SignalSummary &s, unsigned) {
 }
 template <typename Archive>
 void serialize(Archive &archive, lockstep::detect::StepOutput &o, unsigned) {
-  archive &o.signals &o.tested;
+  archive &o.signals &o.tested_parts;
   archive &make_binary_object(&o.near_duplicate, sizeof o.near_duplicate);
   archive &o.family_posts;
   archive &make_binary_object(&o.similarity, sizeof o.similarity);
@@ -63,8 +63,9 @@ namespace fs = std::filesystem;
 // The layout of the saved step outputs; a checkpoint of another layout is not resumed.
 // 2: EdgeSignal::log10_p_popularity; 3: StepOutput::similarity as one SimilaritySummary;
 // 4: SignalSummary::engagement_priced, EdgeSignal::engagement_gain; 5: SignalSummary::sparse_pairs;
-// 6: StepOutput::similar_pairs (behavioural similarity is no pseudo-signal).
-constexpr int kCheckpointFormat = 6;
+// 6: StepOutput::similar_pairs (behavioural similarity is no pseudo-signal); 7: tested parts in
+// files of their own (detect/tested_parts.hpp's layout).
+constexpr int kCheckpointFormat = 7;
 
 Checkpoint::Checkpoint(const mpi::Comm &comm, std::string dir, const std::string &fingerprint)
     : dir_(std::move(dir)) {
@@ -87,7 +88,13 @@ std::string Checkpoint::path(const mpi::Comm &comm, const std::string &step) con
   return (fs::path(dir_) / fmt::format("{}.rank{}.bin", step, comm.rank())).string();
 }
 
-bool Checkpoint::load(const mpi::Comm &comm, const std::string &step, StepOutput &out) const {
+std::string Checkpoint::part_path(const mpi::Comm &comm, const std::string &step,
+                                  std::size_t part) const {
+  return (fs::path(dir_) / fmt::format("{}.rank{}.part{}.bin", step, comm.rank(), part)).string();
+}
+
+bool Checkpoint::load(const mpi::Comm &comm, const std::string &step, StepOutput &out,
+                      TestedParts &tested) const {
   if (!enabled())
     return false;
   const int here = fs::exists(path(comm, step)) ? 1 : 0;
@@ -96,14 +103,19 @@ bool Checkpoint::load(const mpi::Comm &comm, const std::string &step, StepOutput
   std::ifstream in(path(comm, step), std::ios::binary);
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   out = mpi::from_bytes<StepOutput>(bytes);
+  for (std::size_t part = 0; part < out.tested_parts; ++part)
+    tested.adopt(part_path(comm, step, part));
   resumed_.push_back(step);
   return true;
 }
 
-void Checkpoint::save(const mpi::Comm &comm, const std::string &step,
-                      const StepOutput &output) const {
+void Checkpoint::save(const mpi::Comm &comm, const std::string &step, StepOutput output,
+                      const TestedParts &tested, std::size_t first_part) const {
   if (!enabled())
     return;
+  output.tested_parts = tested.size() - first_part;
+  for (std::size_t part = first_part; part < tested.size(); ++part)
+    tested.save(part, part_path(comm, step, part - first_part));
   AtomicFile file(path(comm, step));
   file.write(mpi::to_bytes(output));
   file.commit();

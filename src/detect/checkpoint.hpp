@@ -5,6 +5,7 @@
 #pragma once
 
 #include "detect/detect.hpp"
+#include "detect/tested_parts.hpp"
 #include "mpi/comm.hpp"
 
 #include <string>
@@ -12,10 +13,10 @@
 
 namespace lockstep::detect {
 
-// What one step adds to a DetectResult.
+// What one step adds to a DetectResult; its tested parts are files of their own beside it.
 struct StepOutput {
   std::vector<SignalSummary> signals;
-  std::vector<EdgeSignal> tested;
+  std::uint64_t tested_parts = 0;
   NearDuplicateSummary near_duplicate;
   std::vector<Action> family_posts;
   SimilaritySummary similarity;
@@ -31,10 +32,15 @@ public:
   Checkpoint(const mpi::Comm &comm, std::string dir, const std::string &fingerprint);
 
   bool enabled() const { return !dir_.empty(); }
-  // Loads `step` when every rank has it saved. Collective.
-  bool load(const mpi::Comm &comm, const std::string &step, StepOutput &out) const;
-  // Saves this rank's output of `step` (written, then renamed). Collective.
-  void save(const mpi::Comm &comm, const std::string &step, const StepOutput &output) const;
+  // Loads `step` when every rank has it saved, its tested parts into `tested` (read from the
+  // checkpoint in place). Collective.
+  bool load(const mpi::Comm &comm, const std::string &step, StepOutput &out,
+            TestedParts &tested) const;
+  // Saves this rank's output of `step` and the tested parts it added (`tested` from part
+  // `first_part` on), streamed one at a time: the parts first, then the output (each written,
+  // then renamed), which makes the step count as saved. Collective.
+  void save(const mpi::Comm &comm, const std::string &step, StepOutput output,
+            const TestedParts &tested, std::size_t first_part) const;
   // Removes the checkpoints once the results are written. Collective.
   void clear(const mpi::Comm &comm) const;
   // Steps loaded instead of run.
@@ -42,6 +48,7 @@ public:
 
 private:
   std::string path(const mpi::Comm &comm, const std::string &step) const;
+  std::string part_path(const mpi::Comm &comm, const std::string &step, std::size_t part) const;
   std::string dir_;
   mutable std::vector<std::string> resumed_;
 };

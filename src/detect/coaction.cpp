@@ -2,6 +2,7 @@
 #include "detect/coaction.hpp"
 
 #include "common/hash.hpp"
+#include "common/log.hpp"
 #include "common/time.hpp"
 #include "mpi/collectives.hpp"
 
@@ -544,6 +545,15 @@ void add_round(std::vector<CoactionPair> &owned, std::size_t evidence_per_pair,
     result.pairs.insert(result.pairs.end(), pairs.begin(), pairs.end());
 }
 
+// Forgets the pairs of a round handed to EngineOptions::on_round.
+void drop_round(CoactionResult &result) {
+  std::vector<PairSignal>().swap(result.pairs);
+  result.evidence_begin.assign(1, 0);
+  std::vector<Evidence>().swap(result.evidence_items);
+  std::vector<std::size_t>().swap(result.group_begin);
+  std::vector<GroupShare>().swap(result.group_items);
+}
+
 // Each key's first action and distinct accounts, from actions sorted by (key, time).
 std::vector<KeyFirst> key_firsts(std::span<const Action> by_key_time,
                                  const std::vector<std::size_t> &runs) {
@@ -602,6 +612,10 @@ CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions
                       RoundSlice{account_begin, result.rounds, round}, true, round_totals);
     if (round == 0 && !plan.counted)
       local_totals = round_totals;
+    if (result.rounds > 1)
+      log::info("{} pairs: round {} of {} (the pairs of one slice of the accounts, under a "
+                "budget of {} MB of records per rank)",
+                options.label, round + 1, result.rounds, options.pair_budget_bytes >> 20);
     auto owned = mpi::route(
         comm, std::move(pairs),
         [&](const CoactionPair &pair) {
@@ -609,6 +623,11 @@ CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions
         },
         options.exchange);
     add_round(owned, options.evidence_per_pair, options.min_coactions, options.grouped, result);
+    if (options.on_round) {
+      std::vector<CoactionPair>().swap(owned);
+      options.on_round(result);
+      drop_round(result);
+    }
   }
   result.sparse_pairs = mpi::allreduce(comm, result.sparse_pairs, mpi::Op::sum);
 

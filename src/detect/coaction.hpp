@@ -10,7 +10,9 @@
 #include "partition/ownership.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace lockstep::detect {
@@ -173,6 +175,8 @@ void add_concentration(std::span<const Action> by_key_time, KeyConcentration &co
 // (group and share 0) when it is not there.
 KeyGroup group_of(std::span<const KeyGroup> key_groups, std::uint64_t key);
 
+struct CoactionResult;
+
 // How the engine runs, besides the window rule.
 struct EngineOptions {
   mpi::ExchangeOptions exchange;
@@ -191,6 +195,11 @@ struct EngineOptions {
   // they are aggregated: a signal whose pairs are mostly chance meetings keeps only the pairs
   // that met more than once.
   std::uint64_t min_coactions = 1;
+  std::string label = "co-action"; // names the signal in the log's lines about rounds
+  // When set, each round's pairs (with their evidence and groups; key_firsts and concentration
+  // are the signal's) are handed to it and then dropped, and CoactionResult::pairs ends empty: the
+  // caller tests a round while the engine holds no other. Called on every rank, every round.
+  std::function<void(const CoactionResult &)> on_round;
 };
 
 struct CoactionResult {

@@ -6,9 +6,11 @@
 #include "detect/checkpoint.hpp"
 #include "detect/engagement.hpp"
 #include "detect/near_duplicate.hpp"
+#include "detect/pair_tests.hpp"
 #include "detect/significance.hpp"
 #include "detect/similarity.hpp"
 #include "detect/synchrony.hpp"
+#include "detect/tested_parts.hpp"
 #include "mpi/collectives.hpp"
 #include "mpi/interrupt.hpp"
 #include "partition/lookup.hpp"
@@ -30,11 +32,6 @@ namespace lockstep::detect {
 
 namespace {
 
-// The pair-signals tested so far, one buffer per signal, each by account pair: fusion walks them
-// in step and never joins them, so tens of millions are never copied (at 10^7 posts, growing one
-// shared buffer ran a 24 GB node out of memory).
-using TestedSignals = std::vector<std::vector<EdgeSignal>>;
-
 // Orders similar pairs, and them with account pairs, by (a, b).
 struct ByPair {
   using Pair = std::pair<std::uint64_t, std::uint64_t>;
@@ -43,193 +40,11 @@ struct ByPair {
   bool operator()(const auto &x, const auto &y) const { return of(x) < of(y); }
 } constexpr by_pair;
 
-// Orders pair-signals by account pair, then signal.
-bool by_pair_and_signal(const EdgeSignal &x, const EdgeSignal &y) {
-  return std::tie(x.stats.a, x.stats.b, x.signal) < std::tie(y.stats.a, y.stats.b, y.signal);
-}
-
-// Calls visit(pair, its signals, its similarity or null) for every account pair of the parts and
-// of `similar` (sorted by (a, b)), in (a, b) order, walking them in step (each part sorted first
-// if it is not: a signal's pairs come sorted unless they went through rounds). Nothing is copied:
-// the signals are seen where they are.
-template <typename Visit>
-void for_each_pair(std::span<std::vector<EdgeSignal>> parts, std::span<const SimilarPair> similar,
-                   Visit visit) {
-  tbb::parallel_for(std::size_t{0}, parts.size(), [&](std::size_t i) {
-    if (!std::is_sorted(parts[i].begin(), parts[i].end(), by_pair_and_signal))
-      tbb::parallel_sort(parts[i].begin(), parts[i].end(), by_pair_and_signal);
-  });
-  std::vector<std::size_t> next(parts.size(), 0);
-  std::size_t next_similar = 0;
-  std::vector<const EdgeSignal *> signals;
-  using Pair = std::pair<std::uint64_t, std::uint64_t>;
-  const auto pair_of = [](const EdgeSignal &s) { return Pair(s.stats.a, s.stats.b); };
-  while (true) {
-    std::optional<Pair> lowest;
-    if (next_similar < similar.size())
-      lowest = Pair(similar[next_similar].a, similar[next_similar].b);
-    for (std::size_t i = 0; i < parts.size(); ++i) {
-      if (next[i] < parts[i].size() && (!lowest || pair_of(parts[i][next[i]]) < *lowest))
-        lowest = pair_of(parts[i][next[i]]);
-    }
-    if (!lowest)
-      return;
-    signals.clear();
-    for (std::size_t i = 0; i < parts.size(); ++i) {
-      while (next[i] < parts[i].size() && pair_of(parts[i][next[i]]) == *lowest)
-        signals.push_back(&parts[i][next[i]++]);
-    }
-    const SimilarPair *similarity = nullptr;
-    if (next_similar < similar.size() &&
-        Pair(similar[next_similar].a, similar[next_similar].b) == *lowest)
-      similarity = &similar[next_similar++];
-    visit(*lowest, std::span<const EdgeSignal *const>(signals), similarity);
-  }
-}
-
 // The peak resident memory of this process so far, in MB.
 double peak_rss_mb() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<double>(usage.ru_maxrss) / 1024.0;
-}
-
-std::vector<Action> actions_of(const ActionTable &table, std::uint8_t signal) {
-  std::vector<Action> out;
-  for (std::size_t i = 0; i < table.signal.size(); ++i) {
-    if (table.signal[i] == signal)
-      out.push_back({table.key[i], table.time_ms[i], table.account[i], table.post[i]});
-  }
-  return out;
-}
-
-// The expected co-actions of every pair under the null model. Pairs come in runs of the same a:
-// a's profile is spread into a dense array over the signal's bins once per run, and each
-// partner's profile is summed against it. Profiles of accounts owned elsewhere (a pair's home
-// holds one of its two accounts, see pair_home) are fetched from their owners first. Collective.
-std::vector<double> expected_per_pair(const mpi::Comm &comm, const PartitionData &data,
-                                      const ActivityProfiles &profiles,
-                                      const std::vector<PairSignal> &pairs,
-                                      const KeyConcentration &concentration, std::int64_t window_ms,
-                                      mpi::ExchangeOptions exchange) {
-  const auto first = data.accounts.rows.begin, count = data.accounts.rows.count;
-  const auto is_local = [&](std::uint64_t account) { return account - first < count; };
-  std::vector<std::uint64_t> remote;
-  for (const auto &pair : pairs) {
-    for (const auto account : {pair.a, pair.b}) {
-      if (!is_local(account))
-        remote.push_back(account);
-    }
-  }
-  std::sort(remote.begin(), remote.end());
-  remote.erase(std::unique(remote.begin(), remote.end()), remote.end());
-  const auto fetched = partition::remote_lookup(
-      comm, remote,
-      [&](std::uint64_t account) { return partition::owner_of(data.account_begin, account); },
-      [&](std::uint64_t account) { return encode_profile(profiles[account - first]); }, exchange);
-  std::vector<ActivityProfile> remote_profiles(fetched.size());
-  tbb::parallel_for(std::size_t{0}, fetched.size(),
-                    [&](std::size_t i) { remote_profiles[i] = decode_profile(fetched[i]); });
-  const auto profile_of = [&](std::uint64_t account) -> ProfileView {
-    if (is_local(account))
-      return profiles[account - first];
-    const auto i = std::lower_bound(remote.begin(), remote.end(), account) - remote.begin();
-    return remote_profiles[static_cast<std::size_t>(i)];
-  };
-
-  std::vector<std::size_t> run_begin; // runs of pairs with the same a
-  for (std::size_t i = 0; i < pairs.size(); ++i) {
-    if (i == 0 || pairs[i].a != pairs[i - 1].a)
-      run_begin.push_back(i);
-  }
-  run_begin.push_back(pairs.size());
-  const auto coefficients = null_coefficients(concentration, window_ms);
-  tbb::enumerable_thread_specific<DenseProfile> dense(coefficients);
-  std::vector<double> expected(pairs.size());
-  tbb::parallel_for(std::size_t{0}, run_begin.size() - 1, [&](std::size_t r) {
-    auto &held = dense.local();
-    const auto a = profile_of(pairs[run_begin[r]].a);
-    held.hold(a);
-    for (std::size_t i = run_begin[r]; i < run_begin[r + 1]; ++i)
-      expected[i] = held.expected_with(profile_of(pairs[i].b));
-    held.release(a);
-  });
-  return expected;
-}
-
-// Tests one engine result's pairs against the null model (the audience null where the engine
-// grouped the keys by author) and the popularity null, appending them to `tested`; evidence is
-// kept for the pairs whose popularity p passes alpha (only those can make an edge significant or
-// provisional).
-void test_pairs(const DetectConfig &config, std::uint8_t signal, const CoactionResult &found,
-                const std::vector<double> &expected, TestedSignals &tested) {
-  const double log10_alpha = std::log10(config.alpha);
-  auto &part = tested.emplace_back();
-  part.reserve(found.pairs.size());
-  for (std::size_t i = 0; i < found.pairs.size(); ++i) {
-    EdgeSignal pair{signal, 0, found.pairs[i], expected[i], 0, 0, {}};
-    const auto observed = observed_statistic(signal, pair.stats);
-    pair.log10_p_popularity = log10_poisson_tail(observed, expected[i]);
-    pair.log10_p =
-        found.group_begin.empty()
-            ? pair.log10_p_popularity
-            : log10_audience_tail(observed, expected[i], pair.log10_p_popularity, found.groups(i));
-    if (pair.log10_p_popularity <= log10_alpha)
-      pair.evidence = found.evidence(i, config.evidence_per_edge);
-    part.push_back(std::move(pair));
-  }
-}
-
-// The Benjamini-Hochberg cut over `tests` p-values, every rank's items' member `p` (log10; an
-// edge's log10_p or log10_p_popularity, a pair-signal's log10_p_popularity): only p-values at most
-// alpha can pass, so only those are gathered. Collective.
-template <typename Item>
-double fdr_threshold(const mpi::Comm &comm, const std::vector<Item> &items, double Item::*p,
-                     std::uint64_t tests, double alpha) {
-  const double log10_alpha = std::log10(alpha);
-  std::vector<double> small;
-  for (const auto &item : items) {
-    if (item.*p <= log10_alpha)
-      small.push_back(item.*p);
-  }
-  auto all = mpi::allgatherv(comm, small);
-  std::sort(all.begin(), all.end());
-  return benjamini_hochberg_log10(all, tests, alpha);
-}
-
-// The pairs of one tested signal whose popularity p passes the signal's own Benjamini-Hochberg
-// cut over its `candidates`: only they are priced by the engagement null. Collective.
-std::vector<std::size_t> pairs_to_price(const mpi::Comm &comm, const std::vector<EdgeSignal> &part,
-                                        std::uint64_t candidates, double alpha) {
-  const auto cut = fdr_threshold(comm, part, &EdgeSignal::log10_p_popularity, candidates, alpha);
-  std::vector<std::size_t> priced;
-  for (std::size_t i = 0; i < part.size(); ++i) {
-    if (part[i].log10_p_popularity <= cut && part[i].log10_p > part[i].log10_p_popularity)
-      priced.push_back(i);
-  }
-  return priced;
-}
-
-// Prices the audience null's groups of the pairs whose popularity p passes the signal's own cut
-// by the two accounts' engagement with each author (detect/engagement.hpp), and tests them again.
-// Returns the pairs priced (all ranks). Collective.
-std::uint64_t add_engagement_null(const mpi::Comm &comm, const DetectConfig &config,
-                                  const PartitionData &data, std::uint8_t signal,
-                                  std::span<const KeyGroup> key_groups, std::int64_t window_ms,
-                                  std::uint64_t candidates, CoactionResult &found,
-                                  std::vector<EdgeSignal> &part) {
-  const auto priced = pairs_to_price(comm, part, candidates, config.alpha);
-  const auto actions = actions_of(data.actions, signals::source(signal));
-  add_engagement(comm, actions, key_groups, priced, window_ms, data.account_begin,
-                 exchange_options(config), found);
-  for (const auto i : priced) {
-    auto &pair = part[i];
-    const auto unpriced = pair.log10_p;
-    pair.log10_p = log10_audience_tail(observed_statistic(signal, pair.stats), pair.expected,
-                                       pair.log10_p_popularity, found.groups(i));
-    pair.engagement_gain = static_cast<float>(unpriced - pair.log10_p);
-  }
-  return mpi::allreduce(comm, static_cast<std::uint64_t>(priced.size()), mpi::Op::sum);
 }
 
 WindowRule window_rule(double window_seconds, std::uint32_t hub_cap) {
@@ -242,40 +57,44 @@ SignalSummary run_engine(const mpi::Comm &comm, const DetectConfig &config,
                          const PartitionData &data, std::uint8_t signal, const WindowRule &rule,
                          std::vector<Action> actions, const PairFilter *filter,
                          const std::vector<KeyGroup> *groups, DetectResult &result,
-                         TestedSignals &tested) {
+                         TestedParts &tested) {
   const auto start = std::chrono::steady_clock::now();
   SignalSummary summary{signal, std::string(signals::name(signal)), rule, {}, 0, 0};
   summary.bin_ms = null_bin_ms(summary.rule.window_ms);
-  auto phase = std::make_unique<ScopedPhase>(result.times, summary.name + " pairs");
-  const auto profiles = activity_profiles(actions, data.accounts.rows.begin,
-                                          data.accounts.rows.count, summary.bin_ms);
+  const auto pairs_phase = summary.name + " pairs", null_phase = summary.name + " null model";
+  auto phase = std::make_unique<ScopedPhase>(result.times, pairs_phase);
+  PairTester tester(config, data, {signal, rule.window_ms, groups},
+                    activity_profiles(actions, data.accounts.rows.begin, data.accounts.rows.count,
+                                      summary.bin_ms),
+                    tested, result.memory.tested_bytes);
   EngineOptions engine;
   engine.exchange = exchange_options(config);
   engine.filter = filter;
   engine.evidence_per_pair = config.evidence_per_edge;
-  engine.pair_budget_bytes = 4 * engine.exchange.max_round_bytes;
+  engine.pair_budget_bytes = result.memory.pair_budget_bytes;
   engine.min_coactions = signals::row(signal).min_coactions;
+  engine.label = summary.name;
   if (groups != nullptr) {
     engine.grouped = true;
     engine.key_groups = *groups;
   }
-  auto found = find_coactions(comm, std::move(actions), summary.rule, summary.bin_ms,
-                              data.account_begin, engine);
+  engine.on_round = [&](const CoactionResult &round) { // the pairs phase pauses meanwhile
+    phase = std::make_unique<ScopedPhase>(result.times, null_phase);
+    tester.test_round(comm, round);
+    phase = std::make_unique<ScopedPhase>(result.times, pairs_phase);
+  };
+  const auto found = find_coactions(comm, std::move(actions), summary.rule, summary.bin_ms,
+                                    data.account_begin, engine);
   summary.totals = found.totals;
   summary.pair_rounds = found.rounds;
+  result.times.add_passes(pairs_phase, found.rounds);
+  result.times.add_passes(null_phase, found.rounds);
   summary.sparse_pairs = found.sparse_pairs;
-  phase = std::make_unique<ScopedPhase>(result.times, summary.name + " null model");
-  const auto expected = expected_per_pair(comm, data, profiles, found.pairs, found.concentration,
-                                          summary.rule.window_ms, engine.exchange);
-  test_pairs(config, signal, found, expected, tested);
-  summary.candidates =
-      mpi::allreduce(comm, static_cast<std::uint64_t>(found.pairs.size()), mpi::Op::sum);
-  if (groups != nullptr) {
-    phase = std::make_unique<ScopedPhase>(result.times, summary.name + " engagement");
-    summary.engagement_priced =
-        add_engagement_null(comm, config, data, signal, *groups, summary.rule.window_ms,
-                            summary.candidates, found, tested.back());
-  }
+  phase = std::make_unique<ScopedPhase>(
+      result.times, summary.name + (groups != nullptr ? " engagement" : " null model"));
+  const auto totals = tester.finish(comm, found);
+  summary.candidates = totals.candidates;
+  summary.engagement_priced = totals.engagement_priced;
   phase.reset();
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   summary.peak_rss_mb = mpi::allreduce(comm, peak_rss_mb(), mpi::Op::max);
@@ -296,12 +115,11 @@ SignalSummary run_engine(const mpi::Comm &comm, const DetectConfig &config,
 // there if a stop was requested. Collective.
 template <typename Body>
 void run_step(const mpi::Comm &comm, const Checkpoint &checkpoint, const std::string &step,
-              DetectResult &result, TestedSignals &tested, Body body) {
+              DetectResult &result, TestedParts &tested, Body body) {
   StepOutput out;
-  if (checkpoint.load(comm, step, out)) {
+  if (checkpoint.load(comm, step, out, tested)) {
     log::info("{}: taken from the checkpoint of an interrupted run", step);
     result.signals.insert(result.signals.end(), out.signals.begin(), out.signals.end());
-    tested.push_back(std::move(out.tested));
     result.near_duplicate = out.near_duplicate;
     result.family_posts.insert(result.family_posts.end(), out.family_posts.begin(),
                                out.family_posts.end());
@@ -318,15 +136,13 @@ void run_step(const mpi::Comm &comm, const Checkpoint &checkpoint, const std::st
   if (checkpoint.enabled()) {
     out.signals.assign(result.signals.begin() + std::ptrdiff_t(signals_before),
                        result.signals.end());
-    for (auto part = tested.begin() + std::ptrdiff_t(tested_before); part != tested.end(); ++part)
-      out.tested.insert(out.tested.end(), part->begin(), part->end());
     out.near_duplicate = result.near_duplicate;
     out.family_posts.assign(result.family_posts.begin() + std::ptrdiff_t(family_posts_before),
                             result.family_posts.end());
     out.similarity = result.similarity;
     out.similar_pairs.assign(result.similar_pairs.begin() + std::ptrdiff_t(similar_before),
                              result.similar_pairs.end());
-    checkpoint.save(comm, step, out);
+    checkpoint.save(comm, step, std::move(out), tested, tested_before);
   }
   mpi::stop_if_requested(comm, step);
 }
@@ -337,11 +153,9 @@ std::vector<std::uint8_t> action_signals() {
   return signals::ids_where([](const signals::Signal &s) { return s.source.has_value(); });
 }
 
-// Every enabled action signal; one EdgeSignal per pair and signal, unadjusted.
-TestedSignals run_signals(const mpi::Comm &comm, const DetectConfig &config,
-                          const PartitionData &data, const Checkpoint &checkpoint,
-                          DetectResult &result) {
-  TestedSignals tested;
+// Every enabled action signal; one EdgeSignal per pair and signal, unadjusted, into `tested`.
+void run_signals(const mpi::Comm &comm, const DetectConfig &config, const PartitionData &data,
+                 const Checkpoint &checkpoint, DetectResult &result, TestedParts &tested) {
   // The audience null's key groups per store signal: retweet_slow reuses retweet's.
   std::map<std::uint8_t, std::vector<KeyGroup>> groups_of_source;
   for (const std::uint8_t signal : action_signals()) {
@@ -367,16 +181,17 @@ TestedSignals run_signals(const mpi::Comm &comm, const DetectConfig &config,
                                           std::move(actions), nullptr, groups, result, tested));
     });
   }
-  return tested;
 }
 
 // Near-duplicate texts: verified text pairs first, then the engine over text families with the
 // filter that keeps only post pairs of near-duplicate texts. Collective.
 void add_near_duplicates(const mpi::Comm &comm, const DetectConfig &config,
-                         const PartitionData &data, DetectResult &result, TestedSignals &tested) {
+                         const PartitionData &data, DetectResult &result, TestedParts &tested) {
   const auto &c = config.near_duplicate;
   const auto rule = near_duplicate_rule(c);
-  const auto exchange = exchange_options(config);
+  auto exchange = exchange_options(config);
+  // The LSH bands' rounds fill an exchange budget: under a memory bound, at most the engine's.
+  exchange.max_round_bytes = std::min(exchange.max_round_bytes, result.memory.pair_budget_bytes);
   LocalTexts texts;
   NearDuplicateTexts found;
   {
@@ -388,6 +203,7 @@ void add_near_duplicates(const mpi::Comm &comm, const DetectConfig &config,
   s.texts = found.texts;
   s.short_texts = found.short_texts;
   s.band_rounds = found.band_rounds;
+  result.times.add_passes("near_duplicate texts", found.band_rounds);
   s.candidates = found.candidates;
   s.verified = found.pairs.size();
   s.capped_buckets = found.capped_buckets;
@@ -417,7 +233,7 @@ void add_near_duplicates(const mpi::Comm &comm, const DetectConfig &config,
 
 // Original posts at the same moments (detect/synchrony.hpp), whatever they say. Collective.
 void add_synchrony(const mpi::Comm &comm, const DetectConfig &config, const PartitionData &data,
-                   DetectResult &result, TestedSignals &tested) {
+                   DetectResult &result, TestedParts &tested) {
   const auto &c = config.signals.at(std::string(signals::name(kSynchronySignal)));
   const auto asked = window_rule(c.window_seconds, c.hub_cap);
   auto actions = synchrony_actions(data.posts, synchrony_key_ms(asked.window_ms));
@@ -504,11 +320,11 @@ bool similar_enough(const SimilarityConfig &c, const Edge &edge) {
 }
 
 // Fuses the tested parts at the pairs' homes (see FusedCandidates).
-FusedCandidates fuse_candidates(const DetectConfig &config, TestedSignals &parts,
+FusedCandidates fuse_candidates(const DetectConfig &config, const TestedParts &parts,
                                 std::span<const SimilarPair> similar) {
   const double log10_alpha = std::log10(config.alpha);
   FusedCandidates out;
-  for_each_pair(parts, similar, [&](auto pair, auto signals, const SimilarPair *similarity) {
+  parts.for_each_pair(similar, [&](auto pair, auto signals, const SimilarPair *similarity) {
     const auto edge = fuse_pair(pair, signals, similarity);
     out.timed += edge.timed;
     if (config.min_weight_quantile > 0)
@@ -524,14 +340,17 @@ FusedCandidates fuse_candidates(const DetectConfig &config, TestedSignals &parts
 // similar pairs (sorted by (a, b)), each with its span of `tested` (one sorted part: a pair's
 // signals lie side by side).
 std::vector<Edge> fuse(std::vector<EdgeSignal> &tested, std::span<const SimilarPair> similar) {
+  if (!std::is_sorted(tested.begin(), tested.end(), by_pair_and_signal))
+    tbb::parallel_sort(tested.begin(), tested.end(), by_pair_and_signal);
+  std::vector<PartCursor> cursor;
+  cursor.emplace_back(std::span<const EdgeSignal>(tested));
   std::vector<Edge> edges;
-  for_each_pair(std::span(&tested, 1), similar,
-                [&](auto pair, auto signals, const SimilarPair *similarity) {
-                  auto edge = fuse_pair(pair, signals, similarity);
-                  if (!signals.empty())
-                    edge.signals = std::span<const EdgeSignal>(signals.front(), signals.size());
-                  edges.push_back(edge);
-                });
+  walk_pairs(cursor, similar, [&](auto pair, auto signals, const SimilarPair *similarity) {
+    auto edge = fuse_pair(pair, signals, similarity);
+    if (!signals.empty())
+      edge.signals = std::span<const EdgeSignal>(signals.front(), signals.size());
+    edges.push_back(edge);
+  });
   return edges;
 }
 
@@ -580,14 +399,7 @@ MarkedEdges mark_edges(const DetectConfig &config, DetectResult &result) {
   return marked;
 }
 
-// An EdgeSignal as plain data for the exchange; its evidence travels apart, in the same order.
-struct TestedRecord {
-  PairSignal stats;
-  double expected = 0, log10_p = 0, log10_p_popularity = 0;
-  std::uint64_t evidence = 0; // items of it
-  std::uint8_t signal = 0;
-  float engagement_gain = 0;
-};
+// An evidence item routed with its pair-signal (a TestedRecord), in the same order.
 struct EvidenceRecord {
   std::uint64_t a = 0; // routes the item with its pair
   Evidence item;
@@ -597,10 +409,10 @@ struct EvidenceRecord {
 // ones; every candidate with keep_candidates) from their pairs' homes to the owner of a, where the
 // writers and the clustering expect them (each rank's edges sorted by (a, b), ranks in account
 // order), and fuses them again there with their signals. `result.edges` were fused from `parts`
-// (fuse_candidates, which sorted each part). The other candidates have been counted and tested;
-// they are dropped with the parts. Collective.
+// (fuse_candidates). The other candidates have been counted and tested; they are dropped with the
+// parts. Collective.
 void settle_edges_at_owners(const mpi::Comm &comm, const DetectConfig &config,
-                            const PartitionData &data, TestedSignals &parts, DetectResult &result) {
+                            const PartitionData &data, TestedParts &parts, DetectResult &result) {
   std::vector<std::pair<std::uint64_t, std::uint64_t>> kept; // sorted: edges come by (a, b)
   for (const auto &edge : result.edges) {
     if (edge.significant || edge.provisional || edge.recruitable || config.keep_candidates)
@@ -608,26 +420,22 @@ void settle_edges_at_owners(const mpi::Comm &comm, const DetectConfig &config,
   }
   std::vector<TestedRecord> records;
   std::vector<EvidenceRecord> items;
-  for (const auto &part : parts) { // each sorted by (a, b): a merge with the kept pairs
-    auto k = kept.begin();
-    for (const auto &s : part) {
-      const std::pair pair{s.stats.a, s.stats.b};
-      while (k != kept.end() && *k < pair)
-        ++k;
-      if (k == kept.end())
-        break;
-      if (*k != pair)
-        continue;
-      records.push_back({s.stats, s.expected, s.log10_p, s.log10_p_popularity, s.evidence.size(),
-                         s.signal, s.engagement_gain});
-      for (const auto &e : s.evidence)
-        items.push_back({s.stats.a, e});
+  auto next_kept = kept.begin(); // the pairs come in (a, b) order: a merge with the kept ones
+  parts.for_each_pair({}, [&](auto pair, auto signals, const SimilarPair *) {
+    while (next_kept != kept.end() && *next_kept < pair)
+      ++next_kept;
+    if (next_kept == kept.end() || *next_kept != pair)
+      return;
+    for (const auto *s : signals) {
+      records.push_back(record_of(*s));
+      for (const auto &e : s->evidence)
+        items.push_back({s->stats.a, e});
     }
-  }
+  });
   std::vector<SimilarPair> similar;
   std::set_intersection(result.similar_pairs.begin(), result.similar_pairs.end(), kept.begin(),
                         kept.end(), std::back_inserter(similar), by_pair);
-  TestedSignals().swap(parts);
+  parts = TestedParts();
   std::vector<SimilarPair>().swap(result.similar_pairs);
   result.edges.clear();
   const auto exchange = exchange_options(config);
@@ -642,8 +450,7 @@ void settle_edges_at_owners(const mpi::Comm &comm, const DetectConfig &config,
   result.edge_signals.reserve(records.size());
   std::size_t next_item = 0; // both arrive by source rank, each source's in the order sent
   for (const auto &r : records) {
-    EdgeSignal s{r.signal,  r.engagement_gain,    r.stats, r.expected,
-                 r.log10_p, r.log10_p_popularity, {}};
+    auto s = signal_of(r);
     for (std::uint64_t k = 0; k < r.evidence; ++k)
       s.evidence.push_back(items[next_item++].item);
     result.edge_signals.push_back(std::move(s));
@@ -681,19 +488,21 @@ double quantile_type7(const std::vector<std::pair<std::uint64_t, std::uint64_t>>
 }
 
 DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const PartitionData &data) {
-  return detect(comm, config, data, Checkpoint());
+  return detect(comm, config, data, Checkpoint(), unbounded_plan(config));
 }
 
 DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const PartitionData &data,
-                    const Checkpoint &checkpoint) {
+                    const Checkpoint &checkpoint, const MemoryPlan &memory) {
   DetectResult result;
+  result.memory = memory;
+  TestedParts tested(memory.tested_bytes, memory.scratch, comm.rank());
   {
     ScopedPhase phase(result.times, "features");
     const auto context =
         gather_feature_context(comm, data, config.automation_clients, exchange_options(config));
     result.features = compute_features(data, context);
   }
-  auto tested = run_signals(comm, config, data, checkpoint, result);
+  run_signals(comm, config, data, checkpoint, result, tested);
   if (config.near_duplicate.enabled) {
     run_step(comm, checkpoint, std::string(signals::name(kNearDuplicateSignal)), result, tested,
              [&] { add_near_duplicates(comm, config, data, result, tested); });
@@ -723,6 +532,8 @@ DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const Par
   result.significant_edges = mpi::allreduce(comm, marked.significant, mpi::Op::sum);
   result.provisional_edges = mpi::allreduce(comm, marked.provisional, mpi::Op::sum);
   result.recruitable_edges = mpi::allreduce(comm, marked.recruitable, mpi::Op::sum);
+  result.spilled_parts = mpi::allreduce(comm, tested.spilled_parts(), mpi::Op::sum);
+  result.spilled_bytes = mpi::allreduce(comm, tested.spilled_bytes(), mpi::Op::sum);
   settle_edges_at_owners(comm, config, data, tested, result);
   return result;
 }

@@ -7,6 +7,7 @@
 #include "common/phase_times.hpp"
 #include "detect/coaction.hpp"
 #include "detect/features.hpp"
+#include "detect/memory_plan.hpp"
 #include "detect/partition_data.hpp"
 #include "detect/similarity.hpp"
 #include "mpi/alltoallv.hpp"
@@ -134,17 +135,20 @@ struct DetectResult {
   std::uint64_t provisional_edges = 0; // before clustering confirms some (all ranks)
   std::uint64_t recruitable_edges = 0; // kept for clustering's recruitment (all ranks)
   double weight_threshold = 0;         // the min_weight_quantile of candidate weights (0 when off)
+  MemoryPlan memory;                   // the plan it ran under
+  std::uint64_t spilled_parts = 0;     // tested parts written to scratch (all ranks)
+  std::uint64_t spilled_bytes = 0;     // and their bytes (all ranks)
   PhaseTimes times;
 };
 
 class Checkpoint;
 
-// Runs the computation on this rank's partitions, resuming from and saving to `checkpoint` when it
-// is enabled, and stopping after a step when a stop signal arrived (mpi/interrupt.hpp).
-// Collective.
+// Runs the computation on this rank's partitions under `memory` (plan_memory), resuming from and
+// saving to `checkpoint` when it is enabled, and stopping after a step when a stop signal arrived
+// (mpi/interrupt.hpp). Collective.
 DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const PartitionData &data,
-                    const Checkpoint &checkpoint);
-// The same without checkpoints.
+                    const Checkpoint &checkpoint, const MemoryPlan &memory);
+// The same without checkpoints and without a bound (unbounded_plan).
 DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const PartitionData &data);
 
 // The job's budget for one exchange round (exchange_megabytes per rank).

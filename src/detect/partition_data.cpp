@@ -112,6 +112,44 @@ PartitionShare partition_share(std::uint32_t partitions, int rank, int ranks) {
   return {bound(rank), bound(rank + 1)};
 }
 
+namespace {
+
+template <typename T>
+std::uint64_t bytes_of(const std::vector<T> &column) {
+  return column.capacity() * sizeof(T);
+}
+
+std::uint64_t bytes_of(const std::vector<std::string> &column) {
+  std::uint64_t bytes = column.capacity() * sizeof(std::string);
+  for (const auto &text : column) {
+    if (text.capacity() > std::string().capacity()) // past the short-string buffer
+      bytes += text.capacity() + 1;
+  }
+  return bytes;
+}
+
+template <typename... Columns>
+std::uint64_t bytes_of_all(const Columns &...columns) {
+  return (bytes_of(columns) + ...);
+}
+
+} // namespace
+
+std::uint64_t held_bytes(const PartitionData &data) {
+  const auto &a = data.accounts;
+  const auto &p = data.posts;
+  const auto &x = data.actions;
+  const auto &i = data.interactions;
+  const auto &s = data.snapshots;
+  return bytes_of_all(a.id, a.screen_name, a.label, a.key, a.post_count, a.created_day, a.followers,
+                      a.following) +
+         bytes_of_all(p.post_id, p.account, p.text_key, p.time_ms, p.kind, p.client, p.content_id,
+                      p.text) +
+         bytes_of_all(x.account, x.key, x.post, x.signal, x.time_ms) +
+         bytes_of_all(i.source, i.target_key, i.kind, i.post) +
+         bytes_of_all(s.account, s.time_ms, s.followers, data.clients, data.account_begin);
+}
+
 PartitionData read_partitions(const mpi::Comm &comm, const std::string &store_path,
                               bool read_texts) {
   const auto file = store::File::open(store_path, comm, store::Access::read_only);

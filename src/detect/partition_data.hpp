@@ -75,6 +75,9 @@ struct PartitionData {
   std::vector<std::string> clients; // /dictionaries/client
 };
 
+// The bytes the tables hold (their vectors' capacities and the strings' own buffers).
+std::uint64_t held_bytes(const PartitionData &data);
+
 // The partitions rank `rank` of `ranks` reads.
 struct PartitionShare {
   std::uint32_t begin = 0, end = 0;

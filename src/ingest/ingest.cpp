@@ -7,6 +7,7 @@
 #include "common/error.hpp"
 #include "common/json.hpp"
 #include "common/log.hpp"
+#include "common/memory.hpp"
 #include "common/phase_times.hpp"
 #include "common/progress.hpp"
 #include "common/version.hpp"
@@ -276,12 +277,9 @@ std::uint32_t memory_groups(const mpi::Comm &comm, const IngestConfig &config,
   }
   if (config.append && std::filesystem::exists(config.store_path))
     bytes += static_cast<double>(file_size(config.store_path)) * 15.0;
-  double budget = static_cast<double>(config.memory_megabytes) * 1024 * 1024;
-  if (budget <= 0) {
-    const double memory =
-        static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
-    budget = 0.5 * memory / comm.ranks_on_node();
-  }
+  const auto bound = memory_bound(config.memory_megabytes, comm.ranks_on_node());
+  const double budget =
+      static_cast<double>(std::max<std::uint64_t>(1, bound.megabytes)) * 1024 * 1024;
   const double needed = std::ceil(bytes / (budget * comm.size()));
   const auto groups = static_cast<std::uint32_t>(std::clamp(needed, 1.0, 1.0e6));
   return mpi::allreduce(comm, groups, mpi::Op::max);

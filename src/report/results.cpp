@@ -25,6 +25,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <limits>
 
 namespace lockstep::report {
 
@@ -432,6 +433,22 @@ std::vector<double> phase_peaks_mb(const mpi::Comm &comm, const PhaseTimes &time
   return mpi::allreduce(comm, std::span<const double>(peaks), mpi::Op::max);
 }
 
+// The memory plan detect ran under (detect/memory_plan.hpp) and what spilled.
+std::string memory_json(const detect::DetectResult &result) {
+  const auto &m = result.memory;
+  return fmt::format(
+      "{{\"bound_mb_per_rank\": {}, \"source\": {}, \"runtime_mb\": {:.0f}, "
+      "\"partitions_mb\": {:.0f}, \"working_mb\": {:.0f}, \"pair_budget_mb\": {}, "
+      "\"tested_held_mb\": {}, \"scratch\": {}, \"spilled_parts\": {}, \"spilled_mb\": {:.0f}}}",
+      m.bound_mb, json::quote(m.source), m.runtime_mb, m.data_mb, m.working_mb,
+      m.pair_budget_bytes >> 20,
+      m.tested_bytes == std::numeric_limits<std::size_t>::max()
+          ? -1
+          : std::int64_t(m.tested_bytes >> 20),
+      json::quote(m.scratch), result.spilled_parts,
+      static_cast<double>(result.spilled_bytes) / (1024.0 * 1024.0));
+}
+
 // Whether coordination.gexf is written: only up to gexf_max_edges significant edges.
 struct GexfPlan {
   bool written = true;
@@ -488,13 +505,13 @@ std::string manifest_json(const DetectConfig &config, const detect::PartitionDat
   std::string resumed;
   for (const auto &step : run.resumed_steps)
     resumed += (resumed.empty() ? "" : ", ") + json::quote(step);
-  std::string times, peaks;
+  std::string times, peaks, passes;
   for (std::size_t i = 0; i < result.times.phases().size(); ++i) {
     const auto &phase = result.times.phases()[i];
-    times += fmt::format("{}{}: {:.3f}", times.empty() ? "" : ", ", json::quote(phase.name),
-                         phase.seconds);
-    peaks += fmt::format("{}{}: {:.0f}", peaks.empty() ? "" : ", ", json::quote(phase.name),
-                         phase_peaks.at(i));
+    const auto *comma = times.empty() ? "" : ", ";
+    times += fmt::format("{}{}: {:.3f}", comma, json::quote(phase.name), phase.seconds);
+    peaks += fmt::format("{}{}: {:.0f}", comma, json::quote(phase.name), phase_peaks.at(i));
+    passes += fmt::format("{}{}: {}", comma, json::quote(phase.name), phase.passes);
   }
   return fmt::format(
       "{{\n  \"format\": \"lockstep-results-manifest\",\n  \"created_by\": \"lockstep {}\",\n"
@@ -509,6 +526,8 @@ std::string manifest_json(const DetectConfig &config, const detect::PartitionDat
       "  \"clusters\": {},\n"
       "  \"phase_seconds_rank0\": {{{}}},\n"
       "  \"phase_peak_mb\": {{{}}},\n"
+      "  \"phase_passes\": {{{}}},\n"
+      "  \"memory\": {},\n"
       "  \"gexf\": {{\"written\": {}, \"edges\": {}, \"max_edges\": {}}},\n"
       "  \"files\": [{}],\n"
       "  \"job\": {}\n}}\n",
@@ -519,8 +538,8 @@ std::string manifest_json(const DetectConfig &config, const detect::PartitionDat
       json::number(result.weight_threshold), signals, result.similarity.terms,
       result.similarity.skipped_terms, result.similarity.pairs,
       near_duplicate_json(result.near_duplicate), clusters_json(clusters.totals), times, peaks,
-      gexf.written, gexf.edges, config.gexf_max_edges, files_json(gexf),
-      json::quote(run.effective_job));
+      passes, memory_json(result), gexf.written, gexf.edges, config.gexf_max_edges,
+      files_json(gexf), json::quote(run.effective_job));
 }
 
 constexpr std::size_t kTopTextBytes = 120; // of a top text in clusters.csv

@@ -2,6 +2,7 @@
 # The Slurm scripts on a real single-node Slurm cluster (slurm/local-cluster.sh):
 # - slurm/pipeline.sh submits ingest, detect and report (afterok) for a job file; with 2 and 4
 #   tasks the results equal a direct `mpiexec lockstep run` byte for byte, and report.html exists;
+# - detect's memory bound per rank is the job's --mem-per-cpu, or its --mem over the node's ranks;
 # - a run stopped mid-detect with `scancel --signal=USR1` exits at a checkpoint, submits itself
 #   again, and the new job resumes from the checkpoint and ends with the same results.
 # Skipped (exit 77) when Slurm is not installed; in CI (CI=true) that fails instead. With
@@ -70,10 +71,15 @@ JOB
 job reference
 (cd reference && "${mpiexec[@]}" -n 2 "$lockstep" run job.toml --log-level warn >/dev/null)
 
+# Memory per rank comes from the job's allocation: --mem-per-cpu at 2 tasks, --mem (shared by
+# the node's 4 ranks) at 4.
+declare -A memory=([2]=--mem-per-cpu=1G [4]=--mem=4G)
+declare -A memory_source=([2]="--mem-per-cpu=1024M" [4]="--mem=4096M over 4 rank")
 for tasks in 2 4; do
   job "np$tasks"
   mapfile -t ids < <(bash "$scripts/pipeline.sh" "$work/np$tasks/job.toml" \
-    --chdir="$work/np$tasks" --ntasks="$tasks" --cpus-per-task=1 --mem-per-cpu=1G --time=00:10:00)
+    --chdir="$work/np$tasks" --ntasks="$tasks" --cpus-per-task=1 "${memory[$tasks]}" \
+    --time=00:10:00)
   [ "${#ids[@]}" -eq 3 ] || fail "pipeline.sh printed ${#ids[@]} job ids, expected 3"
   wait_for "${ids[0]}" 300
   wait_for "${ids[1]}" 300
@@ -84,6 +90,11 @@ for tasks in 2 4; do
   [[ ! "$detect_start" < "$ingest_end" ]] || fail "detect started before ingest ended"
   expect_same_results "$h5diff" reference/results "np$tasks/results" \
     "Slurm pipeline with $tasks tasks"
+  manifest="np$tasks/results/manifest.json"
+  grep -q '"bound_mb_per_rank": 1024,' "$manifest" ||
+    fail "detect's memory bound is not Slurm's 1024 MB per rank: $(grep '"memory"' "$manifest")"
+  grep -qF -- "${memory_source[$tasks]}" "$manifest" ||
+    fail "the manifest does not name ${memory[$tasks]}: $(grep '"memory"' "$manifest")"
   echo "pipeline with $tasks tasks: same results as mpiexec"
 done
 
