@@ -30,6 +30,9 @@
 #include <oneapi/tbb/parallel_for.h>
 #include <optional>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <unordered_set>
 
 namespace boost::serialization {
@@ -222,6 +225,14 @@ void append_all(std::vector<T> &from, std::vector<T> &to) {
 
 // The rows of every round in one OwnedRows, each vector allocated once at its final size (rows
 // growing round by round were moved again at every doubling: a tenth of ingest's time).
+// Hands the heap's free pages back to the system: a pass frees millions of small rows, which
+// glibc keeps mapped, and the next pass would otherwise start where this one peaked.
+void release_free_memory() {
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
+}
+
 OwnedRows concatenate(std::vector<OwnedRows> &rounds) {
   OwnedRows rows;
   std::size_t posts = 0, accounts = 0, snapshots = 0;
@@ -484,6 +495,10 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
   ProgressLine progress("ingest (rank 0 rows)", 0);
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const bool first_pass = g == 0;
+    if (groups.size() > 1)
+      log::info("ingest: pass {} of {} (partitions {} to {}), {:.0f} MB resident on rank {}",
+                g + 1, groups.size(), groups[g].first, groups[g].last - 1, resident_mb(),
+                comm.rank());
     const auto owned = owned_partitions(groups[g], comm.rank(), comm.size());
     std::vector<OwnedRows> rounds;
     if (appending)
@@ -520,6 +535,7 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
       writer.emplace(comm, config.store_path, info, global_labels(comm, local));
     }
     writer->add_group(concatenate(rounds), owned, times);
+    release_free_memory();
   }
   for (const auto &r : rejects)
     ++summary.rejects_by_reason[r.reason];
