@@ -4,7 +4,6 @@
 #include "common/log.hpp"
 #include "detect/audience.hpp"
 #include "detect/checkpoint.hpp"
-#include "detect/engagement.hpp"
 #include "detect/near_duplicate.hpp"
 #include "detect/pair_tests.hpp"
 #include "detect/significance.hpp"
@@ -22,10 +21,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
-#include <optional>
 #include <sys/resource.h>
-#include <tbb/enumerable_thread_specific.h>
-#include <tbb/parallel_for.h>
 #include <tbb/parallel_sort.h>
 
 namespace lockstep::detect {
