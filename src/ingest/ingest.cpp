@@ -496,9 +496,8 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const bool first_pass = g == 0;
     if (groups.size() > 1)
-      log::info("ingest: pass {} of {} (partitions {} to {}), {:.0f} MB resident on rank {}",
-                g + 1, groups.size(), groups[g].first, groups[g].last - 1, resident_mb(),
-                comm.rank());
+      log::info("ingest: pass {} of {} (partitions {} to {}), {:.0f} MB resident on rank {}", g + 1,
+                groups.size(), groups[g].first, groups[g].last - 1, resident_mb(), comm.rank());
     const auto owned = owned_partitions(groups[g], comm.rank(), comm.size());
     std::vector<OwnedRows> rounds;
     if (appending)
