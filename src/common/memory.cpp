@@ -7,6 +7,9 @@
 #include <fmt/format.h>
 #include <string_view>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 namespace lockstep {
 
@@ -43,6 +46,12 @@ MemoryBound memory_bound(std::uint64_t asked_megabytes, int ranks_on_node) {
   const auto node_megabytes = static_cast<std::uint64_t>(bytes / (1024.0 * 1024.0));
   return {node_megabytes / 2 / ranks,
           fmt::format("half the node's {} MB over {} rank(s)", node_megabytes, ranks), false};
+}
+
+void release_free_memory() {
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
 }
 
 std::string scratch_folder(const std::string &asked) {

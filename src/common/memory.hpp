@@ -20,6 +20,11 @@ struct MemoryBound {
 // else half the node's physical memory over its ranks.
 MemoryBound memory_bound(std::uint64_t asked_megabytes, int ranks_on_node);
 
+// Hands the heap's free pages back to the system (glibc's malloc_trim; nothing elsewhere): a
+// phase that frees millions of small objects leaves them mapped, and the next phase would start
+// where this one peaked.
+void release_free_memory();
+
 // The folder for spilled data: `asked` when not empty, else $TMPDIR (Slurm clusters point it at
 // the job's node-local disk), else /tmp.
 std::string scratch_folder(const std::string &asked);

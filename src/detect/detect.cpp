@@ -2,6 +2,7 @@
 #include "detect/detect.hpp"
 
 #include "common/log.hpp"
+#include "common/memory.hpp"
 #include "detect/audience.hpp"
 #include "detect/checkpoint.hpp"
 #include "detect/near_duplicate.hpp"
@@ -92,6 +93,7 @@ SignalSummary run_engine(const mpi::Comm &comm, const DetectConfig &config,
   summary.candidates = totals.candidates;
   summary.engagement_priced = totals.engagement_priced;
   phase.reset();
+  release_free_memory(); // the rounds' records and pairs, before the next signal's
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   summary.peak_rss_mb = mpi::allreduce(comm, peak_rss_mb(), mpi::Op::max);
   log::info("{}: {} actions on {} keys, {} co-action pairs in {} s windows ({} over the hub cap "
@@ -512,6 +514,7 @@ DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const Par
     run_step(comm, checkpoint, std::string(signals::name(kSimilaritySignal)), result, tested,
              [&] { add_similarity(comm, config, data, result); });
   }
+  release_free_memory();
   ScopedPhase phase(result.times, "test and fuse");
   for (const auto &summary : result.signals)
     result.tests += summary.candidates;

@@ -30,9 +30,6 @@
 #include <oneapi/tbb/parallel_for.h>
 #include <optional>
 #include <unistd.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <unordered_set>
 
 namespace boost::serialization {
@@ -225,14 +222,6 @@ void append_all(std::vector<T> &from, std::vector<T> &to) {
 
 // The rows of every round in one OwnedRows, each vector allocated once at its final size (rows
 // growing round by round were moved again at every doubling: a tenth of ingest's time).
-// Hands the heap's free pages back to the system: a pass frees millions of small rows, which
-// glibc keeps mapped, and the next pass would otherwise start where this one peaked.
-void release_free_memory() {
-#ifdef __GLIBC__
-  malloc_trim(0);
-#endif
-}
-
 OwnedRows concatenate(std::vector<OwnedRows> &rounds) {
   OwnedRows rows;
   std::size_t posts = 0, accounts = 0, snapshots = 0;
