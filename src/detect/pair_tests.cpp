@@ -90,14 +90,14 @@ std::vector<EdgeSignal> test_pairs(const DetectConfig &config, std::uint8_t sign
   return part;
 }
 
-std::size_t bytes_of(std::span<const EdgeSignal> part) {
-  std::size_t bytes = part.size() * sizeof(EdgeSignal);
-  for (const auto &signal : part)
-    bytes += signal.evidence.size() * sizeof(Evidence);
-  return bytes;
-}
-
 } // namespace
+
+double fdr_threshold(const mpi::Comm &comm, const std::vector<double> &small, std::uint64_t tests,
+                     double alpha) {
+  auto all = mpi::allgatherv(comm, small);
+  std::sort(all.begin(), all.end());
+  return benjamini_hochberg_log10(all, tests, alpha);
+}
 
 std::vector<Action> actions_of(const ActionTable &table, std::uint8_t signal) {
   std::vector<Action> out;
@@ -144,7 +144,7 @@ void PairTester::test_round(const mpi::Comm &comm, const CoactionResult &round) 
 }
 
 void PairTester::keep(std::vector<EdgeSignal> tested_round) {
-  held_in_bytes_ += bytes_of(tested_round);
+  held_in_bytes_ += held_bytes(tested_round);
   if (held_.empty())
     held_ = std::move(tested_round);
   else
@@ -161,9 +161,7 @@ PairTester::Totals PairTester::finish(const mpi::Comm &comm, const CoactionResul
   Totals totals;
   totals.candidates = mpi::allreduce(comm, candidates_, mpi::Op::sum);
   if (signal_.groups != nullptr) {
-    auto all = mpi::allgatherv(comm, small_popularity_p_);
-    std::sort(all.begin(), all.end());
-    const auto cut = benjamini_hochberg_log10(all, totals.candidates, config_.alpha);
+    const auto cut = fdr_threshold(comm, small_popularity_p_, totals.candidates, config_.alpha);
     std::vector<std::size_t> priced;
     for (std::size_t i = 0; i < waiting_tested_.size(); ++i) {
       if (waiting_tested_[i].log10_p_popularity <= cut)

@@ -24,9 +24,13 @@ namespace lockstep::detect {
 // This rank's actions of one store signal.
 std::vector<Action> actions_of(const ActionTable &table, std::uint8_t signal);
 
-// The Benjamini-Hochberg cut over `tests` p-values, every rank's items' member `p` (log10; an
-// edge's log10_p or log10_p_popularity, a pair-signal's log10_p_popularity): only p-values at most
-// alpha can pass, so only those are gathered. Collective.
+// The Benjamini-Hochberg cut over `tests` p-values (log10) of which every rank holds those at most
+// alpha (`small`): only they can pass, so only they are gathered. Collective.
+double fdr_threshold(const mpi::Comm &comm, const std::vector<double> &small, std::uint64_t tests,
+                     double alpha);
+
+// The same over every rank's items' member `p` (an edge's log10_p or log10_p_popularity).
+// Collective.
 template <typename Item>
 double fdr_threshold(const mpi::Comm &comm, const std::vector<Item> &items, double Item::*p,
                      std::uint64_t tests, double alpha) {
@@ -36,9 +40,7 @@ double fdr_threshold(const mpi::Comm &comm, const std::vector<Item> &items, doub
     if (item.*p <= log10_alpha)
       small.push_back(item.*p);
   }
-  auto all = mpi::allgatherv(comm, small);
-  std::sort(all.begin(), all.end());
-  return benjamini_hochberg_log10(all, tests, alpha);
+  return fdr_threshold(comm, small, tests, alpha);
 }
 
 class PairTester {

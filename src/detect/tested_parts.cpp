@@ -41,14 +41,14 @@ bool read_bytes(std::FILE *file, void *data, std::size_t bytes, const std::strin
   scratch_failure("read", path);
 }
 
-std::size_t bytes_of(const std::vector<EdgeSignal> &part) {
+} // namespace
+
+std::size_t held_bytes(const std::vector<EdgeSignal> &part) {
   std::size_t bytes = part.capacity() * sizeof(EdgeSignal);
   for (const auto &signal : part)
     bytes += signal.evidence.capacity() * sizeof(Evidence);
   return bytes;
 }
-
-} // namespace
 
 TestedRecord record_of(const EdgeSignal &s) {
   TestedRecord record{};
@@ -153,7 +153,7 @@ TestedParts::Folder::~Folder() {
 void TestedParts::add(std::vector<EdgeSignal> part) {
   if (!std::is_sorted(part.begin(), part.end(), by_pair_and_signal))
     tbb::parallel_sort(part.begin(), part.end(), by_pair_and_signal);
-  held_bytes_ += bytes_of(part);
+  held_bytes_ += held_bytes(part);
   parts_.push_back({std::move(part), {}});
   if (held_bytes_ > memory_bytes_)
     spill_held();

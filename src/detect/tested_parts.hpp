@@ -31,6 +31,9 @@ struct TestedRecord {
 TestedRecord record_of(const EdgeSignal &signal);
 EdgeSignal signal_of(const TestedRecord &record); // without its evidence
 
+// The bytes a part holds: its records' and their evidence's capacities.
+std::size_t held_bytes(const std::vector<EdgeSignal> &part);
+
 // Orders pair-signals by account pair, then signal.
 bool by_pair_and_signal(const EdgeSignal &x, const EdgeSignal &y);
 
