@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fmt/format.h>
 #include <string_view>
+#include <sys/resource.h>
 #include <unistd.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -46,6 +47,12 @@ MemoryBound memory_bound(std::uint64_t asked_megabytes, int ranks_on_node) {
   const auto node_megabytes = static_cast<std::uint64_t>(bytes / (1024.0 * 1024.0));
   return {node_megabytes / 2 / ranks,
           fmt::format("half the node's {} MB over {} rank(s)", node_megabytes, ranks), false};
+}
+
+double peak_resident_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
 void release_free_memory() {

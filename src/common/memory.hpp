@@ -20,6 +20,9 @@ struct MemoryBound {
 // else half the node's physical memory over its ranks.
 MemoryBound memory_bound(std::uint64_t asked_megabytes, int ranks_on_node);
 
+// The largest resident memory of this process so far, in MB (getrusage's ru_maxrss).
+double peak_resident_mb();
+
 // Hands the heap's free pages back to the system (glibc's malloc_trim; nothing elsewhere): a
 // phase that frees millions of small objects leaves them mapped, and the next phase would start
 // where this one peaked.

@@ -22,7 +22,6 @@
 #include <cmath>
 #include <map>
 #include <memory>
-#include <sys/resource.h>
 #include <tbb/parallel_sort.h>
 
 namespace lockstep::detect {
@@ -36,13 +35,6 @@ struct ByPair {
   static Pair of(const Pair &p) { return p; }
   bool operator()(const auto &x, const auto &y) const { return of(x) < of(y); }
 } constexpr by_pair;
-
-// The peak resident memory of this process so far, in MB.
-double peak_rss_mb() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;
-}
 
 WindowRule window_rule(double window_seconds, std::uint32_t hub_cap) {
   return {std::llround(window_seconds * 1000), hub_cap};
@@ -95,7 +87,7 @@ SignalSummary run_engine(const mpi::Comm &comm, const DetectConfig &config,
   phase.reset();
   release_free_memory(); // the rounds' records and pairs, before the next signal's
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  summary.peak_rss_mb = mpi::allreduce(comm, peak_rss_mb(), mpi::Op::max);
+  summary.peak_rss_mb = mpi::allreduce(comm, peak_resident_mb(), mpi::Op::max);
   log::info("{}: {} actions on {} keys, {} co-action pairs in {} s windows ({} over the hub cap "
             "on {} keys), {} candidate pairs{}",
             summary.name, summary.totals.actions, summary.totals.keys, summary.totals.window_pairs,

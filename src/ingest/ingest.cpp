@@ -11,6 +11,7 @@
 #include "common/phase_times.hpp"
 #include "common/progress.hpp"
 #include "common/version.hpp"
+#include "ingest/passes.hpp"
 #include "ingest/plan.hpp"
 #include "ingest/tables.hpp"
 #include "mpi/alltoallv.hpp"
@@ -265,26 +266,6 @@ void write_rejects(const mpi::Comm &comm, std::vector<Reject> &local,
   file.commit();
 }
 
-// How many groups of partitions keep the rows each rank holds under its memory budget. Rows take
-// about 2.5 times their CSV bytes in memory (bench/ingest.sh); a compressed input is taken to
-// expand 5 times, an existing store (for --append) 6 times. Collective: all ranks agree.
-std::uint32_t memory_groups(const mpi::Comm &comm, const IngestConfig &config,
-                            const std::vector<InputFile> &inputs) {
-  double bytes = 0;
-  for (const auto &input : inputs) {
-    bytes +=
-        static_cast<double>(input.size) * (input.compression == Compression::none ? 2.5 : 12.5);
-  }
-  if (config.append && std::filesystem::exists(config.store_path))
-    bytes += static_cast<double>(file_size(config.store_path)) * 15.0;
-  const auto bound = memory_bound(config.memory_megabytes, comm.ranks_on_node());
-  const double budget =
-      static_cast<double>(std::max<std::uint64_t>(1, bound.megabytes)) * 1024 * 1024;
-  const double needed = std::ceil(bytes / (budget * comm.size()));
-  const auto groups = static_cast<std::uint32_t>(std::clamp(needed, 1.0, 1.0e6));
-  return mpi::allreduce(comm, groups, mpi::Op::max);
-}
-
 std::string sibling_path(const std::string &store, const std::string &suffix) {
   std::filesystem::path path(store);
   return (path.parent_path() / (path.stem().string() + suffix)).string();
@@ -387,17 +368,6 @@ PartitionRange owned_partitions(PartitionRange group, int rank, int ranks) {
   return {start(rank), start(rank + 1)};
 }
 
-std::vector<PartitionRange> partition_groups(std::uint32_t partitions, std::uint32_t groups) {
-  groups = std::clamp<std::uint32_t>(groups, 1, partitions);
-  std::vector<PartitionRange> out;
-  for (std::uint32_t g = 0; g < groups; ++g) {
-    out.push_back(PartitionRange{
-        static_cast<std::uint32_t>(static_cast<std::uint64_t>(g) * partitions / groups),
-        static_cast<std::uint32_t>(static_cast<std::uint64_t>(g + 1) * partitions / groups)});
-  }
-  return out;
-}
-
 namespace {
 
 // Adds one round's counts and rejects (renumbered to name the new inputs) to this rank's.
@@ -472,9 +442,16 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
   for (const auto &input : inputs)
     splittable += input.compression == Compression::none ? input.size : 0;
   const auto pieces = plan_pieces(comm, inputs, piece_bytes(splittable, comm.size()));
-  const auto groups = partition_groups(info.partitions, memory_groups(comm, config, inputs));
+  auto plan = plan_passes(comm, config, inputs, info.partitions);
+  const auto &groups = plan.groups; // the first pass may cut the later groups finer
   log::info("ingest: {} input files, {} pieces, {} partitions in {} group(s), {} ranks",
             inputs.size(), pieces.size(), info.partitions, groups.size(), comm.size());
+  if (comm.is_root()) {
+    log::info("ingest: memory per rank {} MB ({}); {:.0f} MB of input, {:.0f} MB beside the rows, "
+              "rows planned at {:.1f} bytes per input byte",
+              plan.bound.megabytes, plan.bound.source, plan.input_mb, plan.reserve_mb,
+              plan.bytes_per_input_byte);
+  }
 
   IngestSummary summary;
   PhaseTimes &times = summary.times;
@@ -484,6 +461,7 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
   ProgressLine progress("ingest (rank 0 rows)", 0);
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const bool first_pass = g == 0;
+    const double pass_start_mb = resident_mb();
     if (groups.size() > 1)
       log::info("ingest: pass {} of {} (partitions {} to {}), {:.0f} MB resident on rank {}", g + 1,
                 groups.size(), groups[g].first, groups[g].last - 1, resident_mb(), comm.rank());
@@ -523,6 +501,8 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
       writer.emplace(comm, config.store_path, info, global_labels(comm, local));
     }
     writer->add_group(concatenate(rounds), owned, times);
+    if (first_pass)
+      replan_after_first_pass(comm, plan, pass_start_mb, peak_resident_mb());
     release_free_memory();
   }
   for (const auto &r : rejects)

@@ -44,7 +44,4 @@ struct PartitionRange {
 // The share of `group` that rank `rank` of `ranks` owns: contiguous, in rank order.
 PartitionRange owned_partitions(PartitionRange group, int rank, int ranks);
 
-// [0, partitions) cut into `groups` contiguous ranges (at most one per partition).
-std::vector<PartitionRange> partition_groups(std::uint32_t partitions, std::uint32_t groups);
-
 } // namespace lockstep::ingest

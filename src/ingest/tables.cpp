@@ -453,13 +453,23 @@ void sort_posts(std::vector<PostRow> &posts, std::vector<std::uint64_t> &post_ac
     return std::tie(a.account, a.time_ms, a.post_id, a.dedup_key) <
            std::tie(b.account, b.time_ms, b.post_id, b.dedup_key);
   });
-  std::vector<PostRow> sorted;
-  sorted.reserve(posts.size());
-  for (std::size_t k = 0; k < order.size(); ++k) {
-    sorted.push_back(std::move(posts[order[k].row]));
+  for (std::size_t k = 0; k < order.size(); ++k)
     post_account[k] = order[k].account;
+  // In place, cycle by cycle: a second vector of rows was the largest allocation of a pass.
+  for (std::size_t start = 0; start < order.size(); ++start) {
+    if (order[start].row == start)
+      continue;
+    PostRow held = std::move(posts[start]);
+    std::size_t at = start;
+    while (order[at].row != start) {
+      const std::size_t from = order[at].row;
+      posts[at] = std::move(posts[from]);
+      order[at].row = at; // placed
+      at = from;
+    }
+    posts[at] = std::move(held);
+    order[at].row = at;
   }
-  posts = std::move(sorted);
 }
 
 // Follower snapshots with dense accounts, by account and time.
@@ -679,6 +689,7 @@ void StoreWriter::compact_keys() {
                             return a.key == b.key && a.signal == b.signal && a.value == b.value;
                           }),
               keys_.end());
+  keys_.shrink_to_fit(); // the keys of all groups wait here: no room for a group's duplicates
 }
 
 // Appends this group's per-partition counts (rank order is partition order) on rank 0.

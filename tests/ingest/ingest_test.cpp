@@ -4,6 +4,7 @@
 #include "common/csv.hpp"
 #include "common/error.hpp"
 #include "common/hash.hpp"
+#include "common/phase_times.hpp"
 #include "ingest/fields.hpp"
 #include "ingest/ingest.hpp"
 #include "ingest/parse.hpp"
@@ -515,6 +516,7 @@ TEST_F(Ingest, PartitionGroupsUnderAMemoryBudgetGiveTheSameStore) {
   synth::generate(comm, g);
   comm.barrier();
   auto whole = config("one-pass.h5");
+  whole.partitions = 32; // passes of a partition or two per rank at 4 ranks
   whole.tweets = {g.out_dir + "/tweets.csv"};
   whole.users = {g.out_dir + "/users.csv"};
   const auto one = ingest::ingest(comm, whole);
@@ -522,7 +524,30 @@ TEST_F(Ingest, PartitionGroupsUnderAMemoryBudgetGiveTheSameStore) {
   auto grouped = whole;
   grouped.store_path = dir + "/grouped.h5";
   grouped.rejects_path = dir + "/grouped-rejects.csv";
-  grouped.memory_megabytes = 1; // about 10 MB of CSV: several passes at any rank count
+  grouped.block_megabytes = 1;
+  // A bound below one partition's rows stops the run at the start, naming what would do.
+  grouped.memory_megabytes = 1;
+  EXPECT_THROW(
+      {
+        try {
+          ingest::ingest(comm, grouped);
+        } catch (const UsageError &e) {
+          EXPECT_NE(std::string(e.what()).find("Give --memory-mb"), std::string::npos);
+          throw;
+        }
+      },
+      UsageError);
+  // A bound that holds half of a rank's rows (ingest/passes.hpp's model), beside the runtime,
+  // the buffers and the keys, takes two passes or more at any rank count.
+  const auto half_the_rows = [&](double input_bytes) {
+    const double input_mb = input_bytes / (1 << 20), ranks = comm.size();
+    const double runtime_mb = mpi::allreduce(comm, resident_mb(), mpi::Op::max);
+    return static_cast<std::uint64_t>(runtime_mb + 4 * 1 + 0.05 * input_mb / ranks +
+                                      2.7 * input_mb / (2 * ranks) + 1);
+  };
+  const auto csv_bytes =
+      static_cast<double>(fs::file_size(whole.tweets[0]) + fs::file_size(whole.users[0]));
+  grouped.memory_megabytes = half_the_rows(csv_bytes);
   const auto many = ingest::ingest(comm, grouped);
   EXPECT_GT(many.groups, 1u);
   EXPECT_EQ(many.rows_read, one.rows_read);
@@ -532,6 +557,8 @@ TEST_F(Ingest, PartitionGroupsUnderAMemoryBudgetGiveTheSameStore) {
   auto appended = grouped; // --append in groups too: the same tweets add nothing
   appended.users.clear();
   appended.append = true;
+  appended.memory_megabytes = half_the_rows(
+      static_cast<double>(fs::file_size(whole.tweets[0]) + 6 * fs::file_size(grouped.store_path)));
   const auto again = ingest::ingest(comm, appended);
   EXPECT_EQ(again.duplicates, one.posts);
   EXPECT_EQ(again.posts, one.posts);

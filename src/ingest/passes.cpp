@@ -1,0 +1,118 @@
+// Ingest's passes under a memory bound: the model's plan, and its check after the first pass.
+#include "ingest/passes.hpp"
+
+#include "common/error.hpp"
+#include "common/log.hpp"
+#include "common/phase_times.hpp"
+#include "mpi/collectives.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fmt/format.h>
+
+namespace lockstep::ingest {
+
+namespace {
+
+constexpr double kMiB = 1024.0 * 1024.0;
+
+// The input as CSV bytes: a compressed file expands about 5 times, an existing store (--append)
+// about 6 times.
+double input_megabytes(const IngestConfig &config, const std::vector<InputFile> &inputs) {
+  double bytes = 0;
+  for (const auto &input : inputs)
+    bytes += static_cast<double>(input.size) * (input.compression == Compression::none ? 1 : 5);
+  if (config.append && std::filesystem::exists(config.store_path))
+    bytes += static_cast<double>(std::filesystem::file_size(config.store_path)) * 6;
+  return bytes / kMiB;
+}
+
+// The CSV megabytes of the largest share of a group of `size` partitions on one rank.
+double largest_share_mb(std::uint32_t size, std::uint32_t partitions, int ranks, double input_mb) {
+  const auto r = static_cast<std::uint32_t>(ranks);
+  return static_cast<double>((size + r - 1) / r) * input_mb / static_cast<double>(partitions);
+}
+
+std::vector<PartitionRange> cut(std::uint32_t first, std::uint32_t last, std::uint32_t groups) {
+  const std::uint64_t n = last - first;
+  std::vector<PartitionRange> out;
+  for (std::uint64_t g = 0; g < groups; ++g) {
+    out.push_back({static_cast<std::uint32_t>(first + g * n / groups),
+                   static_cast<std::uint32_t>(first + (g + 1) * n / groups)});
+  }
+  return out;
+}
+
+} // namespace
+
+std::vector<PartitionRange> groups_within(std::uint32_t first, std::uint32_t last,
+                                          std::uint32_t partitions, int ranks, double input_mb,
+                                          double factor, double budget_mb) {
+  const std::uint32_t n = last - first;
+  if (n == 0)
+    return {};
+  for (std::uint32_t groups = 1; groups < n; ++groups) {
+    const std::uint32_t largest = (n + groups - 1) / groups;
+    if (factor * largest_share_mb(largest, partitions, ranks, input_mb) <= budget_mb)
+      return cut(first, last, groups);
+  }
+  return cut(first, last, n);
+}
+
+PassPlan plan_passes(const mpi::Comm &comm, const IngestConfig &config,
+                     const std::vector<InputFile> &inputs, std::uint32_t partitions) {
+  PassPlan plan;
+  plan.bound = memory_bound(config.memory_megabytes, comm.ranks_on_node());
+  plan.input_mb = input_megabytes(config, inputs);
+  plan.buffers_mb = kBlocksInFlight * static_cast<double>(config.block_megabytes);
+  plan.reserve_mb = mpi::allreduce(comm, resident_mb(), mpi::Op::max) + plan.buffers_mb +
+                    kKeyBytesPerInputByte * plan.input_mb / comm.size();
+  const auto bound_mb = static_cast<double>(plan.bound.megabytes);
+  // The smallest pass: one partition, on one rank.
+  const double smallest_mb = std::ceil(plan.reserve_mb + plan.bytes_per_input_byte * plan.input_mb /
+                                                             static_cast<double>(partitions));
+  if (bound_mb < smallest_mb) {
+    const auto message = fmt::format(
+        "ingest: {} MB per rank ({}) is too small for this input in {} partitions: a pass of one "
+        "partition needs about {:.0f} MB. Give --memory-mb {:.0f} or more, or more --partitions",
+        plan.bound.megabytes, plan.bound.source, partitions, smallest_mb, smallest_mb);
+    if (plan.bound.firm)
+      throw UsageError(message);
+    if (comm.is_root())
+      log::warn("{}; going on with one partition per pass", message);
+  }
+  plan.groups = groups_within(0, partitions, partitions, comm.size(), plan.input_mb,
+                              plan.bytes_per_input_byte, bound_mb - plan.reserve_mb);
+  return plan;
+}
+
+bool replan_after_first_pass(const mpi::Comm &comm, PassPlan &plan, double start_mb,
+                             double peak_mb) {
+  if (plan.groups.size() < 2)
+    return false;
+  const auto partitions = plan.groups.back().last;
+  const auto owned = owned_partitions(plan.groups.front(), comm.rank(), comm.size());
+  const double share_mb = static_cast<double>(owned.last - owned.first) * plan.input_mb /
+                          static_cast<double>(partitions);
+  const double held = share_mb > 0 ? (peak_mb - start_mb - plan.buffers_mb) / share_mb : 0;
+  const double measured = mpi::allreduce(comm, held, mpi::Op::max);
+  if (measured <= plan.bytes_per_input_byte)
+    return false;
+  plan.bytes_per_input_byte = measured;
+  auto rest =
+      groups_within(plan.groups[1].first, partitions, partitions, comm.size(), plan.input_mb,
+                    measured, static_cast<double>(plan.bound.megabytes) - plan.reserve_mb);
+  if (rest.size() <= plan.groups.size() - 1)
+    return false;
+  if (comm.is_root()) {
+    log::info("ingest: the first pass held {:.1f} bytes per input byte, more than the plan's; "
+              "the other partitions go in {} passes instead of {}",
+              measured, rest.size(), plan.groups.size() - 1);
+  }
+  plan.groups.resize(1);
+  plan.groups.insert(plan.groups.end(), rest.begin(), rest.end());
+  return true;
+}
+
+} // namespace lockstep::ingest

@@ -1,0 +1,54 @@
+// How many passes over the input ingest takes under a rank's memory bound, and which partitions
+// each pass stores. The plan follows a measured model of a pass's peak; after the first pass it
+// is checked against what that pass held, and the remaining partitions are cut finer when the
+// input held more than the model said.
+#pragma once
+
+#include "common/config.hpp"
+#include "common/memory.hpp"
+#include "ingest/ingest.hpp"
+#include "ingest/plan.hpp"
+#include "mpi/comm.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace lockstep::ingest {
+
+// The model, per rank (bench/ingest.sh; generated releases of 2*10^6 and 10^7 posts at 1 and 2
+// ranks): a pass peaks while it writes its rows, at about 2.7 times their CSV bytes; beside them
+// sit the runtime, a round's read, parse and exchange buffers (about 4 input blocks), and the key
+// strings of every pass so far (under 5% of the rank's CSV bytes).
+inline constexpr double kPassBytesPerInputByte = 2.7;
+inline constexpr double kKeyBytesPerInputByte = 0.05;
+inline constexpr double kBlocksInFlight = 4;
+
+struct PassPlan {
+  MemoryBound bound;
+  double input_mb = 0;   // the input as CSV bytes: compressed files count 5 times, a store 6 times
+  double reserve_mb = 0; // runtime, buffers in flight and key strings: beside every pass
+  double buffers_mb = 0; // of which the buffers in flight
+  double bytes_per_input_byte = kPassBytesPerInputByte; // the model's, or the first pass's if more
+  std::vector<PartitionRange> groups;                   // one per pass, in partition order
+};
+
+// The fewest contiguous groups of partitions [first, last) (of `partitions` in all, spread over
+// `ranks`) whose largest share on one rank holds its rows in `budget_mb`: a share's rows are
+// `factor` times its partitions' part of `input_mb`. One partition per group at most.
+std::vector<PartitionRange> groups_within(std::uint32_t first, std::uint32_t last,
+                                          std::uint32_t partitions, int ranks, double input_mb,
+                                          double factor, double budget_mb);
+
+// The plan for these inputs into `partitions` partitions. A firm bound (asked for, or Slurm's)
+// too small for one partition per pass is a UsageError that names the smallest bound that would
+// do; the node's default only warns. Collective: every rank gets the same plan.
+PassPlan plan_passes(const mpi::Comm &comm, const IngestConfig &config,
+                     const std::vector<InputFile> &inputs, std::uint32_t partitions);
+
+// After the first pass, which started at `start_mb` resident and peaked at `peak_mb` on this
+// rank: when some rank held more per input byte than planned, the later groups are cut again at
+// that rate. Returns whether the groups changed. Collective.
+bool replan_after_first_pass(const mpi::Comm &comm, PassPlan &plan, double start_mb,
+                             double peak_mb);
+
+} // namespace lockstep::ingest
