@@ -300,7 +300,11 @@ Edge fuse_pair(std::pair<std::uint64_t, std::uint64_t> pair,
 // posts, 2% of the candidates pass alpha). Their `signals` spans stay empty (the signals are
 // spread over the parts).
 struct FusedCandidates {
-  std::vector<Edge> edges; // in (a, b) order: popularity p at most alpha, similar, or all
+  // In (a, b) order: the edges mark_edges can flag (below), or all with keep_candidates.
+  std::vector<Edge> edges;
+  // log10 p under each null, at most log10 alpha, of every edge whose popularity p is at most
+  // alpha or that is similar (the Benjamini-Hochberg cuts count these, flaggable or not).
+  std::vector<double> small_p, small_p_popularity;
   std::uint64_t timed = 0; // candidate edges some co-action signal tied (tested)
   std::map<std::uint64_t, std::uint64_t> weights; // weight -> candidates, for min_weight_quantile
 };
@@ -319,8 +323,17 @@ FusedCandidates fuse_candidates(const DetectConfig &config, const TestedParts &p
     out.timed += edge.timed;
     if (config.min_weight_quantile > 0)
       ++out.weights[edge.weight];
-    if (edge.log10_p_popularity <= log10_alpha || similar_enough(config.similarity, edge) ||
-        config.keep_candidates)
+    const bool similar_edge = similar_enough(config.similarity, edge);
+    if (edge.log10_p_popularity > log10_alpha && !similar_edge && !config.keep_candidates)
+      return;
+    if (edge.log10_p <= log10_alpha)
+      out.small_p.push_back(edge.log10_p);
+    if (edge.log10_p_popularity <= log10_alpha)
+      out.small_p_popularity.push_back(edge.log10_p_popularity);
+    // mark_edges flags only similar edges and heavy ones (timed, at least min_keys keys): the
+    // others were most of the edges held here, and settle_edges_at_owners dropped them.
+    const bool heavy = edge.timed && edge.weight >= config.min_keys;
+    if (heavy || similar_edge || config.keep_candidates)
       out.edges.push_back(edge);
   });
   return out;
@@ -514,9 +527,11 @@ DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const Par
   result.edges = std::move(fused.edges);
   result.candidate_edges = mpi::allreduce(comm, fused.timed, mpi::Op::sum);
   result.log10_p_threshold =
-      fdr_threshold(comm, result.edges, &Edge::log10_p, result.candidate_edges, config.alpha);
-  result.log10_p_popularity_threshold = fdr_threshold(comm, result.edges, &Edge::log10_p_popularity,
-                                                      result.candidate_edges, config.alpha);
+      fdr_threshold(comm, fused.small_p, result.candidate_edges, config.alpha);
+  std::vector<double>().swap(fused.small_p);
+  result.log10_p_popularity_threshold =
+      fdr_threshold(comm, fused.small_p_popularity, result.candidate_edges, config.alpha);
+  std::vector<double>().swap(fused.small_p_popularity);
   if (config.min_weight_quantile > 0)
     result.weight_threshold = weight_quantile(comm, fused.weights, config.min_weight_quantile);
   const auto marked = mark_edges(config, result);

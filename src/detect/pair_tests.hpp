@@ -29,20 +29,6 @@ std::vector<Action> actions_of(const ActionTable &table, std::uint8_t signal);
 double fdr_threshold(const mpi::Comm &comm, const std::vector<double> &small, std::uint64_t tests,
                      double alpha);
 
-// The same over every rank's items' member `p` (an edge's log10_p or log10_p_popularity).
-// Collective.
-template <typename Item>
-double fdr_threshold(const mpi::Comm &comm, const std::vector<Item> &items, double Item::*p,
-                     std::uint64_t tests, double alpha) {
-  const double log10_alpha = std::log10(alpha);
-  std::vector<double> small;
-  for (const auto &item : items) {
-    if (item.*p <= log10_alpha)
-      small.push_back(item.*p);
-  }
-  return fdr_threshold(comm, small, tests, alpha);
-}
-
 class PairTester {
 public:
   struct Signal {

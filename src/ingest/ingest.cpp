@@ -334,6 +334,10 @@ void write_manifest(const mpi::Comm &comm, const IngestConfig &config,
       o += fmt::format("{}{}: {}", o.size() > 1 ? ", " : "", json::quote(k), v);
     return o + "}";
   };
+  out += fmt::format("  \"memory\": {{\"bound_mb\": {}, \"source\": {}, \"input_mb\": {:.0f}, "
+                     "\"reserve_mb\": {:.0f}, \"bytes_per_input_byte\": {:.2f}}},\n",
+                     s.memory_bound_mb, json::quote(s.memory_source), s.input_mb, s.reserve_mb,
+                     s.bytes_per_input_byte);
   out += fmt::format("  \"rejects_by_reason\": {},\n  \"rejects_file\": {},\n",
                      object(s.rejects_by_reason), json::quote(s.rejects_path));
   out += fmt::format("  \"repairs_by_reason\": {},\n", object(s.repairs_by_reason));
@@ -515,6 +519,11 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
 
   sum_over_ranks(comm, summary);
   summary.groups = groups.size();
+  summary.memory_bound_mb = plan.bound.megabytes;
+  summary.memory_source = plan.bound.source;
+  summary.input_mb = plan.input_mb;
+  summary.reserve_mb = plan.reserve_mb;
+  summary.bytes_per_input_byte = plan.bytes_per_input_byte;
   if (summary.rows_read > 0 && summary.rows_rejected == summary.rows_read)
     throw UsageError(nothing_stored(summary)); // the writer removes its unfinished file
 

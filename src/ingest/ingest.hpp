@@ -29,6 +29,11 @@ struct IngestSummary {
   std::map<std::string, std::uint64_t> time_sources; // snowflake / tweet_time / timestamp
   std::string rejects_path;
   std::size_t groups = 1; // passes over the input, one per group of partitions
+  // The pass plan (ingest/passes.hpp): the bound per rank and its source, the input as CSV
+  // megabytes, what sits beside a pass's rows, and the rows' bytes per input byte it planned with.
+  std::uint64_t memory_bound_mb = 0;
+  std::string memory_source;
+  double input_mb = 0, reserve_mb = 0, bytes_per_input_byte = 0;
   double seconds = 0;
   PhaseTimes times; // rank 0's time per phase
 };
