@@ -52,7 +52,7 @@ bool Reader::next(std::vector<std::string> &fields) {
 }
 
 bool split_record(std::string_view record, std::vector<std::string_view> &fields,
-                  std::string &scratch) {
+                  std::string &scratch, std::size_t max_fields) {
   fields.clear();
   scratch.clear();
   scratch.reserve(record.size());
@@ -85,6 +85,8 @@ bool split_record(std::string_view record, std::vector<std::string_view> &fields
         field = std::string_view(scratch).substr(begin);
       }
       fields.push_back(field);
+      if (fields.size() == max_fields)
+        return true;
       i = j + 1;
       if (i == record.size())
         return true;
@@ -98,7 +100,7 @@ bool split_record(std::string_view record, std::vector<std::string_view> &fields
       if (field.find('"') != std::string_view::npos)
         return false;
       fields.push_back(field);
-      if (comma == std::string_view::npos)
+      if (comma == std::string_view::npos || fields.size() == max_fields)
         return true;
       i = comma + 1;
     }

@@ -35,9 +35,10 @@ private:
 // Splits one record (without its line end) into fields. Quoted fields are returned without their
 // quotes; those with doubled quotes are unescaped into `scratch`, which the views may point into
 // (it is reserved to the record's size, so it never reallocates). Returns false for malformed
-// quoting: text after a closing quote, or a quote that never closes.
+// quoting: text after a closing quote, or a quote that never closes. With `max_fields`, stops
+// after that many fields (the rest of the record unread).
 bool split_record(std::string_view record, std::vector<std::string_view> &fields,
-                  std::string &scratch);
+                  std::string &scratch, std::size_t max_fields = SIZE_MAX);
 
 // Appends `value` to `out` as a quoted field ("" doubles embedded quotes).
 void append_quoted(std::string &out, std::string_view value);

@@ -115,36 +115,62 @@ struct LabelSets {
 // A parsed block: every row, and which rows carry the profile kept for their account (the first
 // of the account's rows in the block, in the current group of partitions).
 struct ParsedBlock {
-  std::vector<ParsedRecord> rows;
+  std::vector<std::size_t> record; // the records parsed, in order: all of them in the first pass
+  std::vector<ParsedRecord> rows;  // one per parsed record
   std::vector<char> keeps_profile;
 };
 
+// The records of a block to parse: every one in the first pass (`every_row`); later, those of
+// partitions in `group`, and those whose partition only a full parse can tell (it rejects them).
+std::vector<std::size_t> records_to_parse(const std::vector<Record> &records,
+                                          const TableLayout &layout, std::uint32_t partitions,
+                                          PartitionRange group, bool every_row) {
+  std::vector<char> wanted(records.size(), 1);
+  if (!every_row) {
+    oneapi::tbb::parallel_for(std::size_t{0}, records.size(), [&](std::size_t i) {
+      const auto partition = record_partition(layout, records[i], partitions);
+      wanted[i] = !partition || group.contains(*partition);
+    });
+  }
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (wanted[i] != 0)
+      out.push_back(i);
+  }
+  return out;
+}
+
 // Parses a block; a tweets row's copy of its author's profile is read in full only where it is
-// kept.
+// kept. Later passes parse only the rows of `group`: a block's parsed rows take about 20 times
+// its bytes, and allocating them for every row was most of a later pass's time.
 ParsedBlock parse_block(const std::vector<Record> &records, const InputFile &input,
-                        std::uint32_t file, std::uint32_t partitions, PartitionRange group) {
+                        std::uint32_t file, std::uint32_t partitions, PartitionRange group,
+                        bool every_row) {
   // Tweets rows carry their author's profile: one per account and block is read in full.
   const bool tweets =
       input.layout.kind == TableKind::tweets || input.layout.kind == TableKind::json_tweets;
-  ParsedBlock block{std::vector<ParsedRecord>(records.size()),
-                    std::vector<char>(records.size(), 0)};
-  oneapi::tbb::parallel_for(std::size_t{0}, records.size(), [&](std::size_t i) {
-    block.rows[i] = parse_record(input.layout, records[i], file, partitions,
+  ParsedBlock block;
+  block.record = records_to_parse(records, input.layout, partitions, group, every_row);
+  block.rows.resize(block.record.size());
+  block.keeps_profile.assign(block.record.size(), 0);
+  oneapi::tbb::parallel_for(std::size_t{0}, block.record.size(), [&](std::size_t k) {
+    block.rows[k] = parse_record(input.layout, records[block.record[k]], file, partitions,
                                  tweets ? ProfileCopy::checked : ProfileCopy::full);
   });
   std::vector<std::size_t> kept;
   std::unordered_set<std::string_view> seen;
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    const auto &account = block.rows[i].account;
+  for (std::size_t k = 0; k < block.rows.size(); ++k) {
+    const auto &account = block.rows[k].account;
     if (account && group.contains(account->partition) && seen.insert(account->id).second) {
-      block.keeps_profile[i] = 1;
-      kept.push_back(i);
+      block.keeps_profile[k] = 1;
+      kept.push_back(k);
     }
   }
   if (tweets) {
-    oneapi::tbb::parallel_for(std::size_t{0}, kept.size(), [&](std::size_t k) {
-      const std::size_t i = kept[k];
-      block.rows[i].account = parse_record(input.layout, records[i], file, partitions).account;
+    oneapi::tbb::parallel_for(std::size_t{0}, kept.size(), [&](std::size_t j) {
+      const std::size_t k = kept[j];
+      block.rows[k].account =
+          parse_record(input.layout, records[block.record[k]], file, partitions).account;
     });
   }
   return block;
@@ -156,7 +182,8 @@ ParsedBlock parse_block(const std::vector<Record> &records, const InputFile &inp
 void route_block(const std::vector<Record> &records, const InputFile &input, std::uint32_t file,
                  std::uint32_t partitions, PartitionRange group, int rank, int ranks, bool count,
                  RoundOutput &out, LabelSets &labels) {
-  auto [parsed, keeps_profile] = parse_block(records, input, file, partitions, group);
+  auto [parsed_record, parsed, keeps_profile] =
+      parse_block(records, input, file, partitions, group, count);
   // True when the row was packed for another rank; false when it stays here.
   const auto send = [&](std::uint32_t partition, char tag, const auto &row) {
     const int owner = owner_of(partition, group, ranks);
@@ -168,10 +195,10 @@ void route_block(const std::vector<Record> &records, const InputFile &input, std
     row.pack(writer);
     return true;
   };
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    auto &record = parsed[i];
+  for (std::size_t k = 0; k < parsed.size(); ++k) {
+    auto &record = parsed[k];
     if (count) {
-      out.bytes += records[i].text.size() + 1;
+      out.bytes += records[parsed_record[k]].text.size() + 1;
       ++out.rows;
       if (record.reject) {
         out.rejects.push_back(std::move(*record.reject));
@@ -196,7 +223,7 @@ void route_block(const std::vector<Record> &records, const InputFile &input, std
     if (record.snapshot && group.contains(record.snapshot->partition) &&
         !send(record.snapshot->partition, kSnapshotTag, *record.snapshot))
       out.own.snapshots.push_back(std::move(*record.snapshot));
-    if (keeps_profile[i] != 0 && !send(record.account->partition, kAccountTag, *record.account))
+    if (keeps_profile[k] != 0 && !send(record.account->partition, kAccountTag, *record.account))
       out.own.accounts.push_back(std::move(*record.account));
   }
 }

@@ -678,4 +678,24 @@ std::string typed_object_names() {
   return out;
 }
 
+std::optional<std::uint32_t> record_partition(const TableLayout &layout, const Record &record,
+                                              std::uint32_t partitions) {
+  if (record.truncated || layout.kind == TableKind::json_tweets)
+    return std::nullopt;
+  const int field = layout.kind == TableKind::tweets    ? int{kUserId}
+                    : layout.kind == TableKind::users   ? int{kUUserId}
+                    : layout.kind == TableKind::actions ? int{kAccount}
+                                                        : int{kSAccount};
+  const int column = layout.columns[static_cast<std::size_t>(field)];
+  if (column < 0)
+    return std::nullopt;
+  thread_local std::vector<std::string_view> values;
+  thread_local std::string scratch;
+  const auto fields = static_cast<std::size_t>(column) + 1; // the fields up to the account's
+  if (!csv::split_record(record.text, values, scratch, fields) || values.size() != fields ||
+      values.back().empty())
+    return std::nullopt;
+  return partition_of(values.back(), partitions);
+}
+
 } // namespace lockstep::ingest

@@ -107,4 +107,10 @@ enum class ProfileCopy { full, checked };
 ParsedRecord parse_record(const TableLayout &layout, const Record &record, std::uint32_t file,
                           std::uint32_t partitions, ProfileCopy profile = ProfileCopy::full);
 
+// The partition of a CSV record's account, read from the fields up to its account column alone:
+// what parse_record gives every row it keeps (post, profile or snapshot). Nothing for JSON, or
+// when those fields cannot be split or name no account (parse_record then says why).
+std::optional<std::uint32_t> record_partition(const TableLayout &layout, const Record &record,
+                                              std::uint32_t partitions);
+
 } // namespace lockstep::ingest

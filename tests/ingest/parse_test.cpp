@@ -80,5 +80,32 @@ TEST(TypedObjects, MappingNamesAreStoreSignalsWithValueKeys) {
   EXPECT_THROW(map_header(TableKind::actions, kHeader, "german.csv", mapping), InputError);
 }
 
+// Later ingest passes read a row's partition from the fields up to its account alone: it is
+// the partition parse_record gives the row, with the account column anywhere and ids quoted.
+TEST(RecordPartition, IsTheParsedRowsPartition) {
+  const std::vector<std::string_view> late = {"post_id",  "url_id",     "hashtag_id",
+                                              "phash_id", "account_id", "timestamp"};
+  const auto mapping = parse_column_mapping(
+      "content_id=post_id,timestamp=timestamp,url=url_id,hashtag=hashtag_id,media=phash_id",
+      "actions", "");
+  const auto account_last = map_header(TableKind::actions, late, "late.csv", mapping);
+  const auto account_first = german_layout();
+  for (int i = 0; i < 200; ++i) {
+    const auto id = i % 3 == 0 ? "\"fb_\"\"" + std::to_string(i) + "\"\"\"" : std::to_string(i);
+    for (const auto *layout : {&account_first, &account_last}) {
+      const auto text = layout == &account_first ? id + ",84443,29871,NA,9280,1629589050"
+                                                 : "84443,29871,NA,9280," + id + ",1629589050";
+      const Record record{text, 2, false};
+      const auto parsed = parse_record(*layout, record, 0, 64);
+      ASSERT_TRUE(parsed.post) << text;
+      EXPECT_EQ(record_partition(*layout, record, 64), parsed.post->partition) << text;
+    }
+  }
+  // Rows it cannot place go to parse_record, which rejects them.
+  EXPECT_FALSE(record_partition(account_first, Record{",84443,1,NA,2,1629589050", 2, false}, 64));
+  EXPECT_FALSE(record_partition(account_first, Record{"\"fb_1,84443", 2, false}, 64));
+  EXPECT_FALSE(record_partition(account_first, Record{"fb_1,84443", 2, true}, 64));
+}
+
 } // namespace
 } // namespace lockstep::testing
