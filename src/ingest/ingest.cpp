@@ -112,8 +112,8 @@ struct LabelSets {
   std::unordered_set<std::string> clients, languages;
 };
 
-// A parsed block: every row, and which rows carry the profile kept for their account (the first
-// of the account's rows in the block, in the current group of partitions).
+// A parsed block: the rows parsed, and which of them carry the profile kept for their account
+// (the first of the account's rows in the block, in the current group of partitions).
 struct ParsedBlock {
   std::vector<std::size_t> record; // the records parsed, in order: all of them in the first pass
   std::vector<ParsedRecord> rows;  // one per parsed record
@@ -141,8 +141,9 @@ std::vector<std::size_t> records_to_parse(const std::vector<Record> &records,
 }
 
 // Parses a block; a tweets row's copy of its author's profile is read in full only where it is
-// kept. Later passes parse only the rows of `group`: a block's parsed rows take about 20 times
-// its bytes, and allocating them for every row was most of a later pass's time.
+// kept. Later passes parse only the rows of `group`: a parsed row takes 912 bytes before it is
+// filled, about twice its CSV bytes, and allocating them for every row of every block (paged in
+// afresh each time) was most of a later pass's time.
 ParsedBlock parse_block(const std::vector<Record> &records, const InputFile &input,
                         std::uint32_t file, std::uint32_t partitions, PartitionRange group,
                         bool every_row) {
@@ -293,6 +294,39 @@ void write_rejects(const mpi::Comm &comm, std::vector<Reject> &local,
   file.commit();
 }
 
+void check_options(const IngestConfig &config) {
+  if (config.store_path.empty())
+    throw UsageError("ingest: --store is required");
+  if (config.partitions < 1 || config.partitions > (1u << 20))
+    throw UsageError("ingest: --partitions must be in 1..1048576");
+}
+
+// The bytes of the inputs that ranks read in pieces: compressed ones are read whole, each by one
+// rank.
+std::uint64_t splittable_bytes(const std::vector<InputFile> &inputs) {
+  std::uint64_t bytes = 0;
+  for (const auto &input : inputs)
+    bytes += input.compression == Compression::none ? input.size : 0;
+  return bytes;
+}
+
+// The largest peak of any phase so far, in MB.
+double largest_peak_mb(const PhaseTimes &times) {
+  double peak = 0;
+  for (const auto &phase : times.phases())
+    peak = std::max(peak, phase.peak_mb);
+  return peak;
+}
+
+// The pass plan, for the manifest.
+void keep_plan(const PassPlan &plan, IngestSummary &summary) {
+  summary.memory_bound_mb = plan.bound.megabytes;
+  summary.memory_source = plan.bound.source;
+  summary.input_mb = plan.input_mb;
+  summary.reserve_mb = plan.reserve_mb;
+  summary.bytes_per_input_byte = plan.bytes_per_input_byte;
+}
+
 std::string sibling_path(const std::string &store, const std::string &suffix) {
   std::filesystem::path path(store);
   return (path.parent_path() / (path.stem().string() + suffix)).string();
@@ -435,11 +469,7 @@ void sum_over_ranks(const mpi::Comm &comm, IngestSummary &summary) {
 
 IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
   const auto started = std::chrono::steady_clock::now();
-  if (config.store_path.empty())
-    throw UsageError("ingest: --store is required");
-  if (config.partitions < 1 || config.partitions > (1u << 20)) {
-    throw UsageError("ingest: --partitions must be in 1..1048576");
-  }
+  check_options(config);
   const auto inputs = plan_inputs(config);
   if (const auto folder = std::filesystem::path(config.store_path).parent_path();
       comm.is_root() && !folder.empty())
@@ -469,20 +499,11 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
   const auto file_base = static_cast<std::uint32_t>(info.files.size());
   for (const auto &input : inputs)
     info.files.push_back(input.path);
-  std::uint64_t splittable = 0; // compressed inputs are read whole, each by one rank
-  for (const auto &input : inputs)
-    splittable += input.compression == Compression::none ? input.size : 0;
-  const auto pieces = plan_pieces(comm, inputs, piece_bytes(splittable, comm.size()));
+  const auto pieces = plan_pieces(comm, inputs, piece_bytes(splittable_bytes(inputs), comm.size()));
   auto plan = plan_passes(comm, config, inputs, info.partitions);
   const auto &groups = plan.groups; // the first pass may cut the later groups finer
   log::info("ingest: {} input files, {} pieces, {} partitions in {} group(s), {} ranks",
             inputs.size(), pieces.size(), info.partitions, groups.size(), comm.size());
-  if (comm.is_root()) {
-    log::info("ingest: memory per rank {} MB ({}); {:.0f} MB of input, {:.0f} MB beside the rows, "
-              "rows planned at {:.1f} bytes per input byte",
-              plan.bound.megabytes, plan.bound.source, plan.input_mb, plan.reserve_mb,
-              plan.bytes_per_input_byte);
-  }
 
   IngestSummary summary;
   PhaseTimes &times = summary.times;
@@ -532,8 +553,8 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
       writer.emplace(comm, config.store_path, info, global_labels(comm, local));
     }
     writer->add_group(concatenate(rounds), owned, times);
-    if (first_pass)
-      replan_after_first_pass(comm, plan, pass_start_mb, peak_resident_mb());
+    if (first_pass) // what its phases peaked at: this ingest's first pass
+      replan_after_first_pass(comm, plan, pass_start_mb, largest_peak_mb(times));
     release_free_memory();
   }
   for (const auto &r : rejects)
@@ -546,11 +567,7 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
 
   sum_over_ranks(comm, summary);
   summary.groups = groups.size();
-  summary.memory_bound_mb = plan.bound.megabytes;
-  summary.memory_source = plan.bound.source;
-  summary.input_mb = plan.input_mb;
-  summary.reserve_mb = plan.reserve_mb;
-  summary.bytes_per_input_byte = plan.bytes_per_input_byte;
+  keep_plan(plan, summary);
   if (summary.rows_read > 0 && summary.rows_rejected == summary.rows_read)
     throw UsageError(nothing_stored(summary)); // the writer removes its unfinished file
 

@@ -84,6 +84,12 @@ PassPlan plan_passes(const mpi::Comm &comm, const IngestConfig &config,
   }
   plan.groups = groups_within(0, partitions, partitions, comm.size(), plan.input_mb,
                               plan.bytes_per_input_byte, bound_mb - plan.reserve_mb);
+  if (comm.is_root()) {
+    log::info("ingest: memory per rank {} MB ({}); {:.0f} MB of input, {:.0f} MB beside the rows, "
+              "rows planned at {:.1f} bytes per input byte: {} pass(es)",
+              plan.bound.megabytes, plan.bound.source, plan.input_mb, plan.reserve_mb,
+              plan.bytes_per_input_byte, plan.groups.size());
+  }
   return plan;
 }
 
