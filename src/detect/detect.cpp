@@ -5,6 +5,7 @@
 #include "common/memory.hpp"
 #include "detect/audience.hpp"
 #include "detect/checkpoint.hpp"
+#include "detect/fdr.hpp"
 #include "detect/near_duplicate.hpp"
 #include "detect/pair_tests.hpp"
 #include "detect/significance.hpp"
@@ -294,16 +295,12 @@ Edge fuse_pair(std::pair<std::uint64_t, std::uint64_t> pair,
   return edge;
 }
 
-// Every candidate pair fused, and what the run's thresholds need of them all. Only the edges that
-// can still be reported are kept: an edge is significant (or provisional) when its p (popularity
-// p) passes the FDR cut, which is never above alpha, or when it is similar (at 10^6 generated
-// posts, 2% of the candidates pass alpha). Their `signals` spans stay empty (the signals are
-// spread over the parts).
-struct FusedCandidates {
-  // In (a, b) order: the edges mark_edges can flag (below), or all with keep_candidates.
-  std::vector<Edge> edges;
-  // log10 p under each null, at most log10 alpha, of every edge whose popularity p is at most
-  // alpha or that is similar (the Benjamini-Hochberg cuts count these, flaggable or not).
+// What the run's thresholds need of every candidate pair, fused: the first of fusion's two walks
+// over the tested parts. No edge is held: the second walk (settle_edges_at_owners) fuses each
+// pair again and keeps only those the thresholds flag.
+struct CandidateSummary {
+  // log10 p under each null, at most log10 alpha, of every edge (the Benjamini-Hochberg cuts
+  // count these, flaggable or not).
   std::vector<double> small_p, small_p_popularity;
   std::uint64_t timed = 0; // candidate edges some co-action signal tied (tested)
   std::map<std::uint64_t, std::uint64_t> weights; // weight -> candidates, for min_weight_quantile
@@ -313,28 +310,20 @@ bool similar_enough(const SimilarityConfig &c, const Edge &edge) {
   return edge.cosine >= c.min_cosine && edge.shared_targets >= c.min_shared_targets;
 }
 
-// Fuses the tested parts at the pairs' homes (see FusedCandidates).
-FusedCandidates fuse_candidates(const DetectConfig &config, const TestedParts &parts,
-                                std::span<const SimilarPair> similar) {
+// Fuses the tested parts at the pairs' homes (see CandidateSummary).
+CandidateSummary summarize_candidates(const DetectConfig &config, const TestedParts &parts,
+                                      std::span<const SimilarPair> similar) {
   const double log10_alpha = std::log10(config.alpha);
-  FusedCandidates out;
+  CandidateSummary out;
   parts.for_each_pair(similar, [&](auto pair, auto signals, const SimilarPair *similarity) {
     const auto edge = fuse_pair(pair, signals, similarity);
     out.timed += edge.timed;
     if (config.min_weight_quantile > 0)
       ++out.weights[edge.weight];
-    const bool similar_edge = similar_enough(config.similarity, edge);
-    if (edge.log10_p_popularity > log10_alpha && !similar_edge && !config.keep_candidates)
-      return;
     if (edge.log10_p <= log10_alpha)
       out.small_p.push_back(edge.log10_p);
     if (edge.log10_p_popularity <= log10_alpha)
       out.small_p_popularity.push_back(edge.log10_p_popularity);
-    // mark_edges flags only similar edges and heavy ones (timed, at least min_keys keys): the
-    // others were most of the edges held here, and settle_edges_at_owners dropped them.
-    const bool heavy = edge.timed && edge.weight >= config.min_keys;
-    if (heavy || similar_edge || config.keep_candidates)
-      out.edges.push_back(edge);
   });
   return out;
 }
@@ -376,30 +365,28 @@ struct MarkedEdges {
   std::uint64_t significant = 0, provisional = 0, recruitable = 0;
 };
 
-// Sets each edge's flags from the run's thresholds: similar, significant (an FDR-passing timed
+// Sets an edge's flags from the run's thresholds: similar, significant (an FDR-passing timed
 // edge with weight >= min_keys, above the quantile if one is set, or a similar one), provisional
 // (the same under the popularity null's p and cut, and not significant) and recruitable (under
 // the audience null, neither, but with the same weight rules and a popularity p at most alpha).
-MarkedEdges mark_edges(const DetectConfig &config, DetectResult &result) {
-  const double log10_alpha = std::log10(config.alpha);
-  MarkedEdges marked;
-  for (auto &edge : result.edges) {
-    edge.similar = similar_enough(config.similarity, edge);
-    const bool heavy = edge.timed && edge.weight >= config.min_keys &&
-                       (config.min_weight_quantile <= 0 ||
-                        static_cast<double>(edge.weight) > result.weight_threshold);
-    edge.passes_null = heavy && edge.log10_p <= result.log10_p_threshold;
-    edge.by_engagement = edge.passes_null && edge.log10_p_unpriced > result.log10_p_threshold;
-    edge.significant = edge.passes_null || edge.similar;
-    edge.provisional = !edge.significant && heavy &&
-                       edge.log10_p_popularity <= result.log10_p_popularity_threshold;
-    edge.recruitable = config.audience_null && !edge.significant && !edge.provisional && heavy &&
-                       edge.log10_p_popularity <= log10_alpha;
-    marked.significant += edge.significant;
-    marked.provisional += edge.provisional;
-    marked.recruitable += edge.recruitable;
-  }
-  return marked;
+void mark_edge(const DetectConfig &config, const DetectResult &result, Edge &edge) {
+  edge.similar = similar_enough(config.similarity, edge);
+  const bool heavy = edge.timed && edge.weight >= config.min_keys &&
+                     (config.min_weight_quantile <= 0 ||
+                      static_cast<double>(edge.weight) > result.weight_threshold);
+  edge.passes_null = heavy && edge.log10_p <= result.log10_p_threshold;
+  edge.by_engagement = edge.passes_null && edge.log10_p_unpriced > result.log10_p_threshold;
+  edge.significant = edge.passes_null || edge.similar;
+  edge.provisional =
+      !edge.significant && heavy && edge.log10_p_popularity <= result.log10_p_popularity_threshold;
+  edge.recruitable = config.audience_null && !edge.significant && !edge.provisional && heavy &&
+                     edge.log10_p_popularity <= std::log10(config.alpha);
+}
+
+void count_marks(const Edge &edge, MarkedEdges &marked) {
+  marked.significant += edge.significant;
+  marked.provisional += edge.provisional;
+  marked.recruitable += edge.recruitable;
 }
 
 // An evidence item routed with its pair-signal (a TestedRecord), in the same order.
@@ -408,39 +395,36 @@ struct EvidenceRecord {
   Evidence item;
 };
 
-// Moves the edges clustering and the outputs read (the significant, provisional and recruitable
-// ones; every candidate with keep_candidates) from their pairs' homes to the owner of a, where the
-// writers and the clustering expect them (each rank's edges sorted by (a, b), ranks in account
-// order), and fuses them again there with their signals. `result.edges` were fused from `parts`
-// (fuse_candidates). The other candidates have been counted and tested; they are dropped with the
-// parts. Collective.
-void settle_edges_at_owners(const mpi::Comm &comm, const DetectConfig &config,
-                            const PartitionData &data, TestedParts &parts, DetectResult &result) {
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> kept; // sorted: edges come by (a, b)
-  for (const auto &edge : result.edges) {
-    if (edge.significant || edge.provisional || edge.recruitable || config.keep_candidates)
-      kept.emplace_back(edge.a, edge.b);
-  }
+// Fusion's second walk: fuses every pair again at its home, marks it with the run's thresholds
+// (counted in the returned totals), and moves the edges clustering and the outputs read (the
+// significant, provisional and recruitable ones; every candidate with keep_candidates) to the
+// owner of a, where the writers and the clustering expect them (each rank's edges sorted by (a,
+// b), ranks in account order). There they are fused again with their signals. The other
+// candidates have been counted and tested; they are dropped with the parts. Collective.
+MarkedEdges settle_edges_at_owners(const mpi::Comm &comm, const DetectConfig &config,
+                                   const PartitionData &data, TestedParts &parts,
+                                   DetectResult &result) {
+  MarkedEdges marked;
   std::vector<TestedRecord> records;
   std::vector<EvidenceRecord> items;
-  auto next_kept = kept.begin(); // the pairs come in (a, b) order: a merge with the kept ones
-  parts.for_each_pair({}, [&](auto pair, auto signals, const SimilarPair *) {
-    while (next_kept != kept.end() && *next_kept < pair)
-      ++next_kept;
-    if (next_kept == kept.end() || *next_kept != pair)
-      return;
-    for (const auto *s : signals) {
-      records.push_back(record_of(*s));
-      for (const auto &e : s->evidence)
-        items.push_back({s->stats.a, e});
-    }
-  });
   std::vector<SimilarPair> similar;
-  std::set_intersection(result.similar_pairs.begin(), result.similar_pairs.end(), kept.begin(),
-                        kept.end(), std::back_inserter(similar), by_pair);
+  parts.for_each_pair(
+      result.similar_pairs, [&](auto pair, auto signals, const SimilarPair *similarity) {
+        auto edge = fuse_pair(pair, signals, similarity);
+        mark_edge(config, result, edge);
+        count_marks(edge, marked);
+        if (!edge.significant && !edge.provisional && !edge.recruitable && !config.keep_candidates)
+          return;
+        for (const auto *s : signals) {
+          records.push_back(record_of(*s));
+          for (const auto &e : s->evidence)
+            items.push_back({s->stats.a, e});
+        }
+        if (similarity != nullptr)
+          similar.push_back(*similarity);
+      });
   parts = TestedParts();
   std::vector<SimilarPair>().swap(result.similar_pairs);
-  result.edges.clear();
   const auto exchange = exchange_options(config);
   const auto owner = [&](std::uint64_t a) { return partition::owner_of(data.account_begin, a); };
   records = mpi::route(
@@ -459,7 +443,9 @@ void settle_edges_at_owners(const mpi::Comm &comm, const DetectConfig &config,
     result.edge_signals.push_back(std::move(s));
   }
   result.edges = fuse(result.edge_signals, similar);
-  mark_edges(config, result);
+  for (auto &edge : result.edges)
+    mark_edge(config, result, edge);
+  return marked;
 }
 
 } // namespace
@@ -523,24 +509,20 @@ DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const Par
   ScopedPhase phase(result.times, "test and fuse");
   for (const auto &summary : result.signals)
     result.tests += summary.candidates;
-  auto fused = fuse_candidates(config, tested, result.similar_pairs);
-  result.edges = std::move(fused.edges);
-  result.candidate_edges = mpi::allreduce(comm, fused.timed, mpi::Op::sum);
+  auto candidates = summarize_candidates(config, tested, result.similar_pairs);
+  result.candidate_edges = mpi::allreduce(comm, candidates.timed, mpi::Op::sum);
   result.log10_p_threshold =
-      fdr_threshold(comm, fused.small_p, result.candidate_edges, config.alpha);
-  std::vector<double>().swap(fused.small_p);
-  result.log10_p_popularity_threshold =
-      fdr_threshold(comm, fused.small_p_popularity, result.candidate_edges, config.alpha);
-  std::vector<double>().swap(fused.small_p_popularity);
+      fdr_threshold(comm, std::move(candidates.small_p), result.candidate_edges, config.alpha);
+  result.log10_p_popularity_threshold = fdr_threshold(
+      comm, std::move(candidates.small_p_popularity), result.candidate_edges, config.alpha);
   if (config.min_weight_quantile > 0)
-    result.weight_threshold = weight_quantile(comm, fused.weights, config.min_weight_quantile);
-  const auto marked = mark_edges(config, result);
+    result.weight_threshold = weight_quantile(comm, candidates.weights, config.min_weight_quantile);
+  result.spilled_parts = mpi::allreduce(comm, tested.spilled_parts(), mpi::Op::sum);
+  result.spilled_bytes = mpi::allreduce(comm, tested.spilled_bytes(), mpi::Op::sum);
+  const auto marked = settle_edges_at_owners(comm, config, data, tested, result);
   result.significant_edges = mpi::allreduce(comm, marked.significant, mpi::Op::sum);
   result.provisional_edges = mpi::allreduce(comm, marked.provisional, mpi::Op::sum);
   result.recruitable_edges = mpi::allreduce(comm, marked.recruitable, mpi::Op::sum);
-  result.spilled_parts = mpi::allreduce(comm, tested.spilled_parts(), mpi::Op::sum);
-  result.spilled_bytes = mpi::allreduce(comm, tested.spilled_bytes(), mpi::Op::sum);
-  settle_edges_at_owners(comm, config, data, tested, result);
   return result;
 }
 

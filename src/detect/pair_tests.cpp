@@ -2,6 +2,7 @@
 #include "detect/pair_tests.hpp"
 
 #include "detect/engagement.hpp"
+#include "detect/fdr.hpp"
 #include "partition/lookup.hpp"
 #include "signals/table.hpp"
 
@@ -92,13 +93,6 @@ std::vector<EdgeSignal> test_pairs(const DetectConfig &config, std::uint8_t sign
 
 } // namespace
 
-double fdr_threshold(const mpi::Comm &comm, const std::vector<double> &small, std::uint64_t tests,
-                     double alpha) {
-  auto all = mpi::allgatherv(comm, small);
-  std::sort(all.begin(), all.end());
-  return benjamini_hochberg_log10(all, tests, alpha);
-}
-
 std::vector<Action> actions_of(const ActionTable &table, std::uint8_t signal) {
   std::vector<Action> out;
   for (std::size_t i = 0; i < table.signal.size(); ++i) {
@@ -161,7 +155,8 @@ PairTester::Totals PairTester::finish(const mpi::Comm &comm, const CoactionResul
   Totals totals;
   totals.candidates = mpi::allreduce(comm, candidates_, mpi::Op::sum);
   if (signal_.groups != nullptr) {
-    const auto cut = fdr_threshold(comm, small_popularity_p_, totals.candidates, config_.alpha);
+    const auto cut =
+        fdr_threshold(comm, std::move(small_popularity_p_), totals.candidates, config_.alpha);
     std::vector<std::size_t> priced;
     for (std::size_t i = 0; i < waiting_tested_.size(); ++i) {
       if (waiting_tested_[i].log10_p_popularity <= cut)

@@ -24,11 +24,6 @@ namespace lockstep::detect {
 // This rank's actions of one store signal.
 std::vector<Action> actions_of(const ActionTable &table, std::uint8_t signal);
 
-// The Benjamini-Hochberg cut over `tests` p-values (log10) of which every rank holds those at most
-// alpha (`small`): only they can pass, so only they are gathered. Collective.
-double fdr_threshold(const mpi::Comm &comm, const std::vector<double> &small, std::uint64_t tests,
-                     double alpha);
-
 class PairTester {
 public:
   struct Signal {

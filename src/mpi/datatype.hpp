@@ -15,6 +15,36 @@ concept Transferable = std::is_trivially_copyable_v<T>;
 template <typename T>
 concept Builtin = std::is_arithmetic_v<T>;
 
+// Integers map to MPI's fixed-width types by size and signedness. Open MPI 4.1.2-4.1.4 (Debian
+// 12 ships 4.1.4) reduces MPI_UNSIGNED_LONG with MPI_MIN and MPI_MAX as if it were signed
+// (open-mpi/ompi#10525), so min(5, 2^64 - 1) came back as 2^64 - 1; MPI_UINT64_T is right.
+template <std::integral U>
+MPI_Datatype integer_datatype() {
+  if constexpr (std::is_signed_v<U>) {
+    if constexpr (sizeof(U) == 1)
+      return MPI_INT8_T;
+    else if constexpr (sizeof(U) == 2)
+      return MPI_INT16_T;
+    else if constexpr (sizeof(U) == 4)
+      return MPI_INT32_T;
+    else if constexpr (sizeof(U) == 8)
+      return MPI_INT64_T;
+    else
+      static_assert(sizeof(U) == 0, "no MPI datatype for this integer width");
+  } else {
+    if constexpr (sizeof(U) == 1)
+      return MPI_UINT8_T;
+    else if constexpr (sizeof(U) == 2)
+      return MPI_UINT16_T;
+    else if constexpr (sizeof(U) == 4)
+      return MPI_UINT32_T;
+    else if constexpr (sizeof(U) == 8)
+      return MPI_UINT64_T;
+    else
+      static_assert(sizeof(U) == 0, "no MPI datatype for this integer width");
+  }
+}
+
 template <Builtin T>
 MPI_Datatype builtin_datatype() {
   using U = std::remove_cv_t<T>;
@@ -22,26 +52,8 @@ MPI_Datatype builtin_datatype() {
     return MPI_CXX_BOOL;
   else if constexpr (std::is_same_v<U, char>)
     return MPI_CHAR;
-  else if constexpr (std::is_same_v<U, signed char>)
-    return MPI_SIGNED_CHAR;
-  else if constexpr (std::is_same_v<U, unsigned char>)
-    return MPI_UNSIGNED_CHAR;
-  else if constexpr (std::is_same_v<U, short>)
-    return MPI_SHORT;
-  else if constexpr (std::is_same_v<U, unsigned short>)
-    return MPI_UNSIGNED_SHORT;
-  else if constexpr (std::is_same_v<U, int>)
-    return MPI_INT;
-  else if constexpr (std::is_same_v<U, unsigned>)
-    return MPI_UNSIGNED;
-  else if constexpr (std::is_same_v<U, long>)
-    return MPI_LONG;
-  else if constexpr (std::is_same_v<U, unsigned long>)
-    return MPI_UNSIGNED_LONG;
-  else if constexpr (std::is_same_v<U, long long>)
-    return MPI_LONG_LONG;
-  else if constexpr (std::is_same_v<U, unsigned long long>)
-    return MPI_UNSIGNED_LONG_LONG;
+  else if constexpr (std::is_integral_v<U>)
+    return integer_datatype<U>();
   else if constexpr (std::is_same_v<U, float>)
     return MPI_FLOAT;
   else if constexpr (std::is_same_v<U, double>)

@@ -3,7 +3,10 @@
 #include "mpi/collectives.hpp"
 #include "mpi_test.hpp"
 
+#include <cstdint>
+#include <limits>
 #include <numeric>
+#include <vector>
 
 namespace lockstep::testing {
 namespace {
@@ -26,6 +29,22 @@ TEST_F(Collectives, AllreduceScalars) {
   EXPECT_DOUBLE_EQ(mpi::allreduce(comm, 0.5, mpi::Op::sum), 0.5 * p);
   EXPECT_TRUE(mpi::allreduce(comm, r == 0, mpi::Op::logical_or));
   EXPECT_EQ(mpi::allreduce(comm, r == 0, mpi::Op::logical_and), p == 1);
+}
+
+// Unsigned values above the signed range, as sentinels are: Open MPI 4.1.4 compared
+// MPI_UNSIGNED_LONG as signed in MPI_MIN and MPI_MAX (open-mpi/ompi#10525).
+TEST_F(Collectives, UnsignedMinAndMaxAboveTheSignedRange) {
+  constexpr auto kTop = std::numeric_limits<std::uint64_t>::max();
+  const std::uint64_t mine = comm.rank() == 0 ? 5 : kTop - comm.rank();
+  EXPECT_EQ(mpi::allreduce(comm, mine, mpi::Op::min), 5u);
+  EXPECT_EQ(mpi::allreduce(comm, mine, mpi::Op::max), comm.size() == 1 ? 5u : kTop - 1);
+  const unsigned long long wide = comm.rank() == 0 ? kTop : 1;
+  EXPECT_EQ(mpi::allreduce(comm, wide, mpi::Op::min), comm.size() == 1 ? kTop : 1u);
+  const std::vector<std::size_t> sentinels{comm.rank() == 0 ? 7u : kTop, kTop};
+  const auto smallest = mpi::allreduce(comm, std::span<const std::size_t>(sentinels), mpi::Op::min);
+  EXPECT_EQ(smallest, (std::vector<std::size_t>{7u, kTop}));
+  const std::int64_t negative = -1 - comm.rank();
+  EXPECT_EQ(mpi::allreduce(comm, negative, mpi::Op::min), -std::int64_t{comm.size()});
 }
 
 TEST_F(Collectives, AllreduceVectorsElementwise) {
