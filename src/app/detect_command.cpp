@@ -97,6 +97,7 @@ void detect_and_write(const mpi::Comm &comm, const DetectConfig &job,
   mpi::install_stop_handlers();
   const double runtime_mb = resident_mb(); // MPI, HDF5, TBB and the program, before any data
   PhaseTimes reading;
+  reading.add_start_up();
   detect::PartitionData data;
   {
     ScopedPhase phase(reading, "read store");

@@ -44,7 +44,7 @@ MemoryBound memory_bound(std::uint64_t asked_megabytes, int ranks_on_node) {
   }
   const double bytes =
       static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
-  const auto node_megabytes = static_cast<std::uint64_t>(bytes / (1024.0 * 1024.0));
+  const auto node_megabytes = static_cast<std::uint64_t>(bytes / kBytesPerMegabyte);
   return {node_megabytes / 2 / ranks,
           fmt::format("half the node's {} MB over {} rank(s)", node_megabytes, ranks), false};
 }

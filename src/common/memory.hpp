@@ -8,6 +8,8 @@
 
 namespace lockstep {
 
+inline constexpr double kBytesPerMegabyte = 1024.0 * 1024.0; // the MB of every bound and report
+
 struct MemoryBound {
   std::uint64_t megabytes = 0; // per rank
   std::string source;          // where it came from, for the log and the manifest

@@ -2,11 +2,17 @@
 // a phase is open, reads /proc/self/statm every 10 ms into every open phase's peak.
 #include "common/phase_times.hpp"
 
+#include "common/memory.hpp"
+
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <fstream>
 #include <mutex>
+#include <sstream>
+#include <string>
 #include <thread>
+#include <time.h>
 #include <unistd.h>
 
 namespace lockstep {
@@ -73,7 +79,7 @@ double resident_mb() {
   double pages = 0, resident = 0;
   if (!(statm >> pages >> resident))
     return 0;
-  return resident * static_cast<double>(sysconf(_SC_PAGE_SIZE)) / (1024.0 * 1024.0);
+  return resident * static_cast<double>(sysconf(_SC_PAGE_SIZE)) / kBytesPerMegabyte;
 }
 
 void PhaseTimes::add(const std::string &phase, double seconds, double peak_mb) {
@@ -85,6 +91,41 @@ void PhaseTimes::add(const std::string &phase, double seconds, double peak_mb) {
     }
   }
   phases_.push_back({phase, seconds, peak_mb, 1});
+}
+
+namespace {
+
+// Seconds since this process started: /proc/self/stat's start time (clock ticks after boot)
+// against the boot clock now. Negative where /proc cannot tell.
+double seconds_since_process_start() {
+  std::ifstream stat_file("/proc/self/stat");
+  std::string stat;
+  std::getline(stat_file, stat);
+  const auto after_name = stat.rfind(')'); // the command name may hold spaces
+  if (after_name == std::string::npos)
+    return -1;
+  std::istringstream fields(stat.substr(after_name + 2));
+  std::string field;
+  for (int i = 3; i <= 22 && fields >> field; ++i) { // field 22: starttime
+    if (i == 22) {
+      timespec now{};
+      clock_gettime(CLOCK_BOOTTIME, &now);
+      const double started = std::stod(field) / static_cast<double>(sysconf(_SC_CLK_TCK));
+      return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec) - started;
+    }
+  }
+  return -1;
+}
+
+} // namespace
+
+void PhaseTimes::add_start_up() {
+  static std::atomic<bool> taken{false};
+  if (taken.exchange(true))
+    return;
+  const double seconds = seconds_since_process_start();
+  if (seconds >= 0)
+    add("start-up", seconds, resident_mb());
 }
 
 void PhaseTimes::add_passes(const std::string &phase, std::uint64_t passes) {

@@ -31,6 +31,10 @@ public:
   void prepend(const PhaseTimes &earlier) {
     phases_.insert(phases_.begin(), earlier.phases_.begin(), earlier.phases_.end());
   }
+  // Adds "start-up": the time from this process's start (exec, loading libraries, MPI_Init) to
+  // now, once per process (the first table to ask gets it; a second command in the same process
+  // started long before). Nothing where /proc cannot tell.
+  void add_start_up();
   const std::vector<Phase> &phases() const { return phases_; }
   std::string describe() const;        // "read 0.35 s, parse 2.2 s, ..."
   std::string describe_memory() const; // "read 410 MB, pairs 876 MB in 3 passes, ..."

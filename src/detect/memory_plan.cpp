@@ -14,7 +14,6 @@ namespace lockstep::detect {
 
 namespace {
 
-constexpr double kMegabyte = 1024.0 * 1024.0;
 constexpr double kSmallestWorkingSetMb = 64; // the signal in hand at the least
 
 } // namespace
@@ -38,7 +37,7 @@ MemoryPlan plan_memory(const mpi::Comm &comm, const DetectConfig &config, const 
   plan.scratch = scratch_folder(config.scratch);
   plan.runtime_mb = mpi::allreduce(comm, runtime_mb, mpi::Op::max);
   plan.data_mb =
-      mpi::allreduce(comm, static_cast<double>(held_bytes(data)) / kMegabyte, mpi::Op::max);
+      mpi::allreduce(comm, static_cast<double>(held_bytes(data)) / kBytesPerMegabyte, mpi::Op::max);
   plan.working_mb = static_cast<double>(plan.bound_mb) - plan.runtime_mb - plan.data_mb;
   const double smallest = smallest_working_mb(config);
   if (plan.working_mb < smallest) {
@@ -58,7 +57,7 @@ MemoryPlan plan_memory(const mpi::Comm &comm, const DetectConfig &config, const 
     plan.working_mb = smallest;
   }
   const double spare =
-      (plan.working_mb - 2.0 * static_cast<double>(config.exchange_megabytes)) * kMegabyte;
+      (plan.working_mb - 2.0 * static_cast<double>(config.exchange_megabytes)) * kBytesPerMegabyte;
   // A round of co-action records takes about 4 times its budget by the time its pairs are tested
   // (records, pairs with evidence and groups, tests); tested pairs are held twice over (the
   // signal's own, then the parts'): an eighth each leaves a quarter for the rest.

@@ -465,10 +465,37 @@ void sum_over_ranks(const mpi::Comm &comm, IngestSummary &summary) {
   }
 }
 
+// Counts the rejects by reason and writes them beside the store (or where --rejects says).
+void keep_rejects(const mpi::Comm &comm, const IngestConfig &config, std::vector<Reject> &rejects,
+                  const std::vector<InputFile> &inputs, IngestSummary &summary) {
+  for (const auto &r : rejects)
+    ++summary.rejects_by_reason[r.reason];
+  summary.rows_rejected = rejects.size();
+  summary.rejects_path = config.rejects_path.empty()
+                             ? sibling_path(config.store_path, "-rejects.csv")
+                             : config.rejects_path;
+  ScopedPhase phase(summary.times, "rejects");
+  write_rejects(comm, rejects, inputs, summary.rejects_path);
+}
+
+void take_counts(const StoreCounts &counts, IngestSummary &summary) {
+  summary.posts = counts.posts;
+  summary.accounts = counts.accounts;
+  summary.actions = counts.actions;
+  summary.interactions = counts.interactions;
+  summary.snapshots = counts.snapshots;
+  summary.duplicates = counts.duplicates;
+  summary.time_sources = counts.time_sources;
+}
+
 } // namespace
 
 IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
   const auto started = std::chrono::steady_clock::now();
+  IngestSummary summary;
+  PhaseTimes &times = summary.times;
+  times.add_start_up();
+  std::optional<ScopedPhase> planning(std::in_place, times, "plan");
   check_options(config);
   const auto inputs = plan_inputs(config);
   if (const auto folder = std::filesystem::path(config.store_path).parent_path();
@@ -504,9 +531,8 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
   const auto &groups = plan.groups; // the first pass may cut the later groups finer
   log::info("ingest: {} input files, {} pieces, {} partitions in {} group(s), {} ranks",
             inputs.size(), pieces.size(), info.partitions, groups.size(), comm.size());
+  planning.reset();
 
-  IngestSummary summary;
-  PhaseTimes &times = summary.times;
   std::vector<Reject> rejects;
   LabelSets seen;
   std::optional<StoreWriter> writer;
@@ -547,38 +573,29 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
       more = mpi::allreduce(comm, file.has_value(), mpi::Op::logical_or);
     }
     if (first_pass) {
+      ScopedPhase phase(times, "open store");
       Labels local = existing_labels;
       local.clients.insert(local.clients.end(), seen.clients.begin(), seen.clients.end());
       local.languages.insert(local.languages.end(), seen.languages.begin(), seen.languages.end());
       writer.emplace(comm, config.store_path, info, global_labels(comm, local));
     }
-    writer->add_group(concatenate(rounds), owned, times);
+    auto rows = [&] {
+      ScopedPhase phase(times, "exchange"); // the rounds received, as one table
+      return concatenate(rounds);
+    }();
+    writer->add_group(std::move(rows), owned, times);
     if (first_pass) // what its phases peaked at: this ingest's first pass
       replan_after_first_pass(comm, plan, pass_start_mb, largest_peak_mb(times));
     release_free_memory();
   }
-  for (const auto &r : rejects)
-    ++summary.rejects_by_reason[r.reason];
-  summary.rows_rejected = rejects.size();
-  summary.rejects_path = config.rejects_path.empty()
-                             ? sibling_path(config.store_path, "-rejects.csv")
-                             : config.rejects_path;
-  write_rejects(comm, rejects, inputs, summary.rejects_path);
-
+  keep_rejects(comm, config, rejects, inputs, summary);
   sum_over_ranks(comm, summary);
   summary.groups = groups.size();
   keep_plan(plan, summary);
   if (summary.rows_read > 0 && summary.rows_rejected == summary.rows_read)
     throw UsageError(nothing_stored(summary)); // the writer removes its unfinished file
 
-  const StoreCounts counts = writer->finish(summary, times);
-  summary.posts = counts.posts;
-  summary.accounts = counts.accounts;
-  summary.actions = counts.actions;
-  summary.interactions = counts.interactions;
-  summary.snapshots = counts.snapshots;
-  summary.duplicates = counts.duplicates;
-  summary.time_sources = counts.time_sources;
+  take_counts(writer->finish(summary, times), summary);
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   write_manifest(comm, config, inputs, summary);

@@ -15,8 +15,6 @@ namespace lockstep::ingest {
 
 namespace {
 
-constexpr double kMiB = 1024.0 * 1024.0;
-
 // The input as CSV bytes: a compressed file expands about 5 times, an existing store (--append)
 // about 6 times.
 double input_megabytes(const IngestConfig &config, const std::vector<InputFile> &inputs) {
@@ -25,7 +23,7 @@ double input_megabytes(const IngestConfig &config, const std::vector<InputFile> 
     bytes += static_cast<double>(input.size) * (input.compression == Compression::none ? 1 : 5);
   if (config.append && std::filesystem::exists(config.store_path))
     bytes += static_cast<double>(std::filesystem::file_size(config.store_path)) * 6;
-  return bytes / kMiB;
+  return bytes / kBytesPerMegabyte;
 }
 
 // The CSV megabytes of the largest share of a group of `size` partitions on one rank.
@@ -83,7 +81,7 @@ PassPlan plan_passes(const mpi::Comm &comm, const IngestConfig &config,
       log::warn("{}; going on with one partition per pass", message);
   }
   plan.groups = groups_within(0, partitions, partitions, comm.size(), plan.input_mb,
-                              plan.bytes_per_input_byte, bound_mb - plan.reserve_mb);
+                              plan.bytes_per_input_byte, plan.rows_budget_mb());
   if (comm.is_root()) {
     log::info("ingest: memory per rank {} MB ({}); {:.0f} MB of input, {:.0f} MB beside the rows, "
               "rows planned at {:.1f} bytes per input byte: {} pass(es)",
@@ -106,9 +104,8 @@ bool replan_after_first_pass(const mpi::Comm &comm, PassPlan &plan, double start
   if (measured <= plan.bytes_per_input_byte)
     return false;
   plan.bytes_per_input_byte = measured;
-  auto rest =
-      groups_within(plan.groups[1].first, partitions, partitions, comm.size(), plan.input_mb,
-                    measured, static_cast<double>(plan.bound.megabytes) - plan.reserve_mb);
+  auto rest = groups_within(plan.groups[1].first, partitions, partitions, comm.size(),
+                            plan.input_mb, measured, plan.rows_budget_mb());
   if (rest.size() <= plan.groups.size() - 1)
     return false;
   if (comm.is_root()) {

@@ -30,6 +30,9 @@ struct PassPlan {
   double buffers_mb = 0; // of which the buffers in flight
   double bytes_per_input_byte = kPassBytesPerInputByte; // the model's, or the first pass's if more
   std::vector<PartitionRange> groups;                   // one per pass, in partition order
+
+  // What a pass's rows may take: the bound less what sits beside them.
+  double rows_budget_mb() const { return static_cast<double>(bound.megabytes) - reserve_mb; }
 };
 
 // The fewest contiguous groups of partitions [first, last) (of `partitions` in all, spread over

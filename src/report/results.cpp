@@ -6,6 +6,7 @@
 #include "common/hash.hpp"
 #include "common/json.hpp"
 #include "common/log.hpp"
+#include "common/memory.hpp"
 #include "common/time.hpp"
 #include "common/version.hpp"
 #include "mpi/alltoallv.hpp"
@@ -446,7 +447,7 @@ std::string memory_json(const detect::DetectResult &result) {
           ? -1
           : std::int64_t(m.tested_bytes >> 20),
       json::quote(m.scratch), result.spilled_parts,
-      static_cast<double>(result.spilled_bytes) / (1024.0 * 1024.0));
+      static_cast<double>(result.spilled_bytes) / kBytesPerMegabyte);
 }
 
 // Whether coordination.gexf is written: only up to gexf_max_edges significant edges.
