@@ -384,7 +384,7 @@ ClusterResult find_clusters(const mpi::Comm &comm, const DetectConfig &job,
                             const detect::PartitionData &data, detect::DetectResult &detected) {
   auto pass = cluster_pass(comm, job, data, detected);
   const auto recruited =
-      recruit_audiences(comm, job.alpha, data, std::move(pass.audiences), pass.result, detected);
+      recruit_audiences(comm, job, data, std::move(pass.audiences), pass.result, detected);
   if (recruited.recruited_edges > 0)
     pass = cluster_pass(comm, job, data, detected); // the recruited edges are ties now
   ClusterResult &result = pass.result;

@@ -62,9 +62,7 @@ std::vector<FamilyTest> family_tests(const std::vector<AudienceAccount> &account
   for (const auto &a : accounts)
     roles[a.account].push_back(&a);
   std::vector<FamilyTest> tests;
-  for (const auto &edge : detected.edges) {
-    if (!edge.recruitable)
-      continue;
+  for (const auto &edge : detected.recruitable) {
     const auto a = roles.find(edge.a), b = roles.find(edge.b);
     if (a == roles.end() || b == roles.end())
       continue;
@@ -118,32 +116,25 @@ passing_pairs(std::vector<FamilyTest> tests, const std::vector<std::uint64_t> &h
 
 } // namespace
 
-RecruitTotals recruit_audiences(const mpi::Comm &comm, double alpha,
+RecruitTotals recruit_audiences(const mpi::Comm &comm, const DetectConfig &job,
                                 const detect::PartitionData &data,
                                 std::vector<PrincipalAudience> audiences,
                                 const ClusterResult &result, detect::DetectResult &detected) {
   mpi::broadcast(comm, audiences);
   RecruitTotals totals;
   totals.families = audiences.size();
-  if (audiences.empty())
-    return totals;
-  const auto accounts = audience_accounts(comm, data, audiences, result);
-  const auto hypotheses = family_hypotheses(accounts, audiences.size());
-  for (const auto &a : accounts)
-    totals.candidates += a.member == 0;
-  for (const auto h : hypotheses)
-    totals.hypotheses += h;
-  const auto passing =
-      passing_pairs(mpi::allgatherv(comm, family_tests(accounts, detected)), hypotheses, alpha);
-  std::uint64_t recruited = 0;
-  for (auto &edge : detected.edges) {
-    if (edge.recruitable &&
-        std::binary_search(passing.begin(), passing.end(), std::pair(edge.a, edge.b))) {
-      edge.recruitable = false;
-      edge.provisional = edge.recruited = true;
-      ++recruited;
-    }
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> passing;
+  if (!audiences.empty()) {
+    const auto accounts = audience_accounts(comm, data, audiences, result);
+    const auto hypotheses = family_hypotheses(accounts, audiences.size());
+    for (const auto &a : accounts)
+      totals.candidates += a.member == 0;
+    for (const auto h : hypotheses)
+      totals.hypotheses += h;
+    passing = passing_pairs(mpi::allgatherv(comm, family_tests(accounts, detected)), hypotheses,
+                            job.alpha);
   }
+  const auto recruited = detect::recruit_edges(comm, job, data, passing, detected);
   totals.recruited_edges = mpi::allreduce(comm, recruited, mpi::Op::sum);
   return totals;
 }

@@ -28,9 +28,10 @@
 namespace lockstep::cluster {
 
 // Tests the families of `audiences` (on rank 0, from keep_networks; other ranks pass none) over
-// this rank's edges (at the owner of a) and marks those that pass provisional and recruited.
-// `result` holds the kept clusters' accounts. Collective.
-RecruitTotals recruit_audiences(const mpi::Comm &comm, double alpha,
+// this rank's recruitable edges (detected.recruitable, at the owner of a); those that pass become
+// provisional and recruited edges in detected.edges (detect::recruit_edges). `result` holds the
+// kept clusters' accounts. Collective.
+RecruitTotals recruit_audiences(const mpi::Comm &comm, const DetectConfig &job,
                                 const detect::PartitionData &data,
                                 std::vector<PrincipalAudience> audiences,
                                 const ClusterResult &result, detect::DetectResult &detected);

@@ -29,10 +29,12 @@ namespace lockstep::detect {
 
 namespace {
 
-// Orders similar pairs, and them with account pairs, by (a, b).
+// Orders similar pairs, recruitable edges and edges, and them with account pairs, by (a, b).
 struct ByPair {
   using Pair = std::pair<std::uint64_t, std::uint64_t>;
   static Pair of(const SimilarPair &p) { return {p.a, p.b}; }
+  static Pair of(const RecruitableEdge &e) { return {e.a, e.b}; }
+  static Pair of(const Edge &e) { return {e.a, e.b}; }
   static Pair of(const Pair &p) { return p; }
   bool operator()(const auto &x, const auto &y) const { return of(x) < of(y); }
 } constexpr by_pair;
@@ -395,60 +397,215 @@ struct EvidenceRecord {
   Evidence item;
 };
 
+// Pair-signals on their way to the owners of their a: fixed records and evidence items apart.
+struct SignalsInTransit {
+  std::vector<TestedRecord> records;
+  std::vector<EvidenceRecord> items;
+
+  void add(std::span<const EdgeSignal *const> signals) {
+    for (const auto *s : signals) {
+      records.push_back(record_of(*s));
+      for (const auto &e : s->evidence)
+        items.push_back({s->stats.a, e});
+    }
+  }
+  double megabytes() const {
+    return static_cast<double>(records.size() * sizeof(TestedRecord) +
+                               items.size() * sizeof(EvidenceRecord)) /
+           kBytesPerMegabyte;
+  }
+
+  // Moves them to the owners of a and returns them there whole, in the order they arrived (by
+  // source rank, each source's in the order added). Collective.
+  std::vector<EdgeSignal> deliver(const mpi::Comm &comm, const DetectConfig &config,
+                                  const PartitionData &data) && {
+    const auto exchange = exchange_options(config);
+    const auto owner = [&](std::uint64_t a) { return partition::owner_of(data.account_begin, a); };
+    records = mpi::route(
+        comm, std::move(records), [&](const TestedRecord &r) { return owner(r.stats.a); },
+        exchange);
+    items = mpi::route(
+        comm, std::move(items), [&](const EvidenceRecord &r) { return owner(r.a); }, exchange);
+    std::vector<EdgeSignal> delivered;
+    delivered.reserve(records.size());
+    std::size_t next_item = 0; // both arrive by source rank, each source's in the order sent
+    for (const auto &r : records) {
+      auto s = signal_of(r);
+      for (std::uint64_t k = 0; k < r.evidence; ++k)
+        s.evidence.push_back(items[next_item++].item);
+      delivered.push_back(std::move(s));
+    }
+    return delivered;
+  }
+};
+
+// The recruitable edges' pair-signals at the pairs' homes, in parts of up to half the tested-pairs
+// budget, spilled to scratch past the other half: fusion's second walk visits them in (a, b) order,
+// so each part is sorted as it comes.
+class RecruitableSignals {
+public:
+  RecruitableSignals(const MemoryPlan &memory, int rank)
+      : parts_(std::make_shared<TestedParts>(memory.tested_bytes / 2, memory.scratch, rank,
+                                             "recruitable")),
+        part_bytes_(memory.tested_bytes / 2) {}
+  void add(std::span<const EdgeSignal *const> signals) {
+    for (const auto *s : signals) {
+      pending_.push_back(*s);
+      pending_bytes_ += sizeof(EdgeSignal) + s->evidence.size() * sizeof(Evidence);
+    }
+    if (pending_bytes_ >= part_bytes_)
+      flush();
+  }
+  std::shared_ptr<TestedParts> finish() {
+    flush();
+    return std::move(parts_);
+  }
+
+private:
+  void flush() {
+    if (!pending_.empty())
+      parts_->add(std::exchange(pending_, {}));
+    pending_bytes_ = 0;
+  }
+  std::shared_ptr<TestedParts> parts_;
+  std::size_t part_bytes_ = 0;
+  std::vector<EdgeSignal> pending_;
+  std::size_t pending_bytes_ = 0;
+};
+
+RecruitableEdge recruitable_edge(const Edge &edge) {
+  return {edge.a, edge.b, edge.log10_p_popularity, edge.shared_targets, edge.cosine};
+}
+
 // Fusion's second walk: fuses every pair again at its home, marks it with the run's thresholds
 // (counted in the returned totals), and moves the edges clustering and the outputs read (the
-// significant, provisional and recruitable ones; every candidate with keep_candidates) to the
-// owner of a, where the writers and the clustering expect them (each rank's edges sorted by (a,
-// b), ranks in account order). There they are fused again with their signals. The other
-// candidates have been counted and tested; they are dropped with the parts. Collective.
+// significant and provisional ones; every candidate with keep_candidates) to the owner of a,
+// where the writers and the clustering expect them (each rank's edges sorted by (a, b), ranks in
+// account order). There they are fused again with their signals. The recruitable edges go to the
+// owners as RecruitableEdge (40 bytes); their signals stay at home (RecruitableSignals) until
+// recruit_edges asks for the few it recruits. The other candidates have been counted and tested;
+// they are dropped with the parts. Collective.
 MarkedEdges settle_edges_at_owners(const mpi::Comm &comm, const DetectConfig &config,
                                    const PartitionData &data, TestedParts &parts,
                                    DetectResult &result) {
   MarkedEdges marked;
-  std::vector<TestedRecord> records;
-  std::vector<EvidenceRecord> items;
+  SignalsInTransit kept;
   std::vector<SimilarPair> similar;
-  parts.for_each_pair(
-      result.similar_pairs, [&](auto pair, auto signals, const SimilarPair *similarity) {
-        auto edge = fuse_pair(pair, signals, similarity);
-        mark_edge(config, result, edge);
-        count_marks(edge, marked);
-        if (!edge.significant && !edge.provisional && !edge.recruitable && !config.keep_candidates)
-          return;
-        for (const auto *s : signals) {
-          records.push_back(record_of(*s));
-          for (const auto &e : s->evidence)
-            items.push_back({s->stats.a, e});
-        }
-        if (similarity != nullptr)
-          similar.push_back(*similarity);
-      });
+  std::vector<RecruitableEdge> recruitable;
+  RecruitableSignals waiting(result.memory, comm.rank());
+  parts.for_each_pair(result.similar_pairs,
+                      [&](auto pair, auto signals, const SimilarPair *similarity) {
+                        auto edge = fuse_pair(pair, signals, similarity);
+                        mark_edge(config, result, edge);
+                        count_marks(edge, marked);
+                        if (edge.recruitable)
+                          recruitable.push_back(recruitable_edge(edge));
+                        if (edge.recruitable && !config.keep_candidates) {
+                          waiting.add(signals);
+                        } else if (edge.significant || edge.provisional || config.keep_candidates) {
+                          kept.add(signals);
+                          if (similarity != nullptr)
+                            similar.push_back(*similarity);
+                        }
+                      });
   parts = TestedParts();
   std::vector<SimilarPair>().swap(result.similar_pairs);
+  result.recruitable_signals = waiting.finish();
+  log::info("fusion: {} significant, {} provisional and {} recruitable edges on rank {}: {} "
+            "pair-signals with {} evidence items ({:.0f} MB) move to their owners",
+            marked.significant, marked.provisional, marked.recruitable, comm.rank(),
+            kept.records.size(), kept.items.size(), kept.megabytes());
   const auto exchange = exchange_options(config);
   const auto owner = [&](std::uint64_t a) { return partition::owner_of(data.account_begin, a); };
-  records = mpi::route(
-      comm, std::move(records), [&](const TestedRecord &r) { return owner(r.stats.a); }, exchange);
+  result.recruitable = mpi::route(
+      comm, std::move(recruitable), [&](const RecruitableEdge &e) { return owner(e.a); }, exchange);
+  std::sort(result.recruitable.begin(), result.recruitable.end(), by_pair);
   similar = mpi::route(
       comm, std::move(similar), [&](const SimilarPair &p) { return owner(p.a); }, exchange);
   std::sort(similar.begin(), similar.end(), by_pair);
-  items = mpi::route(
-      comm, std::move(items), [&](const EvidenceRecord &r) { return owner(r.a); }, exchange);
-  result.edge_signals.reserve(records.size());
-  std::size_t next_item = 0; // both arrive by source rank, each source's in the order sent
-  for (const auto &r : records) {
-    auto s = signal_of(r);
-    for (std::uint64_t k = 0; k < r.evidence; ++k)
-      s.evidence.push_back(items[next_item++].item);
-    result.edge_signals.push_back(std::move(s));
-  }
+  result.edge_signals = std::move(kept).deliver(comm, config, data);
   result.edges = fuse(result.edge_signals, similar);
   for (auto &edge : result.edges)
     mark_edge(config, result, edge);
   return marked;
 }
 
+// Points each edge (sorted by (a, b)) at its run of `signals` (sorted by pair and signal).
+void point_at_signals(std::vector<Edge> &edges, const std::vector<EdgeSignal> &signals) {
+  std::size_t at = 0;
+  for (auto &edge : edges) {
+    const auto pair = std::pair(edge.a, edge.b);
+    while (at < signals.size() && std::pair(signals[at].stats.a, signals[at].stats.b) < pair)
+      ++at;
+    auto end = at;
+    while (end < signals.size() && std::pair(signals[end].stats.a, signals[end].stats.b) == pair)
+      ++end;
+    edge.signals = std::span<const EdgeSignal>(signals.data() + at, end - at);
+    at = end;
+  }
+}
+
+// The recruitable edges of `passing` that are not in result.edges yet (all of them without
+// keep_candidates), brought whole from their homes and fused at the owner of a. Collective.
+std::vector<EdgeSignal>
+bring_recruited(const mpi::Comm &comm, const DetectConfig &config, const PartitionData &data,
+                std::span<const std::pair<std::uint64_t, std::uint64_t>> passing,
+                const DetectResult &result, std::vector<Edge> &brought) {
+  SignalsInTransit moving;
+  if (result.recruitable_signals) {
+    result.recruitable_signals->for_each_pair({}, [&](auto pair, auto signals, const auto *) {
+      if (std::binary_search(passing.begin(), passing.end(), pair, by_pair))
+        moving.add(signals);
+    });
+  }
+  auto signals = std::move(moving).deliver(comm, config, data);
+  std::vector<SimilarPair> similarity; // every brought pair's, its signals fused with it
+  for (const auto &r : result.recruitable) {
+    if (std::binary_search(passing.begin(), passing.end(), r, by_pair) &&
+        !std::binary_search(result.edges.begin(), result.edges.end(), r, by_pair))
+      similarity.push_back({r.a, r.b, r.shared_targets, r.cosine});
+  }
+  brought = fuse(signals, similarity);
+  for (auto &edge : brought)
+    mark_edge(config, result, edge);
+  return signals;
+}
+
 } // namespace
+
+std::uint64_t recruit_edges(const mpi::Comm &comm, const DetectConfig &config,
+                            const PartitionData &data,
+                            std::span<const std::pair<std::uint64_t, std::uint64_t>> passing,
+                            DetectResult &result) {
+  std::vector<Edge> brought;
+  auto signals = bring_recruited(comm, config, data, passing, result, brought);
+  if (!brought.empty()) {
+    std::vector<Edge> edges;
+    edges.reserve(result.edges.size() + brought.size());
+    std::merge(result.edges.begin(), result.edges.end(), brought.begin(), brought.end(),
+               std::back_inserter(edges), by_pair);
+    std::vector<EdgeSignal> merged;
+    merged.reserve(result.edge_signals.size() + signals.size());
+    std::merge(std::make_move_iterator(result.edge_signals.begin()),
+               std::make_move_iterator(result.edge_signals.end()),
+               std::make_move_iterator(signals.begin()), std::make_move_iterator(signals.end()),
+               std::back_inserter(merged), by_pair_and_signal);
+    point_at_signals(edges, merged);
+    result.edges = std::move(edges);
+    result.edge_signals = std::move(merged);
+  }
+  std::uint64_t recruited = 0;
+  for (auto &edge : result.edges) {
+    if (edge.recruitable && std::binary_search(passing.begin(), passing.end(), edge, by_pair)) {
+      edge.recruitable = false;
+      edge.provisional = edge.recruited = true;
+      ++recruited;
+    }
+  }
+  std::vector<RecruitableEdge>().swap(result.recruitable);
+  result.recruitable_signals.reset();
+  return recruited;
+}
 
 mpi::ExchangeOptions exchange_options(const DetectConfig &config) {
   return {config.exchange_megabytes << 20};

@@ -15,8 +15,10 @@
 #include "signals/table.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lockstep::detect {
@@ -67,7 +69,8 @@ struct Edge {
   // Neither, but its popularity p is at most alpha (with the same weight rules, under the audience
   // null): kept for clustering's recruitment, which tests such edges inside the audience of a
   // principal whose cluster was kept by that audience (cluster/recruit.hpp). In no output unless
-  // recruitment makes it provisional and its cluster confirms it.
+  // recruitment makes it provisional and its cluster confirms it; in DetectResult::edges only with
+  // keep_candidates (DetectResult::recruitable holds them all).
   bool recruitable = false;
   bool recruited = false; // made provisional by that recruitment
 };
@@ -104,6 +107,17 @@ struct NearDuplicateSummary {
   std::uint64_t prefiltered_pairs = 0; // bucket pairs the sketch prefilter skipped
 };
 
+// A recruitable edge (Edge::recruitable) as recruitment reads it, at the owner of a: which pair,
+// its popularity p, and its behavioural similarity (for the edge it becomes if recruited).
+struct RecruitableEdge {
+  std::uint64_t a = 0, b = 0;
+  double log10_p_popularity = 0;
+  std::uint64_t shared_targets = 0;
+  double cosine = 0;
+};
+
+class TestedParts;
+
 // Move-only: the edges' signal spans point into edge_signals.
 struct DetectResult {
   DetectResult() = default;
@@ -114,10 +128,16 @@ struct DetectResult {
 
   std::vector<FeatureRow> features; // this rank's accounts
   // The edges clustering and the outputs read, at the owner of a and sorted by (a, b): the
-  // significant, provisional and recruitable ones, or every candidate with keep_candidates (the
-  // others are counted in tests and candidate_edges).
+  // significant and provisional ones (and those recruitment recruits), or every candidate with
+  // keep_candidates (the others are counted in tests and candidate_edges).
   std::vector<Edge> edges;
   std::vector<EdgeSignal> edge_signals; // those edges' tested signals, by (a, b, signal)
+  // The recruitable edges at the owner of a, sorted by (a, b), for recruitment
+  // (cluster/recruit.hpp). Without keep_candidates they are not in `edges`: their signals and
+  // evidence wait at the pairs' homes in recruitable_signals (spilled to scratch past the
+  // tested-pairs budget) until recruit_edges brings those recruited, a few in a million.
+  std::vector<RecruitableEdge> recruitable;
+  std::shared_ptr<TestedParts> recruitable_signals;
   std::vector<SignalSummary> signals;
   std::uint64_t tests = 0; // pair-signal tests over all signals
   SimilaritySummary similarity;
@@ -150,6 +170,16 @@ DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const Par
                     const Checkpoint &checkpoint, const MemoryPlan &memory);
 // The same without checkpoints and without a bound (unbounded_plan).
 DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const PartitionData &data);
+
+// Recruitment's end (cluster/recruit.hpp): the recruitable edges among `passing` (every rank's
+// pairs, sorted) become provisional and recruited edges in result.edges, at the owner of a, with
+// their signals and evidence brought from the pairs' homes. Then drops what recruitment read
+// (result.recruitable, recruitable_signals). Returns how many edges this rank recruited.
+// Collective.
+std::uint64_t recruit_edges(const mpi::Comm &comm, const DetectConfig &config,
+                            const PartitionData &data,
+                            std::span<const std::pair<std::uint64_t, std::uint64_t>> passing,
+                            DetectResult &result);
 
 // The job's budget for one exchange round (exchange_megabytes per rank).
 mpi::ExchangeOptions exchange_options(const DetectConfig &config);

@@ -142,8 +142,10 @@ bool PartCursor::read_more() {
   return read > 0;
 }
 
-TestedParts::TestedParts(std::size_t memory_bytes, const std::string &scratch_folder, int rank)
-    : memory_bytes_(memory_bytes), scratch_folder_(scratch_folder), rank_(rank) {}
+TestedParts::TestedParts(std::size_t memory_bytes, const std::string &scratch_folder, int rank,
+                         std::string name)
+    : memory_bytes_(memory_bytes), scratch_folder_(scratch_folder), rank_(rank),
+      name_(std::move(name)) {}
 
 TestedParts::Folder::~Folder() {
   std::error_code ignored;
@@ -163,7 +165,7 @@ void TestedParts::spill_held() {
   if (!folder_) {
     folder_ = std::make_unique<Folder>();
     folder_->path = (fs::path(scratch_folder_) /
-                     fmt::format("lockstep-{}-r{}", static_cast<long>(getpid()), rank_))
+                     fmt::format("lockstep-{}-r{}-{}", static_cast<long>(getpid()), rank_, name_))
                         .string();
     std::error_code error;
     fs::create_directories(folder_->path, error);

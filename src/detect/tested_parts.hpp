@@ -70,8 +70,9 @@ public:
   using Pair = PartCursor::Pair;
   // Without a budget everything stays in memory.
   TestedParts() = default;
-  // Parts beyond `memory_bytes` held go to files in `scratch_folder`/lockstep-PID-rRANK.
-  TestedParts(std::size_t memory_bytes, const std::string &scratch_folder, int rank);
+  // Parts beyond `memory_bytes` held go to files in `scratch_folder`/lockstep-PID-rRANK-NAME.
+  TestedParts(std::size_t memory_bytes, const std::string &scratch_folder, int rank,
+              std::string name = "tested");
   TestedParts(TestedParts &&) noexcept = default;
   TestedParts &operator=(TestedParts &&) noexcept = default;
   TestedParts(const TestedParts &) = delete;
@@ -114,6 +115,7 @@ private:
   std::size_t held_bytes_ = 0;
   std::string scratch_folder_;
   int rank_ = 0;
+  std::string name_ = "tested";
   std::unique_ptr<Folder> folder_;
   std::uint64_t spilled_parts_ = 0, spilled_bytes_ = 0;
 };

@@ -4,6 +4,7 @@
 // against a brute-force Benjamini-Hochberg per family written from its definition.
 #include "account_ranges.hpp"
 #include "cluster/recruit.hpp"
+#include "detect/tested_parts.hpp"
 #include "mpi/collectives.hpp"
 #include "mpi_test.hpp"
 #include "partition/ownership.hpp"
@@ -11,6 +12,7 @@
 
 #include <cmath>
 #include <map>
+#include <memory>
 #include <random>
 #include <set>
 
@@ -100,6 +102,88 @@ std::set<std::pair<std::uint64_t, std::uint64_t>> expected_recruits(const World 
   return out;
 }
 
+// A job under which fusion marks the world's edges as it did: none passes the edge cuts, and a
+// popularity p at most alpha (all of them) makes an edge with weight recruitable.
+DetectConfig recruiting_job() {
+  DetectConfig job;
+  job.alpha = kAlpha;
+  return job;
+}
+
+// This rank's share of fusion's output: the edges at the owner of a (with keep_candidates, the
+// recruitable ones too, whole), the recruitable ones as RecruitableEdge at the owner, and their
+// pair-signals (one each, with one evidence item) at the pairs' homes.
+detect::DetectResult detected_at_rank(const World &w, const detect::PartitionData &data,
+                                      const DetectConfig &job, int rank) {
+  detect::DetectResult detected;
+  detected.log10_p_threshold = detected.log10_p_popularity_threshold = -50;
+  std::vector<detect::EdgeSignal> waiting;
+  const auto begin = data.account_begin[std::size_t(rank)];
+  const auto end = data.account_begin[std::size_t(rank) + 1];
+  for (const auto &e : w.edges) {
+    const bool owned = e.a >= begin && e.a < end;
+    if (owned && e.recruitable)
+      detected.recruitable.push_back({e.a, e.b, e.log10_p_popularity, e.a % 3, 0.25});
+    if (owned && (!e.recruitable || job.keep_candidates))
+      detected.edges.push_back(e);
+    if (e.recruitable && !job.keep_candidates &&
+        partition::pair_home(data.account_begin, e.a, e.b) == rank) {
+      detect::EdgeSignal s;
+      s.stats.a = e.a;
+      s.stats.b = e.b;
+      s.stats.keys = s.stats.coactions = 3;
+      s.signal = 1;
+      s.log10_p = s.log10_p_popularity = e.log10_p_popularity;
+      s.evidence.push_back({e.b, e.a, e.b, std::int64_t(e.a), std::int64_t(e.b)});
+      waiting.push_back(s);
+    }
+  }
+  detected.recruitable_signals = std::make_shared<detect::TestedParts>();
+  detected.recruitable_signals->add(std::move(waiting));
+  return detected;
+}
+
+// Recruitment passed what the brute force passes; a recruited edge is whole where it settled.
+// Brought: without keep_candidates, each with its one pair-signal from its home.
+void expect_recruits(const mpi::Comm &comm, const World &w, const detect::DetectResult &detected,
+                     const cluster::RecruitTotals &totals, bool brought) {
+  std::vector<std::uint64_t> recruited; // a, b, a, b, ...
+  for (std::size_t i = 0; i < detected.edges.size(); ++i) {
+    const auto &e = detected.edges[i];
+    EXPECT_EQ(e.recruited, e.provisional);
+    EXPECT_FALSE(e.recruited && e.recruitable);
+    if (i > 0) {
+      EXPECT_LT(std::pair(detected.edges[i - 1].a, detected.edges[i - 1].b), std::pair(e.a, e.b));
+    }
+    for (const auto &s : e.signals)
+      EXPECT_TRUE(s.stats.a == e.a && s.stats.b == e.b);
+    if (!e.recruited)
+      continue;
+    recruited.insert(recruited.end(), {e.a, e.b});
+    ASSERT_EQ(e.signals.size(), brought ? 1u : 0u);
+    if (brought) {
+      EXPECT_EQ(e.shared_targets, e.a % 3);
+      EXPECT_EQ(e.cosine, 0.25);
+      ASSERT_EQ(e.signals[0].evidence.size(), 1u);
+      EXPECT_EQ(e.signals[0].evidence[0].post_a, e.a);
+      EXPECT_EQ(e.log10_p_popularity, e.signals[0].log10_p_popularity);
+    }
+  }
+
+  const auto flat = mpi::allgatherv(comm, recruited);
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> all;
+  for (std::size_t i = 0; i + 1 < flat.size(); i += 2)
+    all.emplace_back(flat[i], flat[i + 1]);
+  const auto expected = expected_recruits(w);
+  EXPECT_EQ(std::set(all.begin(), all.end()), expected);
+  EXPECT_EQ(all.size(), expected.size());
+  EXPECT_EQ(totals.recruited_edges, expected.size());
+  EXPECT_EQ(totals.families, 2u);
+  EXPECT_EQ(totals.candidates, 15u + 10u); // 25..39 and 60..69
+  EXPECT_EQ(totals.hypotheses, 15u * 25 + 15 * 14 / 2 + 10u * 20 + 10 * 9 / 2);
+  EXPECT_GT(expected.size(), 0u);
+}
+
 class Recruit : public MpiTest {};
 
 TEST_F(Recruit, PassesWhatAPerFamilyBenjaminiHochbergPasses) {
@@ -125,35 +209,20 @@ TEST_F(Recruit, PassesWhatAPerFamilyBenjaminiHochbergPasses) {
         data.interactions.post.push_back(0);
       }
     }
-    detect::DetectResult detected;
-    for (const auto &e : w.edges) {
-      if (e.a >= begin && e.a < end)
-        detected.edges.push_back(e);
+    for (const bool keep_candidates : {false, true}) {
+      auto job = recruiting_job();
+      job.keep_candidates = keep_candidates;
+      auto detected = detected_at_rank(w, data, job, comm.rank());
+      std::vector<cluster::PrincipalAudience> audiences;
+      if (comm.is_root())
+        audiences = {{1, 1001}, {2, 1002}};
+      const auto totals = cluster::recruit_audiences(comm, job, data, audiences, result, detected);
+      SCOPED_TRACE(::testing::Message()
+                   << "seed " << seed << ", keep_candidates " << keep_candidates);
+      expect_recruits(comm, w, detected, totals, !keep_candidates);
+      EXPECT_TRUE(detected.recruitable.empty()); // read and dropped
+      EXPECT_FALSE(detected.recruitable_signals);
     }
-    std::vector<cluster::PrincipalAudience> audiences;
-    if (comm.is_root())
-      audiences = {{1, 1001}, {2, 1002}};
-    const auto totals = cluster::recruit_audiences(comm, kAlpha, data, audiences, result, detected);
-
-    std::vector<std::uint64_t> recruited; // a, b, a, b, ...
-    for (const auto &e : detected.edges) {
-      EXPECT_EQ(e.recruited, e.provisional);
-      EXPECT_FALSE(e.recruited && e.recruitable);
-      if (e.recruited)
-        recruited.insert(recruited.end(), {e.a, e.b});
-    }
-    const auto flat = mpi::allgatherv(comm, recruited);
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> all;
-    for (std::size_t i = 0; i + 1 < flat.size(); i += 2)
-      all.emplace_back(flat[i], flat[i + 1]);
-    const auto expected = expected_recruits(w);
-    EXPECT_EQ(std::set(all.begin(), all.end()), expected) << "seed " << seed;
-    EXPECT_EQ(all.size(), expected.size());
-    EXPECT_EQ(totals.recruited_edges, expected.size());
-    EXPECT_EQ(totals.families, 2u);
-    EXPECT_EQ(totals.candidates, 15u + 10u); // 25..39 and 60..69
-    EXPECT_EQ(totals.hypotheses, 15u * 25 + 15 * 14 / 2 + 10u * 20 + 10 * 9 / 2);
-    EXPECT_GT(expected.size(), 0u);
   }
 }
 
@@ -162,7 +231,8 @@ TEST_F(Recruit, NoFamiliesRecruitNothing) {
   data.account_begin = even_account_ranges(comm.size(), kAccounts);
   cluster::ClusterResult result;
   detect::DetectResult detected;
-  const auto totals = cluster::recruit_audiences(comm, kAlpha, data, {}, result, detected);
+  const auto totals =
+      cluster::recruit_audiences(comm, recruiting_job(), data, {}, result, detected);
   EXPECT_EQ(totals.families, 0u);
   EXPECT_EQ(totals.recruited_edges, 0u);
 }

@@ -11,6 +11,7 @@
 #include "mpi/collectives.hpp"
 #include "mpi_test.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <random>
 #include <tuple>
@@ -120,6 +121,7 @@ struct Found {
                          double, float, std::size_t>>
       signals;
   std::vector<std::uint64_t> evidence_posts;
+  std::vector<std::tuple<std::uint64_t, std::uint64_t, double, std::uint64_t, double>> recruitable;
   bool operator==(const Found &) const = default;
 };
 
@@ -135,6 +137,8 @@ Found found_by(const detect::DetectResult &result) {
     for (const auto &item : s.evidence)
       out.evidence_posts.push_back(item.post_a * 31 + item.post_b);
   }
+  for (const auto &r : result.recruitable)
+    out.recruitable.emplace_back(r.a, r.b, r.log10_p_popularity, r.shared_targets, r.cosine);
   return out;
 }
 
@@ -148,13 +152,13 @@ TEST_F(Memory, ABoundedRunFindsWhatAnUnboundedOneDoes) {
   DetectConfig config;
   config.store_path = generate_and_ingest(comm, dir, world);
   const auto data = detect::read_partitions(comm, config.store_path, true);
-  const auto unbounded = detect::detect(comm, config, data);
+  auto unbounded = detect::detect(comm, config, data);
 
   auto plan = detect::unbounded_plan(config);
   plan.pair_budget_bytes = 1 << 16; // every signal with pairs goes through in rounds
   plan.tested_bytes = 0;            // and every tested part spills
   plan.scratch = dir + "/scratch-" + std::to_string(comm.rank());
-  const auto bounded = detect::detect(comm, config, data, detect::Checkpoint(), plan);
+  auto bounded = detect::detect(comm, config, data, detect::Checkpoint(), plan);
 
   EXPECT_GT(bounded.spilled_parts, 0U);
   std::uint64_t rounds = 0;
@@ -168,6 +172,27 @@ TEST_F(Memory, ABoundedRunFindsWhatAnUnboundedOneDoes) {
   EXPECT_EQ(bounded.log10_p_threshold, unbounded.log10_p_threshold);
   EXPECT_EQ(bounded.near_duplicate.verified, unbounded.near_duplicate.verified);
   EXPECT_TRUE(found_by(bounded) == found_by(unbounded));
+
+  // Recruiting every recruitable edge brings each whole from its home: from scratch files when
+  // bounded, from memory when not. Then nothing is left in scratch.
+  EXPECT_GT(unbounded.recruitable_edges, 50U);
+  EXPECT_TRUE(fs::exists(plan.scratch) && !fs::is_empty(plan.scratch));
+  std::vector<std::uint64_t> flat;
+  for (const auto &r : unbounded.recruitable)
+    flat.insert(flat.end(), {r.a, r.b});
+  flat = mpi::allgatherv(comm, flat);
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> every;
+  for (std::size_t i = 0; i + 1 < flat.size(); i += 2)
+    every.emplace_back(flat[i], flat[i + 1]);
+  std::sort(every.begin(), every.end());
+  const auto recruited = detect::recruit_edges(comm, config, data, every, unbounded);
+  EXPECT_EQ(mpi::allreduce(comm, recruited, mpi::Op::sum), unbounded.recruitable_edges);
+  EXPECT_EQ(detect::recruit_edges(comm, config, data, every, bounded), recruited);
+  EXPECT_TRUE(found_by(bounded) == found_by(unbounded));
+  std::uint64_t whole = 0;
+  for (const auto &e : bounded.edges)
+    whole += e.recruited && !e.signals.empty() && e.signals.front().stats.a == e.a;
+  EXPECT_EQ(whole, recruited);
   EXPECT_FALSE(fs::exists(plan.scratch) && !fs::is_empty(plan.scratch));
 }
 
