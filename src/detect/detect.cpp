@@ -367,23 +367,35 @@ struct MarkedEdges {
   std::uint64_t significant = 0, provisional = 0, recruitable = 0;
 };
 
-// Sets an edge's flags from the run's thresholds: similar, significant (an FDR-passing timed
-// edge with weight >= min_keys, above the quantile if one is set, or a similar one), provisional
-// (the same under the popularity null's p and cut, and not significant) and recruitable (under
-// the audience null, neither, but with the same weight rules and a popularity p at most alpha).
-void mark_edge(const DetectConfig &config, const DetectResult &result, Edge &edge) {
-  edge.similar = similar_enough(config.similarity, edge);
-  const bool heavy = edge.timed && edge.weight >= config.min_keys &&
-                     (config.min_weight_quantile <= 0 ||
-                      static_cast<double>(edge.weight) > result.weight_threshold);
-  edge.passes_null = heavy && edge.log10_p <= result.log10_p_threshold;
-  edge.by_engagement = edge.passes_null && edge.log10_p_unpriced > result.log10_p_threshold;
-  edge.significant = edge.passes_null || edge.similar;
-  edge.provisional =
-      !edge.significant && heavy && edge.log10_p_popularity <= result.log10_p_popularity_threshold;
-  edge.recruitable = config.audience_null && !edge.significant && !edge.provisional && heavy &&
-                     edge.log10_p_popularity <= std::log10(config.alpha);
-}
+// Sets edges' flags from the run's thresholds: similar, significant (an FDR-passing timed edge
+// with weight >= min_keys, above the quantile if one is set, or a similar one), provisional (the
+// same under the popularity null's p and cut, and not significant) and recruitable (under the
+// audience null, neither, but with the same weight rules and a popularity p at most alpha). Called
+// once per candidate pair, so alpha's logarithm is taken once.
+class EdgeMarker {
+public:
+  EdgeMarker(const DetectConfig &config, const DetectResult &result)
+      : config_(config), result_(result), log10_alpha_(std::log10(config.alpha)) {}
+
+  void operator()(Edge &edge) const {
+    edge.similar = similar_enough(config_.similarity, edge);
+    const bool heavy = edge.timed && edge.weight >= config_.min_keys &&
+                       (config_.min_weight_quantile <= 0 ||
+                        static_cast<double>(edge.weight) > result_.weight_threshold);
+    edge.passes_null = heavy && edge.log10_p <= result_.log10_p_threshold;
+    edge.by_engagement = edge.passes_null && edge.log10_p_unpriced > result_.log10_p_threshold;
+    edge.significant = edge.passes_null || edge.similar;
+    edge.provisional = !edge.significant && heavy &&
+                       edge.log10_p_popularity <= result_.log10_p_popularity_threshold;
+    edge.recruitable = config_.audience_null && !edge.significant && !edge.provisional && heavy &&
+                       edge.log10_p_popularity <= log10_alpha_;
+  }
+
+private:
+  const DetectConfig &config_;
+  const DetectResult &result_; // its thresholds, read when an edge is marked
+  double log10_alpha_;
+};
 
 void count_marks(const Edge &edge, MarkedEdges &marked) {
   marked.significant += edge.significant;
@@ -493,10 +505,11 @@ MarkedEdges settle_edges_at_owners(const mpi::Comm &comm, const DetectConfig &co
   std::vector<SimilarPair> similar;
   std::vector<RecruitableEdge> recruitable;
   RecruitableSignals waiting(result.memory, comm.rank());
+  const EdgeMarker mark(config, result);
   parts.for_each_pair(result.similar_pairs,
                       [&](auto pair, auto signals, const SimilarPair *similarity) {
                         auto edge = fuse_pair(pair, signals, similarity);
-                        mark_edge(config, result, edge);
+                        mark(edge);
                         count_marks(edge, marked);
                         if (edge.recruitable)
                           recruitable.push_back(recruitable_edge(edge));
@@ -525,8 +538,7 @@ MarkedEdges settle_edges_at_owners(const mpi::Comm &comm, const DetectConfig &co
   std::sort(similar.begin(), similar.end(), by_pair);
   result.edge_signals = std::move(kept).deliver(comm, config, data);
   result.edges = fuse(result.edge_signals, similar);
-  for (auto &edge : result.edges)
-    mark_edge(config, result, edge);
+  std::for_each(result.edges.begin(), result.edges.end(), mark);
   return marked;
 }
 
@@ -545,12 +557,18 @@ void point_at_signals(std::vector<Edge> &edges, const std::vector<EdgeSignal> &s
   }
 }
 
+// Recruited edges brought to the owner of a: the edges, pointing into their signals.
+struct BroughtEdges {
+  std::vector<EdgeSignal> signals;
+  std::vector<Edge> edges;
+};
+
 // The recruitable edges of `passing` that are not in result.edges yet (all of them without
 // keep_candidates), brought whole from their homes and fused at the owner of a. Collective.
-std::vector<EdgeSignal>
-bring_recruited(const mpi::Comm &comm, const DetectConfig &config, const PartitionData &data,
-                std::span<const std::pair<std::uint64_t, std::uint64_t>> passing,
-                const DetectResult &result, std::vector<Edge> &brought) {
+BroughtEdges bring_recruited(const mpi::Comm &comm, const DetectConfig &config,
+                             const PartitionData &data,
+                             std::span<const std::pair<std::uint64_t, std::uint64_t>> passing,
+                             const DetectResult &result) {
   SignalsInTransit moving;
   if (result.recruitable_signals) {
     result.recruitable_signals->for_each_pair({}, [&](auto pair, auto signals, const auto *) {
@@ -558,17 +576,17 @@ bring_recruited(const mpi::Comm &comm, const DetectConfig &config, const Partiti
         moving.add(signals);
     });
   }
-  auto signals = std::move(moving).deliver(comm, config, data);
+  BroughtEdges brought;
+  brought.signals = std::move(moving).deliver(comm, config, data);
   std::vector<SimilarPair> similarity; // every brought pair's, its signals fused with it
   for (const auto &r : result.recruitable) {
     if (std::binary_search(passing.begin(), passing.end(), r, by_pair) &&
         !std::binary_search(result.edges.begin(), result.edges.end(), r, by_pair))
       similarity.push_back({r.a, r.b, r.shared_targets, r.cosine});
   }
-  brought = fuse(signals, similarity);
-  for (auto &edge : brought)
-    mark_edge(config, result, edge);
-  return signals;
+  brought.edges = fuse(brought.signals, similarity);
+  std::for_each(brought.edges.begin(), brought.edges.end(), EdgeMarker(config, result));
+  return brought;
 }
 
 } // namespace
@@ -577,19 +595,19 @@ std::uint64_t recruit_edges(const mpi::Comm &comm, const DetectConfig &config,
                             const PartitionData &data,
                             std::span<const std::pair<std::uint64_t, std::uint64_t>> passing,
                             DetectResult &result) {
-  std::vector<Edge> brought;
-  auto signals = bring_recruited(comm, config, data, passing, result, brought);
-  if (!brought.empty()) {
+  auto brought = bring_recruited(comm, config, data, passing, result);
+  if (!brought.edges.empty()) {
     std::vector<Edge> edges;
-    edges.reserve(result.edges.size() + brought.size());
-    std::merge(result.edges.begin(), result.edges.end(), brought.begin(), brought.end(),
+    edges.reserve(result.edges.size() + brought.edges.size());
+    std::merge(result.edges.begin(), result.edges.end(), brought.edges.begin(), brought.edges.end(),
                std::back_inserter(edges), by_pair);
     std::vector<EdgeSignal> merged;
-    merged.reserve(result.edge_signals.size() + signals.size());
+    merged.reserve(result.edge_signals.size() + brought.signals.size());
     std::merge(std::make_move_iterator(result.edge_signals.begin()),
                std::make_move_iterator(result.edge_signals.end()),
-               std::make_move_iterator(signals.begin()), std::make_move_iterator(signals.end()),
-               std::back_inserter(merged), by_pair_and_signal);
+               std::make_move_iterator(brought.signals.begin()),
+               std::make_move_iterator(brought.signals.end()), std::back_inserter(merged),
+               by_pair_and_signal);
     point_at_signals(edges, merged);
     result.edges = std::move(edges);
     result.edge_signals = std::move(merged);

@@ -2,7 +2,9 @@
 // types (usable with reductions); any other trivially copyable type travels as opaque bytes.
 #pragma once
 
+#include <bit>
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <mpi.h>
 #include <type_traits>
@@ -20,29 +22,12 @@ concept Builtin = std::is_arithmetic_v<T>;
 // (open-mpi/ompi#10525), so min(5, 2^64 - 1) came back as 2^64 - 1; MPI_UINT64_T is right.
 template <std::integral U>
 MPI_Datatype integer_datatype() {
-  if constexpr (std::is_signed_v<U>) {
-    if constexpr (sizeof(U) == 1)
-      return MPI_INT8_T;
-    else if constexpr (sizeof(U) == 2)
-      return MPI_INT16_T;
-    else if constexpr (sizeof(U) == 4)
-      return MPI_INT32_T;
-    else if constexpr (sizeof(U) == 8)
-      return MPI_INT64_T;
-    else
-      static_assert(sizeof(U) == 0, "no MPI datatype for this integer width");
-  } else {
-    if constexpr (sizeof(U) == 1)
-      return MPI_UINT8_T;
-    else if constexpr (sizeof(U) == 2)
-      return MPI_UINT16_T;
-    else if constexpr (sizeof(U) == 4)
-      return MPI_UINT32_T;
-    else if constexpr (sizeof(U) == 8)
-      return MPI_UINT64_T;
-    else
-      static_assert(sizeof(U) == 0, "no MPI datatype for this integer width");
-  }
+  constexpr std::size_t width = sizeof(U);
+  static_assert(width == 1 || width == 2 || width == 4 || width == 8,
+                "no MPI datatype for this integer width");
+  const MPI_Datatype by_width[2][4] = {{MPI_UINT8_T, MPI_UINT16_T, MPI_UINT32_T, MPI_UINT64_T},
+                                       {MPI_INT8_T, MPI_INT16_T, MPI_INT32_T, MPI_INT64_T}};
+  return by_width[std::is_signed_v<U>][std::bit_width(width) - 1]; // widths 1, 2, 4, 8 bytes
 }
 
 template <Builtin T>
