@@ -1,6 +1,7 @@
 // The detect pipeline on one rank: features, each signal through the engine, tests, fusion.
 #include "detect/detect.hpp"
 
+#include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/memory.hpp"
 #include "detect/audience.hpp"
@@ -21,6 +22,7 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <fmt/format.h>
 #include <map>
 #include <memory>
 #include <tbb/parallel_sort.h>
@@ -176,6 +178,40 @@ void run_signals(const mpi::Comm &comm, const DetectConfig &config, const Partit
   }
 }
 
+// What a round of near-duplicate texts may hold on a rank: under a bound, half of what the phases'
+// working set leaves after the exchange buffers, the tested pairs held and the largest rank's
+// shingle sets with their sketches (the other half is the allocator's slack), and at most four of
+// the engine's records rounds; without one, four exchange rounds. A firm bound that leaves less
+// than the smallest round is a UsageError naming the bound that would do. Collective.
+std::size_t near_duplicate_round_bytes(const mpi::Comm &comm, const DetectConfig &config,
+                                       const MemoryPlan &plan, const LocalTexts &texts) {
+  constexpr double kSmallestRoundMb = 16;
+  const auto engine_rounds = 4 * std::min(plan.pair_budget_bytes, config.exchange_megabytes << 20);
+  if (plan.bound_mb == 0)
+    return engine_rounds;
+  const auto texts_mb = mpi::allreduce(
+      comm,
+      static_cast<double>(texts.held_bytes() + texts.key.size() * sizeof(text::MinHasher::Sketch)) /
+          kBytesPerMegabyte,
+      mpi::Op::max);
+  const double left_mb = plan.working_mb - 2.0 * static_cast<double>(config.exchange_megabytes) -
+                         static_cast<double>(plan.tested_bytes) / kBytesPerMegabyte - texts_mb;
+  if (left_mb / 2 < kSmallestRoundMb) {
+    const auto needed = static_cast<std::uint64_t>(
+        std::ceil(static_cast<double>(plan.bound_mb) + 2 * kSmallestRoundMb - left_mb));
+    const auto why = fmt::format(
+        "near-duplicate texts: the shingle sets of a rank's distinct texts take {:.0f} MB, which "
+        "leaves {:.0f} MB of the {} MB bound per rank ({}) for the LSH rounds",
+        texts_mb, left_mb, plan.bound_mb, plan.source);
+    if (plan.firm)
+      throw UsageError(
+          fmt::format("{}. Give --memory-mb {} or more, or run on more ranks", why, needed));
+    log::warn("{}; running with {:.0f} MB rounds past the bound", why, kSmallestRoundMb);
+    return static_cast<std::size_t>(kSmallestRoundMb * kBytesPerMegabyte);
+  }
+  return std::min(engine_rounds, static_cast<std::size_t>(left_mb / 2 * kBytesPerMegabyte));
+}
+
 // Near-duplicate texts: verified text pairs first, then the engine over text families with the
 // filter that keeps only post pairs of near-duplicate texts. Collective.
 void add_near_duplicates(const mpi::Comm &comm, const DetectConfig &config,
@@ -183,14 +219,15 @@ void add_near_duplicates(const mpi::Comm &comm, const DetectConfig &config,
   const auto &c = config.near_duplicate;
   const auto rule = near_duplicate_rule(c);
   auto exchange = exchange_options(config);
-  // The LSH bands' rounds fill an exchange budget: under a memory bound, at most the engine's.
+  // No exchange round larger than the engine's records round.
   exchange.max_round_bytes = std::min(exchange.max_round_bytes, result.memory.pair_budget_bytes);
   LocalTexts texts;
   NearDuplicateTexts found;
   {
     ScopedPhase phase(result.times, "near_duplicate texts");
     texts = shingle_local_texts(data.posts, rule.shingles, rule.min_shingles);
-    found = find_near_duplicate_texts(comm, texts, rule, exchange);
+    const auto round_bytes = near_duplicate_round_bytes(comm, config, result.memory, texts);
+    found = find_near_duplicate_texts(comm, texts, rule, exchange, round_bytes);
   }
   auto &s = result.near_duplicate;
   s.texts = found.texts;
@@ -198,12 +235,11 @@ void add_near_duplicates(const mpi::Comm &comm, const DetectConfig &config,
   s.band_rounds = found.band_rounds;
   result.times.add_passes("near_duplicate texts", found.band_rounds);
   s.candidates = found.candidates;
-  s.verified = found.pairs.size();
+  s.verified = found.verified;
   s.capped_buckets = found.capped_buckets;
   s.capped_pairs = found.capped_pairs;
   s.prefiltered_pairs = found.prefiltered_pairs;
-  for (const auto &[text, family] : found.family)
-    s.families += text == family;
+  s.families = found.families;
   log::info("near_duplicate: {} distinct texts ({} with fewer than {} shingles left out), {} "
             "candidate pairs from {} x {} LSH bands in {} round(s), {} verified at Jaccard >= {} "
             "in {} families "
@@ -214,7 +250,7 @@ void add_near_duplicates(const mpi::Comm &comm, const DetectConfig &config,
             s.prefiltered_pairs);
   auto actions = near_duplicate_actions(data.posts, texts, found);
   for (const auto &action : actions) {
-    if (found.family.contains(action.key))
+    if (found.in_family(data.posts.text_key[action.post - data.posts.rows.begin]))
       result.family_posts.push_back(action);
   }
   texts = LocalTexts{};

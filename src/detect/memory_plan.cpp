@@ -34,6 +34,7 @@ MemoryPlan plan_memory(const mpi::Comm &comm, const DetectConfig &config, const 
   MemoryPlan plan = unbounded_plan(config);
   plan.bound_mb = bound.megabytes;
   plan.source = bound.source;
+  plan.firm = bound.firm;
   plan.scratch = scratch_folder(config.scratch);
   plan.runtime_mb = mpi::allreduce(comm, runtime_mb, mpi::Op::max);
   plan.data_mb =

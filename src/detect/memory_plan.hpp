@@ -16,6 +16,7 @@ namespace lockstep::detect {
 struct MemoryPlan {
   std::uint64_t bound_mb = 0; // per rank; 0: none
   std::string source;         // where the bound came from (common/memory.hpp)
+  bool firm = false;          // asked for or Slurm's: a phase that cannot keep to it stops
   double runtime_mb = 0;      // resident before the store was read, largest over ranks
   double data_mb = 0;         // the partitions as read, largest over ranks
   double working_mb = 0;      // what is left of the bound for the phases

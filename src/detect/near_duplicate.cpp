@@ -2,14 +2,15 @@
 // join into families; then the filter that lets the co-action engine count only true pairs.
 #include "detect/near_duplicate.hpp"
 
-#include "common/dense_index.hpp"
 #include "common/hash.hpp"
-#include "common/union_find.hpp"
 #include "mpi/collectives.hpp"
+#include "partition/key_components.hpp"
 #include "partition/lookup.hpp"
+#include "partition/ownership.hpp"
 #include "text/normalize.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <numeric>
 #include <tbb/combinable.h>
@@ -44,22 +45,57 @@ std::uint64_t shingle_request(std::int32_t holder, std::uint32_t index) {
   return static_cast<std::uint64_t>(holder) << 32 | index;
 }
 
-// This rank's texts in the buckets of bands [first, last).
-// `out` keeps its memory from round to round: at one rank, where the exchange hands it back,
-// later rounds touch no fresh pages.
-void bucket_entries(const LocalTexts &texts, const std::vector<text::MinHasher::Sketch> &sketches,
-                    const text::LshRule &lsh, std::uint32_t first, std::uint32_t last, int rank,
-                    std::vector<BucketEntry> &out) {
+// Every local text's bucket keys in bands [first, last): text i's are at
+// keys[i (last - first), (i + 1) (last - first)).
+void band_keys_of(const LocalTexts &texts, const text::LshRule &lsh, std::uint32_t first,
+                  std::uint32_t last, std::vector<std::uint64_t> &keys) {
   const std::size_t bands = last - first;
-  out.resize(texts.key.size() * bands);
+  keys.resize(texts.key.size() * bands);
   tbb::enumerable_thread_specific<std::pair<text::MinHasher, std::vector<std::uint64_t>>> hashers(
       text::MinHasher(lsh), std::vector<std::uint64_t>{});
   tbb::parallel_for(std::size_t{0}, texts.key.size(), [&](std::size_t i) {
-    auto &[hasher, keys] = hashers.local();
-    hasher.band_keys(texts.shingles(i), first, last, keys);
-    for (std::size_t band = 0; band < bands; ++band)
-      out[i * bands + band] = {keys[band], texts.key[i], rank, static_cast<std::uint32_t>(i),
-                               sketches[i]};
+    auto &[hasher, band] = hashers.local();
+    hasher.band_keys(texts.shingles(i), first, last, band);
+    std::copy(band.begin(), band.end(), keys.begin() + static_cast<std::ptrdiff_t>(i * bands));
+  });
+}
+
+// Which of `slices` a bucket key falls in: its low half scaled, independent of the key's owner
+// (partition::key_owner mixes the whole key), so every slice spreads over all ranks.
+std::uint32_t slice_of(std::uint64_t bucket, std::uint32_t slices) {
+  return static_cast<std::uint32_t>((bucket & 0xffffffffU) * slices >> 32);
+}
+
+// The positions of `keys` grouped by slice: slice s's are at[begin[s], begin[s + 1]).
+struct SliceOrder {
+  std::vector<std::uint32_t> at;
+  std::vector<std::size_t> begin;
+};
+
+SliceOrder slice_order(const std::vector<std::uint64_t> &keys, std::uint32_t slices) {
+  SliceOrder out;
+  out.begin.assign(slices + 1, 0);
+  for (const auto key : keys)
+    ++out.begin[slice_of(key, slices) + 1];
+  std::inclusive_scan(out.begin.begin(), out.begin.end(), out.begin.begin());
+  out.at.resize(keys.size());
+  auto cursor = out.begin;
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    out.at[cursor[slice_of(keys[i], slices)]++] = static_cast<std::uint32_t>(i);
+  return out;
+}
+
+// This rank's bucket entries at `positions` of `keys` (position p: text p / bands).
+// `out` keeps its memory from round to round: at one rank, where the exchange hands it back,
+// later rounds touch no fresh pages.
+void bucket_entries(const LocalTexts &texts, const std::vector<text::MinHasher::Sketch> &sketches,
+                    const std::vector<std::uint64_t> &keys, std::size_t bands,
+                    std::span<const std::uint32_t> positions, int rank,
+                    std::vector<BucketEntry> &out) {
+  out.resize(positions.size());
+  tbb::parallel_for(std::size_t{0}, out.size(), [&](std::size_t j) {
+    const std::size_t p = positions[j], i = p / bands;
+    out[j] = {keys[p], texts.key[i], rank, static_cast<std::uint32_t>(i), sketches[i]};
   });
 }
 
@@ -73,9 +109,11 @@ std::vector<text::MinHasher::Sketch> sketch_texts(const LocalTexts &texts,
   return out;
 }
 
-struct BucketTotals {
+struct RoundTotals {
   std::uint64_t capped_buckets = 0, capped_pairs = 0;
   std::uint64_t prefiltered = 0; // bucket pairs whose sketches rule the threshold out
+  std::uint64_t candidates = 0;  // distinct candidate pairs per round, summed
+  std::uint64_t rounds = 0;
 };
 
 // Where the entries of the buckets holding two texts or more lie in `entries`: bucket i's are
@@ -158,7 +196,7 @@ SharedBuckets shared_buckets(const std::vector<BucketEntry> &entries,
 // sketches rule out (the same pair from several bands is merged later, by sort_unique).
 std::vector<Candidate> pair_buckets(const std::vector<BucketEntry> &entries,
                                     std::vector<BucketRef> &refs, std::uint32_t bucket_cap,
-                                    int min_agreement, BucketTotals &totals) {
+                                    int min_agreement, RoundTotals &totals) {
   std::vector<Candidate> out;
   const auto buckets = shared_buckets(entries, refs);
   for (std::size_t b = 0; b < buckets.begin.size(); ++b) {
@@ -235,7 +273,7 @@ double jaccard_at_least(std::span<const std::uint32_t> a, std::span<const std::u
 // Verifies the candidates this rank holds y of, fetching each remote x's shingles once.
 // Collective.
 std::vector<TextPair> verify(const mpi::Comm &comm, const LocalTexts &texts,
-                             const std::vector<Candidate> &candidates, double min_jaccard,
+                             std::span<const Candidate> candidates, double min_jaccard,
                              mpi::ExchangeOptions exchange) {
   std::vector<std::uint64_t> remote;
   for (const auto &c : candidates) {
@@ -273,19 +311,201 @@ std::vector<TextPair> verify(const mpi::Comm &comm, const LocalTexts &texts,
   return out;
 }
 
-// Union-find over text keys: every text in a verified pair gets its component's smallest key.
-std::unordered_map<std::uint64_t, std::uint64_t> families(const std::vector<TextPair> &pairs) {
-  const DenseIndex nodes(
-      pairs, [](const TextPair &p) { return p.a; }, [](const TextPair &p) { return p.b; });
-  UnionFind components(nodes.size()); // the smaller index (and key) is the root
-  for (const auto &p : pairs)
-    components.unite(nodes.index(p.a), nodes.index(p.b));
-  std::unordered_map<std::uint64_t, std::uint64_t> out;
-  out.reserve(nodes.size());
-  for (std::size_t i = 0; i < nodes.size(); ++i)
-    out.emplace(nodes.id(i), nodes.id(components.find(i)));
+// The memory verifying one candidate may take beyond the candidate itself, with shingle sets of
+// `set_bytes` on average: its request, the set encoded at its holder, sent, received, kept as
+// received and decoded (five copies), and its similarity.
+std::size_t verify_bytes_per_candidate(double set_bytes) {
+  constexpr std::size_t kFixed = 2 * sizeof(std::uint64_t) + 2 * sizeof(std::string) +
+                                 sizeof(std::vector<std::uint32_t>) + sizeof(double);
+  return kFixed + static_cast<std::size_t>(5 * set_bytes);
+}
+
+// Verifies the candidates in as many chunks as every rank needs to keep a chunk's fetched
+// shingle sets within `round_bytes`. Collective.
+std::vector<TextPair> verify_in_chunks(const mpi::Comm &comm, const LocalTexts &texts,
+                                       std::span<const Candidate> candidates,
+                                       const NearDuplicateRule &rule, double set_bytes,
+                                       std::size_t round_bytes, mpi::ExchangeOptions exchange) {
+  const auto bytes = static_cast<double>(candidates.size()) *
+                     static_cast<double>(verify_bytes_per_candidate(set_bytes));
+  const auto chunks = mpi::allreduce(
+      comm,
+      std::max<std::uint64_t>(
+          1, static_cast<std::uint64_t>(std::ceil(bytes / static_cast<double>(round_bytes)))),
+      mpi::Op::max);
+  std::vector<TextPair> out;
+  for (std::uint64_t k = 0; k < chunks; ++k) {
+    const auto first = candidates.size() * k / chunks, last = candidates.size() * (k + 1) / chunks;
+    const auto chunk =
+        verify(comm, texts, candidates.subspan(first, last - first), rule.min_jaccard, exchange);
+    out.insert(out.end(), chunk.begin(), chunk.end());
+  }
   return out;
 }
+
+bool by_texts(const TextPair &p, const TextPair &q) {
+  return std::tie(p.a, p.b) < std::tie(q.a, q.b);
+}
+
+// Families from the verified pairs, held where they were verified: labels at the texts' owners,
+// each local text's family asked of them, and each pair sent to its family's owner. Collective.
+NearDuplicateTexts join_families(const mpi::Comm &comm, const LocalTexts &texts,
+                                 const std::vector<TextPair> &verified,
+                                 mpi::ExchangeOptions exchange) {
+  std::vector<partition::KeyLink> links(verified.size());
+  std::transform(verified.begin(), verified.end(), links.begin(), [](const TextPair &p) {
+    return partition::KeyLink{p.a, p.b};
+  });
+  const auto labels = partition::key_components(comm, links, exchange);
+  NearDuplicateTexts found;
+  const auto local = partition::component_of(comm, labels, texts.key, exchange);
+  for (std::size_t i = 0; i < local.size(); ++i) {
+    if (local[i] != 0)
+      found.text_family.emplace_back(texts.key[i], local[i]); // texts.key is sorted
+  }
+  std::vector<std::uint64_t> firsts(verified.size());
+  std::transform(verified.begin(), verified.end(), firsts.begin(),
+                 [](const TextPair &p) { return p.a; });
+  const auto family = partition::component_of(comm, labels, firsts, exchange);
+  struct FamilyPair {
+    std::uint64_t family = 0;
+    TextPair pair;
+  };
+  std::vector<FamilyPair> sent(verified.size());
+  for (std::size_t i = 0; i < verified.size(); ++i)
+    sent[i] = {family[i], verified[i]};
+  sent = mpi::route(
+      comm, std::move(sent),
+      [&](const FamilyPair &p) { return partition::key_owner(p.family, comm.size()); }, exchange);
+  for (const auto &p : sent) {
+    found.pairs.push_back(p.pair);
+    found.owned_families.push_back(p.family);
+  }
+  std::sort(found.pairs.begin(), found.pairs.end(), by_texts);
+  std::sort(found.owned_families.begin(), found.owned_families.end());
+  found.owned_families.erase(std::unique(found.owned_families.begin(), found.owned_families.end()),
+                             found.owned_families.end());
+  return found;
+}
+
+// What a round holds on a rank at its peak per bucket entry: the entries sent and received at
+// once, then the received ones with their refs; and the entry's band key and slice position.
+constexpr std::size_t kBytesPerEntry =
+    2 * sizeof(BucketEntry) + sizeof(BucketRef) + sizeof(std::uint64_t) + sizeof(std::uint32_t);
+// Per candidate pair: made, sent and received at once, with its destination.
+constexpr std::size_t kBytesPerCandidate = 2 * sizeof(Candidate) + sizeof(int);
+
+// How a group of bands goes: `bands` at once, in `slices` of their bucket keys.
+struct RoundShape {
+  std::uint32_t bands = 1, slices = 1;
+};
+
+// All bands at once when their entries fit `round_bytes`, else as many as fit, else one band in as
+// many slices as its entries need.
+RoundShape first_shape(std::uint64_t most_texts, std::uint32_t bands, std::size_t round_bytes) {
+  const auto per_band = std::max<std::uint64_t>(1, most_texts) * kBytesPerEntry;
+  if (per_band <= round_bytes)
+    return {static_cast<std::uint32_t>(std::min<std::uint64_t>(bands, round_bytes / per_band)), 1};
+  return {1, static_cast<std::uint32_t>((per_band + round_bytes - 1) / round_bytes)};
+}
+
+// The LSH band rounds of one rank, with what they found so far.
+class BandRounds {
+public:
+  BandRounds(const mpi::Comm &comm, const LocalTexts &texts, const NearDuplicateRule &rule,
+             mpi::ExchangeOptions exchange, std::size_t round_bytes)
+      : comm_(comm), texts_(texts), rule_(rule), exchange_(exchange), round_bytes_(round_bytes),
+        sketches_(sketch_texts(texts, rule.lsh)),
+        min_agreement_(rule.prefilter ? text::sketch_threshold(rule.min_jaccard) : 0) {
+    std::uint64_t ids = 0;
+    for (std::size_t b = 0; b < texts.blocks.size(); ++b)
+      ids += texts.blocks[b].size();
+    const std::vector<std::uint64_t> mine{texts.key.size(), ids};
+    const auto sums = mpi::allreduce(comm, std::span<const std::uint64_t>(mine), mpi::Op::sum);
+    set_bytes_ = sums[0] == 0 ? 0
+                              : static_cast<double>(sums[1] * sizeof(std::uint32_t)) /
+                                    static_cast<double>(sums[0]);
+    const auto most_texts =
+        mpi::allreduce(comm, static_cast<std::uint64_t>(texts.key.size()), mpi::Op::max);
+    shape_ = first_shape(most_texts, rule.lsh.bands, round_bytes);
+  }
+
+  // Runs the rounds of the group of bands that starts at band `first`; returns where the next
+  // group starts. Collective.
+  std::uint32_t run_group(std::uint32_t first) {
+    const auto last = std::min(rule_.lsh.bands, first + shape_.bands);
+    band_keys_of(texts_, rule_.lsh, first, last, keys_);
+    const auto order = slice_order(keys_, shape_.slices);
+    std::uint64_t candidate_bytes = 0;
+    for (std::uint32_t s = 0; s < shape_.slices; ++s) {
+      const auto positions =
+          std::span(order.at).subspan(order.begin[s], order.begin[s + 1] - order.begin[s]);
+      candidate_bytes += run_round(last - first, positions);
+    }
+    totals.rounds += shape_.slices;
+    reshape(mpi::allreduce(comm_, candidate_bytes, mpi::Op::max), last - first);
+    return last;
+  }
+
+  std::vector<TextPair> verified; // sorted by (a, b): a pair always comes to the same rank
+  RoundTotals totals;
+
+private:
+  // One round: the entries at `positions` of the group's keys to their buckets' owners, the
+  // pairs of each bucket to the holder of their y, verified there. Returns the bytes its
+  // candidates took at the most. Collective.
+  std::uint64_t run_round(std::size_t bands, std::span<const std::uint32_t> positions) {
+    std::vector<BucketEntry> entries;
+    bucket_entries(texts_, sketches_, keys_, bands, positions, comm_.rank(), entries);
+    entries = mpi::route(
+        comm_, std::move(entries),
+        [&](const BucketEntry &e) { return partition::key_owner(e.bucket, comm_.size()); },
+        exchange_);
+    std::vector<BucketRef> refs;
+    auto candidates = pair_buckets(entries, refs, rule_.bucket_cap, min_agreement_, totals);
+    std::vector<BucketEntry>().swap(entries);
+    std::vector<BucketRef>().swap(refs);
+    const auto made = candidates.size();
+    candidates = mpi::route(
+        comm_, std::move(candidates), [](const Candidate &c) { return c.holder_y; }, exchange_);
+    const auto received = candidates.size();
+    sort_unique(candidates);
+    totals.candidates += candidates.size();
+    drop_verified(candidates, verified);
+    const auto held = candidates.size() * sizeof(Candidate);
+    const auto round = verify_in_chunks(
+        comm_, texts_, candidates, rule_, set_bytes_,
+        std::max(round_bytes_ / 4, round_bytes_ - std::min(round_bytes_, held)), exchange_);
+    const auto before = static_cast<std::ptrdiff_t>(verified.size());
+    verified.insert(verified.end(), round.begin(), round.end()); // in candidate order: (x, y)
+    std::inplace_merge(verified.begin(), verified.begin() + before, verified.end(), by_texts);
+    return std::max(made, received) * kBytesPerCandidate;
+  }
+
+  // Enough slices (or few enough bands at once) for the next group to hold its candidates in
+  // rounds of round_bytes_, judging by this group's: `group_bytes` is the bytes its candidates
+  // took over all its rounds, on the rank where they took the most. A bucket's candidates stay in
+  // one round, so a few large buckets can keep a round over whatever the slices.
+  void reshape(std::uint64_t group_bytes, std::uint32_t group_bands) {
+    const auto rounds = group_bytes / round_bytes_ + (group_bytes % round_bytes_ != 0);
+    if (shape_.bands > 1 && rounds > 1)
+      shape_.bands = static_cast<std::uint32_t>(std::max<std::uint64_t>(1, group_bands / rounds));
+    else if (shape_.bands == 1 && rounds > shape_.slices)
+      shape_.slices = static_cast<std::uint32_t>(std::min(rounds, kMostSlices));
+  }
+
+  static constexpr std::uint64_t kMostSlices = 4096;
+  const mpi::Comm &comm_;
+  const LocalTexts &texts_;
+  const NearDuplicateRule &rule_;
+  mpi::ExchangeOptions exchange_;
+  std::size_t round_bytes_;
+  std::vector<text::MinHasher::Sketch> sketches_;
+  int min_agreement_;
+  double set_bytes_ = 0; // a shingle set's bytes on average over all ranks
+  RoundShape shape_;
+  std::vector<std::uint64_t> keys_; // the group's band keys
+};
 
 } // namespace
 
@@ -315,12 +535,26 @@ bool NearDuplicateTexts::similar(std::uint64_t a, std::uint64_t b) const {
 }
 
 std::uint64_t NearDuplicateTexts::family_of(std::uint64_t text) const {
-  const auto it = family.find(text);
-  return it == family.end() ? text : it->second;
+  const auto it = std::lower_bound(text_family.begin(), text_family.end(),
+                                   std::pair<std::uint64_t, std::uint64_t>{text, 0});
+  return it != text_family.end() && it->first == text ? it->second : text;
+}
+
+bool NearDuplicateTexts::in_family(std::uint64_t text) const {
+  const auto it = std::lower_bound(text_family.begin(), text_family.end(),
+                                   std::pair<std::uint64_t, std::uint64_t>{text, 0});
+  return it != text_family.end() && it->first == text;
+}
+
+bool NearDuplicateTexts::owns_family(std::uint64_t family) const {
+  return std::binary_search(owned_families.begin(), owned_families.end(), family);
 }
 
 std::span<const std::uint32_t> LocalTexts::shingles(std::size_t i) const {
-  return std::span<const std::uint32_t>(ids).subspan(begin[i], begin[i + 1] - begin[i]);
+  const auto &block = blocks[i / kBlockTexts];
+  const std::size_t end =
+      (i + 1) % kBlockTexts == 0 || i + 1 == key.size() ? block.size() : offset[i + 1];
+  return std::span<const std::uint32_t>(block).subspan(offset[i], end - offset[i]);
 }
 
 std::size_t LocalTexts::find(std::uint64_t text_key) const {
@@ -329,9 +563,19 @@ std::size_t LocalTexts::find(std::uint64_t text_key) const {
                                             : key.size();
 }
 
-LocalTexts shingle_local_texts(const PostTable &posts, const text::ShingleRule &rule,
-                               std::uint32_t min_shingles) {
-  // One post per distinct text (text_key 0: retweets and empty texts).
+std::uint64_t LocalTexts::held_bytes() const {
+  std::uint64_t bytes = key.capacity() * sizeof(std::uint64_t) +
+                        offset.capacity() * sizeof(std::uint32_t) +
+                        blocks.capacity() * sizeof(std::vector<std::uint32_t>);
+  for (const auto &block : blocks)
+    bytes += block.capacity() * sizeof(std::uint32_t);
+  return bytes;
+}
+
+namespace {
+
+// One post's row per distinct text (text_key 0: retweets and empty texts), by text key.
+std::vector<std::pair<std::uint64_t, std::size_t>> distinct_texts(const PostTable &posts) {
   std::vector<std::pair<std::uint64_t, std::size_t>> first; // (text key, row)
   for (std::size_t row = 0; row < posts.text_key.size(); ++row) {
     if (posts.text_key[row] != 0)
@@ -341,81 +585,69 @@ LocalTexts shingle_local_texts(const PostTable &posts, const text::ShingleRule &
   first.erase(std::unique(first.begin(), first.end(),
                           [](const auto &p, const auto &q) { return p.first == q.first; }),
               first.end());
-  std::vector<std::vector<std::uint32_t>> shingles(first.size());
-  tbb::parallel_for(std::size_t{0}, first.size(), [&](std::size_t i) {
-    const auto normalized = text::normalize_text(posts.text[first[i].second]);
-    if (normalized)
-      shingles[i] = text::shingle_ids(*normalized, rule);
-  });
-  LocalTexts out;
-  out.begin.push_back(0);
-  for (std::size_t i = 0; i < first.size(); ++i) {
-    if (shingles[i].size() < min_shingles) {
-      ++out.short_texts;
-      continue;
-    }
-    out.key.push_back(first[i].first);
-    out.ids.insert(out.ids.end(), shingles[i].begin(), shingles[i].end());
-    out.begin.push_back(out.ids.size());
+  return first;
+}
+
+// Appends a text's shingle ids, starting a new block every kBlockTexts texts; a full block gives
+// back the room its growth left over.
+void add_text(LocalTexts &texts, std::uint64_t key, std::span<const std::uint32_t> ids) {
+  if (texts.key.size() % LocalTexts::kBlockTexts == 0) {
+    if (!texts.blocks.empty())
+      texts.blocks.back().shrink_to_fit();
+    texts.blocks.emplace_back();
   }
+  auto &block = texts.blocks.back();
+  texts.key.push_back(key);
+  texts.offset.push_back(static_cast<std::uint32_t>(block.size()));
+  block.insert(block.end(), ids.begin(), ids.end());
+}
+
+} // namespace
+
+LocalTexts shingle_local_texts(const PostTable &posts, const text::ShingleRule &rule,
+                               std::uint32_t min_shingles) {
+  const auto first = distinct_texts(posts);
+  LocalTexts out;
+  out.key.reserve(first.size());
+  out.offset.reserve(first.size());
+  // Texts are shingled a block at a time: the sets in flight are one block's.
+  std::vector<std::vector<std::uint32_t>> shingles(LocalTexts::kBlockTexts);
+  for (std::size_t begin = 0; begin < first.size(); begin += LocalTexts::kBlockTexts) {
+    const auto end = std::min(first.size(), begin + LocalTexts::kBlockTexts);
+    tbb::parallel_for(begin, end, [&](std::size_t i) {
+      auto &ids = shingles[i - begin];
+      ids.clear();
+      const auto normalized = text::normalize_text(posts.text[first[i].second]);
+      if (normalized)
+        ids = text::shingle_ids(*normalized, rule);
+    });
+    for (auto i = begin; i < end; ++i) {
+      if (shingles[i - begin].size() < min_shingles)
+        ++out.short_texts;
+      else
+        add_text(out, first[i].first, shingles[i - begin]);
+    }
+  }
+  if (!out.blocks.empty())
+    out.blocks.back().shrink_to_fit();
+  out.key.shrink_to_fit();
+  out.offset.shrink_to_fit();
   return out;
 }
 
 NearDuplicateTexts find_near_duplicate_texts(const mpi::Comm &comm, const LocalTexts &texts,
                                              const NearDuplicateRule &rule,
-                                             const mpi::ExchangeOptions &exchange) {
-  // Bands go in rounds so that a round's bucket entries (and the candidates they give) stay
-  // near the exchange budget per rank whatever the number of texts; rounds cost no time.
-  const auto most_texts =
-      mpi::allreduce(comm, static_cast<std::uint64_t>(texts.key.size()), mpi::Op::max);
-  const std::uint64_t budget = exchange.max_round_bytes;
-  const auto bands_per_round = static_cast<std::uint32_t>(std::clamp<std::uint64_t>(
-      budget / (most_texts * sizeof(BucketEntry) + 1), 1, rule.lsh.bands));
-  const auto sketches = sketch_texts(texts, rule.lsh);
-  const auto by_texts = [](const TextPair &p, const TextPair &q) {
-    return std::tie(p.a, p.b) < std::tie(q.a, q.b);
-  };
-  const int min_agreement = rule.prefilter ? text::sketch_threshold(rule.min_jaccard) : 0;
-  std::vector<TextPair> verified; // sorted by (a, b): a pair always comes to the same rank
-  BucketTotals bucket_totals;
-  std::uint64_t candidate_count = 0;
-  std::vector<BucketEntry> entries;
-  std::vector<BucketRef> refs;
-  for (std::uint32_t first = 0; first < rule.lsh.bands; first += bands_per_round) {
-    const auto last = std::min(rule.lsh.bands, first + bands_per_round);
-    bucket_entries(texts, sketches, rule.lsh, first, last, comm.rank(), entries);
-    entries = mpi::route(
-        comm, std::move(entries),
-        [&](const BucketEntry &e) { return partition::key_owner(e.bucket, comm.size()); },
-        exchange);
-    auto candidates = pair_buckets(entries, refs, rule.bucket_cap, min_agreement, bucket_totals);
-    candidates = mpi::route(
-        comm, std::move(candidates), [](const Candidate &c) { return c.holder_y; }, exchange);
-    sort_unique(candidates);
-    candidate_count += candidates.size(); // per round, as the manifest reports them
-    drop_verified(candidates, verified);
-    const auto round = verify(comm, texts, candidates, rule.min_jaccard, exchange);
-    const auto before = static_cast<std::ptrdiff_t>(verified.size());
-    verified.insert(verified.end(), round.begin(), round.end()); // in candidate order: (x, y)
-    std::inplace_merge(verified.begin(), verified.begin() + before, verified.end(), by_texts);
-  }
+                                             const mpi::ExchangeOptions &exchange,
+                                             std::size_t round_bytes) {
+  BandRounds rounds(comm, texts, rule, exchange, round_bytes);
+  for (std::uint32_t first = 0; first < rule.lsh.bands;)
+    first = rounds.run_group(first);
 
-  NearDuplicateTexts found;
-  found.pairs = mpi::allgatherv(comm, verified);
-  std::sort(found.pairs.begin(), found.pairs.end(), by_texts);
-  found.pairs.erase(std::unique(found.pairs.begin(), found.pairs.end(),
-                                [](const TextPair &p, const TextPair &q) {
-                                  // none expected: a pair always goes to holder_y's rank
-                                  return p.a == q.a && p.b == q.b;
-                                }),
-                    found.pairs.end());
-  found.family = families(found.pairs);
-  const std::vector<std::uint64_t> counts{texts.key.size(),
-                                          texts.short_texts,
-                                          candidate_count,
-                                          bucket_totals.capped_buckets,
-                                          bucket_totals.capped_pairs,
-                                          bucket_totals.prefiltered};
+  auto found = join_families(comm, texts, rounds.verified, exchange);
+  const auto &totals = rounds.totals;
+  const std::vector<std::uint64_t> counts{
+      texts.key.size(),    texts.short_texts,  totals.candidates,      totals.capped_buckets,
+      totals.capped_pairs, totals.prefiltered, rounds.verified.size(), found.owned_families.size()};
   const auto sums = mpi::allreduce(comm, std::span<const std::uint64_t>(counts), mpi::Op::sum);
   found.texts = sums[0];
   found.short_texts = sums[1];
@@ -423,7 +655,9 @@ NearDuplicateTexts find_near_duplicate_texts(const mpi::Comm &comm, const LocalT
   found.capped_buckets = sums[3];
   found.capped_pairs = sums[4];
   found.prefiltered_pairs = sums[5];
-  found.band_rounds = (rule.lsh.bands + bands_per_round - 1) / bands_per_round;
+  found.verified = sums[6];
+  found.families = sums[7];
+  found.band_rounds = totals.rounds;
   return found;
 }
 
@@ -451,9 +685,9 @@ NearDuplicateFilter::NearDuplicateFilter(const mpi::Comm &comm, const PostTable 
   };
   std::vector<PostText> mine;
   for (const auto &action : actions) {
-    if (found.family.contains(action.key)) {
-      mine.push_back({action.key, action.post, posts.text_key[action.post - posts.rows.begin]});
-    }
+    const auto text = posts.text_key[action.post - posts.rows.begin];
+    if (found.in_family(text))
+      mine.push_back({action.key, action.post, text});
   }
   const auto owned = mpi::route(
       comm, std::move(mine),
@@ -471,7 +705,7 @@ std::uint64_t NearDuplicateFilter::text_of(std::uint64_t post) const {
 }
 
 bool NearDuplicateFilter::accepts(const Action &x, const Action &y) const {
-  if (!found_.family.contains(x.key))
+  if (!found_.owns_family(x.key))
     return true; // a family of one text: the posts' texts are equal
   return found_.similar(text_of(x.post), text_of(y.post));
 }

@@ -21,7 +21,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class Memory : public SharedFolderTest {};
+class Memory : public SharedFolderTest {
+protected:
+  // A store of a small world (600 accounts over 3 days) in a new shared folder.
+  std::string small_store(const std::string &folder) {
+    make_folder(folder);
+    GenerateConfig world;
+    world.accounts = 600;
+    world.days = 3;
+    return generate_and_ingest(comm, dir, world);
+  }
+};
 
 // A part of one signal over random pairs, some with evidence, unsorted.
 std::vector<detect::EdgeSignal> random_part(std::mt19937_64 &random, std::uint8_t signal,
@@ -196,13 +206,47 @@ TEST_F(Memory, ABoundedRunFindsWhatAnUnboundedOneDoes) {
   EXPECT_FALSE(fs::exists(plan.scratch) && !fs::is_empty(plan.scratch));
 }
 
-TEST_F(Memory, ABoundTooSmallNamesTheSmallestThatWould) {
-  make_folder("memory-plan");
-  GenerateConfig world;
-  world.accounts = 600;
-  world.days = 3;
+// The bound a UsageError's "Give --memory-mb N" names.
+std::uint64_t bound_named(const std::string &message) {
+  const std::string give = "Give --memory-mb ";
+  EXPECT_NE(message.find(give), std::string::npos) << message;
+  return message.find(give) == std::string::npos
+             ? 0
+             : std::stoull(message.substr(message.find(give) + give.size()));
+}
+
+// A firm bound that holds the partitions but not the shingle sets stops near-duplicate texts
+// with the bound that would do, on every rank; a bound just that large runs.
+TEST_F(Memory, ABoundTooSmallForTheShingleSetsNamesTheSmallestThatWould) {
   DetectConfig config;
-  config.store_path = generate_and_ingest(comm, dir, world);
+  config.store_path = small_store("memory-shingles");
+  config.exchange_megabytes = 1;
+  const auto data = detect::read_partitions(comm, config.store_path, true);
+  auto plan = detect::unbounded_plan(config);
+  plan.bound_mb = 100;
+  plan.source = "a test";
+  plan.firm = true;
+  // The exchange buffers and two of the smallest 16 MB rounds: no room for the shingle sets.
+  plan.working_mb = 2.0 * 1 + 2 * 16;
+  plan.tested_bytes = 0;
+  std::string message;
+  try {
+    detect::detect(comm, config, data, detect::Checkpoint(), plan);
+  } catch (const UsageError &error) {
+    message = error.what();
+  }
+  ASSERT_NE(message.find("near-duplicate texts"), std::string::npos) << message;
+  const auto smallest = bound_named(message);
+  EXPECT_GT(smallest, 100u);
+  plan.working_mb += static_cast<double>(smallest - plan.bound_mb);
+  plan.bound_mb = smallest;
+  const auto result = detect::detect(comm, config, data, detect::Checkpoint(), plan);
+  EXPECT_GT(result.near_duplicate.texts, 0u);
+}
+
+TEST_F(Memory, ABoundTooSmallNamesTheSmallestThatWould) {
+  DetectConfig config;
+  config.store_path = small_store("memory-plan");
   const auto data = detect::read_partitions(comm, config.store_path);
   config.exchange_megabytes = 8;
   config.memory_megabytes = 50; // a runtime, the partitions and 2 x 8 + 64 MB do not fit
@@ -212,8 +256,7 @@ TEST_F(Memory, ABoundTooSmallNamesTheSmallestThatWould) {
   } catch (const UsageError &error) {
     message = error.what();
   }
-  ASSERT_NE(message.find("Give --memory-mb "), std::string::npos) << message;
-  const auto smallest = std::stoull(message.substr(message.find("Give --memory-mb ") + 17));
+  const auto smallest = bound_named(message);
   EXPECT_GE(smallest, 20U + 80U);
   config.memory_megabytes = smallest;
   const auto plan = detect::plan_memory(comm, config, data, 20);

@@ -7,6 +7,7 @@
 #include "detect/near_duplicate.hpp"
 #include "mpi/collectives.hpp"
 #include "mpi_test.hpp"
+#include "text/normalize.hpp"
 #include "text/shingles.hpp"
 
 #include <cstdio>
@@ -175,6 +176,63 @@ TEST(NearDuplicate, SamePairsAtAnyRankCount) {
   const auto alone = found_pairs(self, posts, accounts);
   EXPECT_EQ(distributed, alone);
   EXPECT_FALSE(alone.empty());
+}
+
+// Rounds cut small (bands in slices of their bucket keys, candidates verified in chunks) find the
+// same pairs and families as one round of every band.
+TEST(NearDuplicate, SmallRoundsFindWhatOneRoundDoes) {
+  const mpi::Comm comm;
+  const std::uint64_t accounts = 120;
+  const auto posts = make_posts(7, accounts, 1200);
+  const auto table = post_table(posts, even_account_ranges(comm.size(), accounts), comm.rank());
+  auto r = rule();
+  const auto texts = detect::shingle_local_texts(table, r.shingles, r.min_shingles);
+  const auto whole = detect::find_near_duplicate_texts(comm, texts, r, {1 << 20});
+  const auto sliced = detect::find_near_duplicate_texts(comm, texts, r, {1 << 12}, 1 << 14);
+  EXPECT_EQ(whole.band_rounds, 1u);
+  EXPECT_GE(sliced.band_rounds, 2 * r.lsh.bands) << "16 KB rounds must slice every band";
+  ASSERT_GT(whole.verified, 100u);
+  ASSERT_EQ(sliced.pairs.size(), whole.pairs.size());
+  for (std::size_t i = 0; i < whole.pairs.size(); ++i) {
+    EXPECT_EQ(sliced.pairs[i].a, whole.pairs[i].a);
+    EXPECT_EQ(sliced.pairs[i].b, whole.pairs[i].b);
+    EXPECT_EQ(sliced.pairs[i].jaccard, whole.pairs[i].jaccard);
+  }
+  EXPECT_EQ(sliced.text_family, whole.text_family);
+  EXPECT_EQ(sliced.owned_families, whole.owned_families);
+  EXPECT_EQ(sliced.verified, whole.verified);
+  EXPECT_EQ(sliced.families, whole.families);
+  EXPECT_GT(whole.families, 0u);
+  EXPECT_EQ(sliced.texts, whole.texts);
+  EXPECT_EQ(sliced.prefiltered_pairs, whole.prefiltered_pairs);
+}
+
+// A text's shingles are the same whichever block of LocalTexts holds them.
+TEST(NearDuplicate, ShingleBlocksHoldEveryTextWhole) {
+  detect::PostTable table;
+  const std::size_t n = detect::LocalTexts::kBlockTexts + 100;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string text = "t" + std::to_string(i);
+    for (std::size_t w = 0; w < 3 + i % 5; ++w)
+      text += " w" + std::to_string(w);
+    table.text.push_back(text);
+    table.text_key.push_back(hash64(text) | 1);
+  }
+  table.text.push_back("too short");
+  table.text_key.push_back(hash64("too short") | 1);
+  const auto r = rule();
+  const auto texts = detect::shingle_local_texts(table, r.shingles, r.min_shingles);
+  ASSERT_EQ(texts.key.size(), n);
+  EXPECT_EQ(texts.short_texts, 1u);
+  EXPECT_EQ(texts.blocks.size(), 2u);
+  for (std::size_t row = 0; row < n; ++row) {
+    const auto i = texts.find(table.text_key[row]);
+    ASSERT_LT(i, n);
+    const auto shingles = texts.shingles(i);
+    const auto expected = text::shingle_ids(*text::normalize_text(table.text[row]), r.shingles);
+    ASSERT_TRUE(std::equal(shingles.begin(), shingles.end(), expected.begin(), expected.end()))
+        << "text " << row;
+  }
 }
 
 TEST(NearDuplicate, FamiliesJoinVerifiedPairsOnly) {
