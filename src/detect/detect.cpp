@@ -187,13 +187,19 @@ std::size_t near_duplicate_round_bytes(const mpi::Comm &comm, const DetectConfig
                                        const MemoryPlan &plan, const LocalTexts &texts) {
   constexpr double kSmallestRoundMb = 16;
   const auto engine_rounds = 4 * std::min(plan.pair_budget_bytes, config.exchange_megabytes << 20);
-  if (plan.bound_mb == 0)
-    return engine_rounds;
   const auto texts_mb = mpi::allreduce(
       comm,
       static_cast<double>(texts.held_bytes() + texts.key.size() * sizeof(text::MinHasher::Sketch)) /
           kBytesPerMegabyte,
       mpi::Op::max);
+  log::info("near_duplicate: the shingle sets and sketches of a rank's distinct texts take up to "
+            "{:.0f} MB ({:.0f} bytes per text on this rank)",
+            texts_mb,
+            texts.key.empty()
+                ? 0.0
+                : texts_mb * kBytesPerMegabyte / static_cast<double>(texts.key.size()));
+  if (plan.bound_mb == 0)
+    return engine_rounds;
   const double left_mb = plan.working_mb - 2.0 * static_cast<double>(config.exchange_megabytes) -
                          static_cast<double>(plan.tested_bytes) / kBytesPerMegabyte - texts_mb;
   if (left_mb / 2 < kSmallestRoundMb) {
