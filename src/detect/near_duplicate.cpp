@@ -86,8 +86,6 @@ SliceOrder slice_order(const std::vector<std::uint64_t> &keys, std::uint32_t sli
 }
 
 // This rank's bucket entries at `positions` of `keys` (position p: text p / bands).
-// `out` keeps its memory from round to round: at one rank, where the exchange hands it back,
-// later rounds touch no fresh pages.
 void bucket_entries(const LocalTexts &texts, const std::vector<text::MinHasher::Sketch> &sketches,
                     const std::vector<std::uint64_t> &keys, std::size_t bands,
                     std::span<const std::uint32_t> positions, int rank,
@@ -403,9 +401,13 @@ struct RoundShape {
 // All bands at once when their entries fit `round_bytes`, else as many as fit, else one band in as
 // many slices as its entries need.
 RoundShape first_shape(std::uint64_t most_texts, std::uint32_t bands, std::size_t round_bytes) {
-  const auto per_band = std::max<std::uint64_t>(1, most_texts) * kBytesPerEntry;
-  if (per_band <= round_bytes)
-    return {static_cast<std::uint32_t>(std::min<std::uint64_t>(bands, round_bytes / per_band)), 1};
+  const auto texts = std::max<std::uint64_t>(1, most_texts);
+  const auto per_band = texts * kBytesPerEntry;
+  if (per_band <= round_bytes) {
+    // and a group's key positions within 32 bits (SliceOrder)
+    const auto fit = std::min<std::uint64_t>(round_bytes / per_band, UINT32_MAX / texts);
+    return {static_cast<std::uint32_t>(std::clamp<std::uint64_t>(fit, 1, bands)), 1};
+  }
   return {1, static_cast<std::uint32_t>((per_band + round_bytes - 1) / round_bytes)};
 }
 
