@@ -13,8 +13,9 @@ namespace lockstep::partition {
 
 namespace {
 
-// The owned (key, label) of `key`, or labels.end().
-std::vector<KeyLabel>::iterator find_key(std::vector<KeyLabel> &labels, std::uint64_t key) {
+// The owned (key, label) of `key`, or labels.end(); for labels held const or not.
+template <typename Labels>
+auto find_key(Labels &labels, std::uint64_t key) {
   const auto it = std::lower_bound(labels.begin(), labels.end(), KeyLabel{key, 0});
   return it != labels.end() && it->key == key ? it : labels.end();
 }
@@ -130,8 +131,8 @@ std::vector<std::uint64_t> component_of(const mpi::Comm &comm, const std::vector
       [&](std::span<const std::uint64_t> asked) {
         std::vector<std::uint64_t> out(asked.size());
         std::transform(asked.begin(), asked.end(), out.begin(), [&](std::uint64_t key) {
-          const auto it = std::lower_bound(labels.begin(), labels.end(), KeyLabel{key, 0});
-          return it != labels.end() && it->key == key ? it->label : 0;
+          const auto it = find_key(labels, key);
+          return it != labels.end() ? it->label : 0;
         });
         return out;
       },
