@@ -1,6 +1,7 @@
 // `lockstep check-env`: checks, before a long job, that the ranks can talk to each other and that
 // parallel HDF5 works on the target file system, and prints what each rank sees.
 #include "app/commands.hpp"
+#include "app/huge_pages.hpp"
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "mpi/alltoallv.hpp"
@@ -144,6 +145,7 @@ int run_check_env(const mpi::Comm &comm, const Config &config) {
     for (std::size_t r = 0; r < ranks.size(); ++r) {
       fmt::print("{:>5}  {:<24} {:>8} {:>8}\n", r, ranks[r].host, ranks[r].pid, ranks[r].threads);
     }
+    fmt::print("heap on rank 0: {}\n", heap_pages());
     fmt::print("MPI exchange across {} ranks: {}\n", comm.size(), exchange_ok ? "ok" : "FAILED");
     fmt::print("parallel HDF5 in {}: {} (write {:.0f} MB/s, read {:.0f} MB/s, {} MB)\n",
                config.check_env.dir, io.ok ? "ok" : "FAILED", io.write_mb_per_s, io.read_mb_per_s,
