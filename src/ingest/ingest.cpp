@@ -528,7 +528,7 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
     info.files.push_back(input.path);
   const auto pieces = plan_pieces(comm, inputs, piece_bytes(splittable_bytes(inputs), comm.size()));
   auto plan = plan_passes(comm, config, inputs, info.partitions);
-  const auto &groups = plan.groups; // the first pass may cut the later groups finer
+  const auto &groups = plan.groups; // each pass may cut the later groups finer
   log::info("ingest: {} input files, {} pieces, {} partitions in {} group(s), {} ranks",
             inputs.size(), pieces.size(), info.partitions, groups.size(), comm.size());
   planning.reset();
@@ -540,6 +540,8 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const bool first_pass = g == 0;
     const double pass_start_mb = resident_mb();
+    PhaseTimes pass_times; // this pass's peak alone
+    std::optional<ScopedPhase> pass_phase(std::in_place, pass_times, "pass");
     if (groups.size() > 1)
       log::info("ingest: pass {} of {} (partitions {} to {}), {:.0f} MB resident on rank {}", g + 1,
                 groups.size(), groups[g].first, groups[g].last - 1, resident_mb(), comm.rank());
@@ -584,9 +586,9 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
       return concatenate(rounds);
     }();
     writer->add_group(std::move(rows), owned, times);
-    if (first_pass) // what its phases peaked at: this ingest's first pass
-      replan_after_first_pass(comm, plan, pass_start_mb, largest_peak_mb(times));
+    pass_phase.reset();
     release_free_memory();
+    replan_after_pass(comm, plan, g, pass_start_mb, largest_peak_mb(pass_times), resident_mb());
   }
   keep_rejects(comm, config, rejects, inputs, summary);
   sum_over_ranks(comm, summary);

@@ -1,4 +1,4 @@
-// Ingest's passes under a memory bound: the model's plan, and its check after the first pass.
+// Ingest's passes under a memory bound: the model's plan, and its check after every pass.
 #include "ingest/passes.hpp"
 
 #include "common/error.hpp"
@@ -91,29 +91,39 @@ PassPlan plan_passes(const mpi::Comm &comm, const IngestConfig &config,
   return plan;
 }
 
-bool replan_after_first_pass(const mpi::Comm &comm, PassPlan &plan, double start_mb,
-                             double peak_mb) {
-  if (plan.groups.size() < 2)
+bool replan_after_pass(const mpi::Comm &comm, PassPlan &plan, std::size_t done, double start_mb,
+                       double peak_mb, double between_mb) {
+  if (done + 1 >= plan.groups.size())
     return false;
   const auto partitions = plan.groups.back().last;
-  const auto owned = owned_partitions(plan.groups.front(), comm.rank(), comm.size());
+  const auto next = plan.groups[done + 1].first;
+  const auto owned = owned_partitions(plan.groups[done], comm.rank(), comm.size());
   const double share_mb = static_cast<double>(owned.last - owned.first) * plan.input_mb /
                           static_cast<double>(partitions);
   const double held = share_mb > 0 ? (peak_mb - start_mb - plan.buffers_mb) / share_mb : 0;
-  const double measured = mpi::allreduce(comm, held, mpi::Op::max);
-  if (measured <= plan.bytes_per_input_byte)
+  const double rate = std::max(plan.bytes_per_input_byte, mpi::allreduce(comm, held, mpi::Op::max));
+  // What stays beside the next passes' rows: what a rank holds between passes now, the buffers,
+  // and the key strings of the passes to come.
+  const double keys_to_come_mb = kKeyBytesPerInputByte * plan.input_mb *
+                                 static_cast<double>(partitions - next) /
+                                 static_cast<double>(partitions) / comm.size();
+  const double reserve = std::max(plan.reserve_mb, mpi::allreduce(comm, between_mb, mpi::Op::max) +
+                                                       plan.buffers_mb + keys_to_come_mb);
+  if (rate == plan.bytes_per_input_byte && reserve == plan.reserve_mb)
     return false;
-  plan.bytes_per_input_byte = measured;
-  auto rest = groups_within(plan.groups[1].first, partitions, partitions, comm.size(),
-                            plan.input_mb, measured, plan.rows_budget_mb());
-  if (rest.size() <= plan.groups.size() - 1)
+  plan.bytes_per_input_byte = rate;
+  plan.reserve_mb = reserve;
+  auto rest = groups_within(next, partitions, partitions, comm.size(), plan.input_mb, rate,
+                            plan.rows_budget_mb());
+  const auto planned = plan.groups.size() - done - 1;
+  if (rest.size() <= planned)
     return false;
   if (comm.is_root()) {
-    log::info("ingest: the first pass held {:.1f} bytes per input byte, more than the plan's; "
-              "the other partitions go in {} passes instead of {}",
-              measured, rest.size(), plan.groups.size() - 1);
+    log::info("ingest: pass {} held {:.1f} bytes per input byte and {:.0f} MB stay beside the "
+              "rows, more than planned; the other partitions go in {} passes instead of {}",
+              done + 1, rate, reserve, rest.size(), planned);
   }
-  plan.groups.resize(1);
+  plan.groups.resize(done + 1);
   plan.groups.insert(plan.groups.end(), rest.begin(), rest.end());
   return true;
 }

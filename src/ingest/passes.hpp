@@ -1,7 +1,7 @@
 // How many passes over the input ingest takes under a rank's memory bound, and which partitions
-// each pass stores. The plan follows a measured model of a pass's peak; after the first pass it
-// is checked against what that pass held, and the remaining partitions are cut finer when the
-// input held more than the model said.
+// each pass stores. The plan follows a measured model of a pass's peak; after each pass it is
+// checked against what that pass held and what stays between passes, and the remaining
+// partitions are cut finer when either was more than the plan said.
 #pragma once
 
 #include "common/config.hpp"
@@ -48,10 +48,12 @@ std::vector<PartitionRange> groups_within(std::uint32_t first, std::uint32_t las
 PassPlan plan_passes(const mpi::Comm &comm, const IngestConfig &config,
                      const std::vector<InputFile> &inputs, std::uint32_t partitions);
 
-// After the first pass, which started at `start_mb` resident and peaked at `peak_mb` on this
-// rank: when some rank held more per input byte than planned, the later groups are cut again at
-// that rate. Returns whether the groups changed. Collective.
-bool replan_after_first_pass(const mpi::Comm &comm, PassPlan &plan, double start_mb,
-                             double peak_mb);
+// After pass `done` (an index into plan.groups), which started at `start_mb` resident and peaked
+// at `peak_mb` on this rank, with `between_mb` resident now: the remaining partitions are cut
+// again when some rank held more per input byte than planned, or holds more between passes than
+// the plan set aside (the key strings and the writer's state of the passes so far). Returns
+// whether the groups changed. Collective.
+bool replan_after_pass(const mpi::Comm &comm, PassPlan &plan, std::size_t done, double start_mb,
+                       double peak_mb, double between_mb);
 
 } // namespace lockstep::ingest
