@@ -58,20 +58,21 @@ TEST(PassPlan, ARangeOfTheRemainingPartitions) {
 
 // A plan of two passes over 64 partitions of 1,000 MB on one rank: 500 MB of input per pass,
 // planned at 2.7 bytes per input byte, 100 MB beside the rows, a 1,500 MB bound.
-ingest::PassPlan two_passes() {
-  ingest::PassPlan plan;
-  plan.bound.megabytes = 1500;
-  plan.input_mb = 1000;
-  plan.reserve_mb = 100;
-  plan.groups = {{0, 32}, {32, 64}};
-  return plan;
-}
-
-TEST(PassPlan, APassThatHeldMoreThanPlannedCutsTheRestFiner) {
+class Replan : public ::testing::Test {
+protected:
+  void SetUp() override {
+    if (comm.size() != 1)
+      GTEST_SKIP() << "the shares below are one rank's";
+    plan.bound.megabytes = 1500;
+    plan.input_mb = 1000;
+    plan.reserve_mb = 100;
+    plan.groups = {{0, 32}, {32, 64}};
+  }
   const mpi::Comm comm;
-  if (comm.size() != 1)
-    GTEST_SKIP() << "the shares below are one rank's";
-  auto plan = two_passes();
+  ingest::PassPlan plan;
+};
+
+TEST_F(Replan, APassThatHeldMoreThanPlannedCutsTheRestFiner) {
   // The first pass held 4 bytes per input byte: the other 500 MB take 2,000 MB, over the 1,400
   // left, so they go in two passes of 1,000 MB.
   EXPECT_TRUE(ingest::replan_after_pass(comm, plan, 0, 100, 100 + 4.0 * 500, 100));
@@ -81,11 +82,7 @@ TEST(PassPlan, APassThatHeldMoreThanPlannedCutsTheRestFiner) {
   expect_cover(plan.groups, 0, 64);
 }
 
-TEST(PassPlan, WhatStaysBetweenPassesIsSetAside) {
-  const mpi::Comm comm;
-  if (comm.size() != 1)
-    GTEST_SKIP() << "the shares below are one rank's";
-  auto plan = two_passes();
+TEST_F(Replan, WhatStaysBetweenPassesIsSetAside) {
   // The pass held what the model said, but 800 MB stay after it (the keys and the writer's
   // state): 825 MB with the keys still to come, 675 MB for the rows, two passes for 1,350 MB.
   EXPECT_TRUE(ingest::replan_after_pass(comm, plan, 0, 100, 100 + 2.7 * 500, 800));
@@ -94,11 +91,7 @@ TEST(PassPlan, WhatStaysBetweenPassesIsSetAside) {
   expect_cover(plan.groups, 0, 64);
 }
 
-TEST(PassPlan, AsPlannedOrLastLeavesThePlanAlone) {
-  const mpi::Comm comm;
-  if (comm.size() != 1)
-    GTEST_SKIP() << "the shares below are one rank's";
-  auto plan = two_passes();
+TEST_F(Replan, AsPlannedOrLastLeavesThePlanAlone) {
   EXPECT_FALSE(ingest::replan_after_pass(comm, plan, 0, 100, 100 + 2.0 * 500, 100));
   EXPECT_EQ(plan.groups.size(), 2u);
   EXPECT_DOUBLE_EQ(plan.bytes_per_input_byte, ingest::kPassBytesPerInputByte);
