@@ -15,11 +15,12 @@
 
 namespace lockstep::ingest {
 
-// The model, per rank (bench/ingest.sh; generated releases of 2*10^6 and 10^7 posts at 1 and 2
-// ranks): a pass peaks while it writes its rows, at about 2.7 times their CSV bytes; beside them
-// sit the runtime, a round's read, parse and exchange buffers (about 4 input blocks), and the key
-// strings of every pass so far (under 5% of the rank's CSV bytes).
-inline constexpr double kPassBytesPerInputByte = 2.7;
+// The model, per rank: a pass peaks while it writes its rows, at up to 3.3 times their CSV bytes
+// (2.7 measured on generated releases of 2*10^6 and 10^7 posts at 1 and 2 ranks, bench/ingest.sh;
+// 3.2 on 4.4*10^7 posts at 2 ranks, bench/full_release.sh, whose first pass ran over a 10,000 MB
+// bound at 2.7); beside them sit the runtime, a round's read, parse and exchange buffers (about 4
+// input blocks), and the key strings of every pass so far (under 5% of the rank's CSV bytes).
+inline constexpr double kPassBytesPerInputByte = 3.3;
 inline constexpr double kKeyBytesPerInputByte = 0.05;
 inline constexpr double kBlocksInFlight = 4;
 
@@ -28,7 +29,7 @@ struct PassPlan {
   double input_mb = 0;   // the input as CSV bytes: compressed files count 5 times, a store 6 times
   double reserve_mb = 0; // runtime, buffers in flight and key strings: beside every pass
   double buffers_mb = 0; // of which the buffers in flight
-  double bytes_per_input_byte = kPassBytesPerInputByte; // the model's, or the first pass's if more
+  double bytes_per_input_byte = kPassBytesPerInputByte; // the model's, or a pass's if more
   std::vector<PartitionRange> groups;                   // one per pass, in partition order
 
   // What a pass's rows may take: the bound less what sits beside them.

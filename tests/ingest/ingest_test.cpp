@@ -8,6 +8,7 @@
 #include "ingest/fields.hpp"
 #include "ingest/ingest.hpp"
 #include "ingest/parse.hpp"
+#include "ingest/passes.hpp"
 #include "ingest/plan.hpp"
 #include "mpi/collectives.hpp"
 #include "mpi_test.hpp"
@@ -543,7 +544,7 @@ TEST_F(Ingest, PartitionGroupsUnderAMemoryBudgetGiveTheSameStore) {
     const double input_mb = input_bytes / (1 << 20), ranks = comm.size();
     const double runtime_mb = mpi::allreduce(comm, resident_mb(), mpi::Op::max);
     return static_cast<std::uint64_t>(runtime_mb + 4 * 1 + 0.05 * input_mb / ranks +
-                                      2.7 * input_mb / (2 * ranks) + 1);
+                                      ingest::kPassBytesPerInputByte * input_mb / (2 * ranks) + 1);
   };
   const auto csv_bytes =
       static_cast<double>(fs::file_size(whole.tweets[0]) + fs::file_size(whole.users[0]));

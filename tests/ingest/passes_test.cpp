@@ -66,6 +66,7 @@ protected:
     plan.bound.megabytes = 1500;
     plan.input_mb = 1000;
     plan.reserve_mb = 100;
+    plan.bytes_per_input_byte = 2.7;
     plan.groups = {{0, 32}, {32, 64}};
   }
   const mpi::Comm comm;
@@ -94,7 +95,7 @@ TEST_F(Replan, WhatStaysBetweenPassesIsSetAside) {
 TEST_F(Replan, AsPlannedOrLastLeavesThePlanAlone) {
   EXPECT_FALSE(ingest::replan_after_pass(comm, plan, 0, 100, 100 + 2.0 * 500, 100));
   EXPECT_EQ(plan.groups.size(), 2u);
-  EXPECT_DOUBLE_EQ(plan.bytes_per_input_byte, ingest::kPassBytesPerInputByte);
+  EXPECT_DOUBLE_EQ(plan.bytes_per_input_byte, 2.7);
   EXPECT_FALSE(ingest::replan_after_pass(comm, plan, 1, 100, 100 + 9.0 * 500, 1400));
   EXPECT_EQ(plan.groups.size(), 2u);
 }
