@@ -37,7 +37,7 @@ read -r generate_s generate_mb < <(timed generate "$BIN/lockstep" generate --out
   --accounts "$accounts" --days 14 --seed "$seed" --parts "$ranks" --log-level warn)
 read -r ingest_s ingest_mb < <(timed ingest "$BIN/lockstep" ingest --store "$data.h5" \
   --tweets "$data"/tweets-part-*.csv --users "$data/users.csv" --threads 1 \
-  --memory-mb "$memory_mb" --log-level warn)
+  --memory-mb "$memory_mb" --log-level info)
 posts=$(grep -o 'stored [0-9]* posts' "$work/log.ingest" | grep -o '[0-9]*')
 rm -f "$data"/tweets-part-*.csv # the truth and the users stay
 mkdir -p "$work/scratch"
@@ -53,6 +53,9 @@ for step in generate ingest detect; do
   awk -v step="$step" -v s="${!s}" -v m="${!m}" -v n="$posts" -v r="$ranks" 'BEGIN {
     printf "%-9s %9.1f %12d %14.3g\n", step, s, m, n / s / r }'
 done
+echo "== ingest: $(grep -o '"passes": [0-9]*' "$data-manifest.json" | grep -o '[0-9]*') passes;" \
+  "$(grep 'time per phase' "$work/log.ingest" | sed 's/.*rank 0: //')"
+grep -h 'more than planned' "$work/log.ingest" | sed 's/.*ingest: /  /' || true
 manifest="$data-results/manifest.json"
 object() { # a flat JSON object of the manifest, one "name: value" per line
   grep -o "\"$1\": {[^}]*}" "$manifest" | sed 's/.*{//; s/}//; s/"//g' | tr ',' '\n' |
