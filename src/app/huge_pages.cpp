@@ -1,7 +1,8 @@
 // Transparent huge pages for the heap. Detect's rounds build and drop vectors of hundreds of MB,
 // and the store's reads fill large buffers; on 4 KB pages a third to a half of a pair phase went to
 // page faults (perf on a 2-core VM: synchrony pairs at 10^7 posts on 2 ranks took 85 s on 4 KB
-// pages and 33 s on huge pages; README, Performance). glibc reads the tunable only at start.
+// pages and 33 s on huge pages; README, "Scaling over ranks"). glibc reads the tunable at start
+// only.
 #include "app/huge_pages.hpp"
 
 #include <cstdlib>
