@@ -15,6 +15,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_reduce.h>
 #include <tbb/parallel_sort.h>
+#include <tbb/task_arena.h>
 #include <tuple>
 
 namespace lockstep::detect {
@@ -27,22 +28,6 @@ std::int64_t abs_dt(const CoactionPair &p) {
 
 auto pair_order(const CoactionPair &p) {
   return std::make_tuple(p.a, p.b, p.key, p.time_a, p.time_b, p.post_a, p.post_b);
-}
-
-template <typename T>
-std::vector<T> concatenate(tbb::enumerable_thread_specific<std::vector<T>> &parts) {
-  if (parts.size() == 1) // one thread ran: its part is the whole
-    return std::move(*parts.begin());
-  std::size_t total = 0;
-  for (const auto &part : parts)
-    total += part.size();
-  std::vector<T> out;
-  out.reserve(total);
-  for (auto &part : parts) {
-    out.insert(out.end(), part.begin(), part.end());
-    std::vector<T>().swap(part);
-  }
-  return out;
 }
 
 // Which pairs one pass keeps: those whose home account is in slice `round` of `rounds` of its
@@ -125,17 +110,23 @@ std::vector<std::size_t> pair_runs(std::span<const CoactionPair> sorted) {
   return starts;
 }
 
-// One pass over every key's run in parallel: the totals, and with `emit` the pairs of `slice`.
-std::vector<CoactionPair> scan_all_keys(std::span<const Action> by_key_time,
-                                        const std::vector<std::size_t> &runs,
-                                        const WindowRule &rule, const PairFilter *filter,
-                                        bool grouped, std::span<const KeyGroup> key_groups,
-                                        const RoundSlice &slice, bool emit, ScanTotals &totals) {
+// One pass over every key's run in parallel: the totals, and with `emit` the pairs of `slice`, one
+// part per thread. Each thread's part reserves room for `expected` pairs split over the threads
+// (with a quarter to spare), so it does not grow by copies; room it does not use is never touched.
+std::vector<std::vector<CoactionPair>>
+scan_all_keys(std::span<const Action> by_key_time, const std::vector<std::size_t> &runs,
+              const WindowRule &rule, const PairFilter *filter, bool grouped,
+              std::span<const KeyGroup> key_groups, const RoundSlice &slice, bool emit,
+              std::uint64_t expected, ScanTotals &totals) {
+  const auto threads = static_cast<std::uint64_t>(tbb::this_task_arena::max_concurrency());
+  const auto reserve = static_cast<std::size_t>((expected + expected / 4) / threads + 1);
   tbb::enumerable_thread_specific<std::vector<CoactionPair>> local_pairs;
   tbb::combinable<ScanTotals> local_totals;
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, runs.size() - 1),
                     [&](const tbb::blocked_range<std::size_t> &range) {
                       auto *out = emit ? &local_pairs.local() : nullptr;
+                      if (out != nullptr && out->capacity() == 0)
+                        out->reserve(reserve);
                       auto &sum = local_totals.local();
                       for (std::size_t k = range.begin(); k < range.end(); ++k) {
                         const auto run = by_key_time.subspan(runs[k], runs[k + 1] - runs[k]);
@@ -146,7 +137,10 @@ std::vector<CoactionPair> scan_all_keys(std::span<const Action> by_key_time,
                       }
                     });
   local_totals.combine_each([&](const ScanTotals &part) { totals += part; });
-  return concatenate(local_pairs);
+  std::vector<std::vector<CoactionPair>> parts;
+  for (auto &part : local_pairs)
+    parts.push_back(std::move(part));
+  return parts;
 }
 
 // Reused buffers of one thread.
@@ -401,7 +395,8 @@ namespace {
 
 struct RoundPlan {
   std::uint64_t rounds = 1;
-  bool counted = false; // a counting pass already filled the totals
+  bool counted = false;          // a counting pass already filled the totals
+  std::uint64_t local_pairs = 0; // at most how many pairs this rank's scan emits, all rounds
 };
 
 // At most how many pairs the scan emits: action i pairs with at most min(hub_cap, the actions
@@ -438,11 +433,13 @@ RoundPlan plan_rounds(const mpi::Comm &comm, std::span<const Action> keyed,
     return static_cast<std::uint64_t>(
         std::max(1.0, std::ceil(per_rank / static_cast<double>(budget_bytes))));
   };
-  const auto at_most = mpi::allreduce(comm, pair_bound(keyed, runs, rule), mpi::Op::sum);
+  const auto local_bound = pair_bound(keyed, runs, rule);
+  const auto at_most = mpi::allreduce(comm, local_bound, mpi::Op::sum);
   if (filter == nullptr || rounds_for(at_most) == 1)
-    return {rounds_for(at_most), false};
-  scan_all_keys(keyed, runs, rule, filter, false, {}, RoundSlice{}, false, totals);
-  return {rounds_for(mpi::allreduce(comm, totals.emitted_pairs, mpi::Op::sum)), true};
+    return {rounds_for(at_most), false, local_bound};
+  scan_all_keys(keyed, runs, rule, filter, false, {}, RoundSlice{}, false, 0, totals);
+  return {rounds_for(mpi::allreduce(comm, totals.emitted_pairs, mpi::Op::sum)), true,
+          totals.emitted_pairs};
 }
 
 // Appends the groups of one round's pairs (records `sorted`, pair g's from group_begin[g]).
@@ -607,17 +604,17 @@ CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions
   result.evidence_begin.push_back(0);
   for (std::uint64_t round = 0; round < result.rounds; ++round) {
     ScanTotals round_totals;
-    auto pairs =
-        scan_all_keys(keyed, runs, rule, options.filter, options.grouped, options.key_groups,
-                      RoundSlice{account_begin, result.rounds, round}, true, round_totals);
+    auto parts = scan_all_keys(keyed, runs, rule, options.filter, options.grouped,
+                               options.key_groups, RoundSlice{account_begin, result.rounds, round},
+                               true, plan.local_pairs / result.rounds, round_totals);
     if (round == 0 && !plan.counted)
       local_totals = round_totals;
     if (result.rounds > 1)
       log::info("{} pairs: round {} of {} (the pairs of one slice of the accounts, under a "
                 "budget of {} MB of records per rank)",
                 options.label, round + 1, result.rounds, options.pair_budget_bytes >> 20);
-    auto owned = mpi::route(
-        comm, std::move(pairs),
+    auto owned = mpi::route_parts(
+        comm, std::move(parts),
         [&](const CoactionPair &pair) {
           return partition::pair_home(account_begin, pair.a, pair.b);
         },

@@ -20,6 +20,9 @@ namespace lockstep::mpi {
 struct ExchangeOptions {
   // Upper bound on the bytes this rank sends (and receives) in one round.
   std::size_t max_round_bytes = std::size_t{256} << 20;
+  // The largest element displacement a round may send from or receive at in place: MPI's counts
+  // and displacements are ints. Past it a round goes through staging copies. Tests lower it.
+  std::size_t max_displacement = static_cast<std::size_t>(INT_MAX);
 };
 
 template <Transferable T>
@@ -44,6 +47,69 @@ inline std::size_t slice_length(std::size_t length, std::size_t round, std::size
   return begin >= length ? 0 : std::min(chunk, length - begin);
 }
 
+// Where one exchange's data lies on this rank, and how much of it goes in each round.
+template <Transferable T>
+struct ExchangeLayout {
+  const T *send = nullptr;
+  std::span<const std::size_t> send_offsets;
+  std::vector<unsigned long long> send_counts;
+  T *received = nullptr;
+  std::vector<std::size_t> recv_offsets;
+  std::vector<unsigned long long> recv_counts;
+  std::size_t chunk = 1; // at most this many elements per destination per round
+
+  int send_count(std::size_t rank, std::size_t round) const {
+    return static_cast<int>(slice_length(send_counts[rank], round, chunk));
+  }
+  int recv_count(std::size_t rank, std::size_t round) const {
+    return static_cast<int>(slice_length(recv_counts[rank], round, chunk));
+  }
+};
+
+// One round whose displacements fit an int: every rank sends straight from the send buffer and
+// receives straight into the received one.
+template <Transferable T>
+void exchange_round_in_place(const Comm &comm, const ExchangeLayout<T> &layout, std::size_t round) {
+  const auto p = layout.send_counts.size();
+  std::vector<int> sc(p), sd(p), rc(p), rd(p);
+  for (std::size_t r = 0; r < p; ++r) {
+    sc[r] = layout.send_count(r, round);
+    rc[r] = layout.recv_count(r, round);
+    sd[r] = sc[r] == 0 ? 0 : static_cast<int>(layout.send_offsets[r] + round * layout.chunk);
+    rd[r] = rc[r] == 0 ? 0 : static_cast<int>(layout.recv_offsets[r] + round * layout.chunk);
+  }
+  check(MPI_Alltoallv(layout.send, sc.data(), sd.data(), datatype<T>(), layout.received, rc.data(),
+                      rd.data(), datatype<T>(), comm.raw()),
+        "MPI_Alltoallv");
+}
+
+// One round through staging copies, for exchanges whose displacements do not fit an int.
+template <Transferable T>
+void exchange_round_staged(const Comm &comm, const ExchangeLayout<T> &layout, std::size_t round,
+                           std::vector<T> &send_stage, std::vector<T> &recv_stage) {
+  const auto p = layout.send_counts.size();
+  const auto skip = round * layout.chunk;
+  std::vector<int> sc(p), sd(p), rc(p), rd(p);
+  int send_total = 0, recv_total = 0;
+  for (std::size_t r = 0; r < p; ++r) {
+    sc[r] = layout.send_count(r, round);
+    rc[r] = layout.recv_count(r, round);
+    sd[r] = send_total;
+    rd[r] = recv_total;
+    send_total += sc[r];
+    recv_total += rc[r];
+  }
+  send_stage.resize(static_cast<std::size_t>(send_total));
+  recv_stage.resize(static_cast<std::size_t>(recv_total));
+  for (std::size_t d = 0; d < p; ++d)
+    std::copy_n(layout.send + layout.send_offsets[d] + skip, sc[d], send_stage.data() + sd[d]);
+  check(MPI_Alltoallv(send_stage.data(), sc.data(), sd.data(), datatype<T>(), recv_stage.data(),
+                      rc.data(), rd.data(), datatype<T>(), comm.raw()),
+        "MPI_Alltoallv");
+  for (std::size_t s = 0; s < p; ++s)
+    std::copy_n(recv_stage.data() + rd[s], rc[s], layout.received + layout.recv_offsets[s] + skip);
+}
+
 } // namespace detail
 
 // `send` holds the elements for destination d at [send_offsets[d], send_offsets[d+1]).
@@ -55,71 +121,44 @@ Exchanged<T> alltoallv(const Comm &comm, std::span<const T> send,
     throw std::logic_error("alltoallv: send_offsets must have size()+1 entries ending at the "
                            "send length");
   }
-  std::vector<unsigned long long> send_counts(p), recv_counts(p);
+  detail::ExchangeLayout<T> layout;
+  layout.send = send.data();
+  layout.send_offsets = send_offsets;
+  layout.send_counts.resize(p);
+  layout.recv_counts.resize(p);
   for (std::size_t d = 0; d < p; ++d)
-    send_counts[d] = send_offsets[d + 1] - send_offsets[d];
-  check(MPI_Alltoall(send_counts.data(), 1, MPI_UNSIGNED_LONG_LONG, recv_counts.data(), 1,
-                     MPI_UNSIGNED_LONG_LONG, comm.raw()),
+    layout.send_counts[d] = send_offsets[d + 1] - send_offsets[d];
+  check(MPI_Alltoall(layout.send_counts.data(), 1, MPI_UNSIGNED_LONG_LONG,
+                     layout.recv_counts.data(), 1, MPI_UNSIGNED_LONG_LONG, comm.raw()),
         "MPI_Alltoall");
 
   Exchanged<T> out;
-  out.source_offsets = detail::offsets_from_counts(recv_counts);
+  out.source_offsets = detail::offsets_from_counts(layout.recv_counts);
   out.data.resize(out.source_offsets[p]);
+  layout.received = out.data.data();
+  layout.recv_offsets = out.source_offsets;
 
   // Per round, at most `chunk` elements go to each destination, so a round moves at most
-  // max_round_bytes and every count and displacement fits an int.
+  // max_round_bytes and every count fits an int.
   const std::size_t by_budget = options.max_round_bytes / (sizeof(T) * p);
   const std::size_t by_int = static_cast<std::size_t>(INT_MAX) / p;
-  const std::size_t chunk = std::max<std::size_t>(1, std::min(by_budget, by_int));
+  layout.chunk = std::max<std::size_t>(1, std::min(by_budget, by_int));
   const unsigned long long largest =
-      std::max(*std::max_element(send_counts.begin(), send_counts.end()),
-               *std::max_element(recv_counts.begin(), recv_counts.end()));
-  const auto local_rounds = static_cast<unsigned long long>((largest + chunk - 1) / chunk);
-  out.rounds = allreduce(comm, local_rounds, Op::max);
-
-  std::vector<int> sc(p), sd(p), rc(p), rd(p);
-  if (out.rounds == 1 && send.size() <= static_cast<std::size_t>(INT_MAX) &&
-      out.data.size() <= static_cast<std::size_t>(INT_MAX)) {
-    // One round whose displacements fit an int (every rank agrees: rounds is global and chunk
-    // bounds each count): exchange in place, without staging copies.
-    for (std::size_t r = 0; r < p; ++r) {
-      sc[r] = static_cast<int>(send_counts[r]);
-      sd[r] = static_cast<int>(send_offsets[r]);
-      rc[r] = static_cast<int>(recv_counts[r]);
-      rd[r] = static_cast<int>(out.source_offsets[r]);
-    }
-    check(MPI_Alltoallv(send.data(), sc.data(), sd.data(), datatype<T>(), out.data.data(),
-                        rc.data(), rd.data(), datatype<T>(), comm.raw()),
-          "MPI_Alltoallv");
-    return out;
-  }
+      std::max(*std::max_element(layout.send_counts.begin(), layout.send_counts.end()),
+               *std::max_element(layout.recv_counts.begin(), layout.recv_counts.end()));
+  // Rounds go in place while every displacement fits MPI's int; past it, on any rank, every
+  // rank's rounds go through staging copies. One reduction agrees on both.
+  const unsigned long long local[2] = {
+      (largest + layout.chunk - 1) / layout.chunk,
+      std::max(send.size(), out.data.size()) > options.max_displacement ? 1ull : 0ull};
+  const auto agreed = allreduce(comm, std::span<const unsigned long long>(local), Op::max);
+  out.rounds = agreed[0];
   std::vector<T> send_stage, recv_stage;
   for (std::size_t round = 0; round < out.rounds; ++round) {
-    int send_total = 0, recv_total = 0;
-    for (std::size_t r = 0; r < p; ++r) {
-      sc[r] = static_cast<int>(detail::slice_length(send_counts[r], round, chunk));
-      rc[r] = static_cast<int>(detail::slice_length(recv_counts[r], round, chunk));
-      sd[r] = send_total;
-      rd[r] = recv_total;
-      send_total += sc[r];
-      recv_total += rc[r];
-    }
-    send_stage.resize(static_cast<std::size_t>(send_total));
-    recv_stage.resize(static_cast<std::size_t>(recv_total));
-    for (std::size_t d = 0; d < p; ++d) {
-      if (sc[d] == 0)
-        continue;
-      std::copy_n(send.data() + send_offsets[d] + round * chunk, sc[d], send_stage.data() + sd[d]);
-    }
-    check(MPI_Alltoallv(send_stage.data(), sc.data(), sd.data(), datatype<T>(), recv_stage.data(),
-                        rc.data(), rd.data(), datatype<T>(), comm.raw()),
-          "MPI_Alltoallv");
-    for (std::size_t s = 0; s < p; ++s) {
-      if (rc[s] == 0)
-        continue;
-      std::copy_n(recv_stage.data() + rd[s], rc[s],
-                  out.data.data() + out.source_offsets[s] + round * chunk);
-    }
+    if (agreed[1] == 0)
+      detail::exchange_round_in_place(comm, layout, round);
+    else
+      detail::exchange_round_staged(comm, layout, round, send_stage, recv_stage);
   }
   return out;
 }
@@ -166,6 +205,52 @@ std::vector<T> route(const Comm &comm, std::vector<T> items, Destination destina
   for (std::size_t i = 0; i < items.size(); ++i)
     send[cursor[static_cast<std::size_t>(target[i])]++] = items[i];
   std::vector<T>().swap(items);
+  return alltoallv<T>(comm, std::span<const T>(send), std::span<const std::size_t>(offsets),
+                      options)
+      .data;
+}
+
+// Like route, for items in several parts (one per thread, say). Each part is freed as soon as its
+// items are placed, so at most the parts, one grouped copy and what arrives are held; on one rank
+// the parts are joined (a single part is returned as it is).
+template <Transferable T, typename Destination>
+std::vector<T> route_parts(const Comm &comm, std::vector<std::vector<T>> parts,
+                           Destination destination, ExchangeOptions options = {}) {
+  std::size_t total = 0;
+  for (const auto &part : parts)
+    total += part.size();
+  if (comm.size() == 1) {
+    if (parts.size() == 1)
+      return std::move(parts.front());
+    std::vector<T> joined;
+    joined.reserve(total);
+    for (auto &part : parts) {
+      joined.insert(joined.end(), part.begin(), part.end());
+      std::vector<T>().swap(part);
+    }
+    return joined;
+  }
+  const auto p = static_cast<std::size_t>(comm.size());
+  std::vector<int> target(total);
+  std::vector<std::size_t> offsets(p + 1, 0);
+  std::size_t i = 0;
+  for (const auto &part : parts) {
+    for (const auto &item : part) {
+      target[i] = destination(item);
+      ++offsets[static_cast<std::size_t>(target[i++]) + 1];
+    }
+  }
+  for (std::size_t d = 0; d < p; ++d)
+    offsets[d + 1] += offsets[d];
+  std::vector<T> send(total);
+  auto cursor = offsets;
+  i = 0;
+  for (auto &part : parts) {
+    for (const auto &item : part)
+      send[cursor[static_cast<std::size_t>(target[i++])]++] = item;
+    std::vector<T>().swap(part);
+  }
+  std::vector<int>().swap(target);
   return alltoallv<T>(comm, std::span<const T>(send), std::span<const std::size_t>(offsets),
                       options)
       .data;

@@ -1,5 +1,6 @@
 // The personalised exchange: uneven and empty buckets, structs, the flat interface's source
-// offsets, and the multi-round path forced with a tiny round budget, checked against one round.
+// offsets, and the multi-round paths (in place, and staged) forced with tiny budgets, checked
+// against one round; route_parts against route.
 #include "mpi/alltoallv.hpp"
 #include "mpi_test.hpp"
 
@@ -83,6 +84,28 @@ TEST_F(Alltoallv, ForcedRoundsGiveTheSameResult) {
   const auto got = mpi::alltoallv<Message>(comm, flat, offsets, tiny);
   EXPECT_EQ(got.data, expected_for(comm));
   EXPECT_EQ(got.rounds, comm.size() == 1 ? 0u : 3u); // largest bucket: 0 (np1) or 3 messages
+}
+
+TEST_F(Alltoallv, StagedRoundsGiveTheSameResult) {
+  // Displacements past max_displacement (MPI's int in real use) go through staging copies.
+  const mpi::ExchangeOptions staged{.max_round_bytes = sizeof(Message) * comm.size(),
+                                    .max_displacement = 1};
+  EXPECT_EQ(mpi::alltoallv(comm, make_buckets(comm), staged), expected_for(comm));
+}
+
+TEST_F(Alltoallv, RoutePartsMatchesRouteOfTheJoinedItems) {
+  // Three parts (one empty) of values routed by value modulo the ranks.
+  std::vector<std::vector<std::uint64_t>> parts(3);
+  for (std::uint64_t i = 0; i < 50; ++i)
+    parts[i % 2 == 0 ? 0 : 2].push_back(i * 7 + static_cast<std::uint64_t>(comm.rank()));
+  std::vector<std::uint64_t> joined;
+  for (const auto &part : parts)
+    joined.insert(joined.end(), part.begin(), part.end());
+  const auto to = [&](std::uint64_t value) { return static_cast<int>(value % comm.size()); };
+  const mpi::ExchangeOptions tiny{.max_round_bytes = 64};
+  EXPECT_EQ(mpi::route_parts(comm, parts, to, tiny), mpi::route(comm, joined, to));
+  const std::vector<std::vector<std::uint64_t>> one{joined};
+  EXPECT_EQ(mpi::route_parts(comm, one, to), mpi::route(comm, joined, to));
 }
 
 TEST_F(Alltoallv, ManyRoundsOfLargeBuckets) {
