@@ -10,6 +10,7 @@
 #include <climits>
 #include <cmath>
 #include <functional>
+#include <memory>
 #include <tbb/combinable.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
@@ -36,21 +37,43 @@ struct RoundSlice {
   std::span<const std::uint64_t> account_begin;
   std::uint64_t rounds = 1, round = 0;
 
-  bool contains(std::uint64_t a, std::uint64_t b) const {
-    if (rounds == 1)
-      return true;
-    const auto home = partition::home_account(a, b);
-    const auto r = static_cast<std::size_t>(partition::owner_of(account_begin, home));
+  // The round whose slice holds `account`.
+  std::uint64_t slice_of(std::uint64_t account) const {
+    const auto r = static_cast<std::size_t>(partition::owner_of(account_begin, account));
     const auto first = account_begin[r], size = account_begin[r + 1] - first;
-    return (home - first) * rounds / size == round;
+    return (account - first) * rounds / size;
+  }
+  bool contains(std::uint64_t a, std::uint64_t b) const {
+    return rounds == 1 || slice_of(partition::home_account(a, b)) == round;
   }
 };
 
+// What the first round's scan leaves the later ones, per action (in keyed order), so that each
+// walks only the windows that can hold a pair of its slice (scan_run_in_slice).
+struct WindowEnds {
+  bool recorded = false;
+  std::vector<std::uint32_t> partners_end; // one past the last partner it looks at, from itself
+  std::vector<std::uint32_t> slice;        // RoundSlice::slice_of its account
+};
+
+// The pair of x (the earlier action) and y, appended to `out` when `slice` keeps it, stamped
+// with the key's group.
+void keep_pair(const Action &x, const Action &y, const RoundSlice &slice, const KeyGroup &group,
+               std::vector<CoactionPair> &out) {
+  const bool x_first = x.account < y.account;
+  const Action &lo = x_first ? x : y;
+  const Action &hi = x_first ? y : x;
+  if (slice.contains(lo.account, hi.account))
+    out.push_back({lo.account, hi.account, x.key, lo.time_ms, hi.time_ms, lo.post, hi.post,
+                   group.group, group.share});
+}
+
 // Scans one key's run: counts into `totals` and, with `out`, emits the pairs `slice` keeps.
-// Every pair is stamped with the key's group.
+// Every pair is stamped with the key's group. With `partners_end`, records for each action i
+// where the partners it looks at end (relative to i).
 void scan_run(std::span<const Action> by_time, const WindowRule &rule, const PairFilter *filter,
               const RoundSlice &slice, const KeyGroup &group, std::vector<CoactionPair> *out,
-              ScanTotals &totals) {
+              ScanTotals &totals, std::uint32_t *partners_end = nullptr) {
   totals.actions += by_time.size();
   totals.keys += 1;
   bool capped = false;
@@ -61,7 +84,8 @@ void scan_run(std::span<const Action> by_time, const WindowRule &rule, const Pai
     while (end < by_time.size() && by_time[end].time_ms - x.time_ms <= rule.window_ms)
       ++end;
     std::uint64_t partners_here = 0, emitted_here = 0;
-    for (std::size_t j = i + 1; j < end; ++j) {
+    std::size_t j = i + 1;
+    for (; j < end; ++j) {
       const Action &y = by_time[j];
       if (y.account == x.account)
         continue;
@@ -76,16 +100,47 @@ void scan_run(std::span<const Action> by_time, const WindowRule &rule, const Pai
         continue;
       ++totals.window_pairs;
       ++emitted_here;
-      const bool x_first = x.account < y.account;
-      const Action &lo = x_first ? x : y;
-      const Action &hi = x_first ? y : x;
-      if (out != nullptr && slice.contains(lo.account, hi.account))
-        out->push_back({lo.account, hi.account, x.key, lo.time_ms, hi.time_ms, lo.post, hi.post,
-                        group.group, group.share});
+      if (out != nullptr)
+        keep_pair(x, y, slice, group, *out);
     }
+    if (partners_end != nullptr)
+      partners_end[i] = static_cast<std::uint32_t>(j - i);
     totals.emitted_pairs += emitted_here;
   }
   totals.capped_keys += capped;
+}
+
+// A later round's scan of one key's run, emitting the same pairs of `slice` as scan_run does,
+// from the first round's ends. A pair is in the slice only when one of its accounts is, so an
+// action outside the slice is paired only with the partners inside it (`inside`: their
+// positions, a buffer of the thread's).
+void scan_run_in_slice(std::span<const Action> by_time, std::span<const std::uint32_t> ends,
+                       std::span<const std::uint32_t> slices, const PairFilter *filter,
+                       const RoundSlice &slice, const KeyGroup &group,
+                       std::vector<std::uint32_t> &inside, std::vector<CoactionPair> &out) {
+  inside.clear();
+  for (std::size_t k = 0; k < by_time.size(); ++k) {
+    if (slices[k] == slice.round)
+      inside.push_back(static_cast<std::uint32_t>(k));
+  }
+  const auto pair_with = [&](const Action &x, std::size_t j) {
+    const Action &y = by_time[j];
+    if (y.account != x.account && (filter == nullptr || filter->accepts(x, y)))
+      keep_pair(x, y, slice, group, out);
+  };
+  std::size_t next = 0; // the first inside position after i
+  for (std::size_t i = 0; i < by_time.size() && !inside.empty(); ++i) {
+    const auto stop = i + ends[i];
+    while (next < inside.size() && inside[next] <= i)
+      ++next;
+    if (slices[i] == slice.round) {
+      for (std::size_t j = i + 1; j < stop; ++j)
+        pair_with(by_time[i], j);
+    } else {
+      for (std::size_t q = next; q < inside.size() && inside[q] < stop; ++q)
+        pair_with(by_time[i], inside[q]);
+    }
+  }
 }
 
 // Start of each run of equal keys in `sorted`, plus the end.
@@ -113,34 +168,59 @@ std::vector<std::size_t> pair_runs(std::span<const CoactionPair> sorted) {
 // One pass over every key's run in parallel: the totals, and with `emit` the pairs of `slice`, one
 // part per thread. Each thread's part reserves room for `expected` pairs split over the threads
 // (with a quarter to spare), so it does not grow by copies; room it does not use is never touched.
+// With `ends`, the pass records them, or once recorded walks by them (scan_run_in_slice; the
+// totals are then left as they are).
 std::vector<std::vector<CoactionPair>>
 scan_all_keys(std::span<const Action> by_key_time, const std::vector<std::size_t> &runs,
               const WindowRule &rule, const PairFilter *filter, bool grouped,
               std::span<const KeyGroup> key_groups, const RoundSlice &slice, bool emit,
-              std::uint64_t expected, ScanTotals &totals) {
+              std::uint64_t expected, ScanTotals &totals, WindowEnds *ends = nullptr) {
   const auto threads = static_cast<std::uint64_t>(tbb::this_task_arena::max_concurrency());
   const auto reserve = static_cast<std::size_t>((expected + expected / 4) / threads + 1);
   tbb::enumerable_thread_specific<std::vector<CoactionPair>> local_pairs;
+  tbb::enumerable_thread_specific<std::vector<std::uint32_t>> inside;
   tbb::combinable<ScanTotals> local_totals;
+  const auto scan = [&](std::size_t k, std::vector<CoactionPair> *out, ScanTotals &sum) {
+    const auto begin = runs[k], size = runs[k + 1] - runs[k];
+    const auto run = by_key_time.subspan(begin, size);
+    const auto group =
+        grouped && out != nullptr ? group_of(key_groups, run.front().key) : KeyGroup{};
+    if (ends == nullptr)
+      scan_run(run, rule, filter, slice, group, out, sum);
+    else if (!ends->recorded)
+      scan_run(run, rule, filter, slice, group, out, sum, ends->partners_end.data() + begin);
+    else
+      scan_run_in_slice(run, std::span(ends->partners_end).subspan(begin, size),
+                        std::span(ends->slice).subspan(begin, size), filter, slice, group,
+                        inside.local(), *out);
+  };
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, runs.size() - 1),
                     [&](const tbb::blocked_range<std::size_t> &range) {
                       auto *out = emit ? &local_pairs.local() : nullptr;
                       if (out != nullptr && out->capacity() == 0)
                         out->reserve(reserve);
                       auto &sum = local_totals.local();
-                      for (std::size_t k = range.begin(); k < range.end(); ++k) {
-                        const auto run = by_key_time.subspan(runs[k], runs[k + 1] - runs[k]);
-                        const auto group = grouped && out != nullptr
-                                               ? group_of(key_groups, run.front().key)
-                                               : KeyGroup{};
-                        scan_run(run, rule, filter, slice, group, out, sum);
-                      }
+                      for (std::size_t k = range.begin(); k < range.end(); ++k)
+                        scan(k, out, sum);
                     });
   local_totals.combine_each([&](const ScanTotals &part) { totals += part; });
   std::vector<std::vector<CoactionPair>> parts;
   for (auto &part : local_pairs)
     parts.push_back(std::move(part));
   return parts;
+}
+
+// Ends sized for the first round to record, with each action's slice; none for one round.
+std::unique_ptr<WindowEnds> window_ends(std::span<const Action> keyed, const RoundSlice &slice) {
+  if (slice.rounds == 1)
+    return nullptr;
+  auto ends = std::make_unique<WindowEnds>();
+  ends->partners_end.resize(keyed.size());
+  ends->slice.resize(keyed.size());
+  tbb::parallel_for(std::size_t{0}, keyed.size(), [&](std::size_t k) {
+    ends->slice[k] = static_cast<std::uint32_t>(slice.slice_of(keyed[k].account));
+  });
+  return ends;
 }
 
 // Reused buffers of one thread.
@@ -602,11 +682,14 @@ CoactionResult find_coactions(const mpi::Comm &comm, std::vector<Action> actions
       plan_rounds(comm, keyed, runs, rule, options.filter, options.pair_budget_bytes, local_totals);
   result.rounds = plan.rounds;
   result.evidence_begin.push_back(0);
+  auto ends = window_ends(keyed, RoundSlice{account_begin, result.rounds, 0});
   for (std::uint64_t round = 0; round < result.rounds; ++round) {
     ScanTotals round_totals;
     auto parts = scan_all_keys(keyed, runs, rule, options.filter, options.grouped,
                                options.key_groups, RoundSlice{account_begin, result.rounds, round},
-                               true, plan.local_pairs / result.rounds, round_totals);
+                               true, plan.local_pairs / result.rounds, round_totals, ends.get());
+    if (ends)
+      ends->recorded = true;
     if (round == 0 && !plan.counted)
       local_totals = round_totals;
     if (result.rounds > 1)

@@ -98,6 +98,51 @@ TEST_F(Coaction, MatchesBruteForceOracleAtAnyRankCount) {
   }
 }
 
+// Drops pairs whose posts' ids sum to a multiple of 3: a filter that keeps most pairs.
+class EveryThirdPairDropped : public detect::PairFilter {
+public:
+  bool accepts(const Action &x, const Action &y) const override {
+    return (x.post + y.post) % 3 != 0;
+  }
+};
+
+// Later rounds walk only the windows that can hold a pair of their slice (from where the first
+// round found each action's partners end). With hub caps cutting windows short, accounts acting
+// many times inside one window, and a filter, rounds give exactly what one round gives.
+TEST_F(Coaction, RoundsGiveWhatOneRoundGivesUnderHubCapsAndFilters) {
+  const std::uint64_t accounts = 80;
+  const auto begin = uneven_account_ranges(comm.size(), accounts);
+  auto all = random_actions(9, accounts, 4000, 12, 3'600'000); // 12 busy keys
+  for (std::uint64_t i = 0; i < 400; ++i) // account 3 acts in bursts: many same-account actions
+    all.push_back({i % 12, static_cast<std::int64_t>(i * 9000 % 3'600'000), 3, 4000 + i});
+  const EveryThirdPairDropped filter;
+  for (const auto *with : {static_cast<const detect::PairFilter *>(nullptr),
+                           static_cast<const detect::PairFilter *>(&filter)}) {
+    detect::EngineOptions one, many;
+    one.filter = many.filter = with;
+    many.pair_budget_bytes = 8192;
+    const detect::WindowRule rule{120'000, 7};
+    const auto whole =
+        detect::find_coactions(comm, owned(all, begin, comm.rank()), rule, 3'600'000, begin, one);
+    const auto rounds =
+        detect::find_coactions(comm, owned(all, begin, comm.rank()), rule, 3'600'000, begin, many);
+    ASSERT_EQ(whole.rounds, 1u);
+    ASSERT_GT(rounds.rounds, 3u);
+    EXPECT_GT(whole.totals.capped_keys, 0u);
+    const auto expected = gather_pairs(comm, whole.pairs), found = gather_pairs(comm, rounds.pairs);
+    ASSERT_EQ(found.size(), expected.size());
+    ASSERT_GT(found.size(), 500u);
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      ASSERT_EQ(std::tie(found[i].a, found[i].b), std::tie(expected[i].a, expected[i].b));
+      EXPECT_EQ(found[i].coactions, expected[i].coactions);
+      EXPECT_EQ(found[i].keys, expected[i].keys);
+      EXPECT_EQ(found[i].min_dt_ms, expected[i].min_dt_ms);
+    }
+    EXPECT_EQ(rounds.totals.emitted_pairs, whole.totals.emitted_pairs);
+    EXPECT_EQ(rounds.totals.window_pairs, whole.totals.window_pairs);
+  }
+}
+
 // Pairs are split evenly between ranks with equal account ranges: homing every pair at the owner
 // of its lower account would give rank 0 of 2 three quarters of them.
 TEST_F(Coaction, PairsAreSpreadEvenlyOverRanks) {
