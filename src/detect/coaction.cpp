@@ -13,6 +13,7 @@
 #include <memory>
 #include <tbb/combinable.h>
 #include <tbb/enumerable_thread_specific.h>
+#include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_reduce.h>
 #include <tbb/parallel_sort.h>
@@ -175,7 +176,10 @@ scan_all_keys(std::span<const Action> by_key_time, const std::vector<std::size_t
               const WindowRule &rule, const PairFilter *filter, bool grouped,
               std::span<const KeyGroup> key_groups, const RoundSlice &slice, bool emit,
               std::uint64_t expected, ScanTotals &totals, WindowEnds *ends = nullptr) {
-  const auto threads = static_cast<std::uint64_t>(tbb::this_task_arena::max_concurrency());
+  // The threads that may scan: the arena's, unless --threads (a global_control) allows fewer.
+  const auto threads = static_cast<std::uint64_t>(std::min<std::size_t>(
+      static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()),
+      tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism)));
   const auto reserve = static_cast<std::size_t>((expected + expected / 4) / threads + 1);
   tbb::enumerable_thread_specific<std::vector<CoactionPair>> local_pairs;
   tbb::enumerable_thread_specific<std::vector<std::uint32_t>> inside;
