@@ -101,13 +101,18 @@ void exchange_round_staged(const Comm &comm, const ExchangeLayout<T> &layout, st
   }
   send_stage.resize(static_cast<std::size_t>(send_total));
   recv_stage.resize(static_cast<std::size_t>(recv_total));
-  for (std::size_t d = 0; d < p; ++d)
-    std::copy_n(layout.send + layout.send_offsets[d] + skip, sc[d], send_stage.data() + sd[d]);
+  for (std::size_t d = 0; d < p; ++d) {
+    if (sc[d] > 0) // past a short bucket's end, offset + skip points beyond the buffer
+      std::copy_n(layout.send + layout.send_offsets[d] + skip, sc[d], send_stage.data() + sd[d]);
+  }
   check(MPI_Alltoallv(send_stage.data(), sc.data(), sd.data(), datatype<T>(), recv_stage.data(),
                       rc.data(), rd.data(), datatype<T>(), comm.raw()),
         "MPI_Alltoallv");
-  for (std::size_t s = 0; s < p; ++s)
-    std::copy_n(recv_stage.data() + rd[s], rc[s], layout.received + layout.recv_offsets[s] + skip);
+  for (std::size_t s = 0; s < p; ++s) {
+    if (rc[s] > 0)
+      std::copy_n(recv_stage.data() + rd[s], rc[s],
+                  layout.received + layout.recv_offsets[s] + skip);
+  }
 }
 
 } // namespace detail
@@ -183,36 +188,10 @@ std::vector<T> alltoallv(const Comm &comm, const std::vector<std::vector<T>> &bu
       .data;
 }
 
-// Sends each item to rank destination(item) and returns what this rank received, in source-rank
-// order (each source's items in their original order). Items are placed by a counting pass, so
-// they are copied once; on one rank nothing is copied at all.
-template <Transferable T, typename Destination>
-std::vector<T> route(const Comm &comm, std::vector<T> items, Destination destination,
-                     ExchangeOptions options = {}) {
-  if (comm.size() == 1)
-    return items;
-  const auto p = static_cast<std::size_t>(comm.size());
-  std::vector<int> target(items.size());
-  std::vector<std::size_t> offsets(p + 1, 0);
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    target[i] = destination(items[i]);
-    ++offsets[static_cast<std::size_t>(target[i]) + 1];
-  }
-  for (std::size_t d = 0; d < p; ++d)
-    offsets[d + 1] += offsets[d];
-  std::vector<T> send(items.size());
-  auto cursor = offsets;
-  for (std::size_t i = 0; i < items.size(); ++i)
-    send[cursor[static_cast<std::size_t>(target[i])]++] = items[i];
-  std::vector<T>().swap(items);
-  return alltoallv<T>(comm, std::span<const T>(send), std::span<const std::size_t>(offsets),
-                      options)
-      .data;
-}
-
-// Like route, for items in several parts (one per thread, say). Each part is freed as soon as its
-// items are placed, so at most the parts, one grouped copy and what arrives are held; on one rank
-// the parts are joined (a single part is returned as it is).
+// Sends each item of several parts (one per thread, say) to rank destination(item) and returns
+// what this rank received, in source-rank order (each source's items in part order). Each part is
+// freed as soon as its items are placed, so at most the parts, one grouped copy and what arrives
+// are held; on one rank the parts are joined (a single part is returned as it is).
 template <Transferable T, typename Destination>
 std::vector<T> route_parts(const Comm &comm, std::vector<std::vector<T>> parts,
                            Destination destination, ExchangeOptions options = {}) {
@@ -254,6 +233,17 @@ std::vector<T> route_parts(const Comm &comm, std::vector<std::vector<T>> parts,
   return alltoallv<T>(comm, std::span<const T>(send), std::span<const std::size_t>(offsets),
                       options)
       .data;
+}
+
+// Sends each item to rank destination(item) and returns what this rank received, in source-rank
+// order (each source's items in their original order). Items are placed by a counting pass, so
+// they are copied once; on one rank nothing is copied at all.
+template <Transferable T, typename Destination>
+std::vector<T> route(const Comm &comm, std::vector<T> items, Destination destination,
+                     ExchangeOptions options = {}) {
+  std::vector<std::vector<T>> one_part;
+  one_part.push_back(std::move(items));
+  return route_parts(comm, std::move(one_part), destination, options);
 }
 
 } // namespace lockstep::mpi
