@@ -1,6 +1,8 @@
 // Communicator and environment implementation.
 #include "mpi/comm.hpp"
 
+#include "mpi/launch.hpp"
+
 #include <stdexcept>
 #include <string>
 
@@ -35,6 +37,7 @@ void Comm::barrier() const {
 }
 
 Environment::Environment(int &argc, char **&argv) {
+  choose_single_node_transport();
   int provided = 0;
   check(MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
   if (provided < MPI_THREAD_FUNNELED) {

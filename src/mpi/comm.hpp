@@ -30,8 +30,9 @@ private:
   int size_ = 1;
 };
 
-// Initialises MPI (MPI_THREAD_FUNNELED: only the main thread calls MPI; oneTBB workers never do)
-// and finalises it on destruction.
+// Initialises MPI (MPI_THREAD_FUNNELED: only the main thread calls MPI; oneTBB workers never do),
+// on shared memory when every rank runs on this node (launch.hpp), and finalises it on
+// destruction.
 class Environment {
 public:
   Environment(int &argc, char **&argv);
