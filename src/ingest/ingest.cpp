@@ -140,18 +140,19 @@ std::vector<std::size_t> records_to_parse(const std::vector<Record> &records,
   return out;
 }
 
-// Parses a block; a tweets row's copy of its author's profile is read in full only where it is
-// kept. Later passes parse only the rows of `group`: a parsed row takes 912 bytes before it is
-// filled, about twice its CSV bytes, and allocating them for every row of every block (paged in
-// afresh each time) was most of a later pass's time.
-ParsedBlock parse_block(const std::vector<Record> &records, const InputFile &input,
-                        std::uint32_t file, std::uint32_t partitions, PartitionRange group,
-                        bool every_row) {
+// Parses a block into `block`, whose vectors keep their memory from block to block; a tweets
+// row's copy of its author's profile is read in full only where it is kept. Later passes parse
+// only the rows of `group`: a parsed row takes 912 bytes before it is filled, about twice its CSV
+// bytes, and allocating them for every row of every block (paged in afresh each time) was most of
+// a later pass's time.
+void parse_block(const std::vector<Record> &records, const InputFile &input, std::uint32_t file,
+                 std::uint32_t partitions, PartitionRange group, bool every_row,
+                 ParsedBlock &block) {
   // Tweets rows carry their author's profile: one per account and block is read in full.
   const bool tweets =
       input.layout.kind == TableKind::tweets || input.layout.kind == TableKind::json_tweets;
-  ParsedBlock block;
   block.record = records_to_parse(records, input.layout, partitions, group, every_row);
+  block.rows.clear();
   block.rows.resize(block.record.size());
   block.keeps_profile.assign(block.record.size(), 0);
   oneapi::tbb::parallel_for(std::size_t{0}, block.record.size(), [&](std::size_t k) {
@@ -174,7 +175,18 @@ ParsedBlock parse_block(const std::vector<Record> &records, const InputFile &inp
           parse_record(input.layout, records[block.record[k]], file, partitions).account;
     });
   }
-  return block;
+}
+
+// Room in `own` for the posts of `parsed` that stay on this rank, so that a round's rows are
+// placed without the vector growing (and moving them) as it fills.
+void reserve_own_posts(const std::vector<ParsedRecord> &parsed, PartitionRange group, int rank,
+                       int ranks, OwnedRows &own) {
+  std::size_t staying = 0;
+  for (const auto &record : parsed) {
+    staying += !record.reject && record.post && group.contains(record.post->partition) &&
+               owner_of(record.post->partition, group, ranks) == rank;
+  }
+  own.posts.reserve(own.posts.size() + staying);
 }
 
 // Parses a block and routes the rows of partitions in `group` to their owners (rank `rank`
@@ -182,9 +194,12 @@ ParsedBlock parse_block(const std::vector<Record> &records, const InputFile &inp
 // collects labels; later passes only route.
 void route_block(const std::vector<Record> &records, const InputFile &input, std::uint32_t file,
                  std::uint32_t partitions, PartitionRange group, int rank, int ranks, bool count,
-                 RoundOutput &out, LabelSets &labels) {
-  auto [parsed_record, parsed, keeps_profile] =
-      parse_block(records, input, file, partitions, group, count);
+                 ParsedBlock &block, RoundOutput &out, LabelSets &labels) {
+  parse_block(records, input, file, partitions, group, count, block);
+  const auto &parsed_record = block.record;
+  auto &parsed = block.rows;
+  const auto &keeps_profile = block.keeps_profile;
+  reserve_own_posts(parsed, group, rank, ranks, out.own);
   // True when the row was packed for another rank; false when it stays here.
   const auto send = [&](std::uint32_t partition, char tag, const auto &row) {
     const int owner = owner_of(partition, group, ranks);
@@ -552,6 +567,7 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
     LocalReader reader(inputs, pieces, comm.rank(), comm.size(),
                        static_cast<std::size_t>(config.block_megabytes) << 20);
     std::vector<Record> records;
+    ParsedBlock parsed; // reused from round to round, so its rows are paged in once
     for (bool more = true; more;) {
       RoundOutput round;
       round.buckets.resize(static_cast<std::size_t>(comm.size()));
@@ -563,7 +579,7 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
       if (file) {
         ScopedPhase phase(times, "parse");
         route_block(records, inputs[*file], *file + file_base, info.partitions, groups[g],
-                    comm.rank(), comm.size(), first_pass, round, seen);
+                    comm.rank(), comm.size(), first_pass, parsed, round, seen);
       }
       count_round(round, file_base, rejects, summary);
       {
@@ -574,6 +590,7 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
       progress.update(summary.rows_read);
       more = mpi::allreduce(comm, file.has_value(), mpi::Op::logical_or);
     }
+    parsed = ParsedBlock{};
     if (first_pass) {
       ScopedPhase phase(times, "open store");
       Labels local = existing_labels;
