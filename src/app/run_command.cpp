@@ -104,6 +104,7 @@ void ingest_inputs(const mpi::Comm &comm, const RunConfig &run, const Inputs &in
   c.time_format = run.time_format;
   c.label_column = run.label_column;
   c.partitions = run.partitions;
+  c.store_compression = run.store_compression;
   c.memory_megabytes = run.memory_megabytes;
   c.append = append;
   const auto keep = [&](const std::vector<std::string> &files) {

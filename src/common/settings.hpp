@@ -25,6 +25,7 @@ struct Choice {
 inline constexpr double kMaxWindowSeconds = 366.0 * 86400;
 inline constexpr const char *kShingles[] = {"words", "chars"};
 inline constexpr const char *kRunFormats[] = {"ioarchive", "actions", "jsonl"};
+inline constexpr const char *kStoreCompressions[] = {"none", "deflate"};
 
 // [detect]
 template <typename C, typename Visit>
@@ -107,6 +108,7 @@ void visit_run(C &c, Visit &&visit) {
   visit("time_format", c.time_format);
   visit("label_column", c.label_column);
   visit("partitions", c.partitions, Range{1, 1 << 20});
+  visit("store_compression", c.store_compression, Choice{kStoreCompressions});
   visit("memory_megabytes", c.memory_megabytes, Range{0, 1e12});
   visit("scratch", c.scratch);
   visit("checkpoint", c.checkpoint);

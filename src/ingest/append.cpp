@@ -45,6 +45,7 @@ ExistingStore read_existing_meta(const mpi::Comm &comm, const std::string &path)
   ExistingStore existing;
   existing.partitions = static_cast<std::uint32_t>(store::read_int_attribute(root, "partitions"));
   existing.input_format = store::read_string_attribute(root, "input_format");
+  existing.compression = store::column_compression(root.open_group("posts"), "time_ms");
   existing.files =
       store::schema::split_input_files(store::read_string_attribute(root, "input_files"));
   const auto dictionaries = root.open_group("dictionaries");

@@ -314,6 +314,9 @@ void check_options(const IngestConfig &config) {
     throw UsageError("ingest: --store is required");
   if (config.partitions < 1 || config.partitions > (1u << 20))
     throw UsageError("ingest: --partitions must be in 1..1048576");
+  if (config.store_compression != "none" && config.store_compression != "deflate")
+    throw UsageError("ingest: --store-compression must be none or deflate, not '" +
+                     config.store_compression + "'");
 }
 
 // The bytes of the inputs that ranks read in pieces: compressed ones are read whole, each by one
@@ -404,6 +407,7 @@ void write_manifest(const mpi::Comm &comm, const IngestConfig &config,
   out += fmt::format("  \"posts\": {},\n  \"accounts\": {},\n  \"actions\": {},\n"
                      "  \"interactions\": {},\n  \"snapshots\": {},\n  \"passes\": {},\n",
                      s.posts, s.accounts, s.actions, s.interactions, s.snapshots, s.groups);
+  out += fmt::format("  \"store_compression\": {},\n", json::quote(config.store_compression));
   const auto object = [](const std::map<std::string, std::uint64_t> &m) {
     std::string o = "{";
     for (const auto &[k, v] : m)
@@ -519,6 +523,8 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
   comm.barrier();
   StoreInfo info;
   info.partitions = config.partitions;
+  info.compression = config.store_compression == "deflate" ? store::Compression::deflate
+                                                           : store::Compression::none;
   // Tweets with media tables joined hold action-table posts too (rows naming no tweet of theirs).
   const auto with_media = [](const std::string &format) {
     return format + std::string(store::schema::kJoinedMediaSuffix);
@@ -527,6 +533,7 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
                           ? config.format
                           : with_media(config.format);
   Labels existing_labels;
+  std::optional<store::Compression> existing_store;
   const bool appending = config.append && std::filesystem::exists(config.store_path);
   if (appending) {
     auto existing = read_existing_meta(comm, config.store_path);
@@ -535,6 +542,7 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
     info.partitions = existing.partitions;
     info.files = std::move(existing.files);
     existing_labels = std::move(existing.labels);
+    existing_store = existing.compression;
   }
   // Existing rows keep file indices below the new inputs' so that, among duplicates, the
   // earlier ingest wins.
@@ -542,7 +550,7 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
   for (const auto &input : inputs)
     info.files.push_back(input.path);
   const auto pieces = plan_pieces(comm, inputs, piece_bytes(splittable_bytes(inputs), comm.size()));
-  auto plan = plan_passes(comm, config, inputs, info.partitions);
+  auto plan = plan_passes(comm, config, inputs, info.partitions, existing_store);
   const auto &groups = plan.groups; // each pass may cut the later groups finer
   log::info("ingest: {} input files, {} pieces, {} partitions in {} group(s), {} ranks",
             inputs.size(), pieces.size(), info.partitions, groups.size(), comm.size());

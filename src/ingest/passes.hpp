@@ -9,8 +9,10 @@
 #include "ingest/ingest.hpp"
 #include "ingest/plan.hpp"
 #include "mpi/comm.hpp"
+#include "store/file.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace lockstep::ingest {
@@ -43,11 +45,13 @@ std::vector<PartitionRange> groups_within(std::uint32_t first, std::uint32_t las
                                           std::uint32_t partitions, int ranks, double input_mb,
                                           double factor, double budget_mb);
 
-// The plan for these inputs into `partitions` partitions. A firm bound (asked for, or Slurm's)
-// too small for one partition per pass is a UsageError that names the smallest bound that would
-// do; the node's default only warns. Collective: every rank gets the same plan.
+// The plan for these inputs, and the store appended to when there is one (stored as
+// `existing_store` says), into `partitions` partitions. A firm bound (asked for, or Slurm's) too
+// small for one partition per pass is a UsageError that names the smallest bound that would do;
+// the node's default only warns. Collective: every rank gets the same plan.
 PassPlan plan_passes(const mpi::Comm &comm, const IngestConfig &config,
-                     const std::vector<InputFile> &inputs, std::uint32_t partitions);
+                     const std::vector<InputFile> &inputs, std::uint32_t partitions,
+                     std::optional<store::Compression> existing_store);
 
 // After pass `done` (an index into plan.groups), which started at `start_mb` resident and peaked
 // at `peak_mb` on this rank, with `between_mb` resident now: the remaining partitions are cut

@@ -419,7 +419,7 @@ StoreWriter::StoreWriter(const mpi::Comm &comm, const std::string &path, StoreIn
   long pid = static_cast<long>(getpid());
   mpi::broadcast(comm_, pid);
   temporary_ = path_ + ".tmp-" + std::to_string(pid);
-  file_.emplace(store::File::create(temporary_, comm_));
+  file_.emplace(store::File::create(temporary_, comm_, info_.compression));
   const auto root = file_->root();
   for (const char *group : {"accounts", "posts", "actions", "interactions", "snapshots", "keys",
                             "dictionaries", "index"}) {

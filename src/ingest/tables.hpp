@@ -28,6 +28,7 @@ struct OwnedRows {
 struct StoreInfo {
   std::uint32_t partitions = 0;
   std::string input_format;
+  store::Compression compression = store::Compression::none; // of the columns
   std::vector<std::string> files; // every input ever ingested, in file-index order
 };
 
@@ -89,6 +90,7 @@ private:
 struct ExistingStore {
   std::uint32_t partitions = 0;
   std::string input_format;
+  store::Compression compression = store::Compression::none; // of its columns
   std::vector<std::string> files;
   Labels labels;
 };

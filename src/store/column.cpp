@@ -17,16 +17,15 @@ PropListHandle collective_transfer() {
   return dxpl;
 }
 
-PropListHandle chunked_creation(std::uint64_t total, const ColumnOptions &options) {
+PropListHandle chunked_creation(std::uint64_t total, const ColumnOptions &options,
+                                Compression compression) {
   PropListHandle dcpl(checked(H5Pcreate(H5P_DATASET_CREATE), "H5Pcreate(dataset create)"));
   const hsize_t chunk =
       std::clamp<std::uint64_t>(total, 1, std::max<std::uint64_t>(1, options.chunk_elements));
   check_status(H5Pset_chunk(dcpl.id(), 1, &chunk), "H5Pset_chunk");
-  if (options.shuffle)
+  if (options.compression.value_or(compression) == Compression::deflate) {
     check_status(H5Pset_shuffle(dcpl.id()), "H5Pset_shuffle");
-  if (options.deflate_level > 0) {
-    check_status(H5Pset_deflate(dcpl.id(), static_cast<unsigned>(options.deflate_level)),
-                 "H5Pset_deflate");
+    check_status(H5Pset_deflate(dcpl.id(), 1), "H5Pset_deflate");
   }
   check_status(H5Pset_fill_time(dcpl.id(), H5D_FILL_TIME_NEVER), "H5Pset_fill_time");
   return dcpl;
@@ -58,6 +57,14 @@ std::uint64_t dataspace_length(hid_t dataset, const std::string &path) {
 
 } // namespace
 
+Compression column_compression(const Group &group, const std::string &name) {
+  DatasetHandle dataset(H5Dopen2(group.id(), name.c_str(), H5P_DEFAULT));
+  if (!dataset)
+    throw_hdf5_error("cannot open column " + group.path_of(name));
+  PropListHandle dcpl(checked(H5Dget_create_plist(dataset.id()), "H5Dget_create_plist"));
+  return H5Pget_nfilters(dcpl.id()) > 0 ? Compression::deflate : Compression::none;
+}
+
 SlabLayout layout_slabs(const mpi::Comm &comm, std::uint64_t local_count) {
   const auto counts = mpi::allgather(comm, local_count);
   SlabLayout layout;
@@ -84,7 +91,7 @@ void write_raw(const Group &group, const std::string &name, hid_t mem_type, hid_
   const SlabLayout layout = layout_slabs(group.comm(), local_count);
   const hsize_t dims = layout.total, max_dims = H5S_UNLIMITED;
   DataspaceHandle file_space(checked(H5Screate_simple(1, &dims, &max_dims), "H5Screate_simple"));
-  const auto dcpl = chunked_creation(layout.total, options);
+  const auto dcpl = chunked_creation(layout.total, options, group.column_compression());
   DatasetHandle dataset(H5Dcreate2(group.id(), name.c_str(), file_type, file_space.id(),
                                    H5P_DEFAULT, dcpl.id(), H5P_DEFAULT));
   if (!dataset)
@@ -107,7 +114,7 @@ void append_raw(const Group &group, const std::string &name, hid_t mem_type, hid
   if (!group.has(name)) {
     const hsize_t dims = 0, max_dims = H5S_UNLIMITED;
     DataspaceHandle space(checked(H5Screate_simple(1, &dims, &max_dims), "H5Screate_simple"));
-    const auto dcpl = chunked_creation(options.chunk_elements, options);
+    const auto dcpl = chunked_creation(options.chunk_elements, options, group.column_compression());
     DatasetHandle created(H5Dcreate2(group.id(), name.c_str(), file_type, space.id(), H5P_DEFAULT,
                                      dcpl.id(), H5P_DEFAULT));
     if (!created)

@@ -1,6 +1,6 @@
 // Collective I/O of 1-D columns: every rank contributes one contiguous slab (any size, empty
-// allowed) and the slabs are laid out in rank order. Columns are chunked, shuffled and deflated,
-// with unlimited maximum length so that later runs can append.
+// allowed) and the slabs are laid out in rank order. Columns are chunked, compressed as their file
+// says (File::create), with unlimited maximum length so that later runs can append.
 #pragma once
 
 #include "store/file.hpp"
@@ -8,6 +8,7 @@
 #include "store/schema.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -16,10 +17,12 @@
 namespace lockstep::store {
 
 struct ColumnOptions {
-  std::uint64_t chunk_elements = 1 << 16; // chunk length; shrunk for short columns
-  int deflate_level = 1;                  // 0 disables deflate; 1 is fast and near 4 in size
-  bool shuffle = true;
+  std::uint64_t chunk_elements = 1 << 16;                // chunk length; shrunk for short columns
+  std::optional<Compression> compression = std::nullopt; // nothing: the group's (its file's)
 };
+
+// How column `name` under `group` is stored: deflate when it has any filter.
+Compression column_compression(const Group &group, const std::string &name);
 
 // Where one rank's slab lies in a column.
 struct Slab {

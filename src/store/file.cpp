@@ -16,13 +16,13 @@ PropListHandle mpio_file_access(const mpi::Comm &comm) {
 
 } // namespace
 
-File File::create(const std::string &path, const mpi::Comm &comm) {
+File File::create(const std::string &path, const mpi::Comm &comm, Compression columns) {
   silence_hdf5_errors();
   const auto fapl = mpio_file_access(comm);
   FileHandle handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id()));
   if (!handle)
     throw_hdf5_error("cannot create HDF5 file '" + path + "'");
-  return File(std::move(handle), path, comm);
+  return File(std::move(handle), path, comm, columns);
 }
 
 File File::open(const std::string &path, const mpi::Comm &comm, Access access) {
@@ -32,12 +32,12 @@ File File::open(const std::string &path, const mpi::Comm &comm, Access access) {
   FileHandle handle(H5Fopen(path.c_str(), flags, fapl.id()));
   if (!handle)
     throw_hdf5_error("cannot open HDF5 file '" + path + "'");
-  return File(std::move(handle), path, comm);
+  return File(std::move(handle), path, comm, Compression::deflate);
 }
 
 Group File::root() const {
   GroupHandle handle(checked(H5Gopen2(id(), "/", H5P_DEFAULT), "H5Gopen2(/) in " + path_));
-  return Group(std::move(handle), "/", comm_);
+  return Group(std::move(handle), "/", comm_, columns_);
 }
 
 void File::close() {
@@ -50,14 +50,14 @@ Group Group::create_group(const std::string &name) const {
   GroupHandle handle(H5Gcreate2(id(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   if (!handle)
     throw_hdf5_error("cannot create group '" + path_of(name) + "'");
-  return Group(std::move(handle), path_of(name), comm_);
+  return Group(std::move(handle), path_of(name), comm_, columns_);
 }
 
 Group Group::open_group(const std::string &name) const {
   GroupHandle handle(H5Gopen2(id(), name.c_str(), H5P_DEFAULT));
   if (!handle)
     throw_hdf5_error("cannot open group '" + path_of(name) + "'");
-  return Group(std::move(handle), path_of(name), comm_);
+  return Group(std::move(handle), path_of(name), comm_, columns_);
 }
 
 bool Group::has(const std::string &name) const {

@@ -12,6 +12,8 @@
 #include "ingest/plan.hpp"
 #include "mpi/collectives.hpp"
 #include "mpi_test.hpp"
+#include "store/file.hpp"
+#include "store/handle.hpp"
 #include "store/validate.hpp"
 #include "synth/generate.hpp"
 
@@ -182,6 +184,42 @@ TEST_F(Ingest, AppendEqualsIngestingTogether) {
   EXPECT_EQ(s2.duplicates, 407u);
   EXPECT_EQ(s2.posts, 407u);
   digests(again.store_path, comm);
+}
+
+TEST_F(Ingest, DeflatedStoresHoldTheSameRows) {
+  const auto filters = [&](const std::string &path) {
+    const auto file = store::File::open(path, comm, store::Access::read_only);
+    store::DatasetHandle dataset(H5Dopen2(file.root().id(), "posts/time_ms", H5P_DEFAULT));
+    store::PropListHandle dcpl(H5Dget_create_plist(dataset.id()));
+    return H5Pget_nfilters(dcpl.id());
+  };
+  auto plain = config("plain.h5");
+  plain.tweets = {kIra};
+  plain.users = {kChinaUsers};
+  ingest::ingest(comm, plain);
+  auto deflated = plain;
+  deflated.store_path = dir + "/deflated.h5";
+  deflated.store_compression = "deflate";
+  ingest::ingest(comm, deflated);
+  EXPECT_EQ(filters(plain.store_path), 0);
+  EXPECT_EQ(filters(deflated.store_path), 2); // shuffle and deflate
+  EXPECT_EQ(digests(deflated.store_path, comm), digests(plain.store_path, comm));
+
+  auto appended = config("appended.h5"); // a deflated store, appended to without compression
+  appended.tweets = {kIra};
+  appended.store_compression = "deflate";
+  ingest::ingest(comm, appended);
+  appended.tweets.clear();
+  appended.users = {kChinaUsers};
+  appended.store_compression = "none";
+  appended.append = true;
+  ingest::ingest(comm, appended);
+  EXPECT_EQ(filters(appended.store_path), 0); // the store is rewritten as this ingest says
+  EXPECT_EQ(digests(appended.store_path, comm), digests(plain.store_path, comm));
+
+  auto unknown = plain;
+  unknown.store_compression = "lz4";
+  EXPECT_THROW(ingest::ingest(comm, unknown), UsageError);
 }
 
 TEST_F(Ingest, CompressedInputsGiveThePlainStore) {

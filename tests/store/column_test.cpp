@@ -135,6 +135,30 @@ TEST_F(Store, ColumnsAreChunkedShuffledAndDeflated) {
   EXPECT_LT(H5Dget_storage_size(dataset.id()), 10'000u * 8 * comm.size() / 10);
 }
 
+TEST_F(Store, FilesWithoutCompressionStoreColumnsAsTheyAre) {
+  {
+    auto file = store::File::create(path, comm, store::Compression::none);
+    const auto group = file.root().create_group("posts");
+    store::write_column(group, "plain", std::vector<std::uint64_t>(10'000, 0));
+    store::append_column(group, "appended", std::vector<std::uint64_t>(10'000, 0));
+    store::write_column(group, "deflated", std::vector<std::uint64_t>(10'000, 0),
+                        store::ColumnOptions{.compression = store::Compression::deflate});
+  }
+  const auto file = store::File::open(path, comm, store::Access::read_only);
+  const auto filters = [&](const char *name) {
+    store::DatasetHandle dataset(H5Dopen2(file.root().id(), name, H5P_DEFAULT));
+    store::PropListHandle dcpl(H5Dget_create_plist(dataset.id()));
+    EXPECT_EQ(H5Pget_layout(dcpl.id()), H5D_CHUNKED); // still appendable
+    return H5Pget_nfilters(dcpl.id());
+  };
+  EXPECT_EQ(filters("posts/plain"), 0);
+  EXPECT_EQ(filters("posts/appended"), 0);
+  EXPECT_EQ(filters("posts/deflated"), 2);
+  const auto read = store::read_column<std::uint64_t>(file.root().open_group("posts"), "appended",
+                                                      store::Slab{0, 10'000});
+  EXPECT_EQ(read, std::vector<std::uint64_t>(10'000, 0));
+}
+
 TEST_F(Store, GroupsAndAttributes) {
   {
     auto file = store::File::create(path, comm);
