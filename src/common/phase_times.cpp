@@ -43,6 +43,10 @@ public:
     *peak = std::max(*peak, now);
     open_.erase(std::remove(open_.begin(), open_.end(), peak), open_.end());
   }
+  double peek(const double *peak) {
+    std::lock_guard lock(mutex_);
+    return *peak;
+  }
 
 private:
   void run(const std::stop_token &stop) {
@@ -95,10 +99,9 @@ void PhaseTimes::add(const std::string &phase, double seconds, double peak_mb) {
 
 namespace {
 
-// Seconds since this process started: /proc/self/stat's start time (clock ticks after boot)
-// against the boot clock now. Negative where /proc cannot tell.
-double seconds_since_process_start() {
-  std::ifstream stat_file("/proc/self/stat");
+// The start time of process `pid` (clock ticks after boot, /proc/PID/stat's field 22), or -1.
+double start_ticks(const std::string &pid) {
+  std::ifstream stat_file("/proc/" + pid + "/stat");
   std::string stat;
   std::getline(stat_file, stat);
   const auto after_name = stat.rfind(')'); // the command name may hold spaces
@@ -107,14 +110,39 @@ double seconds_since_process_start() {
   std::istringstream fields(stat.substr(after_name + 2));
   std::string field;
   for (int i = 3; i <= 22 && fields >> field; ++i) { // field 22: starttime
-    if (i == 22) {
-      timespec now{};
-      clock_gettime(CLOCK_BOOTTIME, &now);
-      const double started = std::stod(field) / static_cast<double>(sysconf(_SC_CLK_TCK));
-      return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec) - started;
-    }
+    if (i == 22)
+      return std::stod(field);
   }
   return -1;
+}
+
+// True when this process's parent is the launcher that started it: Open MPI's mpiexec (or its
+// daemon on another node), PRRTE's, or Slurm's step daemon.
+bool started_by_launcher() {
+  std::ifstream comm_file("/proc/" + std::to_string(getppid()) + "/comm");
+  std::string name;
+  std::getline(comm_file, name);
+  for (const char *launcher :
+       {"mpiexec", "mpirun", "orterun", "orted", "prterun", "prted", "slurmstepd"}) {
+    if (name == launcher)
+      return true;
+  }
+  return false;
+}
+
+// Seconds since the launcher started this process (mpiexec's own start-up counts: it is part of
+// what the user waits for), or since this process started without one, against the boot clock
+// now. Negative where /proc cannot tell.
+double seconds_since_process_start() {
+  double started = started_by_launcher() ? start_ticks(std::to_string(getppid())) : -1;
+  if (started < 0)
+    started = start_ticks("self");
+  if (started < 0)
+    return -1;
+  timespec now{};
+  clock_gettime(CLOCK_BOOTTIME, &now);
+  return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec) -
+         started / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 } // namespace
@@ -160,6 +188,14 @@ std::string PhaseTimes::describe_memory() const {
 ScopedPhase::ScopedPhase(PhaseTimes &times, std::string phase)
     : times_(times), phase_(std::move(phase)), start_(std::chrono::steady_clock::now()) {
   sampler().open(&peak_mb_);
+}
+
+double ScopedPhase::seconds_so_far() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+double ScopedPhase::peak_mb_so_far() const {
+  return sampler().peek(&peak_mb_);
 }
 
 ScopedPhase::~ScopedPhase() {

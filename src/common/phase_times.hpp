@@ -31,9 +31,10 @@ public:
   void prepend(const PhaseTimes &earlier) {
     phases_.insert(phases_.begin(), earlier.phases_.begin(), earlier.phases_.end());
   }
-  // Adds "start-up": the time from this process's start (exec, loading libraries, MPI_Init) to
-  // now, once per process (the first table to ask gets it; a second command in the same process
-  // started long before). Nothing where /proc cannot tell.
+  // Adds "start-up": the time from the launcher's start (mpiexec, when it is this process's
+  // parent), else from this process's (exec, loading libraries, MPI_Init), to now, once per
+  // process (the first table to ask gets it; a second command in the same process started long
+  // before). Nothing where /proc cannot tell.
   void add_start_up();
   const std::vector<Phase> &phases() const { return phases_; }
   std::string describe() const;        // "read 0.35 s, parse 2.2 s, ..."
@@ -51,6 +52,9 @@ public:
   ~ScopedPhase();
   ScopedPhase(const ScopedPhase &) = delete;
   ScopedPhase &operator=(const ScopedPhase &) = delete;
+  // While it is still open: its time and peak so far.
+  double seconds_so_far() const;
+  double peak_mb_so_far() const;
 
 private:
   PhaseTimes &times_;

@@ -610,9 +610,18 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
       ScopedPhase phase(times, "exchange"); // the rounds received, as one table
       return concatenate(rounds);
     }();
-    writer->add_group(std::move(rows), owned, times);
+    writer->add_group(rows, owned, times);
     pass_phase.reset();
-    release_free_memory();
+    if (groups.size() == 1) {
+      // One pass: the rows fit beside everything else, so they stay until the caller is done.
+      summary.last_pass_rows = std::make_shared<OwnedRows>(std::move(rows));
+    } else {
+      // The next pass (or the keys written at the end) starts from what this one leaves: its rows
+      // freed, the heap trimmed.
+      ScopedPhase phase(times, "release memory");
+      rows = OwnedRows{};
+      release_free_memory();
+    }
     replan_after_pass(comm, plan, g, pass_start_mb, largest_peak_mb(pass_times), resident_mb());
   }
   keep_rejects(comm, config, rejects, inputs, summary);

@@ -613,7 +613,7 @@ void append_interactions(const store::Group &n, const std::vector<InteractionRow
 
 } // namespace
 
-void StoreWriter::add_group(OwnedRows rows, PartitionRange owned, PhaseTimes &times) {
+void StoreWriter::add_group(OwnedRows &rows, PartitionRange owned, PhaseTimes &times) {
   std::optional<ScopedPhase> phase(std::in_place, times, "sort");
   const auto [first, last] = owned;
   duplicates_ += dedup_posts(rows.posts);

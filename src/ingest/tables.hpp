@@ -61,9 +61,10 @@ public:
   StoreWriter(const StoreWriter &) = delete;
   StoreWriter &operator=(const StoreWriter &) = delete;
 
-  // Appends the rows of the partitions this rank owns in the current group. Groups come in
-  // partition order, and within a group rank order is partition order. Collective.
-  void add_group(OwnedRows rows, PartitionRange owned, PhaseTimes &times);
+  // Appends the rows of the partitions this rank owns in the current group (sorting them and
+  // dropping duplicates; the caller frees them). Groups come in partition order, and within a
+  // group rank order is partition order. Collective.
+  void add_group(OwnedRows &rows, PartitionRange owned, PhaseTimes &times);
   // Writes keys, dictionaries, the partition index and the attributes, closes the file and
   // renames it into place. Collective.
   StoreCounts finish(const IngestSummary &summary, PhaseTimes &times);

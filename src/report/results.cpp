@@ -488,7 +488,8 @@ std::string files_json(const GexfPlan &gexf) {
 std::string manifest_json(const DetectConfig &config, const detect::PartitionData &data,
                           const detect::DetectResult &result,
                           const cluster::ClusterResult &clusters, const RunInfo &run,
-                          const std::vector<double> &phase_peaks, const GexfPlan &gexf) {
+                          const PhaseTimes &phase_times, const std::vector<double> &phase_peaks,
+                          const GexfPlan &gexf) {
   std::string signals;
   for (const auto &s : result.signals) {
     signals += fmt::format(
@@ -507,8 +508,8 @@ std::string manifest_json(const DetectConfig &config, const detect::PartitionDat
   for (const auto &step : run.resumed_steps)
     resumed += (resumed.empty() ? "" : ", ") + json::quote(step);
   std::string times, peaks, passes;
-  for (std::size_t i = 0; i < result.times.phases().size(); ++i) {
-    const auto &phase = result.times.phases()[i];
+  for (std::size_t i = 0; i < phase_times.phases().size(); ++i) {
+    const auto &phase = phase_times.phases()[i];
     const auto *comma = times.empty() ? "" : ", ";
     times += fmt::format("{}{}: {:.3f}", comma, json::quote(phase.name), phase.seconds);
     peaks += fmt::format("{}{}: {:.0f}", comma, json::quote(phase.name), phase_peaks.at(i));
@@ -629,11 +630,14 @@ void write_results(const mpi::Comm &comm, const DetectConfig &config,
   mpi::write_ordered(comm, partial("evidence.csv"),
                      evidence_csv(comm, config, data, edges, id_a, id_b, comm.is_root()));
   write_results_h5(comm, partial("results.h5"), config, data, result, clusters, degrees);
-  const auto peaks = phase_peaks_mb(comm, result.times);
+  auto times = result.times;
+  if (run.writing != nullptr)
+    times.add("write results", run.writing->seconds_so_far(), run.writing->peak_mb_so_far());
+  const auto peaks = phase_peaks_mb(comm, times);
   comm.barrier();
   if (comm.is_root()) {
     std::ofstream manifest(partial("manifest.json"));
-    manifest << manifest_json(config, data, result, clusters, run, peaks, gexf);
+    manifest << manifest_json(config, data, result, clusters, run, times, peaks, gexf);
     manifest.close();
     if (!manifest)
       throw std::runtime_error("cannot write " + partial("manifest.json"));

@@ -6,6 +6,7 @@
 
 #include "cluster/clusters.hpp"
 #include "common/config.hpp"
+#include "common/phase_times.hpp"
 #include "detect/detect.hpp"
 #include "detect/partition_data.hpp"
 #include "mpi/comm.hpp"
@@ -27,6 +28,8 @@ struct RunInfo {
   double seconds = 0;
   std::vector<std::string> resumed_steps; // taken from an interrupted run's checkpoint
   std::string store_digest; // XXH3 of the store when the caller has it; empty: read the store
+  // The caller's open phase that writes these results: the manifest counts it up to itself.
+  const ScopedPhase *writing = nullptr;
 };
 
 // Writes every results file. Collective.
