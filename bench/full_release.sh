@@ -6,7 +6,8 @@
 # each step, then detect's phases (seconds on rank 0, peak MB over ranks, passes), whether every
 # phase kept within the bound, what spilled to scratch, and the quality table.
 # The CSV parts take about 23 KB per account (20 GB at 860,000) and the store two thirds of that
-# (a fifth with --store-compression deflate): the disk is checked first. The work folder is BENCH_DIR, or a temporary one.
+# (a fifth with --store-compression deflate): the disk is checked first. The work folder is
+# BENCH_DIR, or a temporary one.
 # Usage: bench/full_release.sh [ACCOUNTS] [RANKS] [MEMORY_MB] [SEED]
 #        (default: 860000 2 10000 1)
 set -euo pipefail

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Ingest throughput: rows/s, rows/s per core, MB/s and peak memory per rank for `lockstep ingest`
 # of a generated IO-archive release at 1 and 2 ranks (one oneTBB thread per rank, so cores =
-# ranks), the floors on one core of the work any such ingest does (reading the inputs, compressing
-# the store), then of the very messages QUT's preprocess was timed on. Prints tables.
+# ranks), the floors on one core of the work any such ingest does (reading the inputs, and
+# compressing the store when --store-compression deflate asks), then of the very messages QUT's preprocess was timed on. Prints tables.
 # Usage: bench/ingest.sh [ACCOUNTS] (default 200000: about 10^7 rows).
 set -euo pipefail
 accounts=${1:-200000}
@@ -32,8 +32,8 @@ done
 echo "QUT coordination-network-toolkit preprocess on this machine (DESIGN.md): 4M messages in 85 s = 4.7e4 rows/s on one core"
 
 # Floors on one core, for the same rows: work any ingest writing this store must do, each timed
-# alone. Reading the inputs (from the page cache); compressing the store's bytes with its own
-# filters (shuffle + deflate level 1: h5repack of an uncompressed copy, one thread, as HDF5 runs
+# alone. Reading the inputs (from the page cache); compressing the store's bytes with the filters
+# of --store-compression deflate (shuffle + deflate level 1: h5repack of an uncompressed copy, one thread, as HDF5 runs
 # its filters); plain deflate level 1 of those bytes (gzip -1). The target, 20x QUT per
 # core, is the budget.
 echo
