@@ -7,6 +7,36 @@
 namespace lockstep::ingest {
 namespace {
 constexpr std::size_t kReadBytes = std::size_t{1} << 20;
+
+// The position of the first `c` in data[from, size), or size.
+std::size_t find_byte(const char *data, std::size_t from, std::size_t size, char c) {
+  const void *at = std::memchr(data + from, c, size - from);
+  return at == nullptr ? size : static_cast<std::size_t>(static_cast<const char *>(at) - data);
+}
+} // namespace
+
+bool RecordBlocks::scan_to_record_end() {
+  // Only quotes and line feeds change the state: memchr jumps between them (a byte at a time,
+  // this loop was 6% of an IO-archive ingest). Each byte is searched once for each.
+  const char *data = buffer_.data();
+  const std::size_t size = buffer_.size();
+  std::size_t quote = quoting_ ? find_byte(data, scan_, size, '"') : size;
+  std::size_t line_feed = find_byte(data, scan_, size, '\n');
+  while (quote < size || line_feed < size) {
+    if (quote < line_feed) {
+      in_quotes_ = !in_quotes_;
+      scan_ = quote + 1;
+      quote = find_byte(data, scan_, size, '"');
+      continue;
+    }
+    ++line_;
+    scan_ = line_feed + 1;
+    if (!in_quotes_)
+      return true;
+    line_feed = find_byte(data, scan_, size, '\n');
+  }
+  scan_ = size;
+  return false;
 }
 
 RangeCounts count_range(const std::string &path, std::uint64_t begin, std::uint64_t end,
@@ -62,14 +92,7 @@ void RecordBlocks::skip_partial_record() {
       done_ = true;
       return;
     }
-    const char c = buffer_[scan_++];
-    if (c == '"' && quoting_)
-      in_quotes_ = !in_quotes_;
-    if (c == '\n') {
-      ++line_;
-      if (!in_quotes_)
-        synced_ = true;
-    }
+    synced_ = scan_to_record_end();
   }
   buffer_.erase(0, scan_);
   base_ += scan_;
@@ -95,21 +118,8 @@ bool RecordBlocks::next(std::vector<Record> &records) {
   std::int64_t record_line = line_;
   while (!done_ && base_ + record_start < stop_ && (spans.empty() || record_start < block_bytes_)) {
     bool ended = false;
-    while (!ended && (scan_ < buffer_.size() || fill())) {
-      const char *data = buffer_.data();
-      while (scan_ < buffer_.size()) {
-        const char c = data[scan_++];
-        if (c == '"' && quoting_) {
-          in_quotes_ = !in_quotes_;
-        } else if (c == '\n') {
-          ++line_;
-          if (!in_quotes_) {
-            ended = true;
-            break;
-          }
-        }
-      }
-    }
+    while (!ended && (scan_ < buffer_.size() || fill()))
+      ended = scan_to_record_end();
     if (!ended) { // end of input: a last record without a line end, or a truncated one
       done_ = true;
       if (scan_ > record_start) {

@@ -53,6 +53,9 @@ public:
 private:
   bool fill(); // reads more input into the buffer; false at end of input
   void skip_partial_record();
+  // Scans the buffer from scan_ to just past the line feed that ends the current record (true),
+  // or to the buffer's end (false), keeping the quote state and the line count.
+  bool scan_to_record_end();
 
   std::unique_ptr<ByteSource> source_;
   std::uint64_t stop_;
