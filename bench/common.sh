@@ -25,3 +25,18 @@ russian20() {
             printf "%s,%s,%s,%.0f\n", f[1], f[2], f[3], f[4] + k * 1e8 } }' \
     tests/data/coortweet_russian_coord_tweets.csv > "$1"
 }
+
+# Real IO-archive rows at scale: the rows of Twitter's 2018 IRA release in tests/data (every field
+# quoted, texts with newlines, 31 columns, hashed and numeric user ids; the last, cut short in the
+# sample, left out: 407 rows) copied $2 times, each copy with its own tweet and user ids (their
+# last four digits replaced by the copy's number, so the snowflake times stay). Writes it to $1.
+ira_copies() {
+  awk -v copies="$2" 'NR == 1 { print; next } { rows[++n] = $0 } /^"[0-9]+","/ { last = n }
+    END { for (k = 0; k < copies; ++k) { tag = sprintf("%04d", k)
+            for (i = 1; i < last; ++i) { line = rows[i]
+              if (match(line, /^"[0-9]+","[^"]+",/)) {
+                split(substr(line, 2, RLENGTH - 3), id, "\",\"")
+                line = "\"" substr(id[1], 1, length(id[1]) - 4) tag "\",\"" \
+                       substr(id[2], 1, length(id[2]) - 4) tag "\"," substr(line, RLENGTH + 1) }
+              print line } } }' tests/data/io_tweets_sample_ira_2018.csv > "$1"
+}

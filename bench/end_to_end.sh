@@ -9,6 +9,9 @@
 #     cores = ranks): the seconds and peak memory of each command (the largest process), rows/s per
 #     core, the time per phase on rank 0, the parallel efficiency against the first rank count, and
 #     the quality of the clusters against the truth.
+#  3. Ingest of real IO-archive rows: the 2018 IRA sample's 407 rows (quoted fields, texts with
+#     newlines, hashed and numeric ids) copied 2,500 times (1,017,500 rows), at each rank count of
+#     RANKS: seconds, peak memory, rows/s per core and the parallel efficiency.
 # Usage: bench/end_to_end.sh [ACCOUNTS] [RANKS...]   (default: 20000, ranks 1 2)
 set -euo pipefail
 accounts=${1:-20000}
@@ -104,4 +107,22 @@ for ranks in "${rank_counts[@]:1}"; do
     cmp -s "$work/out${rank_counts[0]}/$f" "$work/out$ranks/$f" ||
       echo "WARNING: $f differs between ${rank_counts[0]} and $ranks ranks"
   done
+done
+
+echo
+ira_copies "$work/ira.csv" 2500
+ira_rows=$((2500 * 407))
+echo "== real IO-archive rows: the 2018 IRA sample copied 2,500 times ($ira_rows rows," \
+  "$(du -m "$work/ira.csv" | cut -f1) MB)"
+printf '%-6s %-9s %-9s %-15s %-10s\n' ranks seconds peak_MB rows/s/core efficiency
+ira_first=
+for ranks in "${rank_counts[@]}"; do
+  rm -f "$work/ira.h5"
+  read -r s mb < <(timed "ira$ranks" "$ranks" "$BIN/lockstep" ingest --store "$work/ira.h5" \
+    --tweets "$work/ira.csv" --threads 1 --log-level warn)
+  [ -n "$ira_first" ] || ira_first="$ranks $s"
+  awk -v r="$ranks" -v s="$s" -v m="$mb" -v n="$ira_rows" -v f="$ira_first" \
+    'BEGIN { split(f, b, " "); printf "%-6s %-9.2f %-9s %-15.3g %-10.2f\n",
+             r, s, m, n / s / r, (b[2] * b[1]) / (s * r) }'
+  echo "       phases (rank 0): $(phases "$work/ira-manifest.json" seconds_per_phase_rank0)"
 done
