@@ -80,6 +80,12 @@ MinHasher::Sketch MinHasher::sketch(std::span<const std::uint32_t> shingles) con
   return out;
 }
 
+// Built for the baseline x86-64, std::popcount is a library call that counts by table (2% of the
+// near-duplicate phase at 10^7 posts); a clone with the popcnt instruction is chosen at load time
+// where the CPU has it (every x86-64 CPU since 2008).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("popcnt", "default")))
+#endif
 int sketch_agreement(const MinHasher::Sketch &x, const MinHasher::Sketch &y) {
   return 128 - std::popcount(x[0] ^ y[0]) - std::popcount(x[1] ^ y[1]);
 }
