@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <tuple>
 #include <unistd.h>
 #include <unordered_map>
@@ -336,7 +337,33 @@ std::vector<std::string_view> string_column(const std::vector<Row> &rows,
   return out;
 }
 
-void add_action(std::vector<Action> &actions, std::vector<KeyValue> &keys, std::uint64_t account,
+// Adds the strings behind a group's keys to `keys`, each (key, signal, value) about once: a
+// hashtag, link or mention recurs in many posts, and keeping every occurrence until the group's
+// sort made deriving IO-archive rows a fifth of ingest. A value is skipped when the first one
+// recorded under its (key, signal) is the same string; any other (a hash collision) is added,
+// and compact_keys removes what repeats.
+class KeyRecorder {
+public:
+  explicit KeyRecorder(std::vector<KeyValue> &keys) : keys_(keys) {}
+
+  void add(std::uint64_t key, Signal signal, std::string_view value) {
+    const auto code = static_cast<std::uint8_t>(signal);
+    const auto [first, inserted] =
+        first_.try_emplace(key ^ (std::uint64_t{code} << 56), keys_.size());
+    if (!inserted) {
+      const auto &seen = keys_[first->second];
+      if (seen.key == key && seen.signal == code && seen.value == value)
+        return;
+    }
+    keys_.push_back(KeyValue{key, code, std::string(value)});
+  }
+
+private:
+  std::vector<KeyValue> &keys_;
+  std::unordered_map<std::uint64_t, std::size_t> first_; // (key, signal) -> its first in keys_
+};
+
+void add_action(std::vector<Action> &actions, KeyRecorder &keys, std::uint64_t account,
                 const PostRow &post, std::uint64_t post_index, Signal signal, std::uint64_t key,
                 const std::string *value) {
   if (key == 0)
@@ -344,7 +371,7 @@ void add_action(std::vector<Action> &actions, std::vector<KeyValue> &keys, std::
   actions.push_back(
       Action{account, key, post_index, post.time_ms, static_cast<std::uint8_t>(signal)});
   if (value != nullptr)
-    keys.push_back(KeyValue{key, static_cast<std::uint8_t>(signal), *value});
+    keys.add(key, signal, *value);
 }
 
 } // namespace
@@ -354,24 +381,24 @@ namespace {
 // The actions and interactions of one post, each key once, and the strings behind the keys.
 void derive_post(const PostRow &post, std::uint64_t account, std::uint64_t index,
                  std::vector<Action> &actions, std::vector<InteractionRow> &interactions,
-                 std::vector<KeyString> &keys_) {
+                 KeyRecorder &keys) {
   const std::size_t first_action = actions.size();
-  add_action(actions, keys_, account, post, index, Signal::retweet, post.retweet_of, nullptr);
-  add_action(actions, keys_, account, post, index, Signal::reply, post.reply_to, nullptr);
-  add_action(actions, keys_, account, post, index, Signal::quote, post.quote_of, nullptr);
+  add_action(actions, keys, account, post, index, Signal::retweet, post.retweet_of, nullptr);
+  add_action(actions, keys, account, post, index, Signal::reply, post.reply_to, nullptr);
+  add_action(actions, keys, account, post, index, Signal::quote, post.quote_of, nullptr);
   for (const auto &tag : post.hashtags)
-    add_action(actions, keys_, account, post, index, Signal::hashtag, hash64(tag), &tag);
+    add_action(actions, keys, account, post, index, Signal::hashtag, hash64(tag), &tag);
   for (const auto &url : post.urls) {
-    add_action(actions, keys_, account, post, index, Signal::url, hash64(url), &url);
+    add_action(actions, keys, account, post, index, Signal::url, hash64(url), &url);
     const std::string domain(text::url_domain(url));
-    add_action(actions, keys_, account, post, index, Signal::domain, hash64(domain), &domain);
+    add_action(actions, keys, account, post, index, Signal::domain, hash64(domain), &domain);
   }
   for (const auto &user : post.mentions)
-    add_action(actions, keys_, account, post, index, Signal::mention, hash64(user), &user);
-  add_action(actions, keys_, account, post, index, Signal::text, post.text_key, nullptr);
+    add_action(actions, keys, account, post, index, Signal::mention, hash64(user), &user);
+  add_action(actions, keys, account, post, index, Signal::text, post.text_key, nullptr);
   for (std::size_t i = 0; i < post.objects.size(); ++i) {
     const auto &object = post.objects[i];
-    add_action(actions, keys_, account, post, index, Signal(post.object_signals[i]), hash64(object),
+    add_action(actions, keys, account, post, index, Signal(post.object_signals[i]), hash64(object),
                &object);
   }
   // A post acts on each key once, however often the key appears in it.
@@ -392,7 +419,7 @@ void derive_post(const PostRow &post, std::uint64_t account, std::uint64_t index
       return;
     interactions.push_back(InteractionRow{account, hash64(user), index, post.time_ms,
                                           static_cast<std::uint8_t>(kind)});
-    keys_.push_back(KeyValue{hash64(user), static_cast<std::uint8_t>(Signal::mention), user});
+    keys.add(hash64(user), Signal::mention, user);
   };
   interact(Interaction::retweet_of, post.retweet_user);
   interact(Interaction::reply_to, post.reply_user);
@@ -639,12 +666,15 @@ void StoreWriter::add_group(OwnedRows &rows, PartitionRange owned, PhaseTimes &t
   std::vector<Action> actions;
   std::vector<InteractionRow> interactions;
   std::vector<std::uint64_t> post_count(accounts.size(), 0);
-  for (std::size_t i = 0; i < posts.size(); ++i) {
-    const PostRow &post = posts[i];
-    const std::uint64_t account = post_account[i], index = post_base + i;
-    ++post_count[account - account_base];
-    ++time_sources_[static_cast<std::size_t>(post.time_source)];
-    derive_post(post, account, index, actions, interactions, keys_);
+  {
+    KeyRecorder keys(keys_); // this group's keys, each once, until compact_keys
+    for (std::size_t i = 0; i < posts.size(); ++i) {
+      const PostRow &post = posts[i];
+      const std::uint64_t account = post_account[i], index = post_base + i;
+      ++post_count[account - account_base];
+      ++time_sources_[static_cast<std::size_t>(post.time_source)];
+      derive_post(post, account, index, actions, interactions, keys);
+    }
   }
   compact_keys();
 
