@@ -507,6 +507,39 @@ void take_counts(const StoreCounts &counts, IngestSummary &summary) {
   summary.time_sources = counts.time_sources;
 }
 
+// What the new store says of itself, and what it takes over from the store appended to, if any:
+// its labels, and how its columns were stored (for the pass plan). Collective when appending.
+struct StoreStart {
+  StoreInfo info;
+  Labels existing_labels;
+  std::optional<store::Compression> existing_store;
+};
+
+StoreStart describe_store(const mpi::Comm &comm, const IngestConfig &config) {
+  StoreStart start;
+  auto &info = start.info;
+  info.partitions = config.partitions;
+  info.compression = config.store_compression == "deflate" ? store::Compression::deflate
+                                                           : store::Compression::none;
+  // Tweets with media tables joined hold action-table posts too (rows naming no tweet of theirs).
+  const auto with_media = [](const std::string &format) {
+    return format + std::string(store::schema::kJoinedMediaSuffix);
+  };
+  info.input_format = config.actions.empty() || config.format != "ioarchive"
+                          ? config.format
+                          : with_media(config.format);
+  if (config.append && std::filesystem::exists(config.store_path)) {
+    auto existing = read_existing_meta(comm, config.store_path);
+    if (existing.input_format == with_media(config.format))
+      info.input_format = existing.input_format;
+    info.partitions = existing.partitions;
+    info.files = std::move(existing.files);
+    start.existing_labels = std::move(existing.labels);
+    start.existing_store = existing.compression;
+  }
+  return start;
+}
+
 } // namespace
 
 IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
@@ -521,29 +554,7 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
       comm.is_root() && !folder.empty())
     std::filesystem::create_directories(folder); // a job's store/ need not exist yet
   comm.barrier();
-  StoreInfo info;
-  info.partitions = config.partitions;
-  info.compression = config.store_compression == "deflate" ? store::Compression::deflate
-                                                           : store::Compression::none;
-  // Tweets with media tables joined hold action-table posts too (rows naming no tweet of theirs).
-  const auto with_media = [](const std::string &format) {
-    return format + std::string(store::schema::kJoinedMediaSuffix);
-  };
-  info.input_format = config.actions.empty() || config.format != "ioarchive"
-                          ? config.format
-                          : with_media(config.format);
-  Labels existing_labels;
-  std::optional<store::Compression> existing_store;
-  const bool appending = config.append && std::filesystem::exists(config.store_path);
-  if (appending) {
-    auto existing = read_existing_meta(comm, config.store_path);
-    if (existing.input_format == with_media(config.format))
-      info.input_format = existing.input_format;
-    info.partitions = existing.partitions;
-    info.files = std::move(existing.files);
-    existing_labels = std::move(existing.labels);
-    existing_store = existing.compression;
-  }
+  auto [info, existing_labels, existing_store] = describe_store(comm, config);
   // Existing rows keep file indices below the new inputs' so that, among duplicates, the
   // earlier ingest wins.
   const auto file_base = static_cast<std::uint32_t>(info.files.size());
@@ -570,7 +581,7 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
                 groups.size(), groups[g].first, groups[g].last - 1, resident_mb(), comm.rank());
     const auto owned = owned_partitions(groups[g], comm.rank(), comm.size());
     std::vector<OwnedRows> rounds;
-    if (appending)
+    if (existing_store) // appending: the store's rows of these partitions join the new ones
       read_existing_rows(comm, config.store_path, owned, rounds.emplace_back());
     LocalReader reader(inputs, pieces, comm.rank(), comm.size(),
                        static_cast<std::size_t>(config.block_megabytes) << 20);
