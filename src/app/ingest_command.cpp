@@ -28,6 +28,13 @@ CLI::App *add_ingest_command(CLI::App &app, Config &config) {
   command->add_option("--snapshots", c.snapshots,
                       "Follower snapshots: CSV with userid, time (date, date time or unix "
                       "seconds) and followers columns");
+  command->add_option("--follows", c.follows,
+                      "Follow lists: an edge list CSV with account_id, followed_id and optional "
+                      "collected_at columns, or twarc2 following/followers output (one user "
+                      "object per line, flattened)");
+  command->add_option("--follow-columns", c.follow_columns,
+                      "The follows edge lists' header names: account_id=COL,followed_id=COL,"
+                      "collected_at=COL");
   command->add_option("--format", c.format, "ioarchive, actions or jsonl")
       ->check(CLI::IsMember({"ioarchive", "actions", "jsonl"}))
       ->capture_default_str();
@@ -93,12 +100,12 @@ int run_ingest(const mpi::Comm &comm, const Config &config) {
                s.rows_read, static_cast<double>(s.bytes_read) / 1e6, s.seconds, comm.size(),
                static_cast<double>(s.rows_read) / s.seconds,
                static_cast<double>(s.rows_read) / s.seconds / comm.size());
-    fmt::print("stored {} posts, {} accounts, {} actions, {} interactions, {} follower snapshots "
-               "in {}\n",
-               s.posts, s.accounts, s.actions, s.interactions, s.snapshots,
+    fmt::print("stored {} posts, {} accounts, {} actions, {} interactions, {} follower snapshots, "
+               "{} follows in {}\n",
+               s.posts, s.accounts, s.actions, s.interactions, s.snapshots, s.follows,
                config.ingest.store_path);
     fmt::print("rows read {} = new posts + duplicates {} + rejected {} + rows without posts "
-               "(users, snapshots) {}\n",
+               "(users, snapshots, follows) {}\n",
                s.rows_read, s.duplicates, s.rows_rejected, s.non_post_rows);
     for (const auto &[reason, n] : s.rejects_by_reason)
       fmt::print("  rejected, {}: {}\n", reason, n);

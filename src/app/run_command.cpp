@@ -55,10 +55,10 @@ std::vector<std::string> expand(const std::vector<std::string> &patterns) {
 }
 
 struct Inputs {
-  std::vector<std::string> tweets, users, actions, snapshots;
+  std::vector<std::string> tweets, users, actions, snapshots, follows;
   std::vector<std::string> all() const {
     std::vector<std::string> out;
-    for (const auto *list : {&tweets, &users, &actions, &snapshots})
+    for (const auto *list : {&tweets, &users, &actions, &snapshots, &follows})
       out.insert(out.end(), list->begin(), list->end());
     return out;
   }
@@ -103,6 +103,7 @@ void ingest_inputs(const mpi::Comm &comm, const RunConfig &run, const Inputs &in
   c.action_columns = run.action_columns;
   c.time_format = run.time_format;
   c.label_column = run.label_column;
+  c.follow_columns = run.follow_columns;
   c.partitions = run.partitions;
   c.store_compression = run.store_compression;
   c.memory_megabytes = run.memory_megabytes;
@@ -119,6 +120,7 @@ void ingest_inputs(const mpi::Comm &comm, const RunConfig &run, const Inputs &in
   c.users = keep(inputs.users);
   c.actions = keep(inputs.actions);
   c.snapshots = keep(inputs.snapshots);
+  c.follows = keep(inputs.follows);
   const auto s = ingest::ingest(comm, c);
   if (comm.is_root()) {
     fmt::print("ingest: {} rows read, {} rejected, {} duplicates, {} posts stored in {:.2f} s\n",
@@ -267,7 +269,8 @@ int run_run(const mpi::Comm &comm, const Config &config) {
   run.phase = config.run.phase;
   if (run.out_dir.empty())
     throw UsageError(run.job_path + ": [run] out (or --out) is required");
-  Inputs inputs{expand(run.tweets), expand(run.users), expand(run.actions), expand(run.snapshots)};
+  Inputs inputs{expand(run.tweets), expand(run.users), expand(run.actions), expand(run.snapshots),
+                expand(run.follows)};
 
   if (run.phase == "all" || run.phase == "ingest")
     bring_store_up_to_date(comm, run, inputs);

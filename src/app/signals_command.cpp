@@ -11,10 +11,10 @@ namespace lockstep::app {
 namespace {
 
 // Names of signals::Statistic and signals::KeyKind values, by their number ("-": none).
-constexpr const char *kStatisticNames[] = {"-", "keys", "fewer_posts"};
+constexpr const char *kStatisticNames[] = {"-", "keys", "fewer_posts", "rarity"};
 constexpr const char *kKeyKindNames[] = {"-", "post", "text", "value", "time"};
 static_assert(std::size(kKeyKindNames) == std::size_t(signals::KeyKind::time) + 1);
-static_assert(std::size(kStatisticNames) == std::size_t(signals::Statistic::fewer_posts) + 1);
+static_assert(std::size(kStatisticNames) == std::size_t(signals::Statistic::rarity) + 1);
 
 // A header and one tab-separated row per signal.
 std::string signal_table_text() {

@@ -51,7 +51,11 @@ struct IngestConfig {
   std::string store_path;
   std::vector<std::string> tweets, users, actions; // input files (plain, .gz or .zst)
   std::vector<std::string> snapshots;              // optional follower snapshots
-  std::string format = "ioarchive";                // "ioarchive" or "actions"
+  // Optional follow lists: edge list CSVs, or twarc2 following/followers JSON lines (told apart by
+  // their first byte)
+  std::vector<std::string> follows;
+  std::string follow_columns;       // NAME=COLUMN,...: the edge lists' header names
+  std::string format = "ioarchive"; // "ioarchive" or "actions"
   std::string columns; // NAME=COLUMN,...: the action table's or the tweets files' header names
   // With --format ioarchive: the header names of an action table of media joined to the tweets
   // (content_id=COL,account_id=COL,timestamp=COL,media=COL)
@@ -174,7 +178,8 @@ struct RunConfig {
   std::string previous_dir;  // --previous: compare with (and skip when nothing changed since)
   std::string phase = "all"; // --phase: all, ingest (only) or detect (only, the store must exist)
   std::string format = "ioarchive";
-  std::vector<std::string> tweets, users, actions, snapshots; // glob patterns
+  std::vector<std::string> tweets, users, actions, snapshots, follows; // glob patterns
+  std::string follow_columns; // header names of the follows edge lists
   std::string columns;        // header names of the action table or another tweets layout
   std::string action_columns; // with format ioarchive: the media tables' (actions) header names
   std::string time_format;    // tweet_time's format in another layout

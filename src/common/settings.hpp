@@ -103,6 +103,8 @@ void visit_run(C &c, Visit &&visit) {
   visit("users", c.users);
   visit("actions", c.actions);
   visit("snapshots", c.snapshots);
+  visit("follows", c.follows);
+  visit("follow_columns", c.follow_columns);
   visit("columns", c.columns);
   visit("action_columns", c.action_columns);
   visit("time_format", c.time_format);

@@ -36,6 +36,7 @@ std::uint64_t observed_statistic(std::uint8_t signal, const PairSignal &pair) {
   case signals::Statistic::fewer_posts:
     return std::min(pair.posts_a, pair.posts_b);
   case signals::Statistic::none:
+  case signals::Statistic::rarity: // tested by detect/follows.hpp, not from co-actions
     break;
   }
   throw std::logic_error(

@@ -217,6 +217,42 @@ void read_existing_snapshots(const store::Group &root, store::Slab slab,
   }
 }
 
+// The owned follows, a row for the first and one for the last collection time (merged again
+// when written), with the followed ids from /keys.
+void read_existing_follows(const store::Group &root, store::Slab slab, std::uint64_t first_account,
+                           OwnedRows &rows) {
+  const auto f = root.open_group("follows");
+  const auto account = store::read_column<std::uint64_t>(f, schema::follows::account, slab);
+  const auto followed = store::read_column<std::uint64_t>(f, schema::follows::followed, slab);
+  const auto first_ms = store::read_column<std::int64_t>(f, schema::follows::first_ms, slab);
+  const auto last_ms = store::read_column<std::int64_t>(f, schema::follows::last_ms, slab);
+  std::unordered_map<std::uint64_t, std::size_t> wanted; // followed key -> its id string
+  for (const auto key : followed)
+    wanted.emplace(key, 0);
+  const auto k = root.open_group("keys");
+  const store::Slab all_keys{0, store::column_length(k, schema::keys::key.name)};
+  const auto key = store::read_column<std::uint64_t>(k, schema::keys::key, all_keys);
+  const auto key_signal = store::read_column<std::uint8_t>(k, schema::keys::signal, all_keys);
+  const auto value = store::read_strings(k, schema::keys::value, all_keys);
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    if (key_signal[i] == std::uint8_t(schema::Signal::follows) && wanted.contains(key[i]))
+      wanted[key[i]] = i;
+  }
+  for (std::size_t i = 0; i < account.size(); ++i) {
+    const auto &owner = rows.accounts.at(account[i] - first_account);
+    FollowRow row;
+    row.account = owner.id;
+    row.partition = owner.partition;
+    row.followed = value.at(wanted.at(followed[i]));
+    row.line = static_cast<std::int64_t>(i);
+    row.time_ms = first_ms[i];
+    if (last_ms[i] != first_ms[i])
+      rows.follows.push_back(row);
+    row.time_ms = last_ms[i];
+    rows.follows.push_back(std::move(row));
+  }
+}
+
 } // namespace
 
 void read_existing_rows(const mpi::Comm &comm, const std::string &path, PartitionRange owned,
@@ -230,6 +266,7 @@ void read_existing_rows(const mpi::Comm &comm, const std::string &path, Partitio
   const auto post_slab = owned_slab(index, "posts", first, last, none);
   const auto action_slab = owned_slab(index, "actions", first, last, none);
   const auto snapshot_slab = owned_slab(index, "snapshots", first, last, none);
+  const auto follow_slab = owned_slab(index, "follows", first, last, none);
   // Interactions are derived again from the posts.
   const auto dictionaries = root.open_group("dictionaries");
   Labels labels;
@@ -240,6 +277,7 @@ void read_existing_rows(const mpi::Comm &comm, const std::string &path, Partitio
   read_existing_posts(root, post_slab, account_slab.offset, labels, rows);
   restore_lists(root, action_slab, post_slab, rows);
   read_existing_snapshots(root, snapshot_slab, account_slab.offset, rows);
+  read_existing_follows(root, follow_slab, account_slab.offset, rows);
   rows.existing_posts = rows.posts.size();
 }
 

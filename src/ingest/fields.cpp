@@ -9,8 +9,6 @@
 #include <fmt/format.h>
 
 namespace lockstep::ingest {
-namespace {
-
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
     s.remove_prefix(1);
@@ -18,6 +16,8 @@ std::string_view trim(std::string_view s) {
     s.remove_suffix(1);
   return s;
 }
+
+namespace {
 
 // Strips Python-repr quotes from one list item, undoing \\ and \' escapes.
 std::optional<std::string> unquote_item(std::string_view item) {

@@ -23,6 +23,9 @@ std::optional<std::vector<std::string>> parse_list(std::string_view field,
 std::optional<bool> parse_bool(std::string_view field);
 // A non-negative count; "" is unknown (-1); "17.0" is 17; "1.5" or "abc" is malformed.
 std::optional<std::int64_t> parse_count(std::string_view field);
+
+// The field without leading and trailing spaces and tabs.
+std::string_view trim(std::string_view s);
 // A decimal unsigned id ("" or anything else is malformed).
 std::optional<std::uint64_t> parse_id(std::string_view field);
 // "YYYY-MM-DD HH:MM" (optionally ":SS") in UTC, as milliseconds since the epoch.

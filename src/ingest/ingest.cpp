@@ -43,7 +43,7 @@ void serialize(Archive &archive, lockstep::ingest::Reject &reject, unsigned /*ve
 namespace lockstep::ingest {
 namespace {
 
-constexpr char kPostTag = 'P', kAccountTag = 'A', kSnapshotTag = 'S';
+constexpr char kPostTag = 'P', kAccountTag = 'A', kSnapshotTag = 'S', kFollowTag = 'F';
 
 // Within a group of partitions, rank r owns a contiguous share, in rank order.
 int owner_of(std::uint32_t partition, PartitionRange group, int ranks) {
@@ -239,6 +239,9 @@ void route_block(const std::vector<Record> &records, const InputFile &input, std
     if (record.snapshot && group.contains(record.snapshot->partition) &&
         !send(record.snapshot->partition, kSnapshotTag, *record.snapshot))
       out.own.snapshots.push_back(std::move(*record.snapshot));
+    if (record.follow && group.contains(record.follow->partition) &&
+        !send(record.follow->partition, kFollowTag, *record.follow))
+      out.own.follows.push_back(std::move(*record.follow));
     if (keeps_profile[k] != 0 && !send(record.account->partition, kAccountTag, *record.account))
       out.own.accounts.push_back(std::move(*record.account));
   }
@@ -252,6 +255,8 @@ void receive_rows(const std::vector<char> &received, OwnedRows &owned) {
       owned.posts.push_back(PostRow::unpack(reader));
     else if (tag == kSnapshotTag)
       owned.snapshots.push_back(SnapshotRow::unpack(reader));
+    else if (tag == kFollowTag)
+      owned.follows.push_back(FollowRow::unpack(reader));
     else if (tag == kAccountTag)
       owned.accounts.push_back(AccountRow::unpack(reader));
     else
@@ -268,20 +273,23 @@ void append_all(std::vector<T> &from, std::vector<T> &to) {
 // growing round by round were moved again at every doubling: a tenth of ingest's time).
 OwnedRows concatenate(std::vector<OwnedRows> &rounds) {
   OwnedRows rows;
-  std::size_t posts = 0, accounts = 0, snapshots = 0;
+  std::size_t posts = 0, accounts = 0, snapshots = 0, follows = 0;
   for (const auto &r : rounds) {
     posts += r.posts.size();
     accounts += r.accounts.size();
     snapshots += r.snapshots.size();
+    follows += r.follows.size();
     rows.existing_posts += r.existing_posts;
   }
   rows.posts.reserve(posts);
   rows.accounts.reserve(accounts);
   rows.snapshots.reserve(snapshots);
+  rows.follows.reserve(follows);
   for (auto &r : rounds) {
     append_all(r.posts, rows.posts);
     append_all(r.accounts, rows.accounts);
     append_all(r.snapshots, rows.snapshots);
+    append_all(r.follows, rows.follows);
     r = OwnedRows{};
   }
   rounds.clear();
@@ -404,9 +412,11 @@ void write_manifest(const mpi::Comm &comm, const IngestConfig &config,
   out += fmt::format("  \"rows_read\": {},\n  \"rows_rejected\": {},\n  \"rows_duplicate\": {},\n"
                      "  \"non_post_rows\": {},\n",
                      s.rows_read, s.rows_rejected, s.duplicates, s.non_post_rows);
-  out += fmt::format("  \"posts\": {},\n  \"accounts\": {},\n  \"actions\": {},\n"
-                     "  \"interactions\": {},\n  \"snapshots\": {},\n  \"passes\": {},\n",
-                     s.posts, s.accounts, s.actions, s.interactions, s.snapshots, s.groups);
+  out +=
+      fmt::format("  \"posts\": {},\n  \"accounts\": {},\n  \"actions\": {},\n"
+                  "  \"interactions\": {},\n  \"snapshots\": {},\n  \"follows\": {},\n"
+                  "  \"passes\": {},\n",
+                  s.posts, s.accounts, s.actions, s.interactions, s.snapshots, s.follows, s.groups);
   out += fmt::format("  \"store_compression\": {},\n", json::quote(config.store_compression));
   const auto object = [](const std::map<std::string, std::uint64_t> &m) {
     std::string o = "{";
@@ -503,6 +513,7 @@ void take_counts(const StoreCounts &counts, IngestSummary &summary) {
   summary.actions = counts.actions;
   summary.interactions = counts.interactions;
   summary.snapshots = counts.snapshots;
+  summary.follows = counts.follows;
   summary.duplicates = counts.duplicates;
   summary.time_sources = counts.time_sources;
 }

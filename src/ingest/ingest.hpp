@@ -20,8 +20,10 @@ struct IngestSummary {
   std::uint64_t rows_rejected = 0;
   std::uint64_t duplicates = 0; // posts seen before (same tweetid, or same action)
   std::uint64_t posts = 0, accounts = 0, actions = 0, interactions = 0;
-  std::uint64_t non_post_rows = 0; // rows that carry no post: users-file profiles, snapshots
-  std::uint64_t snapshots = 0;     // follower snapshots stored
+  std::uint64_t non_post_rows =
+      0;                       // rows that carry no post: users-file profiles, snapshots, follows
+  std::uint64_t snapshots = 0; // follower snapshots stored
+  std::uint64_t follows = 0;   // follows stored (one per account and followed account)
   std::uint64_t bytes_read = 0;
   std::map<std::string, std::uint64_t> rejects_by_reason;
   // Rows kept after a mend (ingest/parse.hpp Repairs): "empty list element skipped" (elements)

@@ -208,4 +208,40 @@ std::string json_tweet_columns(std::string_view line, TweetColumns &columns) {
   return "";
 }
 
+std::string json_follow(std::string_view line, JsonFollow &follow) {
+  thread_local simdjson::dom::parser parser;
+  const simdjson::padded_string padded(line);
+  element user;
+  if (const auto error = parser.parse(padded).get(user); error)
+    return std::string("not JSON: ") + simdjson::error_message(error);
+  if (!user.is_object())
+    return "not a JSON object";
+  if (!user.at_pointer("/data").error())
+    return "a v2 response page: flatten it into one user per line first (twarc2 flatten)";
+  const auto id = text_at(user, "/id");
+  if (id.empty())
+    return "no user id";
+  const auto url = text_at(user, "/__twarc/url");
+  // ".../2/users/ID/following?..." or ".../followers": the collected account and the direction.
+  const auto users = url.find("/users/");
+  const auto slash = users == std::string::npos ? users : url.find('/', users + 7);
+  if (slash == std::string::npos)
+    return "no __twarc.url naming the collected account (twarc2 following or followers output)";
+  const auto collected = url.substr(users + 7, slash - users - 7);
+  const auto rest = std::string_view(url).substr(slash + 1);
+  if (collected.empty())
+    return "no collected account in __twarc.url";
+  if (rest.starts_with("following")) {
+    follow.account = collected;
+    follow.followed = id;
+  } else if (rest.starts_with("followers")) {
+    follow.account = id;
+    follow.followed = collected;
+  } else {
+    return "__twarc.url is neither a following nor a followers collection";
+  }
+  follow.collected_at = text_at(user, "/__twarc/retrieved_at");
+  return "";
+}
+
 } // namespace lockstep::ingest

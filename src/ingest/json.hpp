@@ -19,4 +19,15 @@ using TweetColumns = std::array<std::string, io_archive::kTweetColumns.size()>;
 // JSON, no id or author, or a whole v2 response page (flatten it into one tweet per line first).
 std::string json_tweet_columns(std::string_view line, TweetColumns &columns);
 
+// One follow from a line of `twarc2 following` or `twarc2 followers` (flattened: one user object
+// per line, with the collection's URL and time under `__twarc`): `/2/users/ID/following` makes
+// the line's user followed by ID, `/2/users/ID/followers` makes it follow ID.
+struct JsonFollow {
+  std::string account, followed; // follower and followed ids
+  std::string collected_at;      // `__twarc.retrieved_at` as given ("" when absent)
+};
+
+// Fills `follow` from one JSON line. Returns "" on success, else why the line is no follow.
+std::string json_follow(std::string_view line, JsonFollow &follow);
+
 } // namespace lockstep::ingest

@@ -76,6 +76,16 @@ const std::vector<std::vector<std::string>> kSnapshotNames = {
     {"time", "timestamp", "snapshot_time", "date"},
     {"followers", "follower_count", "followers_count"}};
 
+// Follows: (follower, followed, collection time); the names accept the usual spellings, and
+// --follow-columns names others. The time is optional.
+enum FollowField { kFAccount, kFFollowed, kFTime, kFollowFieldCount };
+constexpr std::array<std::string_view, kFollowFieldCount> kFollowFieldNames = {
+    "account_id", "followed_id", "collected_at"};
+const std::vector<std::vector<std::string>> kFollowNames = {
+    {"account_id", "userid", "user_id", "follower_id", "source"},
+    {"followed_id", "following_id", "friend_id", "target"},
+    {"collected_at", "retrieved_at", "time", "timestamp"}};
+
 // "user_display_name", "userDisplayName" and "User Display Name" all become "userdisplayname".
 std::string canonical(std::string_view name) {
   std::string out;
@@ -368,27 +378,21 @@ ParsedRecord parse_action(const Fields &f, std::uint32_t file, std::int64_t line
   return out;
 }
 
-// A snapshot time: "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS]" or unix seconds.
-std::optional<std::int64_t> parse_snapshot_time(std::string_view text) {
-  if (text.size() == 10 && text[4] == '-') {
-    const auto day = parse_day(text);
-    return day ? std::optional<std::int64_t>(*day * 86'400'000LL) : std::nullopt;
-  }
-  if (const auto minute = parse_minute_time(text))
-    return minute;
-  double seconds = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-  if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(seconds)) {
-    return std::nullopt;
-  }
-  return static_cast<std::int64_t>(std::llround(seconds * 1000.0));
+// The account a snapshot or follow row names, known by its id alone unless profiles arrive too.
+void add_account_by_id(ParsedRecord &out, const std::string &id, std::uint32_t partition,
+                       std::uint32_t file, std::int64_t line) {
+  AccountRow &account = out.account.emplace();
+  account.id = id;
+  account.partition = partition;
+  account.file = file;
+  account.line = line;
 }
 
 ParsedRecord parse_snapshot(const Fields &f, std::uint32_t file, std::int64_t line,
                             std::uint32_t partitions) {
   if (f[kSAccount].empty())
     return reject(file, line, "missing userid", "userid is empty");
-  const auto time_ms = parse_snapshot_time(f[kSTime]);
+  const auto time_ms = parse_collection_time(f[kSTime]);
   if (!time_ms)
     return reject(file, line, "bad snapshot time", fmt::format("time '{}'", clip(f[kSTime])));
   const auto followers = parse_count(f[kSFollowers]);
@@ -403,12 +407,39 @@ ParsedRecord parse_snapshot(const Fields &f, std::uint32_t file, std::int64_t li
   snapshot.followers = *followers;
   snapshot.file = file;
   snapshot.line = line;
-  AccountRow &account = out.account.emplace(); // known by id alone unless profiles arrive too
-  account.id = snapshot.account;
-  account.partition = snapshot.partition;
-  account.file = file;
-  account.line = line;
+  add_account_by_id(out, snapshot.account, snapshot.partition, file, line);
   return out;
+}
+
+// A follow (either layout) as its row, and the follower as an account known by id alone.
+ParsedRecord follow_record(std::string_view account, std::string_view followed,
+                           std::string_view time, std::uint32_t file, std::int64_t line,
+                           std::uint32_t partitions) {
+  if (account.empty())
+    return reject(file, line, "missing account_id", "the follower's id is empty");
+  if (followed.empty())
+    return reject(file, line, "missing followed_id", "the followed account's id is empty");
+  std::optional<std::int64_t> time_ms = store::schema::kUnknownTime;
+  if (!time.empty() && time != "NA" && !(time_ms = parse_collection_time(time)))
+    return reject(file, line, "bad collection time", fmt::format("time '{}'", clip(time)));
+  ParsedRecord out;
+  FollowRow &follow = out.follow.emplace();
+  follow.account = std::string(account);
+  follow.followed = std::string(followed);
+  follow.partition = partition_of(follow.account, partitions);
+  follow.time_ms = *time_ms;
+  follow.file = file;
+  follow.line = line;
+  add_account_by_id(out, follow.account, follow.partition, file, line);
+  return out;
+}
+
+ParsedRecord parse_json_follow(const Record &record, std::uint32_t file, std::uint32_t partitions) {
+  thread_local JsonFollow follow;
+  if (auto error = json_follow(record.text, follow); !error.empty())
+    return reject(file, record.line, "bad JSON follow", std::move(error));
+  return follow_record(follow.account, follow.followed, follow.collected_at, file, record.line,
+                       partitions);
 }
 
 // A JSON line read into the archive's tweet columns, then as a tweets row.
@@ -508,6 +539,67 @@ std::map<std::string, std::string> parse_tweet_columns(const std::string &mappin
 
 } // namespace
 
+std::map<std::string, std::string> parse_follow_columns(const std::string &mapping) {
+  std::map<std::string, std::string> columns;
+  for (const auto &[name, column] : mapping_pairs(mapping)) {
+    if (std::find(kFollowFieldNames.begin(), kFollowFieldNames.end(), name) ==
+        kFollowFieldNames.end())
+      throw UsageError("--follow-columns: unknown name '" + name +
+                       "' (account_id, followed_id, collected_at)");
+    columns[name] = column;
+  }
+  return columns;
+}
+
+std::optional<std::int64_t> parse_collection_time(std::string_view text) {
+  text = trim(text);
+  if (text.size() == 10 && text[4] == '-') {
+    const auto day = parse_day(text);
+    return day ? std::optional<std::int64_t>(*day * 86'400'000LL) : std::nullopt;
+  }
+  if (text.size() >= 19 && text[4] == '-' && (text[10] == 'T' || text[10] == ' ')) {
+    const auto second = parse_minute_time(text.substr(0, 19));
+    if (!second)
+      return std::nullopt;
+    auto rest = text.substr(19);
+    std::int64_t millis = 0;
+    if (!rest.empty() && rest.front() == '.') { // fractional seconds: milliseconds kept
+      std::size_t digits = 1;
+      while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9')
+        ++digits;
+      for (std::size_t d = 1; d < 4; ++d)
+        millis = millis * 10 + (d < digits ? rest[d] - '0' : 0);
+      rest = rest.substr(digits);
+    }
+    std::int64_t offset_minutes = 0;
+    if (rest == "Z" || rest == "+00:00" || rest.empty()) {
+      // UTC
+    } else if ((rest.size() == 6 && rest[3] == ':') || rest.size() == 5) {
+      const auto two_digits = [](std::string_view d) {
+        return d[0] >= '0' && d[0] <= '9' && d[1] >= '0' && d[1] <= '9'
+                   ? (d[0] - '0') * 10 + (d[1] - '0')
+                   : -1;
+      };
+      const int hours = two_digits(rest.substr(1, 2)),
+                minutes = two_digits(rest.substr(rest.size() - 2));
+      if ((rest[0] != '+' && rest[0] != '-') || hours < 0 || minutes < 0)
+        return std::nullopt;
+      offset_minutes = (rest[0] == '-' ? -1 : 1) * (hours * 60 + minutes);
+    } else {
+      return std::nullopt;
+    }
+    return *second + millis - offset_minutes * 60'000LL;
+  }
+  if (const auto minute = parse_minute_time(text))
+    return minute;
+  double seconds = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(seconds)) {
+    return std::nullopt;
+  }
+  return static_cast<std::int64_t>(std::llround(seconds * 1000.0));
+}
+
 ActionColumns parse_joined_action_columns(const std::string &mapping) {
   auto columns = parse_action_columns(mapping);
   const auto pairs = mapping_pairs(mapping);
@@ -605,6 +697,28 @@ TableLayout map_header(TableKind kind, const std::vector<std::string_view> &head
     for (std::size_t i = 0; i < io_archive::kTweetColumns.size(); ++i)
       layout.columns.push_back(static_cast<int>(i));
     return layout;
+  case TableKind::json_follows: // no header: every line is one user object
+    return layout;
+  case TableKind::follows:
+    for (std::size_t f = 0; f < kFollowNames.size(); ++f) {
+      const auto mapped = mapping.follows.find(std::string(kFollowFieldNames[f]));
+      if (mapped != mapping.follows.end()) {
+        names.push_back(mapped->second);
+        continue;
+      }
+      std::string chosen = kFollowNames[f].front(); // else the first spelling present
+      for (const auto &name : kFollowNames[f]) {
+        if (find_fields(header, {name})[0] >= 0) {
+          chosen = name;
+          break;
+        }
+      }
+      names.push_back(chosen);
+    }
+    required = {kFAccount, kFFollowed};
+    if (mapping.follows.contains(std::string(kFollowFieldNames[kFTime])))
+      required.push_back(kFTime); // a named time column must be there
+    break;
   case TableKind::snapshots:
     for (const auto &alternatives : kSnapshotNames) { // the first spelling present wins
       std::string chosen = alternatives.front();
@@ -638,6 +752,8 @@ ParsedRecord parse_record(const TableLayout &layout, const Record &record, std::
     return reject(file, record.line, "invalid UTF-8", "");
   if (layout.kind == TableKind::json_tweets)
     return parse_json_tweet(layout, record, file, partitions, profile);
+  if (layout.kind == TableKind::json_follows)
+    return parse_json_follow(record, file, partitions);
   thread_local std::vector<std::string_view> values;
   thread_local std::string scratch;
   if (!csv::split_record(record.text, values, scratch)) {
@@ -657,7 +773,11 @@ ParsedRecord parse_record(const TableLayout &layout, const Record &record, std::
     return parse_action(fields, file, record.line, partitions);
   case TableKind::snapshots:
     return parse_snapshot(fields, file, record.line, partitions);
+  case TableKind::follows:
+    return follow_record(trim(fields[kFAccount]), trim(fields[kFFollowed]), trim(fields[kFTime]),
+                         file, record.line, partitions);
   case TableKind::json_tweets:
+  case TableKind::json_follows:
     break; // read above
   }
   return {};
@@ -680,11 +800,14 @@ std::string typed_object_names() {
 
 std::optional<std::uint32_t> record_partition(const TableLayout &layout, const Record &record,
                                               std::uint32_t partitions) {
-  if (record.truncated || layout.kind == TableKind::json_tweets)
+  if (record.truncated || layout.kind == TableKind::json_tweets ||
+      layout.kind == TableKind::json_follows)
     return std::nullopt;
+  const bool follows = layout.kind == TableKind::follows;
   const int field = layout.kind == TableKind::tweets    ? int{kUserId}
                     : layout.kind == TableKind::users   ? int{kUUserId}
                     : layout.kind == TableKind::actions ? int{kAccount}
+                    : follows                           ? int{kFAccount}
                                                         : int{kSAccount};
   const int column = layout.columns[static_cast<std::size_t>(field)];
   if (column < 0)
@@ -695,7 +818,7 @@ std::optional<std::uint32_t> record_partition(const TableLayout &layout, const R
   if (!csv::split_record(record.text, values, scratch, fields) || values.size() != fields ||
       values.back().empty())
     return std::nullopt;
-  return partition_of(values.back(), partitions);
+  return partition_of(follows ? trim(values.back()) : values.back(), partitions); // as parsed
 }
 
 } // namespace lockstep::ingest

@@ -14,8 +14,10 @@
 
 namespace lockstep::ingest {
 
-// json_tweets: Twitter API tweets as JSON lines (ingest/json.hpp), read as tweets rows.
-enum class TableKind { tweets, users, actions, snapshots, json_tweets };
+// json_tweets: Twitter API tweets as JSON lines (ingest/json.hpp), read as tweets rows. follows:
+// an edge list CSV (account_id, followed_id[, collected_at]); json_follows: twarc2's following
+// and followers output as JSON lines.
+enum class TableKind { tweets, users, actions, snapshots, json_tweets, follows, json_follows };
 
 // The generic action table's column names (CooRTweet's by default). Besides object_id (the
 // `object` signal), a table may hold typed object columns, each read as its own store signal:
@@ -48,7 +50,18 @@ struct ColumnMapping {
   std::map<std::string, std::string> tweets; // archive column -> the file's header name
   std::string time_format;                   // "" = the archive's "YYYY-MM-DD HH:MM[:SS]"
   std::string label_column; // `--label-column`: tweets and users files' column of account labels
+  // `--follow-columns`: the follows edge list's header names (account_id, followed_id,
+  // collected_at), each to a name the file's header has.
+  std::map<std::string, std::string> follows;
 };
+
+// Reads `--follow-columns NAME=COLUMN,...` (NAME: account_id, followed_id, collected_at); throws
+// UsageError for another name or a malformed entry.
+std::map<std::string, std::string> parse_follow_columns(const std::string &mapping);
+
+// A collection or snapshot time: "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS]", ISO 8601 with a "T",
+// fractional seconds and a "Z" or "+HH:MM" offset (twarc's retrieved_at), or unix seconds.
+std::optional<std::int64_t> parse_collection_time(std::string_view text);
 
 // The header names of action tables joined to IO-archive tweets (`--action-columns`): content_id,
 // account_id, timestamp and one or more media columns (media=COL), no object_id and no other
@@ -84,6 +97,7 @@ struct ParsedRecord {
   std::optional<PostRow> post;
   std::optional<AccountRow> account;
   std::optional<SnapshotRow> snapshot;
+  std::optional<FollowRow> follow;
   std::optional<Reject> reject;
   Repairs repairs;
 };

@@ -27,6 +27,20 @@ TableLayout read_layout(const InputFile &input, const ColumnMapping &mapping) {
   return map_header(input.kind, header, input.path, mapping);
 }
 
+// A follows file's layout from its first byte that is no white space: '{' for twarc2's JSON
+// lines, anything else for an edge list CSV.
+TableKind follows_kind(const std::string &path, Compression compression) {
+  const auto source = open_source(path, compression, 0);
+  char buffer[4096];
+  while (const auto n = source->read(buffer, sizeof buffer)) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (buffer[i] != ' ' && buffer[i] != '\t' && buffer[i] != '\r' && buffer[i] != '\n')
+        return buffer[i] == '{' ? TableKind::json_follows : TableKind::follows;
+    }
+  }
+  return TableKind::follows; // empty: the header check says so
+}
+
 } // namespace
 
 std::vector<InputFile> plan_inputs(const IngestConfig &config) {
@@ -38,21 +52,28 @@ std::vector<InputFile> plan_inputs(const IngestConfig &config) {
       input.kind = kind;
       input.compression = detect_compression(path);
       input.size = file_size(path);
+      if (kind == TableKind::follows)
+        input.kind = follows_kind(path, input.compression);
       inputs.push_back(std::move(input));
     }
   };
   if (config.format == "actions") {
-    if (config.actions.empty())
-      throw UsageError("ingest --format actions needs --actions FILE...");
+    const bool more_of_a_store =
+        config.append && (!config.snapshots.empty() || !config.follows.empty());
+    if (config.actions.empty() && !more_of_a_store)
+      throw UsageError("ingest --format actions needs --actions FILE... (with --append, "
+                       "--snapshots or --follows alone will do)");
     if (!config.tweets.empty() || !config.users.empty()) {
-      throw UsageError("ingest --format actions takes --actions (and --snapshots) files only");
+      throw UsageError(
+          "ingest --format actions takes --actions (and --snapshots, --follows) files only");
     }
     add(config.actions, TableKind::actions);
     add(config.snapshots, TableKind::snapshots);
+    add(config.follows, TableKind::follows);
   } else if (config.format == "ioarchive") {
     if (config.tweets.empty() && config.users.empty() && config.snapshots.empty() &&
-        config.actions.empty()) {
-      throw UsageError("ingest needs --tweets, --users, --actions or --snapshots files");
+        config.actions.empty() && config.follows.empty()) {
+      throw UsageError("ingest needs --tweets, --users, --actions, --snapshots or --follows files");
     }
     if (!config.actions.empty() && config.action_columns.empty()) {
       throw UsageError("--actions with --format ioarchive are media tables joined to the tweets: "
@@ -62,13 +83,16 @@ std::vector<InputFile> plan_inputs(const IngestConfig &config) {
     add(config.users, TableKind::users);
     add(config.actions, TableKind::actions);
     add(config.snapshots, TableKind::snapshots);
+    add(config.follows, TableKind::follows);
   } else if (config.format == "jsonl") {
     if (config.tweets.empty())
       throw UsageError("ingest --format jsonl needs --tweets FILE... (one JSON tweet per line)");
     if (!config.users.empty() || !config.actions.empty())
-      throw UsageError("ingest --format jsonl takes --tweets (and --snapshots) files only");
+      throw UsageError(
+          "ingest --format jsonl takes --tweets (and --snapshots, --follows) files only");
     add(config.tweets, TableKind::json_tweets);
     add(config.snapshots, TableKind::snapshots);
+    add(config.follows, TableKind::follows);
   } else {
     throw UsageError("ingest --format must be 'ioarchive', 'actions' or 'jsonl'");
   }
@@ -83,6 +107,7 @@ std::vector<InputFile> plan_inputs(const IngestConfig &config) {
   if (!config.label_column.empty() && config.format != "ioarchive")
     throw UsageError("--label-column applies to --format ioarchive tweets and users files");
   mapping.label_column = config.label_column;
+  mapping.follows = parse_follow_columns(config.follow_columns);
   for (auto &input : inputs)
     input.layout = read_layout(input, mapping);
   return inputs;

@@ -31,7 +31,8 @@ struct Piece {
 
 // How an input's records end: JSON lines at every line feed, the CSV tables outside quotes.
 inline RecordSyntax syntax_of(TableKind kind) {
-  return kind == TableKind::json_tweets ? RecordSyntax::lines : RecordSyntax::csv;
+  return kind == TableKind::json_tweets || kind == TableKind::json_follows ? RecordSyntax::lines
+                                                                           : RecordSyntax::csv;
 }
 
 // Every input with its header checked (all ranks; a missing column stops before any work).

@@ -126,6 +126,26 @@ SnapshotRow SnapshotRow::unpack(bytes::Reader &in) {
   return row;
 }
 
+void FollowRow::pack(bytes::Writer &out) const {
+  out.put(partition);
+  out.put(std::string_view(account));
+  out.put(std::string_view(followed));
+  out.put(time_ms);
+  out.put(file);
+  out.put(line);
+}
+
+FollowRow FollowRow::unpack(bytes::Reader &in) {
+  FollowRow row;
+  row.partition = in.get<std::uint32_t>();
+  row.account = in.get_string();
+  row.followed = in.get_string();
+  row.time_ms = in.get<std::int64_t>();
+  row.file = in.get<std::uint32_t>();
+  row.line = in.get<std::int64_t>();
+  return row;
+}
+
 std::uint64_t action_dedup_key(const PostRow &post) {
   // A sum over the objects, so their order (a file's columns, the store's key order) is no part.
   // Each hashes the post id, the signal and the value as one string: XXH3 of a short value with the

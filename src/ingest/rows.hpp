@@ -73,6 +73,19 @@ struct SnapshotRow {
   static SnapshotRow unpack(bytes::Reader &in);
 };
 
+// One account following another (the optional follows table), seen at one collection time.
+struct FollowRow {
+  std::uint32_t partition = 0;                        // the follower's
+  std::string account;                                // the follower's id
+  std::string followed;                               // the followed account's id
+  std::int64_t time_ms = store::schema::kUnknownTime; // when the follow was collected
+  std::uint32_t file = 0;
+  std::int64_t line = 0;
+
+  void pack(bytes::Writer &out) const;
+  static FollowRow unpack(bytes::Reader &in);
+};
+
 struct Reject {
   std::uint32_t file = 0;
   std::int64_t line = 0;

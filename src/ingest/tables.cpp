@@ -45,6 +45,10 @@ struct Snapshot {
   std::uint64_t account;
   std::int64_t time_ms, followers;
 };
+struct Follow {
+  std::uint64_t account, followed;
+  std::int64_t first_ms, last_ms; // schema::kUnknownTime for both when never known
+};
 using KeyValue = KeyString;
 
 // Whether a row is one of an action table's rows of a post with typed objects (or none), which
@@ -448,8 +452,8 @@ StoreWriter::StoreWriter(const mpi::Comm &comm, const std::string &path, StoreIn
   temporary_ = path_ + ".tmp-" + std::to_string(pid);
   file_.emplace(store::File::create(temporary_, comm_, info_.compression));
   const auto root = file_->root();
-  for (const char *group : {"accounts", "posts", "actions", "interactions", "snapshots", "keys",
-                            "dictionaries", "index"}) {
+  for (const char *group : {"accounts", "posts", "actions", "interactions", "snapshots", "follows",
+                            "keys", "dictionaries", "index"}) {
     root.create_group(group);
   }
 }
@@ -511,6 +515,38 @@ std::vector<Snapshot> sorted_snapshots(const std::vector<SnapshotRow> &rows,
            std::tie(b.account, b.time_ms, b.followers);
   });
   return snapshots;
+}
+
+// Follows with dense accounts, by (account, followed), each once: a follow seen at several
+// collection times keeps the first and last known one.
+std::vector<Follow> merged_follows(const std::vector<FollowRow> &rows, const DenseAccounts &dense) {
+  std::vector<Follow> all;
+  all.reserve(rows.size());
+  for (const auto &f : rows)
+    all.push_back(
+        Follow{dense.at(f.account, hash64(f.account)), hash64(f.followed), f.time_ms, f.time_ms});
+  std::sort(all.begin(), all.end(), [](const Follow &a, const Follow &b) {
+    return std::tie(a.account, a.followed) < std::tie(b.account, b.followed);
+  });
+  std::vector<Follow> merged;
+  for (const auto &f : all) {
+    if (merged.empty() || merged.back().account != f.account ||
+        merged.back().followed != f.followed) {
+      merged.push_back(f);
+      continue;
+    }
+    auto &kept = merged.back();
+    if (f.first_ms == schema::kUnknownTime)
+      continue;
+    if (kept.first_ms == schema::kUnknownTime) {
+      kept.first_ms = f.first_ms;
+      kept.last_ms = f.last_ms;
+    } else {
+      kept.first_ms = std::min(kept.first_ms, f.first_ms);
+      kept.last_ms = std::max(kept.last_ms, f.last_ms);
+    }
+  }
+  return merged;
 }
 
 void append_accounts(const store::Group &g, const std::vector<AccountRow> &accounts,
@@ -620,6 +656,21 @@ void append_snapshots(const store::Group &f, const std::vector<Snapshot> &snapsh
       column<Snapshot, std::int64_t>(snapshots, [](const auto &r) { return r.followers; }));
 }
 
+void append_follows(const store::Group &f, const std::vector<Follow> &follows) {
+  store::append_column(
+      f, schema::follows::account,
+      column<Follow, std::uint64_t>(follows, [](const auto &r) { return r.account; }));
+  store::append_column(
+      f, schema::follows::followed,
+      column<Follow, std::uint64_t>(follows, [](const auto &r) { return r.followed; }));
+  store::append_column(
+      f, schema::follows::first_ms,
+      column<Follow, std::int64_t>(follows, [](const auto &r) { return r.first_ms; }));
+  store::append_column(
+      f, schema::follows::last_ms,
+      column<Follow, std::int64_t>(follows, [](const auto &r) { return r.last_ms; }));
+}
+
 void append_interactions(const store::Group &n, const std::vector<InteractionRow> &interactions) {
   store::append_column(
       n, schema::interactions::source,
@@ -660,6 +711,7 @@ void StoreWriter::add_group(OwnedRows &rows, PartitionRange owned, PhaseTimes &t
   const auto post_layout = store::layout_slabs(comm_, posts.size());
   const std::uint64_t post_base = posts_written_ + post_layout.local.offset;
   const auto snapshots = sorted_snapshots(rows.snapshots, dense);
+  const auto follows = merged_follows(rows.follows, dense);
 
   phase.emplace(times, "derive");
   // Actions, interactions and the strings behind their keys, in post order.
@@ -675,6 +727,8 @@ void StoreWriter::add_group(OwnedRows &rows, PartitionRange owned, PhaseTimes &t
       ++time_sources_[static_cast<std::size_t>(post.time_source)];
       derive_post(post, account, index, actions, interactions, keys);
     }
+    for (const auto &follow : rows.follows) // the followed accounts' ids
+      keys.add(hash64(follow.followed), Signal::follows, follow.followed);
   }
   compact_keys();
 
@@ -698,6 +752,9 @@ void StoreWriter::add_group(OwnedRows &rows, PartitionRange owned, PhaseTimes &t
                  count_by_partition(snapshots, first, last, [&](const Snapshot &r) {
                    return partition_of_account(r.account);
                  }));
+  collect_counts(index_counts_[5], count_by_partition(follows, first, last, [&](const Follow &r) {
+                   return partition_of_account(r.account);
+                 }));
 
   const auto root = file_->root();
   append_accounts(root.open_group("accounts"), accounts, post_count, labels_);
@@ -705,6 +762,7 @@ void StoreWriter::add_group(OwnedRows &rows, PartitionRange owned, PhaseTimes &t
   append_actions(root.open_group("actions"), actions);
   append_snapshots(root.open_group("snapshots"), snapshots);
   append_interactions(root.open_group("interactions"), interactions);
+  append_follows(root.open_group("follows"), follows);
   accounts_written_ += account_layout.total;
   posts_written_ += post_layout.total;
 }
@@ -751,6 +809,7 @@ StoreCounts StoreWriter::finish(const IngestSummary &summary, PhaseTimes &times)
   counts.actions = table_rows(2);
   counts.interactions = table_rows(3);
   counts.snapshots = table_rows(4);
+  counts.follows = table_rows(5);
   const auto sources =
       mpi::allreduce(comm_, std::span<const std::uint64_t>(time_sources_), mpi::Op::sum);
   counts.time_sources = {
@@ -790,7 +849,7 @@ StoreCounts StoreWriter::finish(const IngestSummary &summary, PhaseTimes &times)
     store::write_strings(d, "language", mine(labels_.languages));
 
     const auto x = root.open_group("index");
-    const char *tables[] = {"accounts", "posts", "actions", "interactions", "snapshots"};
+    const char *tables[] = {"accounts", "posts", "actions", "interactions", "snapshots", "follows"};
     for (std::size_t t = 0; t < std::size(tables); ++t) {
       std::vector<std::uint64_t> offsets; // rank 0 alone writes the P+1 offsets
       if (comm_.is_root()) {

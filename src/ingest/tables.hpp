@@ -22,6 +22,7 @@ struct OwnedRows {
   std::vector<PostRow> posts;
   std::vector<AccountRow> accounts;
   std::vector<SnapshotRow> snapshots;
+  std::vector<FollowRow> follows;
   std::uint64_t existing_posts = 0; // posts read back from the store being appended to
 };
 
@@ -34,7 +35,7 @@ struct StoreInfo {
 
 struct StoreCounts {
   std::uint64_t posts = 0, accounts = 0, actions = 0, interactions = 0, duplicates = 0;
-  std::uint64_t snapshots = 0;
+  std::uint64_t snapshots = 0, follows = 0;
   std::map<std::string, std::uint64_t> time_sources;
 };
 
@@ -82,8 +83,8 @@ private:
   std::uint64_t accounts_written_ = 0, posts_written_ = 0; // global rows so far
   std::uint64_t duplicates_ = 0, existing_posts_ = 0;      // this rank's
   std::array<std::uint64_t, 3> time_sources_{};
-  // Rank 0: rows per partition of accounts, posts, actions, interactions, snapshots.
-  std::array<std::vector<std::uint64_t>, 5> index_counts_;
+  // Rank 0: rows per partition of accounts, posts, actions, interactions, snapshots, follows.
+  std::array<std::vector<std::uint64_t>, 6> index_counts_;
   std::vector<KeyString> keys_;
 };
 

@@ -51,6 +51,8 @@ constexpr std::array<Signal, kLast> kTable = {{
      Settings{true, 300, 20}},
     {Id::synchrony, "synchrony", std::nullopt, Statistic::fewer_posts, KeyKind::time, false, false,
      "#dbdb8d", Settings{true, 10, 20}, 2},
+    {Id::follows, "follows", std::nullopt, Statistic::rarity, KeyKind::value, false, true,
+     "#393b79", std::nullopt},
 }};
 
 constexpr bool numbered_in_order() {

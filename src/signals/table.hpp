@@ -30,8 +30,9 @@ enum class Id : std::uint8_t {
   retweet_slow = 12,   // the store's retweets again, in a longer window
   media = 13,          // the same image or video (an action table's media id or perceptual hash)
   synchrony = 14,      // original posts at the same moment, whatever they say
+  follows = 15, // following the same accounts (the store's /follows), rare ones weighing most
 };
-inline constexpr std::uint8_t kLast = 14;        // the largest signal number
+inline constexpr std::uint8_t kLast = 15;        // the largest signal number
 inline constexpr std::size_t kSlots = kLast + 1; // arrays indexed by signal number
 
 // What the null model counts for a pair (significance.hpp).
@@ -39,6 +40,7 @@ enum class Statistic : std::uint8_t {
   none,        // not tested (similarity)
   keys,        // distinct keys both acted on: a post or object is acted on once per account
   fewer_posts, // min(posts_a, posts_b): repeating a key (a hashtag, a URL) is the behaviour
+  rarity,      // shared followed accounts weighted by how few follow them (detect/follows.hpp)
 };
 
 // What a signal's keys are, for the labels of evidence and top keys.

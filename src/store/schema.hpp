@@ -16,9 +16,11 @@
 namespace lockstep::store::schema {
 
 inline constexpr const char *kFormat = "lockstep-store";
-// 2: /accounts/label; 3: /actions/signal 13 (media). A version 2 store is read as it is (it has
-// no media actions); --append needs the current version.
-inline constexpr std::int64_t kVersion = 3;
+// 2: /accounts/label; 3: /actions/signal 13 (media); 4: /follows. Versions 2 and 3 are read as
+// they are (no media actions, no follows); --append needs the current version.
+inline constexpr std::int64_t kVersion = 4;
+// The first version with /follows.
+inline constexpr std::int64_t kFollowsVersion = 4;
 inline constexpr std::int64_t kOldestReadableVersion = 2;
 // The root attribute input_format of tweets with media tables joined (`--action-columns`) is the
 // format with this suffix: such a store holds posts with a content_id (rows naming no tweet).
@@ -97,6 +99,15 @@ inline constexpr Column account{"account", Type::uint64}, time_ms{"time_ms", Typ
 inline constexpr Column kColumns[] = {account, time_ms, followers};
 } // namespace snapshots
 
+// Who follows whom (`ingest --follows`), one row per (account, followed account).
+namespace follows {
+inline constexpr Column account{"account", Type::uint64}, followed{"followed", Type::uint64},
+    first_ms{"first_ms", Type::int64}, last_ms{"last_ms", Type::int64};
+inline constexpr Column kColumns[] = {account, followed, first_ms, last_ms};
+} // namespace follows
+// first_ms and last_ms of a follow whose collection time is unknown.
+inline constexpr std::int64_t kUnknownTime = std::numeric_limits<std::int64_t>::min();
+
 namespace keys {
 inline constexpr Column key{"key", Type::uint64}, signal{"signal", Type::uint8},
     value{"value", Type::string};
@@ -104,11 +115,10 @@ inline constexpr Column kColumns[] = {key, signal, value};
 } // namespace keys
 
 // The tables partitioned by account (each with its /index entry), then /keys.
-inline constexpr Table kPartitionedTables[] = {{"accounts", accounts::kColumns},
-                                               {"posts", posts::kColumns},
-                                               {"actions", actions::kColumns},
-                                               {"interactions", interactions::kColumns},
-                                               {"snapshots", snapshots::kColumns}};
+inline constexpr Table kPartitionedTables[] = {
+    {"accounts", accounts::kColumns},   {"posts", posts::kColumns},
+    {"actions", actions::kColumns},     {"interactions", interactions::kColumns},
+    {"snapshots", snapshots::kColumns}, {"follows", follows::kColumns}};
 inline constexpr Table kKeys{"keys", keys::kColumns};
 
 // The root attribute input_files: the input paths, one per line, in ingest order.

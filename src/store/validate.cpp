@@ -19,6 +19,7 @@
 #include <boost/serialization/vector.hpp>
 #include <fmt/format.h>
 #include <functional>
+#include <string_view>
 
 namespace lockstep::store {
 namespace {
@@ -64,12 +65,14 @@ void check_header(const Group &root, ValidationReport &report) {
                                 "'");
     return;
   }
-  if (const auto version = read_int_attribute(root, "format_version");
-      version < schema::kOldestReadableVersion || version > schema::kVersion) {
+  const auto version = read_int_attribute(root, "format_version");
+  if (version < schema::kOldestReadableVersion || version > schema::kVersion) {
     report.violations.push_back(fmt::format("format_version {} is not {} to {}", version,
                                             schema::kOldestReadableVersion, schema::kVersion));
     return;
   }
+  if (version >= schema::kFollowsVersion && !root.has("follows"))
+    report.violations.push_back("group /follows is missing");
   for (const char *group : {"accounts", "posts", "actions", "interactions", "snapshots", "keys",
                             "dictionaries", "index"}) {
     if (!root.has(group))
@@ -98,6 +101,9 @@ struct StoreColumns {
   std::vector<std::uint64_t> account_index, post_index, action_index, interaction_index;
   std::vector<std::uint64_t> snapshot_account, snapshot_index;
   std::vector<std::int64_t> snapshot_time, snapshot_followers;
+  bool has_follows = false; // format version 4 on
+  std::vector<std::uint64_t> follow_account, followed, follow_index;
+  std::vector<std::int64_t> follow_first, follow_last;
 };
 
 void read_accounts_and_posts(Validator &v, StoreColumns &c) {
@@ -157,6 +163,13 @@ void read_other_tables(Validator &v, StoreColumns &c) {
   c.snapshot_time = v.column<std::int64_t>("snapshots", schema::snapshots::time_ms.name);
   c.snapshot_followers = v.column<std::int64_t>("snapshots", schema::snapshots::followers.name);
   c.snapshot_index = v.column<std::uint64_t>("index", "snapshots");
+  if (c.has_follows) {
+    c.follow_account = v.column<std::uint64_t>("follows", schema::follows::account.name);
+    c.followed = v.column<std::uint64_t>("follows", schema::follows::followed.name);
+    c.follow_first = v.column<std::int64_t>("follows", schema::follows::first_ms.name);
+    c.follow_last = v.column<std::int64_t>("follows", schema::follows::last_ms.name);
+    c.follow_index = v.column<std::uint64_t>("index", "follows");
+  }
 }
 
 void check_lengths(Validator &v, const StoreColumns &c) {
@@ -189,6 +202,13 @@ void check_indexes(Validator &v, const StoreColumns &c) {
   v.expect(c.snapshot_time.size() == c.snapshot_account.size() &&
                c.snapshot_followers.size() == c.snapshot_account.size(),
            [] { return std::string("/snapshots columns differ in length"); });
+  if (c.has_follows) {
+    check_index(v, c.follow_index, c.partitions, c.follow_account.size(), "follows");
+    v.expect(c.followed.size() == c.follow_account.size() &&
+                 c.follow_first.size() == c.follow_account.size() &&
+                 c.follow_last.size() == c.follow_account.size(),
+             [] { return std::string("/follows columns differ in length"); });
+  }
 }
 
 void check_accounts(Validator &v, const StoreColumns &c) {
@@ -274,6 +294,27 @@ void check_snapshots_and_keys(Validator &v, const StoreColumns &c) {
   });
 }
 
+void check_follows(Validator &v, const StoreColumns &c) {
+  const auto follows = c.follow_account.size();
+  v.each(follows, "/follows/account out of range",
+         [&](auto i) { return c.follow_account[i] < c.accounts; });
+  if (!v.violations_.empty())
+    return;
+  const auto follow_partition = partitions_of_rows(c.follow_index, follows);
+  v.each(follows, "/follows/account lies outside the row's partition",
+         [&](auto i) { return c.account_partition[c.follow_account[i]] == follow_partition[i]; });
+  v.each(follows, "/follows are not sorted by (account, followed) without repeats", [&](auto i) {
+    return i == 0 || std::tie(c.follow_account[i - 1], c.followed[i - 1]) <
+                         std::tie(c.follow_account[i], c.followed[i]);
+  });
+  v.each(follows, "/follows/first_ms is after last_ms, or only one of them is unknown",
+         [&](auto i) {
+           const bool first_unknown = c.follow_first[i] == schema::kUnknownTime;
+           const bool last_unknown = c.follow_last[i] == schema::kUnknownTime;
+           return first_unknown == last_unknown && c.follow_first[i] <= c.follow_last[i];
+         });
+}
+
 // Every row read is stored, a duplicate, rejected, a users-file row, or was stored before
 // (attributes are readable on every rank); returns rows_read.
 std::uint64_t check_row_accounting(Validator &v, const Group &root, std::uint64_t posts) {
@@ -302,10 +343,13 @@ ValidationReport validate_store(const mpi::Comm &comm, const std::string &path) 
   check_header(root, report);
   if (!report.violations.empty())
     return report;
-  for (const auto &table : schema::kPartitionedTables)
-    v.check_table(table);
-  v.check_table(schema::kKeys);
   StoreColumns c;
+  c.has_follows = read_int_attribute(root, "format_version") >= schema::kFollowsVersion;
+  for (const auto &table : schema::kPartitionedTables) {
+    if (c.has_follows || std::string_view(table.name) != "follows")
+      v.check_table(table);
+  }
+  v.check_table(schema::kKeys);
   c.partitions = static_cast<std::uint64_t>(read_int_attribute(root, "partitions"));
   read_accounts_and_posts(v, c);
   read_other_tables(v, c);
@@ -318,6 +362,7 @@ ValidationReport validate_store(const mpi::Comm &comm, const std::string &path) 
     check_posts(v, c);
     check_actions_and_interactions(v, c);
     check_snapshots_and_keys(v, c);
+    check_follows(v, c);
   }
   const auto read = check_row_accounting(v, root, c.posts);
   report.violations.insert(report.violations.end(), v.violations_.begin(), v.violations_.end());

@@ -12,8 +12,11 @@
 #include "ingest/plan.hpp"
 #include "mpi/collectives.hpp"
 #include "mpi_test.hpp"
+#include "store/column.hpp"
 #include "store/file.hpp"
 #include "store/handle.hpp"
+#include "store/schema.hpp"
+#include "store/strings.hpp"
 #include "store/validate.hpp"
 #include "synth/generate.hpp"
 
@@ -543,6 +546,110 @@ TEST_F(Ingest, FollowerSnapshots) {
   EXPECT_EQ(s.rejects_by_reason.at("bad snapshot time"), 1u);
   EXPECT_EQ(s.non_post_rows, 4u); // the rejected snapshot counts once, as rejected
   expect_same_as_one_rank(c);
+}
+
+// Follow lists in both layouts: an edge list CSV (spaces, a missing time, other header
+// spellings) and twarc2's following/followers JSON lines. A follow seen at several collection
+// times is stored once with its first and last; --append merges new snapshots the same way.
+TEST_F(Ingest, FollowListsInBothLayouts) {
+  const std::string edges = dir + "/follows.csv", later = dir + "/follows-later.csv",
+                    twarc = dir + "/following.jsonl";
+  if (comm.is_root()) {
+    std::ofstream(edges) << "follower_id,friend_id,retrieved_at\n"
+                            "1,100,2022-01-01\n"
+                            " 2 , 100 ,\n" // trimmed, time unknown
+                            "1,200,2022-01-01 10:00\n"
+                            ",100,2022-01-01\n"             // rejected: no follower
+                            "3,100,yesterday\n"             // rejected: bad time
+                            "1,100,2022-02-01T10:00:00Z\n"; // again, later
+    std::ofstream(later) << "account_id,followed_id,collected_at\n"
+                            "1,100,2021-12-01\n" // earlier than both: the new first
+                            "2,100,2022-03-01\n" // the first known time of 2 -> 100
+                            "4,1,1650000000\n";
+    std::ofstream(twarc)
+        << R"({"id":"100","username":"a","__twarc":{"url":"https://api.twitter.com/2/users/7/following?max_results=1000","retrieved_at":"2022-03-01T01:00:00+01:00"}})"
+        << "\n"
+        << R"({"id":"8","__twarc":{"url":"https://api.twitter.com/2/users/1/followers","retrieved_at":"2022-03-02T00:00:00.250Z"}})"
+        << "\n"
+        << R"({"data":[{"id":"9"}],"__twarc":{"url":"https://api.twitter.com/2/users/1/followers"}})"
+        << "\n"
+        << R"({"id":"9","__twarc":{"url":"https://api.twitter.com/2/users/1/likes"}})"
+        << "\n";
+  }
+  comm.barrier();
+  auto c = config("follows.h5");
+  c.format = "actions";
+  c.actions = {kCoorTweet};
+  c.follows = {edges, twarc};
+  const auto s = ingest::ingest(comm, c);
+  EXPECT_EQ(s.follows, 5u); // 1->100, 1->200, 2->100, 7->100, 8->1
+  EXPECT_EQ(s.rejects_by_reason.at("missing account_id"), 1u);
+  EXPECT_EQ(s.rejects_by_reason.at("bad collection time"), 1u);
+  EXPECT_EQ(s.rejects_by_reason.at("bad JSON follow"), 2u); // a whole page, and no follow URL
+  EXPECT_EQ(s.non_post_rows, 6u);
+  expect_same_as_one_rank(c);
+
+  // Rows of (follower id, followed id, first, last) as stored, on rank 0.
+  const auto stored = [&](const std::string &path) {
+    const auto file = store::File::open(path, comm, store::Access::read_only);
+    const auto root = file.root();
+    const auto all = [&](const char *group, const auto &column, auto type) {
+      const auto g = root.open_group(group);
+      return store::read_column<decltype(type)>(g, column,
+                                                {0, store::column_length(g, column.name)});
+    };
+    const auto account = all("follows", store::schema::follows::account, std::uint64_t{});
+    const auto followed = all("follows", store::schema::follows::followed, std::uint64_t{});
+    const auto first = all("follows", store::schema::follows::first_ms, std::int64_t{});
+    const auto last = all("follows", store::schema::follows::last_ms, std::int64_t{});
+    const auto g = root.open_group("accounts");
+    const auto ids =
+        store::read_strings(g, store::schema::accounts::id, {0, store::column_length(g, "key")});
+    std::map<std::pair<std::string, std::uint64_t>, std::pair<std::int64_t, std::int64_t>> rows;
+    for (std::size_t i = 0; i < account.size(); ++i)
+      rows[{ids.at(account[i]), followed[i]}] = {first[i], last[i]};
+    return rows;
+  };
+  const auto key = [](const char *id) { return hash64(std::string(id)); };
+  constexpr std::int64_t kDay = 86'400'000, kJan1 = 18'993 * kDay,
+                         kUnknown = store::schema::kUnknownTime;
+  auto rows = stored(c.store_path);
+  const auto at = [&](const char *account, const char *followed) {
+    return rows[{account, key(followed)}];
+  };
+  EXPECT_EQ(rows.size(), 5u);
+  EXPECT_EQ(at("1", "100"), std::make_pair(kJan1, kJan1 + 31 * kDay + 10 * 3'600'000));
+  EXPECT_EQ(at("2", "100"), std::make_pair(kUnknown, kUnknown));
+  EXPECT_EQ(at("1", "200"), std::make_pair(kJan1 + 36'000'000, kJan1 + 36'000'000));
+  EXPECT_EQ(at("7", "100").first, kJan1 + 59 * kDay); // 01:00 at +01:00
+  EXPECT_EQ(at("8", "1").first, kJan1 + 60 * kDay + 250);
+
+  auto appended = config("follows.h5");
+  appended.format = "actions";
+  appended.actions.clear();
+  appended.follows = {later};
+  appended.append = true;
+  ingest::ingest(comm, appended);
+  digests(appended.store_path, comm);
+  rows = stored(appended.store_path);
+  EXPECT_EQ(rows.size(), 6u);
+  EXPECT_EQ(at("1", "100"), std::make_pair(kJan1 - 31 * kDay, kJan1 + 31 * kDay + 10 * 3'600'000));
+  EXPECT_EQ(at("2", "100"), std::make_pair(kJan1 + 59 * kDay, kJan1 + 59 * kDay));
+  EXPECT_EQ(at("4", "1").first, 1'650'000'000'000);
+
+  auto together = config("follows-together.h5"); // appending equals ingesting at once
+  together.format = "actions";
+  together.actions = {kCoorTweet};
+  together.follows = {edges, twarc, later};
+  ingest::ingest(comm, together);
+  EXPECT_EQ(digests(together.store_path, comm), digests(appended.store_path, comm));
+
+  auto misnamed = c; // a --follow-columns name the header lacks stops before any work
+  misnamed.store_path = dir + "/misnamed.h5";
+  misnamed.follow_columns = "followed_id=dst";
+  EXPECT_THROW(ingest::ingest(comm, misnamed), InputError);
+  misnamed.follow_columns = "target=dst";
+  EXPECT_THROW(ingest::ingest(comm, misnamed), UsageError);
 }
 
 // Inputs larger than the memory budget go through in groups of partitions: the store is the same.
