@@ -36,6 +36,10 @@ CLI::App *add_generate_command(CLI::App &app, Config &config) {
   command->add_option("--hashed-share", g.hashed_share, "Share of hashed userids")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
+  command->add_flag("--follows", g.follows,
+                    "Also write follows.csv (account_id,followed_id,collected_at): a heavy-tailed "
+                    "follow graph with niche communities, campaigns that follow their principals "
+                    "and each other, and from the ninth campaign on a follow-only network");
   command->add_flag("--hostile", g.hostile,
                     "Put hostile strings (markup, script, CSV and XML breakers, control and "
                     "bidirectional characters, formulas, a 1 MB name) into every string field, "

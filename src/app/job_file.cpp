@@ -187,9 +187,10 @@ void apply_job_text(const std::string &text, const std::string &name, DetectConf
   // The signals configured in a section of their own have a row without [signals.NAME] defaults.
   const std::string similarity_section(signals::name(signals::Id::similarity));
   const std::string near_duplicate_section(signals::name(signals::Id::near_duplicate));
-  job.only_keys(
-      root, "",
-      {"run", "detect", "signals", similarity_section, near_duplicate_section, "clusters"});
+  const std::string follows_section(signals::name(signals::Id::follows));
+  job.only_keys(root, "",
+                {"run", "detect", "signals", similarity_section, near_duplicate_section,
+                 follows_section, "clusters"});
   if (const auto *section = job.section(root, "run")) {
     RunConfig checked_only;
     apply_settings(job, *section, "run.", run != nullptr ? *run : checked_only,
@@ -208,6 +209,10 @@ void apply_job_text(const std::string &text, const std::string &name, DetectConf
   if (const auto *near_duplicate = job.section(root, near_duplicate_section.c_str())) {
     apply_settings(job, *near_duplicate, near_duplicate_section + ".", config.near_duplicate,
                    [](auto &c, auto &&visit) { settings::visit_near_duplicate(c, visit); });
+  }
+  if (const auto *follows = job.section(root, follows_section.c_str())) {
+    apply_settings(job, *follows, follows_section + ".", config.follows,
+                   [](auto &c, auto &&visit) { settings::visit_follows(c, visit); });
   }
   if (const auto *clusters = job.section(root, "clusters")) {
     apply_settings(job, *clusters, "clusters.", config.clusters,

@@ -55,7 +55,7 @@ EdgeRecord edge_record(const detect::Edge &edge, std::uint64_t component) {
   for (const auto &s : edge.signals) {
     if (s.signal < kSignalSlots)
       r.coactions[s.signal] += s.stats.coactions;
-    if (s.stats.coactions > 0) {
+    if (s.stats.coactions > 0 && signals::row(s.signal).timed) {
       const double delay = double(s.stats.median_dt_ms) / 1000;
       if (std::isnan(r.delay_s) || delay < r.delay_s)
         r.delay_s = delay;
@@ -116,6 +116,31 @@ struct Community {
   std::uint64_t component = 0;
   std::vector<const EdgeRecord *> edges; // inside edges
 };
+
+constexpr auto kFollowsSlot = static_cast<std::size_t>(signals::Id::follows);
+
+// Whether every edge of `c` ties its pair by follows alone.
+bool tied_by_follows_alone(const Community &c) {
+  return std::all_of(c.edges.begin(), c.edges.end(), [](const EdgeRecord *e) {
+    for (std::size_t s = 1; s < kSignalSlots; ++s) {
+      if ((e->coactions[s] > 0) != (s == kFollowsSlot))
+        return false;
+    }
+    return true;
+  });
+}
+
+// A community tied by follows alone is a network only when it is as large as an anchored one and
+// dense ([follows] min_network_density): an organic community's members follow the same niche
+// accounts, and its most alike pairs pass the null (which knows no communities) as small or
+// sparse clusters; a managed network's members are near copies of each other.
+bool sparse_follow_community(const Community &c, const DetectConfig &job) {
+  if (!tied_by_follows_alone(c))
+    return false;
+  const auto k = static_cast<double>(c.members.size());
+  const double density = k < 2 ? 0 : static_cast<double>(c.edges.size()) / (k * (k - 1) / 2);
+  return c.members.size() < job.clusters.anchor_below || density < job.follows.min_network_density;
+}
 
 // Leiden (or the whole component) for the records of one component, sorted by (a, b).
 std::vector<Community> refine_component(std::span<const EdgeRecord> records,
@@ -322,7 +347,8 @@ ClusterPass cluster_pass(const mpi::Comm &comm, const DetectConfig &job,
   };
   std::erase_if(communities, [&](const Community &c) {
     return c.members.size() < config.min_size ||
-           (c.members.size() < config.anchor_below && !anchored(c));
+           (c.members.size() < config.anchor_below && !anchored(c)) ||
+           sparse_follow_community(c, job);
   });
 
   // Canonical ids: by size (largest first), then smallest account.

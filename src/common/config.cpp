@@ -107,6 +107,8 @@ std::string describe_detect(const DetectConfig &d) {
   settings::visit_similarity(d.similarity, line);
   out += fmt::format("[{}]\n", signals::name(signals::Id::near_duplicate));
   settings::visit_near_duplicate(d.near_duplicate, line);
+  out += fmt::format("[{}]\n", signals::name(signals::Id::follows));
+  settings::visit_follows(d.follows, line);
   out += "[clusters]\n";
   settings::visit_clusters(d.clusters, line);
   for (const auto &[name, s] : d.signals) {

@@ -37,6 +37,7 @@ struct GenerateConfig {
   std::string format = "ioarchive"; // "ioarchive" (tweets+users CSV) or "actions"
   double hashed_share = 0.5;        // share of accounts with hashed (SHA-256-like) userids
   bool hostile = false; // hostile strings in every string field (synth/hostile.hpp), same structure
+  bool follows = false; // also follows.csv: who follows whom (synth/follows.cpp)
 };
 
 // `lockstep evaluate`: scores a results folder against a generator's truth file.
@@ -94,6 +95,20 @@ struct SimilarityConfig {
   std::uint64_t max_target_accounts = 100; // terms of more accounts are skipped (and counted)
 };
 
+// Follow similarity (detect/follows.hpp): accounts that follow the same accounts, rare ones
+// weighing most, tested against a null model that keeps every account's number of follows and
+// every followed account's popularity.
+struct FollowsConfig {
+  bool enabled = true;
+  std::uint64_t max_followers = 1000; // followed accounts with more followers pair no one
+  std::uint64_t min_shared = 2;       // pairs need this many shared followed accounts
+  // and a shared weight of at least this share of the lighter of their two follow lists
+  double min_overlap = 0.2;
+  // A cluster tied by follows alone needs at least clusters.anchor_below members and this share
+  // of its member pairs tied: organic communities leave small or sparse clusters of their tails.
+  double min_network_density = 0.5;
+};
+
 // Near-duplicate text (MinHash + LSH): posts of two accounts whose shingle sets have Jaccard
 // similarity >= min_jaccard, at most window_seconds apart. Exact copies count too.
 struct NearDuplicateConfig {
@@ -144,6 +159,7 @@ struct DetectConfig {
   std::map<std::string, SignalConfig> signals = default_signals();
   SimilarityConfig similarity;
   NearDuplicateConfig near_duplicate;
+  FollowsConfig follows;
   ClusterConfig clusters;
   double alpha = 0.01; // false discovery rate of the edge test (Benjamini-Hochberg)
   // Author-keyed signals (retweet, retweet_slow, reply, quote) test pairs against the audience

@@ -64,6 +64,16 @@ void visit_similarity(C &c, Visit &&visit) {
   visit("max_target_accounts", c.max_target_accounts, Range{2, 1e9});
 }
 
+// [follows]
+template <typename C, typename Visit>
+void visit_follows(C &c, Visit &&visit) {
+  visit("enabled", c.enabled);
+  visit("max_followers", c.max_followers, Range{2, 1e9});
+  visit("min_shared", c.min_shared, Range{1, 1e9});
+  visit("min_overlap", c.min_overlap, Range{0, 1});
+  visit("min_network_density", c.min_network_density, Range{0, 1});
+}
+
 // [near_duplicate]
 template <typename C, typename Visit>
 void visit_near_duplicate(C &c, Visit &&visit) {

@@ -7,6 +7,7 @@
 #include "detect/audience.hpp"
 #include "detect/checkpoint.hpp"
 #include "detect/fdr.hpp"
+#include "detect/follows.hpp"
 #include "detect/near_duplicate.hpp"
 #include "detect/pair_tests.hpp"
 #include "detect/significance.hpp"
@@ -278,6 +279,40 @@ void add_synchrony(const mpi::Comm &comm, const DetectConfig &config, const Part
               static_cast<double>(rule.window_ms) / 1000);
   result.signals.push_back(run_engine(comm, config, data, kSynchronySignal, rule,
                                       std::move(actions), nullptr, nullptr, result, tested));
+}
+
+// Follow similarity (detect/follows.hpp): its tested pairs join the others. Collective.
+void add_follows(const mpi::Comm &comm, const DetectConfig &config, const PartitionData &data,
+                 DetectResult &result, TestedParts &tested) {
+  ScopedPhase phase(result.times, std::string(signals::name(kFollowsSignal)));
+  const auto &c = config.follows;
+  auto found = find_follow_pairs(
+      comm, data,
+      {c.max_followers, c.min_shared, c.min_overlap, config.evidence_per_edge, config.alpha},
+      exchange_options(config));
+  SignalSummary summary;
+  summary.signal = kFollowsSignal;
+  summary.name = signals::name(kFollowsSignal);
+  summary.rule.hub_cap =
+      static_cast<std::uint32_t>(std::min<std::uint64_t>(c.max_followers, UINT32_MAX));
+  summary.totals.actions = found.follows;
+  summary.totals.keys = found.followed;
+  summary.totals.window_pairs = summary.totals.emitted_pairs = found.shared;
+  summary.totals.capped_keys = found.capped_followed;
+  summary.candidates =
+      mpi::allreduce(comm, static_cast<std::uint64_t>(found.tested.size()), mpi::Op::sum);
+  summary.sparse_pairs = found.too_few_shared + found.below_overlap;
+  log::info(
+      "follows: {} follows of {} accounts to {} accounts ({} with more than {} followers pair "
+      "no one); {} pairs share a followed account, {} with fewer than {} and {} below the "
+      "overlap of {} left out, {} tested",
+      found.follows, found.followers, found.followed, found.capped_followed, c.max_followers,
+      found.pairs, found.too_few_shared, c.min_shared, found.below_overlap, c.min_overlap,
+      summary.candidates);
+  tested.add(std::move(found.tested));
+  summary.seconds = phase.seconds_so_far();
+  summary.peak_rss_mb = mpi::allreduce(comm, peak_resident_mb(), mpi::Op::max);
+  result.signals.push_back(std::move(summary));
 }
 
 // Behavioural similarity's kept pairs, fused with the co-action signals' pairs (each edge gets
@@ -717,6 +752,11 @@ DetectResult detect(const mpi::Comm &comm, const DetectConfig &config, const Par
   if (synchrony != config.signals.end() && synchrony->second.enabled) {
     run_step(comm, checkpoint, synchrony->first, result, tested,
              [&] { add_synchrony(comm, config, data, result, tested); });
+  }
+  if (config.follows.enabled &&
+      mpi::allreduce(comm, !data.follows.account.empty(), mpi::Op::logical_or)) {
+    run_step(comm, checkpoint, std::string(signals::name(kFollowsSignal)), result, tested,
+             [&] { add_follows(comm, config, data, result, tested); });
   }
   if (config.similarity.enabled) {
     run_step(comm, checkpoint, std::string(signals::name(kSimilaritySignal)), result, tested,

@@ -192,6 +192,7 @@ inline constexpr std::uint8_t kSimilaritySignal = std::uint8_t(signals::Id::simi
 inline constexpr std::uint8_t kNearDuplicateSignal = std::uint8_t(signals::Id::near_duplicate);
 inline constexpr std::uint8_t kSlowRetweetSignal = std::uint8_t(signals::Id::retweet_slow);
 inline constexpr std::uint8_t kSynchronySignal = std::uint8_t(signals::Id::synchrony);
+inline constexpr std::uint8_t kFollowsSignal = std::uint8_t(signals::Id::follows);
 inline constexpr std::uint8_t kLastSignal = signals::kLast;
 
 // R's type-7 quantile of integer weights given as (weight, count), sorted by weight.

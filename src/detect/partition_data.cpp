@@ -101,6 +101,14 @@ SnapshotTable read_snapshots(const store::Group &group, RowRange rows) {
   return t;
 }
 
+FollowTable read_follows(const store::Group &group, RowRange rows) {
+  FollowTable t;
+  t.account = read<std::uint64_t>(group, schema::follows::account, rows);
+  t.followed = read<std::uint64_t>(group, schema::follows::followed, rows);
+  t.first_ms = read<std::int64_t>(group, schema::follows::first_ms, rows);
+  return t;
+}
+
 } // namespace
 
 PartitionShare partition_share(std::uint32_t partitions, int rank, int ranks) {
@@ -141,13 +149,15 @@ std::uint64_t held_bytes(const PartitionData &data) {
   const auto &x = data.actions;
   const auto &i = data.interactions;
   const auto &s = data.snapshots;
+  const auto &f = data.follows;
   return bytes_of_all(a.id, a.screen_name, a.label, a.key, a.post_count, a.created_day, a.followers,
                       a.following) +
          bytes_of_all(p.post_id, p.account, p.text_key, p.time_ms, p.kind, p.client, p.content_id,
                       p.text) +
          bytes_of_all(x.account, x.key, x.post, x.signal, x.time_ms) +
          bytes_of_all(i.source, i.target_key, i.kind, i.post) +
-         bytes_of_all(s.account, s.time_ms, s.followers, data.clients, data.account_begin);
+         bytes_of_all(s.account, s.time_ms, s.followers, data.clients, data.account_begin) +
+         bytes_of_all(f.account, f.followed, f.first_ms);
 }
 
 PartitionData read_partitions(const mpi::Comm &comm, const std::string &store_path,
@@ -187,6 +197,8 @@ PartitionData read_partitions(const mpi::Comm &comm, const std::string &store_pa
   data.interactions =
       read_interactions(root.open_group("interactions"), rows_of(whole("interactions"), share));
   data.snapshots = read_snapshots(root.open_group("snapshots"), rows_of(whole("snapshots"), share));
+  if (root.has("follows")) // format 4 on
+    data.follows = read_follows(root.open_group("follows"), rows_of(whole("follows"), share));
   const auto dictionaries = root.open_group("dictionaries");
   const auto clients = store::column_length(dictionaries.open_group("client"), "offsets");
   data.clients = store::read_strings(dictionaries, "client", store::Slab{0, clients});

@@ -53,6 +53,12 @@ struct SnapshotTable {
   std::vector<std::int64_t> time_ms, followers;
 };
 
+// Who follows whom (/follows; empty for stores before format 4).
+struct FollowTable {
+  std::vector<std::uint64_t> account, followed; // dense follower id, xxh3_64 of the followed id
+  std::vector<std::int64_t> first_ms; // first collection time; store::schema::kUnknownTime
+};
+
 // What the store says of its making (root attributes): rows_read = posts + rows_rejected +
 // rows_duplicate + non_post_rows for a store made in one pass.
 struct StoreFacts {
@@ -72,6 +78,7 @@ struct PartitionData {
   ActionTable actions;
   InteractionTable interactions;
   SnapshotTable snapshots;
+  FollowTable follows;
   std::vector<std::string> clients; // /dictionaries/client
 };
 

@@ -181,6 +181,11 @@ std::string evidence_csv(const mpi::Comm &comm, const DetectConfig &config,
   std::vector<KeyRequest> keys;
   for (const auto *edge : edges) {
     for (const auto &s : edge->signals) {
+      if (!signals::row(s.signal).timed) {
+        for (const auto &e : s.evidence)
+          keys.push_back({s.signal, e.key});
+        continue;
+      }
       for (const auto &e : s.evidence) {
         posts.push_back(e.post_a);
         posts.push_back(e.post_b);
@@ -194,21 +199,29 @@ std::string evidence_csv(const mpi::Comm &comm, const DetectConfig &config,
   std::string out;
   if (header)
     out += "account_a,account_b,signal,key,post_a,post_b,time_a,time_b,dt_s\n";
-  std::size_t item = 0;
+  std::size_t item = 0, post_item = 0;
+  const auto when = [](std::int64_t ms) {
+    return ms == store::schema::kUnknownTime ? std::string() : time::format_second(ms);
+  };
   for (std::size_t i = 0; i < edges.size(); ++i) {
     for (const auto &s : edges[i]->signals) {
+      const bool with_posts = signals::row(s.signal).timed;
       for (const auto &e : s.evidence) {
-        const auto time_a = time::format_second(e.time_a), time_b = time::format_second(e.time_b);
-        const auto dt = number(double(std::llabs(e.time_a - e.time_b)) / 1000);
+        const auto time_a = when(e.time_a), time_b = when(e.time_b);
+        const auto dt = time_a.empty() || time_b.empty()
+                            ? std::string()
+                            : number(double(std::llabs(e.time_a - e.time_b)) / 1000);
+        const std::string_view no_post;
         const std::string_view fields[] = {id_a[i],
                                            id_b[i],
                                            signals::name(s.signal),
                                            key_names[item],
-                                           post_names[2 * item],
-                                           post_names[2 * item + 1],
+                                           with_posts ? post_names[2 * post_item] : no_post,
+                                           with_posts ? post_names[2 * post_item + 1] : no_post,
                                            time_a,
                                            time_b,
                                            dt};
+        post_item += with_posts;
         for (std::size_t f = 0; f < std::size(fields); ++f) {
           if (f > 0)
             out += ',';

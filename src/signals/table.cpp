@@ -52,7 +52,7 @@ constexpr std::array<Signal, kLast> kTable = {{
     {Id::synchrony, "synchrony", std::nullopt, Statistic::fewer_posts, KeyKind::time, false, false,
      "#dbdb8d", Settings{true, 10, 20}, 2},
     {Id::follows, "follows", std::nullopt, Statistic::rarity, KeyKind::value, false, true,
-     "#393b79", std::nullopt},
+     "#393b79", std::nullopt, 1, false},
 }};
 
 constexpr bool numbered_in_order() {

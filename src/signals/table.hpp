@@ -75,6 +75,9 @@ struct Signal {
   std::optional<Settings> defaults;
   // Pairs with fewer co-actions are counted and dropped in the engine (coaction.hpp).
   std::uint32_t min_coactions = 1;
+  // Its co-actions are two accounts' posts close in time, and its evidence names them (false for
+  // follows: a shared followed account, with when each follow was first collected, or no time).
+  bool timed = true;
 };
 
 // Every signal, by number.

@@ -189,6 +189,26 @@ std::uint64_t write_part(const World &world, const GenerateConfig &config, int p
   return rows;
 }
 
+// follows.csv: every account's follow list, collected once at the end of the period.
+void write_follows(const World &world, const GenerateConfig &config) {
+  AtomicFile out((std::filesystem::path(config.out_dir) / "follows.csv").string());
+  out.write("account_id,followed_id,collected_at\n");
+  const auto collected = time::format_second(world.end_ms());
+  std::vector<std::string> chunks(kAccountsPerBlock);
+  for (std::uint64_t block = 0; block < world.account_count(); block += kAccountsPerBlock) {
+    const auto count = std::min(kAccountsPerBlock, world.account_count() - block);
+    oneapi::tbb::parallel_for(std::uint64_t{0}, count, [&](std::uint64_t j) {
+      const auto account = world.account(block + j);
+      chunks[j].clear();
+      for (const auto &followed : world.follow_list(account))
+        csv::append_record(chunks[j], {account.id, followed, collected});
+    });
+    for (std::uint64_t j = 0; j < count; ++j)
+      out.write(chunks[j]);
+  }
+  out.commit();
+}
+
 // truth.csv and (for the IO-archive format) users.csv, in one pass over the accounts.
 void write_accounts(const World &world, const GenerateConfig &config) {
   const std::filesystem::path dir(config.out_dir);
@@ -283,6 +303,8 @@ GenerateSummary generate(const mpi::Comm &comm, const GenerateConfig &config) {
   if (comm.rank() == comm.size() - 1 || comm.size() == 1) {
     write_accounts(world, config);
   }
+  if (config.follows && comm.rank() == (comm.size() > 1 ? comm.size() - 2 : 0))
+    write_follows(world, config);
 
   GenerateSummary summary;
   summary.accounts = config.accounts;

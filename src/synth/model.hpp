@@ -16,6 +16,8 @@ inline constexpr std::int64_t kMinuteMs = 60'000;
 inline constexpr std::int64_t kHourMs = 60 * kMinuteMs;
 inline constexpr std::int64_t kDayMs = 24 * kHourMs;
 inline constexpr std::int64_t kTwitterEpochMs = 1288834974657LL;
+// External (out-of-dataset) accounts get indices above every real one.
+inline constexpr std::uint64_t kExternalBase = std::uint64_t{1} << 40;
 
 enum class Style : std::uint8_t {
   organic,
@@ -29,7 +31,8 @@ enum class Style : std::uint8_t {
   camouflaged,
   sleeper,
   scheduled,
-  image_sharing // campaigns
+  image_sharing,
+  follow_network // campaigns; follow_network posts like organic accounts and only follows alike
 };
 const char *style_name(Style style);
 inline bool is_campaign_style(Style s) {
@@ -146,6 +149,10 @@ public:
     return static_cast<std::uint32_t>(celebrity_posts_.size());
   }
   std::uint64_t news_feed_end() const { return news_feed_end_; }
+  // The accounts an account follows (follows.cpp), as userids.
+  std::vector<std::string> follow_list(const Account &account) const;
+  // The niche community (a town, a university) of an organic account, 1-based; 0 for none.
+  std::uint32_t community_of(std::uint64_t index) const;
   // A post outside the dataset (Zipf-popular background), as a function of its rank.
   Post background_post(std::uint64_t rank) const;
   const std::vector<double> &background_weights() const { return background_cumulative_; }
@@ -174,6 +181,7 @@ private:
   std::vector<std::vector<Post>> celebrity_posts_;
   std::vector<double> celebrity_cumulative_; // Zipf: how many fans each celebrity draws
   std::vector<double> background_cumulative_;
+  std::vector<double> follow_cumulative_; // Zipf over the accounts one may follow
 };
 
 // Every tweet of one account, sorted by time, with unique tweet ids.

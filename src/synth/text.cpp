@@ -196,6 +196,8 @@ const char *style_name(Style style) {
     return "scheduled";
   case Style::image_sharing:
     return "image_sharing";
+  case Style::follow_network:
+    return "follow_network";
   }
   return "?";
 }

@@ -11,12 +11,13 @@ namespace lockstep::synth {
 namespace {
 
 // The styles campaigns cycle through. The first six fill the default six campaigns; a seventh is
-// a scheduled network, an eighth an image-sharing one.
-constexpr std::array<Style, 8> kCampaignStyles = {
-    Style::retweet_ring, Style::copypasta, Style::hashtag_storm, Style::link_sharing,
-    Style::camouflaged,  Style::sleeper,   Style::scheduled,     Style::image_sharing};
-// External (out-of-dataset) authors get account indices above every real one.
-constexpr std::uint64_t kExternalBase = std::uint64_t{1} << 40;
+// a scheduled network, an eighth an image-sharing one, a ninth a network that shows itself only in
+// whom it follows (`generate --follows`).
+constexpr std::array<Style, 9> kCampaignStyles = {
+    Style::retweet_ring, Style::copypasta,     Style::hashtag_storm,
+    Style::link_sharing, Style::camouflaged,   Style::sleeper,
+    Style::scheduled,    Style::image_sharing, Style::follow_network};
+
 constexpr std::array<int, 5> kUtcOffsets = {-5, 0, 1, 3, 8};
 
 std::uint64_t campaign_size(Style style, int requested) {
@@ -150,6 +151,9 @@ void World::build_shared_events() {
   }
   background_cumulative_ =
       zipf_cumulative(std::max<std::uint64_t>(20'000, 2 * config_.accounts), 1.0);
+  if (config_.follows)
+    follow_cumulative_ =
+        zipf_cumulative(std::max<std::uint64_t>(20'000, 2 * config_.accounts), 1.0);
 }
 
 void World::add_viral_images() {
