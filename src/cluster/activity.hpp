@@ -13,10 +13,11 @@
 namespace lockstep::cluster {
 
 enum class ActivityKind : std::uint8_t {
-  hour_of_week = 0, // bucket 0..167: Monday 00:00-01:00 UTC is 0
-  day = 1,          // bucket: days since 1970-01-01 (UTC)
-  created_week = 2, // bucket: the Monday (days since 1970) of the member's creation week
-  client = 3        // bucket: /dictionaries/client id
+  hour_of_week = 0,  // bucket 0..167: Monday 00:00-01:00 UTC is 0
+  day = 1,           // bucket: days since 1970-01-01 (UTC)
+  created_week = 2,  // bucket: the Monday (days since 1970) of the member's creation week
+  client = 3,        // bucket: /dictionaries/client id
+  follows_gained = 4 // bucket: the day (since 1970) a member-to-member follow was first collected
 };
 
 struct ActivityCount {

@@ -397,8 +397,9 @@ ClusterPass cluster_pass(const mpi::Comm &comm, const DetectConfig &job,
     result.totals.clustered_accounts += k.size;
   for (const auto &c : components)
     result.totals.linked_accounts += c.size;
-  result.profiles = profile_clusters(comm, config, data, detected, edge_profiles, result.accounts,
-                                     result.baseline_hour_of_week, exchange);
+  result.profiles =
+      profile_clusters(comm, config, data, detected, edge_profiles, result.accounts,
+                       result.baseline_hour_of_week, result.dataset_follow_density, exchange);
   pass.inside_provisional = inside_provisional_edges(comm, data, communities, exchange);
   pass.audiences = keep_networks(comm, alpha, data, detected, result);
   return pass;

@@ -73,8 +73,11 @@ struct ClusterProfile {
   double median_delay_s = 0;  // median over inside edges of the closest signal's median |dt|
   double score = 0;           // density * mean_edge_score
   std::vector<std::uint64_t> coactions = std::vector<std::uint64_t>(kSignalSlots, 0);
-  // how interconnected: retweets of, replies to and mentions of members by members
+  // how interconnected: retweets of, replies to and mentions of members by members; follows from
+  // member to member, pairs that follow each other, and the follows over size (size - 1)
   std::uint64_t retweets = 0, replies = 0, mentions = 0;
+  std::uint64_t follows = 0, mutual_follows = 0;
+  double follow_density = 0;
   // how automated: means over members with the feature defined
   double automation_client_share = 0, posts_per_active_day = 0, hour_of_week_share = 0;
   // when
@@ -91,6 +94,7 @@ struct ClusterProfile {
     archive &id &size &smallest_account &component &edges &engagement_edges &density;
     archive &mean_edge_score;
     archive &median_delay_s &score &coactions &retweets &replies &mentions;
+    archive &follows &mutual_follows &follow_density;
     archive &automation_client_share &posts_per_active_day &hour_of_week_share;
     archive &first_ms &last_ms &cohort_week &cohort_accounts;
     archive &principals &initiators &amplifiers &top_keys &activity &kept_because;
@@ -120,6 +124,7 @@ struct ClusterResult {
   std::vector<AccountCluster> accounts; // per local account (dense ids data.accounts.rows)
   std::vector<ClusterProfile> profiles; // on rank 0: every cluster, in id order
   std::vector<std::uint64_t> baseline_hour_of_week; // 168 counts: every post of the dataset
+  double dataset_follow_density = 0; // follows between the dataset's accounts over N (N - 1)
   ClusterTotals totals;
 };
 

@@ -4,6 +4,7 @@
 #include "cluster/profile.hpp"
 
 #include "cluster/activity.hpp"
+#include "cluster/follows.hpp"
 #include "common/time.hpp"
 #include "detect/coaction.hpp"
 #include "detect/features.hpp"
@@ -362,14 +363,15 @@ ClusterProfile from_edges(const EdgeProfile &e) {
 
 } // namespace
 
-std::vector<ClusterProfile> profile_clusters(const mpi::Comm &comm, const ClusterConfig &config,
-                                             const detect::PartitionData &data,
-                                             const detect::DetectResult &detected,
-                                             const std::vector<EdgeProfile> &edge_profiles,
-                                             std::vector<AccountCluster> &accounts,
-                                             std::vector<std::uint64_t> &baseline,
-                                             mpi::ExchangeOptions exchange) {
+std::vector<ClusterProfile>
+profile_clusters(const mpi::Comm &comm, const ClusterConfig &config,
+                 const detect::PartitionData &data, const detect::DetectResult &detected,
+                 const std::vector<EdgeProfile> &edge_profiles,
+                 std::vector<AccountCluster> &accounts, std::vector<std::uint64_t> &baseline,
+                 double &dataset_follow_density, mpi::ExchangeOptions exchange) {
   const auto hits = member_interactions(comm, data, accounts, exchange);
+  auto follows = follows_among_members(comm, data, accounts, exchange);
+  dataset_follow_density = follows.dataset_density;
   count_roles(comm, data, hits, accounts, exchange);
   std::array<std::uint64_t, 168> hours{};
   auto activity = cluster_activity(comm, data, accounts, hours, exchange);
@@ -412,6 +414,13 @@ std::vector<ClusterProfile> profile_clusters(const mpi::Comm &comm, const Cluste
     p.top_keys = std::move(candidates[id]);
     for (const auto &c : activity[id])
       p.activity.push_back({static_cast<std::uint8_t>(c.kind), c.bucket, c.count});
+    const auto &f = follows.clusters[id]; // on this cluster's owner, like its profile
+    p.follows = f.follows;
+    p.mutual_follows = f.mutual;
+    const auto k = static_cast<double>(p.size);
+    p.follow_density = k < 2 ? 0 : static_cast<double>(f.follows) / (k * (k - 1));
+    for (const auto &[day, count] : f.by_day) // after the other kinds: the order stays sorted
+      p.activity.push_back({std::uint8_t(ActivityKind::follows_gained), day, count});
   }
 
   std::vector<ClusterProfile> mine;

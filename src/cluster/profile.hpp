@@ -22,13 +22,13 @@ inline int cluster_owner(std::uint64_t id, int ranks) {
 
 // Assigns each member's role (accounts: this rank's, with cluster, degree and acted_first/second
 // filled) and returns, on rank 0, every cluster's profile in id order; `baseline` receives the
-// dataset's posts per hour of the week. Collective.
-std::vector<ClusterProfile> profile_clusters(const mpi::Comm &comm, const ClusterConfig &config,
-                                             const detect::PartitionData &data,
-                                             const detect::DetectResult &detected,
-                                             const std::vector<EdgeProfile> &edge_profiles,
-                                             std::vector<AccountCluster> &accounts,
-                                             std::vector<std::uint64_t> &baseline,
-                                             mpi::ExchangeOptions exchange);
+// dataset's posts per hour of the week, `dataset_follow_density` the follows between its accounts
+// over N (N - 1). Collective.
+std::vector<ClusterProfile>
+profile_clusters(const mpi::Comm &comm, const ClusterConfig &config,
+                 const detect::PartitionData &data, const detect::DetectResult &detected,
+                 const std::vector<EdgeProfile> &edge_profiles,
+                 std::vector<AccountCluster> &accounts, std::vector<std::uint64_t> &baseline,
+                 double &dataset_follow_density, mpi::ExchangeOptions exchange);
 
 } // namespace lockstep::cluster

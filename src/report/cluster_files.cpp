@@ -49,7 +49,8 @@ std::string cluster_activity_csv(const cluster::ClusterResult &clusters,
   std::string out = "cluster_id,kind,bucket,count\n";
   for (std::size_t h = 0; h < clusters.baseline_hour_of_week.size(); ++h)
     out += fmt::format("0,hour_of_week,{},{}\n", h, clusters.baseline_hour_of_week[h]);
-  constexpr const char *kKinds[] = {"hour_of_week", "day", "created_week", "client"};
+  constexpr const char *kKinds[] = {"hour_of_week", "day", "created_week", "client",
+                                    "follows_gained"};
   for (const auto &p : clusters.profiles) {
     for (const auto &a : p.activity) {
       std::string bucket;
@@ -59,6 +60,7 @@ std::string cluster_activity_csv(const cluster::ClusterResult &clusters,
         break;
       case cluster::ActivityKind::day:
       case cluster::ActivityKind::created_week:
+      case cluster::ActivityKind::follows_gained:
         bucket = time::format_date(a.bucket * 86'400'000);
         break;
       case cluster::ActivityKind::client:
@@ -97,9 +99,12 @@ std::string dominant_signals(const cluster::ClusterProfile &profile) {
 }
 
 std::string clusters_csv(const std::vector<cluster::ClusterProfile> &profiles,
+                         double dataset_follow_density,
                          const std::vector<std::string> &top_key_labels, csv::TextCells cells) {
   std::string out = "cluster_id,size,score,edges,density,mean_edge_score,median_delay_s,signals,"
                     "retweets_among_members,replies_among_members,mentions_among_members,"
+                    "follows_among_members,mutual_follows_among_members,follow_density,"
+                    "follow_density_ratio,"
                     "automation_client_share,posts_per_active_day,hour_of_week_share,"
                     "first_activity,last_activity,cohort_week,cohort_accounts,principals,"
                     "initiators,amplifiers,kept_because";
@@ -109,10 +114,13 @@ std::string clusters_csv(const std::vector<cluster::ClusterProfile> &profiles,
   out += '\n';
   std::size_t first_label = 0;
   for (const auto &p : profiles) {
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", p.id,
-                       p.size, number(p.score), p.edges, number(p.density),
-                       number(p.mean_edge_score), number(p.median_delay_s), dominant_signals(p),
-                       p.retweets, p.replies, p.mentions, number(p.automation_client_share),
+    const double ratio = dataset_follow_density > 0 ? p.follow_density / dataset_follow_density : 0;
+    out +=
+        fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},", p.id, p.size, number(p.score),
+                    p.edges, number(p.density), number(p.mean_edge_score), number(p.median_delay_s),
+                    dominant_signals(p), p.retweets, p.replies, p.mentions, p.follows,
+                    p.mutual_follows, number(p.follow_density), number(ratio));
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}", number(p.automation_client_share),
                        number(p.posts_per_active_day), number(p.hour_of_week_share),
                        time::format_second(p.first_ms), time::format_second(p.last_ms),
                        day(p.cohort_week), p.cohort_accounts, p.principals, p.initiators,

@@ -15,13 +15,14 @@ namespace lockstep::report {
 
 // The CSV on rank 0 (profiles are there), with the top keys' labels in profile order.
 std::string clusters_csv(const std::vector<cluster::ClusterProfile> &profiles,
+                         double dataset_follow_density,
                          const std::vector<std::string> &top_key_labels,
                          csv::TextCells cells = csv::TextCells::exact);
 
 // cluster_activity.csv (rank 0): cluster_id, kind, bucket, posts. Kinds: hour_of_week (bucket
 // 0..167, Monday 00:00 UTC = 0; cluster_id 0 holds the whole dataset's as the baseline), day
-// (YYYY-MM-DD), created_week (the Monday, YYYY-MM-DD; the count is members, not posts) and client
-// (its name).
+// (YYYY-MM-DD), created_week (the Monday, YYYY-MM-DD; the count is members, not posts), client
+// (its name) and follows_gained (YYYY-MM-DD: member-to-member follows first collected that day).
 std::string cluster_activity_csv(const cluster::ClusterResult &clusters,
                                  const std::vector<std::string> &client_names,
                                  csv::TextCells cells = csv::TextCells::exact);

@@ -294,6 +294,9 @@ void write_cluster_columns(const store::Group &root, const cluster::ClusterResul
   column("retweets_among_members", [](const Profile &c) { return c.retweets; });
   column("replies_among_members", [](const Profile &c) { return c.replies; });
   column("mentions_among_members", [](const Profile &c) { return c.mentions; });
+  column("follows_among_members", [](const Profile &c) { return c.follows; });
+  column("mutual_follows_among_members", [](const Profile &c) { return c.mutual_follows; });
+  column("follow_density", [](const Profile &c) { return c.follow_density; });
   column("automation_client_share", [](const Profile &c) { return c.automation_client_share; });
   column("posts_per_active_day", [](const Profile &c) { return c.posts_per_active_day; });
   column("hour_of_week_share", [](const Profile &c) { return c.hour_of_week_share; });
@@ -627,8 +630,10 @@ void write_results(const mpi::Comm &comm, const DetectConfig &config,
       accounts_csv(data, result, clusters, degrees, text_cells(config), comm.is_root()));
   const auto labels = top_key_labels(comm, config, data, clusters);
   mpi::write_ordered(comm, partial("clusters.csv"),
-                     comm.is_root() ? clusters_csv(clusters.profiles, labels, text_cells(config))
-                                    : std::string());
+                     comm.is_root()
+                         ? clusters_csv(clusters.profiles, clusters.dataset_follow_density, labels,
+                                        text_cells(config))
+                         : std::string());
   mpi::write_ordered(comm, partial("cluster_activity.csv"),
                      comm.is_root()
                          ? cluster_activity_csv(clusters, data.clients, text_cells(config))

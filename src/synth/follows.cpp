@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <stdexcept>
 
 namespace lockstep::synth {
 namespace {
@@ -56,6 +57,8 @@ std::uint32_t World::community_of(std::uint64_t index) const {
 }
 
 std::vector<std::string> World::follow_list(const Account &account) const {
+  if (follow_cumulative_.empty())
+    throw std::logic_error("World::follow_list: the world was built without follows");
   Rng rng(config_.seed, account.index, 6);
   std::set<std::uint64_t> followed;
   const auto organic_follows = [&](double median) {

@@ -1,6 +1,7 @@
 // A generated world ingested into a store, for detect tests that need a realistic store: the
 // world's files go to DIR/gen (truth.csv among them) and the store to DIR/store.h5, 8 partitions,
-// with the media table joined to the tweets; and each account's style from the truth.
+// with the media table joined to the tweets (and the follow lists when the world has them); and
+// each account's style from the truth.
 #pragma once
 
 #include "common/config.hpp"
@@ -31,6 +32,8 @@ inline std::string generate_and_ingest(const mpi::Comm &comm, const std::string 
   ingest.users = {world.out_dir + "/users.csv"};
   ingest.actions = {world.out_dir + "/media.csv"};
   ingest.action_columns = "content_id=tweetid,account_id=userid,timestamp=timestamp,media=media_id";
+  if (world.follows)
+    ingest.follows = {world.out_dir + "/follows.csv"};
   ingest.partitions = 8;
   ingest::ingest(comm, ingest);
   return ingest.store_path;

@@ -270,6 +270,65 @@ TEST(Generator, BadArgumentsAreClearErrors) {
   EXPECT_THROW(synth::World{config}, UsageError);
 }
 
+// Follow lists: heavy-tailed popularity, niche communities whose members follow the same obscure
+// accounts, campaigns that follow their principals and each other, and a follow-only ninth
+// campaign that posts nothing of its own kind.
+TEST(Generator, FollowGraphsHaveCelebritiesNicheCommunitiesAndCampaignNetworks) {
+  auto config = small_config();
+  config.campaigns = 9;
+  config.follows = true;
+  const synth::World world(config);
+  std::map<std::string, std::uint64_t> index_of;
+  for (std::uint64_t i = 0; i < config.accounts; ++i)
+    index_of[world.user_id(i)] = i;
+  std::map<std::string, std::uint64_t> followers;
+  std::map<std::uint32_t, std::map<std::string, std::uint64_t>> community_follows;
+  std::map<std::uint32_t, std::uint64_t> community_members;
+  double member_follows = 0, members = 0, follow_network = 0;
+  for (std::uint64_t i = 0; i < config.accounts; ++i) {
+    const auto account = world.account(i);
+    const auto list = world.follow_list(account);
+    EXPECT_EQ(std::set<std::string>(list.begin(), list.end()).size(), list.size()) << "repeats";
+    for (const auto &id : list)
+      ++followers[id];
+    if (const auto c = world.community_of(i)) {
+      ++community_members[c];
+      for (const auto &id : list) {
+        if (!index_of.contains(id))
+          ++community_follows[c][id];
+      }
+    }
+    if (const auto *campaign = world.campaign_of(i)) {
+      follow_network += campaign->style == Style::follow_network;
+      for (const auto &id : list) {
+        const auto it = index_of.find(id);
+        if (it != index_of.end() && world.campaign_of(it->second) == campaign) {
+          ++member_follows;
+        }
+      }
+      members += static_cast<double>(campaign->size - 1);
+    }
+  }
+  EXPECT_EQ(follow_network, 30);
+  // Campaign members follow about half of their fellow members.
+  EXPECT_NEAR(member_follows / members, 0.5, 0.05);
+  // Popularity is heavy-tailed: the most followed account has many times the median's followers.
+  std::vector<std::uint64_t> counts;
+  for (const auto &[id, n] : followers)
+    counts.push_back(n);
+  std::sort(counts.begin(), counts.end());
+  EXPECT_GT(counts.back(), 50 * counts[counts.size() / 2]);
+  // Each community's members share its niche accounts: the most followed is followed by most of
+  // them, and few accounts outside the dataset are followed by as many of one community.
+  ASSERT_GE(community_members.size(), 2u);
+  for (const auto &[c, n] : community_members) {
+    std::uint64_t top = 0;
+    for (const auto &[id, k] : community_follows[c])
+      top = std::max(top, k);
+    EXPECT_GT(static_cast<double>(top), 0.7 * static_cast<double>(n)) << "community " << c;
+  }
+}
+
 std::string read_file(const std::filesystem::path &path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream out;
@@ -285,6 +344,7 @@ TEST_F(GeneratorFiles, SameBytesAtAnyRankCountAndReadableByTheCsvReader) {
   config.accounts = 1200;
   config.campaign_size = 12;
   config.parts = 3;
+  config.follows = true;
   config.out_dir = base + "/all-ranks";
   synth::generate(comm, config);
   comm.barrier();
@@ -293,7 +353,7 @@ TEST_F(GeneratorFiles, SameBytesAtAnyRankCountAndReadableByTheCsvReader) {
     single.out_dir = base + "/one-rank";
     synth::generate(mpi::Comm(MPI_COMM_SELF), single);
     for (const char *name : {"tweets-part-00001.csv", "tweets-part-00002.csv",
-                             "tweets-part-00003.csv", "users.csv", "truth.csv"}) {
+                             "tweets-part-00003.csv", "users.csv", "truth.csv", "follows.csv"}) {
       const auto a = read_file(std::filesystem::path(config.out_dir) / name);
       const auto b = read_file(std::filesystem::path(single.out_dir) / name);
       EXPECT_FALSE(a.empty()) << name;

@@ -295,6 +295,8 @@
       {title: 'median delay s', value: num('median_delay_s'), digits: 1},
       {title: 'signals', value: num('signals')},
       {title: 'retweets among members', value: num('retweets_among_members')},
+      {title: 'follows among members', value: num('follows_among_members')},
+      {title: 'follow density \u00d7 dataset', value: num('follow_density_ratio'), digits: 1},
       {title: 'automation share', value: num('automation_client_share'), digits: 2},
       {title: 'first activity', value: num('first_activity')},
       {title: 'last activity', value: num('last_activity')},
@@ -317,6 +319,10 @@
       cluster.first_activity + ' to ' + cluster.last_activity + '; ' +
       fmt(cluster.retweets_among_members) + ' retweets, ' + fmt(cluster.replies_among_members) +
       ' replies and ' + fmt(cluster.mentions_among_members) + ' mentions among members; ' +
+      (cluster.follows_among_members > 0 ? fmt(cluster.follows_among_members) +
+        ' follows among members (' + fmt(cluster.mutual_follows_among_members) +
+        ' pairs follow each other; density ' + fmt(cluster.follow_density, 3) + ', ' +
+        fmt(cluster.follow_density_ratio, 1) + ' times the dataset\'s); ' : '') +
       'mean automation-client share ' + fmt(cluster.automation_client_share, 2) +
       (cluster.cohort_week ? '; ' + cluster.cohort_accounts + ' created in the week of ' +
         cluster.cohort_week : '') + '. Kept as a network because of its ' +
@@ -326,6 +332,10 @@
     charts.appendChild(delayChart(detail));
     charts.appendChild(hourOfWeekChart(detail));
     charts.appendChild(activityBars(detail, 'day', 'Posts per day (UTC)', {width: 560}));
+    if ((detail.activity.follows_gained || []).length > 0) {
+      charts.appendChild(activityBars(detail, 'follows_gained',
+        'Followers gained from members, by first collection day', {width: 420}));
+    }
     if ((detail.activity.created_week || []).length > 0) {
       charts.appendChild(activityBars(detail, 'created_week',
         'Members by creation week (Monday)', {width: 420}));
