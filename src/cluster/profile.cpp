@@ -195,6 +195,13 @@ std::vector<KeyCount> member_keys(const detect::PartitionData &data,
     if (cluster != 0)
       seen.emplace_back(cluster, detect::kNearDuplicateSignal, post.key, post.account, post.post);
   }
+  const auto &follows = data.follows; // whom members follow (no post to show)
+  for (std::size_t i = 0; i < follows.account.size(); ++i) {
+    const auto cluster = accounts[follows.account[i] - begin].cluster;
+    if (cluster != 0)
+      seen.emplace_back(cluster, detect::kFollowsSignal, follows.followed[i], follows.account[i],
+                        0);
+  }
   std::sort(seen.begin(), seen.end());
   std::vector<KeyCount> out;
   for (std::size_t i = 0; i < seen.size(); ++i) {
@@ -263,6 +270,16 @@ std::vector<std::uint64_t> dataset_accounts(const mpi::Comm &comm,
     for (const auto position : it->second) {
       if (keys[position].signal == detect::kNearDuplicateSignal)
         acted.emplace_back(position, post.account);
+    }
+  }
+  const auto &follows = data.follows;
+  for (std::size_t i = 0; i < follows.followed.size(); ++i) {
+    const auto it = index.find(follows.followed[i]);
+    if (it == index.end())
+      continue;
+    for (const auto position : it->second) {
+      if (keys[position].signal == detect::kFollowsSignal)
+        acted.emplace_back(position, follows.account[i]);
     }
   }
   std::sort(acted.begin(), acted.end());

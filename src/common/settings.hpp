@@ -43,8 +43,8 @@ void visit_detect(C &c, Visit &&visit) {
 }
 // DetectConfig's members that are not [detect] keys: the command line's (store, job, out,
 // checkpoint, memory_megabytes, scratch: where and how a run goes, not what it finds) and the
-// sections of their own (signals, similarity, near_duplicate, clusters).
-inline constexpr std::size_t kDetectMembersOutsideSection = 10;
+// sections of their own (signals, similarity, near_duplicate, follows, clusters).
+inline constexpr std::size_t kDetectMembersOutsideSection = 11;
 
 // [signals.NAME]
 template <typename C, typename Visit>

@@ -567,25 +567,29 @@ std::vector<std::string> top_key_labels(const mpi::Comm &comm, const DetectConfi
                                         const detect::PartitionData &data,
                                         const cluster::ClusterResult &clusters) {
   std::vector<KeyRequest> requests;
-  std::vector<std::uint64_t> examples; // a post of each top key, for the texts
+  std::vector<std::uint64_t> examples; // a post of each top text key, for its text
+  std::vector<std::size_t> example_of; // which request each example labels
   for (const auto &p : clusters.profiles) {
     for (const auto &k : p.top_keys) {
+      if (k.signal == std::uint8_t(store::schema::Signal::text) ||
+          k.signal == detect::kNearDuplicateSignal) {
+        examples.push_back(k.post);
+        example_of.push_back(requests.size());
+      }
       requests.push_back({k.signal, k.key});
-      examples.push_back(k.post);
     }
   }
   const auto exchange = detect::exchange_options(config);
   auto labels = key_labels(comm, config.store_path, requests, exchange);
   // Identical texts read better as the text itself (when detect read the texts).
   const auto texts = post_texts(comm, data, examples, kTopTextBytes, exchange);
-  for (std::size_t i = 0; i < requests.size(); ++i) {
-    const bool names_text = requests[i].signal == std::uint8_t(store::schema::Signal::text) ||
-                            requests[i].signal == detect::kNearDuplicateSignal;
-    if (names_text && !texts[i].empty()) {
-      labels[i] = texts[i];
-      std::replace_if(
-          labels[i].begin(), labels[i].end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
-    }
+  for (std::size_t e = 0; e < examples.size(); ++e) {
+    if (texts[e].empty())
+      continue;
+    auto &label = labels[example_of[e]];
+    label = texts[e];
+    std::replace_if(
+        label.begin(), label.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
   }
   return labels;
 }

@@ -87,7 +87,8 @@ members=$(awk -F, 'NR > 1 && $3 != "" { print $1 }' "$work/out1/accounts.csv" | 
   tr '\n' ' ')
 echo "clustered: $members"
 [ "$members" = "1 2 3 4 5 6 7 8 " ] || fail "clustered '$members', expected the ring 1-8 alone"
-kept=$(cut -d, -f1,2,22 "$work/out1/clusters.csv")
+kept=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; ++i) if ($i == "kept_because") k = i }
+  { print $1 "," $2 "," $k }' "$work/out1/clusters.csv")
 grep -q 'in step beyond habits' <<<"$kept" || fail "the ring was not kept in step: $kept"
 awk -F, 'FNR == 1 { for (i = 1; i <= NF; ++i) if ($i == "significant_by") by = i; next }
   $by ~ /^engagement/ { ++n; if ($1 > 8 || $2 > 8) { print "outside the ring: " $0; bad = 1 } }

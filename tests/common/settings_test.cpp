@@ -49,11 +49,13 @@ TEST_F(Settings, EveryMemberIsListedOnce) {
   EXPECT_EQ(similarity.size(), member_count<SimilarityConfig>());
   const auto near_duplicate = keys<NearDuplicateConfig>(SECTION_VISITOR(visit_near_duplicate));
   EXPECT_EQ(near_duplicate.size(), member_count<NearDuplicateConfig>());
+  const auto follows = keys<FollowsConfig>(SECTION_VISITOR(visit_follows));
+  EXPECT_EQ(follows.size(), member_count<FollowsConfig>());
   const auto clusters = keys<ClusterConfig>(SECTION_VISITOR(visit_clusters));
   EXPECT_EQ(clusters.size(), member_count<ClusterConfig>());
   const auto run = keys<RunConfig>(SECTION_VISITOR(visit_run));
   EXPECT_EQ(run.size() + settings::kRunMembersOutsideSection, member_count<RunConfig>());
-  for (const auto *k : {&detect, &signal, &similarity, &near_duplicate, &clusters, &run})
+  for (const auto *k : {&detect, &signal, &similarity, &near_duplicate, &follows, &clusters, &run})
     EXPECT_TRUE(unique(*k));
 }
 
@@ -89,6 +91,8 @@ TEST_F(Settings, EveryDetectSettingChangesTheFingerprint) {
   expect_change(
       [](DetectConfig & c) -> auto & { return c.near_duplicate; },
       SECTION_VISITOR(visit_near_duplicate));
+  expect_change(
+      [](DetectConfig & c) -> auto & { return c.follows; }, SECTION_VISITOR(visit_follows));
   expect_change(
       [](DetectConfig & c) -> auto & { return c.clusters; }, SECTION_VISITOR(visit_clusters));
   expect_change(
