@@ -100,8 +100,8 @@ struct SimilarityConfig {
 // every followed account's popularity.
 struct FollowsConfig {
   bool enabled = true;
-  std::uint64_t max_followers = 1000; // followed accounts with more followers pair no one
-  std::uint64_t min_shared = 2;       // pairs need this many shared followed accounts
+  std::uint64_t max_followers = 500; // followed accounts with more followers pair no one
+  std::uint64_t min_shared = 2;      // pairs need this many shared followed accounts
   // and a shared weight of at least this share of the lighter of their two follow lists
   double min_overlap = 0.2;
   // A cluster tied by follows alone needs at least clusters.anchor_below members and this share

@@ -286,10 +286,9 @@ void add_follows(const mpi::Comm &comm, const DetectConfig &config, const Partit
                  DetectResult &result, TestedParts &tested) {
   ScopedPhase phase(result.times, std::string(signals::name(kFollowsSignal)));
   const auto &c = config.follows;
-  auto found = find_follow_pairs(
-      comm, data,
-      {c.max_followers, c.min_shared, c.min_overlap, config.evidence_per_edge, config.alpha},
-      exchange_options(config));
+  const FollowRule rule{c.max_followers,          c.min_shared, c.min_overlap,
+                        config.evidence_per_edge, config.alpha, result.memory.pair_budget_bytes};
+  auto found = find_follow_pairs(comm, data, rule, exchange_options(config));
   SignalSummary summary;
   summary.signal = kFollowsSignal;
   summary.name = signals::name(kFollowsSignal);
@@ -302,13 +301,15 @@ void add_follows(const mpi::Comm &comm, const DetectConfig &config, const Partit
   summary.candidates =
       mpi::allreduce(comm, static_cast<std::uint64_t>(found.tested.size()), mpi::Op::sum);
   summary.sparse_pairs = found.too_few_shared + found.below_overlap;
+  summary.pair_rounds = found.rounds;
+  result.times.add_passes(std::string(signals::name(kFollowsSignal)), found.rounds);
   log::info(
       "follows: {} follows of {} accounts to {} accounts ({} with more than {} followers pair "
       "no one); {} pairs share a followed account, {} with fewer than {} and {} below the "
-      "overlap of {} left out, {} tested",
+      "overlap of {} left out, {} tested, in {} round(s)",
       found.follows, found.followers, found.followed, found.capped_followed, c.max_followers,
       found.pairs, found.too_few_shared, c.min_shared, found.below_overlap, c.min_overlap,
-      summary.candidates);
+      summary.candidates, found.rounds);
   tested.add(std::move(found.tested));
   summary.seconds = phase.seconds_so_far();
   summary.peak_rss_mb = mpi::allreduce(comm, peak_resident_mb(), mpi::Op::max);
@@ -349,6 +350,8 @@ Edge fuse_pair(std::pair<std::uint64_t, std::uint64_t> pair,
   for (const auto *t : signals) {
     by_signal[t->signal] = t;
     ++timed_signals;
+    if (t->signal != kFollowsSignal)
+      edge.log10_p_beside_follows = std::min(edge.log10_p_beside_follows, t->log10_p);
     edge.weight += t->stats.keys;
     edge.coactions += t->stats.coactions;
     edge.log10_p = std::min(edge.log10_p, t->log10_p);
@@ -371,6 +374,8 @@ Edge fuse_pair(std::pair<std::uint64_t, std::uint64_t> pair,
       bonferroni_log10(edge.log10_p_popularity, std::max<std::size_t>(1, timed_signals));
   edge.log10_p_unpriced =
       bonferroni_log10(edge.log10_p_unpriced, std::max<std::size_t>(1, timed_signals));
+  edge.log10_p_beside_follows =
+      bonferroni_log10(edge.log10_p_beside_follows, std::max<std::size_t>(1, timed_signals));
   return edge;
 }
 
@@ -461,9 +466,13 @@ public:
                         static_cast<double>(edge.weight) > result_.weight_threshold);
     edge.passes_null = heavy && edge.log10_p <= result_.log10_p_threshold;
     edge.by_engagement = edge.passes_null && edge.log10_p_unpriced > result_.log10_p_threshold;
-    edge.significant = edge.passes_null || edge.similar;
-    edge.provisional = !edge.significant && heavy &&
-                       edge.log10_p_popularity <= result_.log10_p_popularity_threshold;
+    // Follows alone make a tie that only its cluster can confirm (Edge::log10_p_beside_follows).
+    const bool by_follows_alone =
+        edge.passes_null && edge.log10_p_beside_follows > result_.log10_p_threshold;
+    edge.significant = (edge.passes_null && !by_follows_alone) || edge.similar;
+    edge.provisional =
+        !edge.significant && heavy &&
+        (by_follows_alone || edge.log10_p_popularity <= result_.log10_p_popularity_threshold);
     edge.recruitable = config_.audience_null && !edge.significant && !edge.provisional && heavy &&
                        edge.log10_p_popularity <= log10_alpha_;
   }

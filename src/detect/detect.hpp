@@ -58,6 +58,10 @@ struct Edge {
   bool significant = false;
   double log10_p_popularity = 0; // log10_p under the popularity null
   double log10_p_unpriced = 0;   // log10_p without the engagement null's pricing
+  // log10_p of the pair's other signals than follows (0 when follows is its only one): a pair that
+  // passes by follows alone is only provisional (detect/follows.hpp's null knows no communities;
+  // its cluster must confirm it)
+  double log10_p_beside_follows = 0;
   // passes_null, but would not without the engagement null: two accounts in one audience that
   // chose the same posts, or acted at the same moments, beyond their own habits
   bool by_engagement = false;

@@ -157,20 +157,40 @@ ListSizes list_sizes(const mpi::Comm &comm, const PartitionData &data, const Pop
   return {mpi::allgatherv(comm, degree), mpi::allgatherv(comm, weight)};
 }
 
-// The pairs' shared follows, summed at the pairs' homes and sorted by (a, b). Collective.
+// The shared follows of the pairs whose first account is in `round` of `rounds` (by a hash),
+// summed at the pairs' homes and sorted by (a, b). Collective.
 std::vector<PairSum> pair_sums(const mpi::Comm &comm, const PartitionData &data,
                                const Popularity &popularity, const FollowRule &rule,
-                               const mpi::ExchangeOptions &exchange, std::uint64_t &shared) {
+                               const mpi::ExchangeOptions &exchange, std::uint64_t round,
+                               std::uint64_t rounds) {
   std::vector<PairSum> local;
   for_each_follower_pair(popularity, rule,
                          [&](const FollowEntry &x, const FollowEntry &y, std::uint32_t weight) {
-                           local.push_back({x.account, y.account, 1, weight});
+                           if (rounds == 1 || mix64(x.account) % rounds == round)
+                             local.push_back({x.account, y.account, 1, weight});
                          });
-  shared = local.size();
   return reduce_pairs(mpi::route(
       comm, reduce_pairs(std::move(local)),
       [&](const PairSum &s) { return partition::pair_home(data.account_begin, s.a, s.b); },
       exchange));
+}
+
+// The (pair, followed account) records this rank's followed accounts make (`records`), and the
+// rounds that keep a round's records (held about three times: made, reduced, received) within
+// rule.round_bytes on every rank. Collective.
+std::uint64_t pair_rounds(const mpi::Comm &comm, const Popularity &popularity,
+                          const FollowRule &rule, std::uint64_t &records) {
+  records = 0;
+  for (std::size_t r = 0; r + 1 < popularity.runs.size(); ++r) {
+    const auto p = static_cast<std::uint64_t>(popularity.runs[r + 1] - popularity.runs[r]);
+    if (p >= 2 && p <= rule.max_followers)
+      records += p * (p - 1) / 2;
+  }
+  const auto largest = mpi::allreduce(comm, records, mpi::Op::max);
+  if (rule.round_bytes == 0)
+    return 1;
+  const auto bytes = 3 * largest * sizeof(PairSum);
+  return std::max<std::uint64_t>(1, (bytes + rule.round_bytes - 1) / rule.round_bytes);
 }
 
 // Rarest first (the heaviest), then by key: the evidence order.
@@ -216,6 +236,46 @@ void add_evidence(const mpi::Comm &comm, const PartitionData &data, const Popula
       ++signal;
     if (signal != tested.end() && signal->evidence.size() < rule.evidence_per_edge)
       signal->evidence.push_back({f.followed, 0, 0, f.time_a, f.time_b});
+  }
+}
+
+// Tests one round's pairs at their homes (the p before the signal's Bonferroni adjustment), and
+// counts those left out.
+void test_pairs(const std::vector<PairSum> &pairs, const ListSizes &sizes,
+                const Popularity &popularity, const FollowRule &rule, FollowsFound &found) {
+  const double all_follows = static_cast<double>(found.follows);
+  std::vector<WeightedRate> rates;
+  for (const auto &pair : pairs) {
+    if (pair.shared < rule.min_shared) {
+      ++found.too_few_shared;
+      continue;
+    }
+    const auto lighter = std::min(sizes.weight[pair.a], sizes.weight[pair.b]);
+    if (static_cast<double>(pair.weight) < rule.min_overlap * static_cast<double>(lighter)) {
+      ++found.below_overlap;
+      continue;
+    }
+    const double scale = static_cast<double>(sizes.follows[pair.a]) / all_follows *
+                         (static_cast<double>(sizes.follows[pair.b]) / all_follows);
+    rates.clear();
+    double expected = 0;
+    for (std::uint32_t w = 0; w < kWeights; ++w) {
+      if (popularity.squares[w] == 0)
+        continue;
+      rates.push_back({w, scale * static_cast<double>(popularity.squares[w])});
+      expected += rates.back().rate;
+    }
+    EdgeSignal signal;
+    signal.signal = kFollowsSignal;
+    signal.stats.a = pair.a;
+    signal.stats.b = pair.b;
+    signal.stats.keys = signal.stats.coactions = pair.shared;
+    signal.stats.posts_a = signal.stats.posts_b = pair.shared;
+    signal.stats.posts_earlier = signal.stats.posts_later = pair.shared;
+    signal.expected = expected;
+    signal.log10_p = signal.log10_p_popularity =
+        log10_weighted_tail(static_cast<double>(pair.weight), rates);
+    found.tested.push_back(std::move(signal));
   }
 }
 
@@ -275,43 +335,11 @@ FollowsFound find_follow_pairs(const mpi::Comm &comm, const PartitionData &data,
   found.followed = popularity.followed;
   found.capped_followed = popularity.capped;
   const auto sizes = list_sizes(comm, data, popularity, exchange);
-  const auto pairs = pair_sums(comm, data, popularity, rule, exchange, found.shared);
-
-  // The tests, at the pairs' homes.
-  const double all_follows = static_cast<double>(found.follows);
-  std::uint64_t too_few = 0, below_overlap = 0;
-  std::vector<WeightedRate> rates;
-  for (const auto &pair : pairs) {
-    if (pair.shared < rule.min_shared) {
-      ++too_few;
-      continue;
-    }
-    const auto lighter = std::min(sizes.weight[pair.a], sizes.weight[pair.b]);
-    if (static_cast<double>(pair.weight) < rule.min_overlap * static_cast<double>(lighter)) {
-      ++below_overlap;
-      continue;
-    }
-    const double scale = static_cast<double>(sizes.follows[pair.a]) / all_follows *
-                         (static_cast<double>(sizes.follows[pair.b]) / all_follows);
-    rates.clear();
-    double expected = 0;
-    for (std::uint32_t w = 0; w < kWeights; ++w) {
-      if (popularity.squares[w] == 0)
-        continue;
-      rates.push_back({w, scale * static_cast<double>(popularity.squares[w])});
-      expected += rates.back().rate;
-    }
-    EdgeSignal signal;
-    signal.signal = kFollowsSignal;
-    signal.stats.a = pair.a;
-    signal.stats.b = pair.b;
-    signal.stats.keys = signal.stats.coactions = pair.shared;
-    signal.stats.posts_a = signal.stats.posts_b = pair.shared;
-    signal.stats.posts_earlier = signal.stats.posts_later = pair.shared;
-    signal.expected = expected;
-    signal.log10_p = signal.log10_p_popularity =
-        log10_weighted_tail(static_cast<double>(pair.weight), rates);
-    found.tested.push_back(std::move(signal));
+  found.rounds = pair_rounds(comm, popularity, rule, found.shared);
+  for (std::uint64_t round = 0; round < found.rounds; ++round) {
+    const auto pairs = pair_sums(comm, data, popularity, rule, exchange, round, found.rounds);
+    found.pairs += pairs.size();
+    test_pairs(pairs, sizes, popularity, rule, found);
   }
   // The null knows no communities, whose members follow the same niche accounts and so are
   // improbable under it; a family-wise cut over the signal's own tests keeps their tails out.
@@ -321,13 +349,17 @@ FollowsFound find_follow_pairs(const mpi::Comm &comm, const PartitionData &data,
     signal.log10_p = signal.log10_p_popularity =
         std::min(0.0, signal.log10_p + std::log10(static_cast<double>(tests)));
   }
+  std::sort(found.tested.begin(), found.tested.end(), [](const EdgeSignal &x, const EdgeSignal &y) {
+    return std::tie(x.stats.a, x.stats.b) < std::tie(y.stats.a, y.stats.b); // rounds interleave
+  });
   add_evidence(comm, data, popularity, rule, exchange, found.tested);
-  const std::vector<std::uint64_t> counts{pairs.size(), too_few, below_overlap};
+  const std::vector<std::uint64_t> counts{found.shared, found.pairs, found.too_few_shared,
+                                          found.below_overlap};
   const auto totals = mpi::allreduce(comm, std::span<const std::uint64_t>(counts), mpi::Op::sum);
-  found.shared = mpi::allreduce(comm, found.shared, mpi::Op::sum);
-  found.pairs = totals[0];
-  found.too_few_shared = totals[1];
-  found.below_overlap = totals[2];
+  found.shared = totals[0];
+  found.pairs = totals[1];
+  found.too_few_shared = totals[2];
+  found.below_overlap = totals[3];
   return found;
 }
 

@@ -24,11 +24,14 @@
 namespace lockstep::detect {
 
 struct FollowRule {
-  std::uint64_t max_followers = 1000; // followed accounts with more followers pair no one
+  std::uint64_t max_followers = 500; // followed accounts with more followers pair no one
   std::uint64_t min_shared = 2;
   double min_overlap = 0.2;
   std::uint32_t evidence_per_edge = 5;
   double alpha = 0.05; // evidence is kept for pairs whose p passes it
+  // A rank's (pair, followed account) records per round: past it, pairs go through in rounds, by
+  // their first account (a hash); 0: one round. Results do not depend on it.
+  std::size_t round_bytes = 0;
 };
 
 // The weight of a followed account with `followers` of `accounts` accounts with follow lists.
@@ -55,6 +58,7 @@ struct FollowsFound {
   std::uint64_t pairs = 0;           // account pairs sharing a followed account
   std::uint64_t too_few_shared = 0;  // of those, under min_shared
   std::uint64_t below_overlap = 0;   // and under min_overlap
+  std::uint64_t rounds = 1;          // the pairs went through (FollowRule::round_bytes)
 };
 
 // The follows signal over this rank's follows. Collective.

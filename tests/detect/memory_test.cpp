@@ -1,7 +1,7 @@
 // Detect under a memory bound: tested parts spilled to scratch read back exactly as held, a run
-// whose engine goes through many rounds and whose tested pairs all spill finds the same edges,
-// signals and evidence as an unbounded run at any rank count, and a bound too small to run is an
-// error at the start that names the smallest bound that would do.
+// whose engine and follows signal go through many rounds and whose tested pairs all spill finds
+// the same edges, signals and evidence as an unbounded run at any rank count, and a bound too small
+// to run is an error at the start that names the smallest bound that would do.
 #include "common/error.hpp"
 #include "detect/checkpoint.hpp"
 #include "detect/detect.hpp"
@@ -159,6 +159,7 @@ TEST_F(Memory, ABoundedRunFindsWhatAnUnboundedOneDoes) {
   world.days = 7;
   world.campaigns = 8;
   world.campaign_size = 12;
+  world.follows = true; // the follows signal's pairs go through rounds too
   DetectConfig config;
   config.store_path = generate_and_ingest(comm, dir, world);
   const auto data = detect::read_partitions(comm, config.store_path, true);
@@ -175,6 +176,11 @@ TEST_F(Memory, ABoundedRunFindsWhatAnUnboundedOneDoes) {
   for (const auto &s : bounded.signals)
     rounds = std::max(rounds, s.pair_rounds);
   EXPECT_GT(rounds, 2U) << "the small budget did not make the engine go through rounds";
+  const auto follows =
+      std::find_if(bounded.signals.begin(), bounded.signals.end(),
+                   [](const auto &s) { return s.signal == detect::kFollowsSignal; });
+  ASSERT_NE(follows, bounded.signals.end());
+  EXPECT_GT(follows->pair_rounds, 2U) << "the follows signal's pairs did not go through rounds";
   EXPECT_GT(bounded.near_duplicate.band_rounds, unbounded.near_duplicate.band_rounds);
   EXPECT_GT(unbounded.significant_edges, 100U);
   EXPECT_EQ(bounded.significant_edges, unbounded.significant_edges);
