@@ -2,7 +2,8 @@
 # The HTML report in a real browser (Debian's chromium, headless): generate, ingest and detect a
 # small world, write the report, load it offline, and check that it ran without errors, that
 # every chart drew something (non-empty SVG or canvas), that the cluster table's numbers equal
-# clusters.csv, and save a screenshot. Skipped (exit 77) without chromium
+# clusters.csv (follows among members too: the world has follow lists), that the followers
+# clusters gave themselves are charted, and save a screenshot. Skipped (exit 77) without chromium
 # (a failure in CI).
 # Usage: report_browser_test.sh LOCKSTEP SCREENSHOT_PNG MPIEXEC [MPIEXEC_FLAGS...]
 set -euo pipefail
@@ -14,9 +15,10 @@ source "$(dirname "$0")/../app/common.sh"
 require chromium
 
 "${mpiexec[@]}" -n 2 "$lockstep" generate --accounts 3000 --days 7 --seed 3 --campaign-size 25 \
-  --out "$work/data" --log-level warn >/dev/null
+  --follows --out "$work/data" --log-level warn >/dev/null
 "${mpiexec[@]}" -n 2 "$lockstep" ingest --store "$work/store.h5" --tweets "$work/data/tweets.csv" \
-  --users "$work/data/users.csv" --partitions 8 --log-level warn >/dev/null
+  --users "$work/data/users.csv" --follows "$work/data/follows.csv" --partitions 8 \
+  --log-level warn >/dev/null
 "${mpiexec[@]}" -n 2 "$lockstep" detect --store "$work/store.h5" --out "$work/results" \
   --log-level warn >/dev/null
 "$lockstep" report "$work/results" --clusters 4 >/dev/null
@@ -44,13 +46,20 @@ drawn=$(grep -o 'data-chart="[^"]*" data-rendered="1"' "$work/dom.html" | wc -l)
 networks=$(grep -o 'data-chart="network"' "$work/dom.html" | wc -l)
 [ "$networks" -eq 4 ] || fail "$networks network pictures for 4 detailed clusters"
 
-# The cluster table's id, size and score against clusters.csv (score shown with 2 decimals).
+# The cluster table's id, size, score and follows among members against clusters.csv.
 sed -n 's/.*<table id="cluster-table">//; s/<\/table>.*//p' "$work/dom.html" |
   sed 's/<\/tr>/\n/g' | sed 's/<\/td><td[^>]*>/|/g; s/<[^>]*>//g' | grep '^[0-9]' |
-  awk -F'|' '{ gsub(/,/, ""); printf "%s,%s,%s\n", $1, $2, $3 }' >"$work/page-clusters.txt"
-awk -F, 'NR > 1 { printf "%s,%s,%.2f\n", $1, $2, $3 }' "$work/results/clusters.csv" \
+  awk -F'|' '{ gsub(/,/, ""); printf "%s,%s,%s,%s\n", $1, $2, $3, $9 }' >"$work/page-clusters.txt"
+awk -F, 'NR == 1 { for (i = 1; i <= NF; ++i) if ($i == "follows_among_members") f = i; next }
+  { printf "%s,%s,%.2f,%s\n", $1, $2, $3, $f }' "$work/results/clusters.csv" \
   >"$work/csv-clusters.txt"
 [ -s "$work/csv-clusters.txt" ] || fail "no clusters to compare"
 diff "$work/csv-clusters.txt" "$work/page-clusters.txt" ||
   fail "the report's cluster table differs from clusters.csv"
+awk -F, 'NR == 1 { for (i = 1; i <= NF; ++i) if ($i == "follows_among_members") f = i; next }
+  $f > 0 { n++ } END { exit !(n >= 4) }' "$work/results/clusters.csv" ||
+  fail "fewer than 4 clusters whose members follow one another"
+gained=$(grep -o 'data-chart="Followers gained[^"]*"' "$work/dom.html" | wc -l)
+[ "$gained" -eq 4 ] || fail "$gained charts of followers gained from members for 4 detailed clusters"
+grep -q 'follows among members (' "$work/dom.html" || fail "no cluster says how its members follow"
 echo "report: $charts charts drawn, $(wc -l <"$work/csv-clusters.txt") clusters as in clusters.csv, screenshot $screenshot"
