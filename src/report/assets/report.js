@@ -251,7 +251,7 @@
       ['store', input.store + ' (' + fmt(input.store_bytes) + ' bytes, XXH3 ' + input.store_xxh3 + ')'],
       ['input files', (input.input_files || []).join(', ')],
       ['rows read', input.rows_read], ['rows rejected', input.rows_rejected],
-      ['duplicate rows', input.rows_duplicate], ['rows without posts (users files)', input.non_post_rows],
+      ['duplicate rows', input.rows_duplicate], ['rows without posts (users files, snapshots, follows)', input.non_post_rows],
       ['posts', input.posts], ['accounts', input.accounts],
       ['candidate pairs tested', m.candidate_edges], ['significant edges', m.significant_edges],
       ['false discovery rate cut (log10 p)',
