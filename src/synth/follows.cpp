@@ -4,8 +4,10 @@
 // accounts (the newspaper more than the corner shop) and a few fellow members. These are the hard
 // negatives: many accounts following the same obscure accounts without coordinating. Campaign
 // members follow their principals and many of their fellow members, over a smaller organic list;
-// a principal also draws a small organic audience. Each list is a function of the seed and the
-// account alone.
+// a principal also draws a small organic audience. Lists are collected daily: organic follows are
+// there at the first collection, while a campaign follows its principals and itself on a day of
+// its own (the burst of followers a network gives itself). Each list is a function of the seed and
+// the account alone.
 #include "synth/model.hpp"
 
 #include <algorithm>
@@ -56,7 +58,13 @@ std::uint32_t World::community_of(std::uint64_t index) const {
   return static_cast<std::uint32_t>(1 + mix(config_.seed, index, 92) % communities);
 }
 
-std::vector<std::string> World::follow_list(const Account &account) const {
+std::int64_t World::follow_burst_ms(const Campaign &campaign) const {
+  const auto days = static_cast<std::uint64_t>(std::max(1, config_.days - 1));
+  return start_ms_ +
+         static_cast<std::int64_t>(1 + mix(config_.seed, campaign.id, 93) % days) * kDayMs;
+}
+
+std::vector<World::Followed> World::follow_list(const Account &account) const {
   if (follow_cumulative_.empty())
     throw std::logic_error("World::follow_list: the world was built without follows");
   Rng rng(config_.seed, account.index, 6);
@@ -107,11 +115,17 @@ std::vector<std::string> World::follow_list(const Account &account) const {
     }
   }
   followed.erase(account.index);
-  std::vector<std::string> ids;
-  ids.reserve(followed.size());
-  for (const auto index : followed)
-    ids.push_back(user_id(index));
-  return ids;
+  std::vector<Followed> out;
+  out.reserve(followed.size());
+  for (const auto index : followed) {
+    // A campaign's own follows (principals, fellow members) appear on its burst day.
+    const Campaign *other = index < config_.accounts ? campaign_of(index) : nullptr;
+    const bool burst =
+        campaign != nullptr &&
+        (other == campaign || std::ranges::count(principals_of(*campaign), index) > 0);
+    out.push_back({user_id(index), burst ? follow_burst_ms(*campaign) : start_ms_});
+  }
+  return out;
 }
 
 } // namespace lockstep::synth

@@ -189,11 +189,10 @@ std::uint64_t write_part(const World &world, const GenerateConfig &config, int p
   return rows;
 }
 
-// follows.csv: every account's follow list, collected once at the end of the period.
+// follows.csv: every account's follow list, each follow with the day it was first collected.
 void write_follows(const World &world, const GenerateConfig &config) {
   AtomicFile out((std::filesystem::path(config.out_dir) / "follows.csv").string());
   out.write("account_id,followed_id,collected_at\n");
-  const auto collected = time::format_second(world.end_ms());
   std::vector<std::string> chunks(kAccountsPerBlock);
   for (std::uint64_t block = 0; block < world.account_count(); block += kAccountsPerBlock) {
     const auto count = std::min(kAccountsPerBlock, world.account_count() - block);
@@ -201,7 +200,8 @@ void write_follows(const World &world, const GenerateConfig &config) {
       const auto account = world.account(block + j);
       chunks[j].clear();
       for (const auto &followed : world.follow_list(account))
-        csv::append_record(chunks[j], {account.id, followed, collected});
+        csv::append_record(chunks[j],
+                           {account.id, followed.id, time::format_second(followed.first_ms)});
     });
     for (std::uint64_t j = 0; j < count; ++j)
       out.write(chunks[j]);

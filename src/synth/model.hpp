@@ -149,8 +149,18 @@ public:
     return static_cast<std::uint32_t>(celebrity_posts_.size());
   }
   std::uint64_t news_feed_end() const { return news_feed_end_; }
-  // The accounts an account follows (follows.cpp), as userids.
-  std::vector<std::string> follow_list(const Account &account) const;
+  // One account an account follows (follows.cpp): its userid and when the follow was first
+  // collected.
+  struct Followed {
+    std::string id;
+    std::int64_t first_ms = 0;
+  };
+  // The accounts an account follows, sorted by index. Lists are collected daily from the first
+  // day: organic follows are there at the first collection, a campaign follows its principals
+  // and its members follow one another on a day of its own (a burst of followers).
+  std::vector<Followed> follow_list(const Account &account) const;
+  // The day (its start) a campaign's members follow their principals and one another.
+  std::int64_t follow_burst_ms(const Campaign &campaign) const;
   // The niche community (a town, a university) of an organic account, 1-based; 0 for none.
   std::uint32_t community_of(std::uint64_t index) const;
   // A post outside the dataset (Zipf-popular background), as a function of its rank.

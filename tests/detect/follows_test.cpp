@@ -374,9 +374,15 @@ TEST_F(GeneratedFollows, TheFollowOnlyCampaignIsFoundAndNicheCommunitiesAreNot) 
     EXPECT_GT(p.follows, p.size * (p.size - 1) / 4); // each follows about half the others
     EXPECT_GT(p.mutual_follows, 0u);
     EXPECT_GT(p.follow_density, 20 * clusters.dataset_follow_density);
-    EXPECT_TRUE(std::any_of(p.activity.begin(), p.activity.end(), [](const auto &a) {
-      return a.kind == 4; // follows_gained
-    }));
+    // The followers it gave itself came in one burst, on the network's own day.
+    const auto network_campaign = std::find_if(
+        model.campaigns().begin(), model.campaigns().end(),
+        [](const synth::Campaign &c) { return c.style == synth::Style::follow_network; });
+    const auto burst_day = model.follow_burst_ms(*network_campaign) / synth::kDayMs;
+    std::uint64_t on_burst_day = 0;
+    for (const auto &a : p.activity)
+      on_burst_day += a.kind == 4 && a.bucket == burst_day ? a.count : 0; // follows_gained
+    EXPECT_EQ(on_burst_day, p.follows);
   }
   comm.barrier();
   if (comm.is_root())

@@ -288,22 +288,28 @@ TEST(Generator, FollowGraphsHaveCelebritiesNicheCommunitiesAndCampaignNetworks) 
   for (std::uint64_t i = 0; i < config.accounts; ++i) {
     const auto account = world.account(i);
     const auto list = world.follow_list(account);
-    EXPECT_EQ(std::set<std::string>(list.begin(), list.end()).size(), list.size()) << "repeats";
-    for (const auto &id : list)
-      ++followers[id];
+    std::set<std::string> ids;
+    for (const auto &f : list)
+      ids.insert(f.id);
+    EXPECT_EQ(ids.size(), list.size()) << "repeats";
+    for (const auto &f : list)
+      ++followers[f.id];
     if (const auto c = world.community_of(i)) {
       ++community_members[c];
-      for (const auto &id : list) {
-        if (!index_of.contains(id))
-          ++community_follows[c][id];
+      for (const auto &f : list) {
+        if (!index_of.contains(f.id))
+          ++community_follows[c][f.id];
       }
     }
     if (const auto *campaign = world.campaign_of(i)) {
       follow_network += campaign->style == Style::follow_network;
-      for (const auto &id : list) {
-        const auto it = index_of.find(id);
+      for (const auto &f : list) {
+        const auto it = index_of.find(f.id);
         if (it != index_of.end() && world.campaign_of(it->second) == campaign) {
           ++member_follows;
+          // A campaign follows itself in a burst: on its own day, after the first collection.
+          EXPECT_EQ(f.first_ms, world.follow_burst_ms(*campaign));
+          EXPECT_GT(f.first_ms, world.start_ms());
         }
       }
       members += static_cast<double>(campaign->size - 1);
