@@ -13,7 +13,6 @@
 #include <cmath>
 #include <tbb/parallel_sort.h>
 #include <tuple>
-#include <unordered_map>
 
 namespace lockstep::detect {
 
@@ -73,7 +72,8 @@ std::vector<PairSum> reduce_pairs(std::vector<PairSum> sums) {
   return sums;
 }
 
-// The follows this rank's accounts make, and the followers this rank's followed accounts have.
+// The followers of the followed accounts this rank owns (by a hash of their key), their weights,
+// and the sums of squared popularity by weight that the null needs (all ranks).
 struct Popularity {
   std::vector<FollowEntry> by_followed; // at the followed account's owner, by (followed, account)
   std::vector<std::size_t> runs;
