@@ -15,16 +15,18 @@ echo "== lockstep --version"
 "$LOCKSTEP" --version
 echo "== check that MPI and parallel HDF5 work here (2 ranks)"
 "${RUN[@]}" "$LOCKSTEP" check-env --dir "$OUT" --megabytes 16
-echo "== generate the built-in sample: a takedown release with 8 planted campaigns (2 ranks)"
+echo "== generate the built-in sample: a takedown release with 9 planted campaigns, follow lists"
+echo "   included (the ninth shows itself only in whom it follows) (2 ranks)"
 "${RUN[@]}" "$LOCKSTEP" generate --out "$OUT/sample" --accounts 5000 --days 14 --seed 1 \
-  --campaigns 8 --campaign-size 30 --parts 2
+  --campaigns 9 --campaign-size 30 --parts 2 --follows
 echo "== accounts per style in the ground truth ($OUT/sample/truth.csv)"
 tail -n +2 "$OUT/sample/truth.csv" | cut -d, -f3 | sort | uniq -c | sort -rn
-echo "== ingest the sample, its media table joined to the tweets, into one partitioned HDF5 store"
+echo "== ingest the sample, its media table joined to the tweets and its follow lists, into one"
+echo "   partitioned HDF5 store"
 "${RUN[@]}" "$LOCKSTEP" ingest --store "$OUT/sample.h5" --tweets "$OUT"/sample/tweets-part-*.csv \
   --users "$OUT/sample/users.csv" --actions "$OUT"/sample/media-part-*.csv \
   --action-columns content_id=tweetid,account_id=userid,timestamp=timestamp,media=media_id \
-  --partitions 16
+  --follows "$OUT/sample/follows.csv" --partitions 16
 echo "== validate the store against data-schema/store.md"
 "${RUN[@]}" "$LOCKSTEP" validate "$OUT/sample.h5"
 echo "== detect: behaviour features, co-action signals tested against the null model, clusters (2 ranks)"
