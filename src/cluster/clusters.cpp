@@ -9,6 +9,7 @@
 #include "cluster/recruit.hpp"
 #include "common/dense_index.hpp"
 #include "common/hash.hpp"
+#include "common/union_find.hpp"
 #include "mpi/alltoallv.hpp"
 #include "mpi/collectives.hpp"
 #include "partition/ownership.hpp"
@@ -25,10 +26,11 @@ namespace {
 struct EdgeRecord {
   std::uint64_t component = 0, a = 0, b = 0;
   bool provisional = false;
-  bool by_engagement = false; // detect::Edge::by_engagement
-  double weight = 0;          // for Leiden: 1 + ln(distinct keys)
-  double score = 0;           // edge_score
-  double delay_s = 0;         // the smallest median |dt| of its timed signals; NaN when none
+  bool by_engagement = false;    // detect::Edge::by_engagement
+  bool by_follows_alone = false; // detect::Edge::by_follows_alone
+  double weight = 0;             // for Leiden: 1 + ln(distinct keys)
+  double score = 0;              // edge_score
+  double delay_s = 0;            // the smallest median |dt| of its timed signals; NaN when none
   std::uint32_t a_first = 0, b_first = 0; // evidence co-actions in which a (b) acted first
   std::uint64_t coactions[kSignalSlots] = {};
 };
@@ -48,7 +50,8 @@ struct MemberFact {
 };
 
 EdgeRecord edge_record(const detect::Edge &edge, std::uint64_t component) {
-  EdgeRecord r{component, edge.a, edge.b, edge.provisional, edge.by_engagement};
+  EdgeRecord r{
+      component, edge.a, edge.b, edge.provisional, edge.by_engagement, edge.by_follows_alone};
   r.weight = 1 + std::log(double(std::max<std::uint64_t>(edge.weight, 1)));
   r.score = edge_score(edge);
   r.delay_s = std::numeric_limits<double>::quiet_NaN();
@@ -117,29 +120,56 @@ struct Community {
   std::vector<const EdgeRecord *> edges; // inside edges
 };
 
-constexpr auto kFollowsSlot = static_cast<std::size_t>(signals::Id::follows);
-
-// Whether every edge of `c` ties its pair by follows alone.
-bool tied_by_follows_alone(const Community &c) {
-  return std::all_of(c.edges.begin(), c.edges.end(), [](const EdgeRecord *e) {
-    for (std::size_t s = 1; s < kSignalSlots; ++s) {
-      if ((e->coactions[s] > 0) != (s == kFollowsSlot))
-        return false;
-    }
-    return true;
-  });
+// Whether most inside edges of `c` are ties by follows alone (provisional: detect::Edge).
+bool tied_mostly_by_follows(const Community &c) {
+  const auto alone = std::count_if(c.edges.begin(), c.edges.end(),
+                                   [](const EdgeRecord *e) { return e->by_follows_alone; });
+  return 2 * static_cast<std::size_t>(alone) > c.edges.size();
 }
 
-// A community tied by follows alone is a network only when it is as large as an anchored one and
-// dense ([follows] min_network_density): an organic community's members follow the same niche
-// accounts, and its most alike pairs pass the null (which knows no communities) as small or
-// sparse clusters; a managed network's members are near copies of each other.
+// A community tied mostly by follows alone is a network only when it is as large as an anchored
+// one and dense ([follows] min_network_density): an organic community's members follow the same
+// niche accounts, and its most alike pairs pass the null (which knows no communities) as small or
+// sparse clusters, which a few edges of other signals may join; a managed network's members are
+// near copies of each other.
 bool sparse_follow_community(const Community &c, const DetectConfig &job) {
-  if (!tied_by_follows_alone(c))
+  if (!tied_mostly_by_follows(c))
     return false;
   const auto k = static_cast<double>(c.members.size());
   const double density = k < 2 ? 0 : static_cast<double>(c.edges.size()) / (k * (k - 1) / 2);
   return c.members.size() < job.clusters.anchor_below || density < job.follows.min_network_density;
+}
+
+// What is left of a sparse follow community without its ties by follows alone: the connected
+// parts of its other edges (their members; each member's edges inside its part).
+std::vector<Community> without_follows_alone(const Community &c) {
+  std::vector<const EdgeRecord *> kept;
+  for (const auto *e : c.edges) {
+    if (!e->by_follows_alone)
+      kept.push_back(e);
+  }
+  const auto index = [&](std::uint64_t account) {
+    return static_cast<std::size_t>(std::lower_bound(c.members.begin(), c.members.end(), account) -
+                                    c.members.begin());
+  };
+  UnionFind parts(c.members.size());
+  for (const auto *e : kept)
+    parts.unite(index(e->a), index(e->b));
+  std::map<std::size_t, Community> by_root;
+  for (const auto *e : kept) {
+    auto &part = by_root[parts.find(index(e->a))];
+    part.component = c.component;
+    part.edges.push_back(e);
+    part.members.push_back(e->a);
+    part.members.push_back(e->b);
+  }
+  std::vector<Community> out;
+  for (auto &[root, part] : by_root) {
+    std::sort(part.members.begin(), part.members.end());
+    part.members.erase(std::unique(part.members.begin(), part.members.end()), part.members.end());
+    out.push_back(std::move(part));
+  }
+  return out;
 }
 
 // Leiden (or the whole component) for the records of one component, sorted by (a, b).
@@ -345,10 +375,20 @@ ClusterPass cluster_pass(const mpi::Comm &comm, const DetectConfig &job,
     return std::any_of(c.edges.begin(), c.edges.end(),
                        [&](const EdgeRecord *e) { return e->score >= anchor_score; });
   };
+  // A sparse follow community keeps only what its other edges hold together.
+  std::vector<Community> checked;
+  for (auto &c : communities) {
+    if (!sparse_follow_community(c, job)) {
+      checked.push_back(std::move(c));
+      continue;
+    }
+    for (auto &part : without_follows_alone(c))
+      checked.push_back(std::move(part));
+  }
+  communities = std::move(checked);
   std::erase_if(communities, [&](const Community &c) {
     return c.members.size() < config.min_size ||
-           (c.members.size() < config.anchor_below && !anchored(c)) ||
-           sparse_follow_community(c, job);
+           (c.members.size() < config.anchor_below && !anchored(c));
   });
 
   // Canonical ids: by size (largest first), then smallest account.

@@ -104,8 +104,9 @@ struct FollowsConfig {
   std::uint64_t min_shared = 2;      // pairs need this many shared followed accounts
   // and a shared weight of at least this share of the lighter of their two follow lists
   double min_overlap = 0.2;
-  // A cluster tied by follows alone needs at least clusters.anchor_below members and this share
-  // of its member pairs tied: organic communities leave small or sparse clusters of their tails.
+  // A cluster whose edges are mostly ties by follows alone needs at least clusters.anchor_below
+  // members and this share of its member pairs tied (else it keeps what its other edges hold):
+  // organic communities leave small or sparse clusters of their tails.
   double min_network_density = 0.5;
 };
 

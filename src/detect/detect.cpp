@@ -467,12 +467,12 @@ public:
     edge.passes_null = heavy && edge.log10_p <= result_.log10_p_threshold;
     edge.by_engagement = edge.passes_null && edge.log10_p_unpriced > result_.log10_p_threshold;
     // Follows alone make a tie that only its cluster can confirm (Edge::log10_p_beside_follows).
-    const bool by_follows_alone =
-        edge.passes_null && edge.log10_p_beside_follows > result_.log10_p_threshold;
-    edge.significant = (edge.passes_null && !by_follows_alone) || edge.similar;
+    edge.by_follows_alone = edge.passes_null && !edge.similar &&
+                            edge.log10_p_beside_follows > result_.log10_p_threshold;
+    edge.significant = (edge.passes_null && !edge.by_follows_alone) || edge.similar;
     edge.provisional =
         !edge.significant && heavy &&
-        (by_follows_alone || edge.log10_p_popularity <= result_.log10_p_popularity_threshold);
+        (edge.by_follows_alone || edge.log10_p_popularity <= result_.log10_p_popularity_threshold);
     edge.recruitable = config_.audience_null && !edge.significant && !edge.provisional && heavy &&
                        edge.log10_p_popularity <= log10_alpha_;
   }

@@ -77,6 +77,8 @@ struct Edge {
   // keep_candidates (DetectResult::recruitable holds them all).
   bool recruitable = false;
   bool recruited = false; // made provisional by that recruitment
+  // provisional because it passes by follows alone (log10_p_beside_follows)
+  bool by_follows_alone = false;
 };
 
 struct SignalSummary {
