@@ -120,7 +120,7 @@ protected:
   }
   void TearDown() override {
     comm.barrier();
-    if (comm.is_root() && !std::getenv("KEEP"))
+    if (comm.is_root())
       std::filesystem::remove_all(dir);
     MpiTest::TearDown();
   }
