@@ -1,13 +1,12 @@
 // Each follow goes, with its follower's cluster, to the owner of the followed account's key, where
-// every account's key waits with its cluster; member-to-member follows go on to the cluster's
-// owner.
+// every account's key waits with its cluster (match_account_keys); member-to-member follows go on
+// to the cluster's owner.
 #include "cluster/follows.hpp"
 
 #include "cluster/profile.hpp"
 #include "common/time.hpp"
 #include "mpi/alltoallv.hpp"
 #include "mpi/collectives.hpp"
-#include "partition/ownership.hpp"
 #include "store/schema.hpp"
 
 #include <algorithm>
@@ -16,10 +15,6 @@
 namespace lockstep::cluster {
 
 namespace {
-
-struct AccountKey {
-  std::uint64_t key = 0, account = 0, cluster = 0;
-};
 
 struct FollowProbe {
   std::uint64_t followed_key = 0, source = 0, cluster = 0;
@@ -46,33 +41,25 @@ FollowsAmongMembers follows_among_members(const mpi::Comm &comm, const detect::P
   for (std::size_t i = 0; i < f.account.size(); ++i)
     probes.push_back(
         {f.followed[i], f.account[i], accounts[f.account[i] - begin].cluster, f.first_ms[i]});
-  const auto owner = [&](std::uint64_t key) { return partition::key_owner(key, ranks); };
-  keys = mpi::route(
-      comm, std::move(keys), [&](const AccountKey &k) { return owner(k.key); }, exchange);
-  probes = mpi::route(
-      comm, std::move(probes), [&](const FollowProbe &p) { return owner(p.followed_key); },
-      exchange);
-  std::sort(keys.begin(), keys.end(),
-            [](const AccountKey &x, const AccountKey &y) { return x.key < y.key; });
   std::uint64_t inside_dataset = 0;
   std::vector<FollowHit> hits;
-  for (const auto &p : probes) {
-    auto it = std::lower_bound(keys.begin(), keys.end(), p.followed_key,
-                               [](const AccountKey &k, std::uint64_t key) { return k.key < key; });
-    for (; it != keys.end() && it->key == p.followed_key; ++it) {
-      if (it->account == p.source)
-        continue;
-      ++inside_dataset;
-      if (p.cluster != 0 && it->cluster == p.cluster)
-        hits.push_back({p.cluster, p.source, it->account, p.first_ms});
-    }
-  }
+  match_account_keys(
+      comm, std::move(keys), std::move(probes), [](const FollowProbe &p) { return p.followed_key; },
+      [&](const FollowProbe &p, const AccountKey &k) {
+        if (k.account == p.source)
+          return;
+        ++inside_dataset;
+        if (p.cluster != 0 && k.cluster == p.cluster)
+          hits.push_back({p.cluster, p.source, k.account, p.first_ms});
+      },
+      exchange);
   hits = mpi::route(
       comm, std::move(hits),
       [ranks](const FollowHit &h) { return cluster_owner(h.cluster, ranks); }, exchange);
-  std::sort(hits.begin(), hits.end(), [](const FollowHit &x, const FollowHit &y) {
+  const auto by_pair = [](const FollowHit &x, const FollowHit &y) {
     return std::tie(x.cluster, x.source, x.target) < std::tie(y.cluster, y.source, y.target);
-  });
+  };
+  std::sort(hits.begin(), hits.end(), by_pair);
 
   FollowsAmongMembers out;
   const auto n = static_cast<double>(data.total_accounts);
@@ -86,11 +73,7 @@ FollowsAmongMembers follows_among_members(const mpi::Comm &comm, const detect::P
     // A pair follows each other when the reverse follow is here too (counted once, from below).
     const FollowHit reverse{h.cluster, h.target, h.source, 0};
     m.mutual +=
-        h.source < h.target && std::binary_search(hits.begin(), hits.end(), reverse,
-                                                  [](const FollowHit &x, const FollowHit &y) {
-                                                    return std::tie(x.cluster, x.source, x.target) <
-                                                           std::tie(y.cluster, y.source, y.target);
-                                                  });
+        h.source < h.target && std::binary_search(hits.begin(), hits.end(), reverse, by_pair);
     if (h.first_ms != store::schema::kUnknownTime)
       ++m.by_day[time::floor_div(h.first_ms, 86'400'000)];
   }

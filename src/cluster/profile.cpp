@@ -30,10 +30,6 @@ using detect::Feature;
 // particular they are to the cluster.
 constexpr std::uint32_t kCandidateKeys = 10;
 
-struct MemberKey {
-  std::uint64_t key = 0, account = 0, cluster = 0;
-};
-
 struct InteractionProbe {
   std::uint64_t target_key = 0, source = 0, cluster = 0;
   std::uint8_t kind = 0;
@@ -75,8 +71,7 @@ std::vector<InteractionHit> member_interactions(const mpi::Comm &comm,
                                                 const std::vector<AccountCluster> &accounts,
                                                 mpi::ExchangeOptions exchange) {
   const auto begin = data.accounts.rows.begin;
-  const auto ranks = comm.size();
-  std::vector<MemberKey> keys;
+  std::vector<AccountKey> keys;
   for (std::size_t i = 0; i < accounts.size(); ++i) {
     if (accounts[i].cluster != 0)
       keys.push_back({data.accounts.key[i], begin + i, accounts[i].cluster});
@@ -88,23 +83,15 @@ std::vector<InteractionHit> member_interactions(const mpi::Comm &comm,
     if (cluster != 0)
       probes.push_back({in.target_key[i], in.source[i], cluster, in.kind[i]});
   }
-  const auto owner = [&](std::uint64_t key) { return partition::key_owner(key, ranks); };
-  keys = mpi::route(
-      comm, std::move(keys), [&](const MemberKey &k) { return owner(k.key); }, exchange);
-  probes = mpi::route(
-      comm, std::move(probes), [&](const InteractionProbe &p) { return owner(p.target_key); },
-      exchange);
-  std::sort(keys.begin(), keys.end(),
-            [](const MemberKey &x, const MemberKey &y) { return x.key < y.key; });
   std::vector<InteractionHit> hits;
-  for (const auto &p : probes) {
-    auto it = std::lower_bound(keys.begin(), keys.end(), p.target_key,
-                               [](const MemberKey &k, std::uint64_t key) { return k.key < key; });
-    for (; it != keys.end() && it->key == p.target_key; ++it) {
-      if (it->cluster == p.cluster && it->account != p.source)
-        hits.push_back({p.source, it->account, p.cluster, p.kind});
-    }
-  }
+  match_account_keys(
+      comm, std::move(keys), std::move(probes),
+      [](const InteractionProbe &p) { return p.target_key; },
+      [&](const InteractionProbe &p, const AccountKey &k) {
+        if (k.cluster == p.cluster && k.account != p.source)
+          hits.push_back({p.source, k.account, p.cluster, p.kind});
+      },
+      exchange);
   return hits;
 }
 

@@ -4,6 +4,7 @@
 #include "detect/follows.hpp"
 
 #include "common/hash.hpp"
+#include "detect/significance.hpp"
 #include "mpi/collectives.hpp"
 #include "partition/ownership.hpp"
 #include "signals/table.hpp"
@@ -89,10 +90,10 @@ Popularity followed_popularity(const mpi::Comm &comm, const FollowTable &follows
   std::vector<FollowEntry> entries(follows.account.size());
   for (std::size_t i = 0; i < entries.size(); ++i)
     entries[i] = {follows.followed[i], follows.account[i], follows.first_ms[i]};
-  const auto ranks = static_cast<std::uint64_t>(comm.size());
   out.by_followed = mpi::route(
       comm, std::move(entries),
-      [&](const FollowEntry &e) { return static_cast<int>(mix64(e.followed) % ranks); }, exchange);
+      [&](const FollowEntry &e) { return partition::key_owner(e.followed, comm.size()); },
+      exchange);
   tbb::parallel_sort(out.by_followed.begin(), out.by_followed.end(),
                      [](const FollowEntry &x, const FollowEntry &y) {
                        return std::tie(x.followed, x.account) < std::tie(y.followed, y.account);
@@ -345,10 +346,8 @@ FollowsFound find_follow_pairs(const mpi::Comm &comm, const PartitionData &data,
   // improbable under it; a family-wise cut over the signal's own tests keeps their tails out.
   const auto tests =
       mpi::allreduce(comm, static_cast<std::uint64_t>(found.tested.size()), mpi::Op::sum);
-  for (auto &signal : found.tested) {
-    signal.log10_p = signal.log10_p_popularity =
-        std::min(0.0, signal.log10_p + std::log10(static_cast<double>(tests)));
-  }
+  for (auto &signal : found.tested)
+    signal.log10_p = signal.log10_p_popularity = bonferroni_log10(signal.log10_p, tests);
   std::sort(found.tested.begin(), found.tested.end(), [](const EdgeSignal &x, const EdgeSignal &y) {
     return std::tie(x.stats.a, x.stats.b) < std::tie(y.stats.a, y.stats.b); // rounds interleave
   });

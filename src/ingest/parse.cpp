@@ -640,6 +640,17 @@ ColumnMapping parse_column_mapping(const std::string &mapping, const std::string
 
 namespace {
 
+// The first of a field's spellings that the header has, or its first spelling (which the
+// required-column check then names).
+std::string first_present(const std::vector<std::string_view> &header,
+                          const std::vector<std::string> &spellings) {
+  for (const auto &name : spellings) {
+    if (find_fields(header, {name})[0] >= 0)
+      return name;
+  }
+  return spellings.front();
+}
+
 // The header's index of the label column (-1 for none); a named column the header lacks throws.
 int label_index(const std::vector<std::string_view> &header, const std::string &file,
                 const std::string &column) {
@@ -706,30 +717,15 @@ TableLayout map_header(TableKind kind, const std::vector<std::string_view> &head
         names.push_back(mapped->second);
         continue;
       }
-      std::string chosen = kFollowNames[f].front(); // else the first spelling present
-      for (const auto &name : kFollowNames[f]) {
-        if (find_fields(header, {name})[0] >= 0) {
-          chosen = name;
-          break;
-        }
-      }
-      names.push_back(chosen);
+      names.push_back(first_present(header, kFollowNames[f])); // else the usual spellings
     }
     required = {kFAccount, kFFollowed};
     if (mapping.follows.contains(std::string(kFollowFieldNames[kFTime])))
       required.push_back(kFTime); // a named time column must be there
     break;
   case TableKind::snapshots:
-    for (const auto &alternatives : kSnapshotNames) { // the first spelling present wins
-      std::string chosen = alternatives.front();
-      for (const auto &name : alternatives) {
-        if (find_fields(header, {name})[0] >= 0) {
-          chosen = name;
-          break;
-        }
-      }
-      names.push_back(chosen);
-    }
+    for (const auto &alternatives : kSnapshotNames)
+      names.push_back(first_present(header, alternatives));
     required = {kSAccount, kSTime, kSFollowers};
     break;
   }
