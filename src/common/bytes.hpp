@@ -54,6 +54,13 @@ public:
     p_ += n;
     return text;
   }
+  // The next n bytes, viewed in the buffer.
+  std::string_view get_bytes(std::size_t n) {
+    need(n);
+    const std::string_view bytes(p_, n);
+    p_ += n;
+    return bytes;
+  }
   std::vector<std::string> get_strings() {
     std::vector<std::string> items(get<std::uint32_t>());
     for (auto &item : items)

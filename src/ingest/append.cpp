@@ -89,14 +89,14 @@ void read_existing_accounts(const store::Group &root, store::Slab slab,
     row.from_users_file = from_users[i];
     row.file = 0; // existing profiles win over new copies from tweets
     row.line = static_cast<std::int64_t>(i);
-    rows.accounts.push_back(std::move(row));
+    rows.add_account(std::move(row));
   }
 }
 
 // The owned posts, without their lists (restore_lists); accounts are rows.accounts, whose first
 // dense id is `first_account`.
 void read_existing_posts(const store::Group &root, store::Slab slab, std::uint64_t first_account,
-                         const Labels &labels, OwnedRows &rows) {
+                         const Labels &labels, const OwnedRows &rows, std::vector<PostRow> &posts) {
   const auto p = root.open_group("posts");
   const auto post_id = store::read_column<std::uint64_t>(p, schema::posts::post_id, slab);
   const auto account = store::read_column<std::uint64_t>(p, schema::posts::account, slab);
@@ -135,14 +135,14 @@ void read_existing_posts(const store::Group &root, store::Slab slab, std::uint64
     row.reply_user = reply_user[i];
     row.file = 0;
     row.line = static_cast<std::int64_t>(i);
-    rows.posts.push_back(std::move(row));
+    posts.push_back(std::move(row));
   }
 }
 
 // The posts' hashtag, URL, mention and object lists, from their actions and the strings behind
 // the actions' keys; then each post's dedup key.
 void restore_lists(const store::Group &root, store::Slab action_slab, store::Slab post_slab,
-                   OwnedRows &rows) {
+                   std::vector<PostRow> &posts) {
   using store::schema::Signal;
   const auto k = root.open_group("keys");
   const store::Slab all_keys{0, store::column_length(k, schema::keys::key.name)};
@@ -159,7 +159,7 @@ void restore_lists(const store::Group &root, store::Slab action_slab, store::Sla
   const auto action_post =
       store::read_column<std::uint64_t>(act, schema::actions::post, action_slab);
   for (std::size_t j = 0; j < action_post.size(); ++j) {
-    PostRow &row = rows.posts.at(action_post[j] - post_slab.offset);
+    PostRow &row = posts.at(action_post[j] - post_slab.offset);
     const auto lookup = [&](Signal s) -> const std::string & {
       return value.at(value_of[static_cast<std::size_t>(s)].at(action_key[j]));
     };
@@ -191,7 +191,7 @@ void restore_lists(const store::Group &root, store::Slab action_slab, store::Sla
     }
   }
   // The dedup key of the generic table depends on the objects; tweets use the post id.
-  for (auto &row : rows.posts)
+  for (auto &row : posts)
     row.dedup_key = row.post_id_text.empty() ? row.post_id : action_dedup_key(row);
 }
 
@@ -274,8 +274,11 @@ void read_existing_rows(const mpi::Comm &comm, const std::string &path, Partitio
   labels.languages = read_all_strings(dictionaries, "language");
 
   read_existing_accounts(root, account_slab, labels.languages, rows);
-  read_existing_posts(root, post_slab, account_slab.offset, labels, rows);
-  restore_lists(root, action_slab, post_slab, rows);
+  std::vector<PostRow> posts;
+  read_existing_posts(root, post_slab, account_slab.offset, labels, rows, posts);
+  restore_lists(root, action_slab, post_slab, posts);
+  for (const auto &post : posts)
+    rows.posts.add(post);
   read_existing_snapshots(root, snapshot_slab, account_slab.offset, rows);
   read_existing_follows(root, follow_slab, account_slab.offset, rows);
   rows.existing_posts = rows.posts.size();

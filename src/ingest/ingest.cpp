@@ -30,6 +30,7 @@
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <optional>
+#include <span>
 #include <unistd.h>
 #include <unordered_set>
 
@@ -101,7 +102,6 @@ private:
 
 struct RoundOutput {
   std::vector<std::vector<char>> buckets; // packed rows per other destination rank
-  OwnedRows own;                          // rows of this rank's partitions, never packed
   std::vector<Reject> rejects;
   std::uint64_t rows = 0, non_post_rows = 0, bytes = 0;
   std::uint64_t empty_list_elements = 0, retweets_keyed_by_text = 0; // Repairs, summed
@@ -112,13 +112,18 @@ struct LabelSets {
   std::unordered_set<std::string> clients, languages;
 };
 
-// A parsed block: the rows parsed, and which of them carry the profile kept for their account
-// (the first of the account's rows in the block, in the current group of partitions).
+// A parsed slice of a block: the rows parsed, and which of them carry the profile kept for their
+// account (the first of the account's rows in the slice, in the current group of partitions).
 struct ParsedBlock {
-  std::vector<std::size_t> record; // the records parsed, in order: all of them in the first pass
+  std::vector<std::size_t> record; // the records parsed, in order
   std::vector<ParsedRecord> rows;  // one per parsed record
   std::vector<char> keeps_profile;
 };
+
+// A block's records are parsed and routed a slice at a time: a parsed row takes 912 bytes before
+// it is filled, several times its CSV bytes, and a whole block of them was the largest allocation
+// of a round (240 MB for a 32 MB block of a four-column action table).
+constexpr std::size_t kSliceRecords = std::size_t{1} << 14;
 
 // The records of a block to parse: every one in the first pass (`every_row`); later, those of
 // partitions in `group`, and those whose partition only a full parse can tell (it rejects them).
@@ -140,18 +145,17 @@ std::vector<std::size_t> records_to_parse(const std::vector<Record> &records,
   return out;
 }
 
-// Parses a block into `block`, whose vectors keep their memory from block to block; a tweets
-// row's copy of its author's profile is read in full only where it is kept. Later passes parse
-// only the rows of `group`: a parsed row takes 912 bytes before it is filled, about twice its CSV
-// bytes, and allocating them for every row of every block (paged in afresh each time) was most of
-// a later pass's time.
-void parse_block(const std::vector<Record> &records, const InputFile &input, std::uint32_t file,
-                 std::uint32_t partitions, PartitionRange group, bool every_row,
-                 ParsedBlock &block) {
-  // Tweets rows carry their author's profile: one per account and block is read in full.
+// Parses the records `slice` names into `block`, whose vectors keep their memory from slice to
+// slice; a tweets row's copy of its author's profile is read in full only where it is kept. Later
+// passes parse only the rows of `group` (records_to_parse): allocating parsed rows for every row
+// of every block (paged in afresh each time) was most of a later pass's time.
+void parse_slice(const std::vector<Record> &records, std::span<const std::size_t> slice,
+                 const InputFile &input, std::uint32_t file, std::uint32_t partitions,
+                 PartitionRange group, ParsedBlock &block) {
+  // Tweets rows carry their author's profile: one per account and slice is read in full.
   const bool tweets =
       input.layout.kind == TableKind::tweets || input.layout.kind == TableKind::json_tweets;
-  block.record = records_to_parse(records, input.layout, partitions, group, every_row);
+  block.record.assign(slice.begin(), slice.end());
   block.rows.clear();
   block.rows.resize(block.record.size());
   block.keeps_profile.assign(block.record.size(), 0);
@@ -177,29 +181,15 @@ void parse_block(const std::vector<Record> &records, const InputFile &input, std
   }
 }
 
-// Room in `own` for the posts of `parsed` that stay on this rank, so that a round's rows are
-// placed without the vector growing (and moving them) as it fills.
-void reserve_own_posts(const std::vector<ParsedRecord> &parsed, PartitionRange group, int rank,
-                       int ranks, OwnedRows &own) {
-  std::size_t staying = 0;
-  for (const auto &record : parsed) {
-    staying += !record.reject && record.post && group.contains(record.post->partition) &&
-               owner_of(record.post->partition, group, ranks) == rank;
-  }
-  own.posts.reserve(own.posts.size() + staying);
-}
-
-// Parses a block and routes the rows of partitions in `group` to their owners (rank `rank`
-// keeps its own rows as they are). The first pass (`count`) also counts rows, keeps rejects and
-// collects labels; later passes only route.
-void route_block(const std::vector<Record> &records, const InputFile &input, std::uint32_t file,
-                 std::uint32_t partitions, PartitionRange group, int rank, int ranks, bool count,
-                 ParsedBlock &block, RoundOutput &out, LabelSets &labels) {
-  parse_block(records, input, file, partitions, group, count, block);
+// Routes a parsed slice's rows of partitions in `group` to their owners (rank `rank` keeps its
+// own rows). The first pass (`count`) also counts rows, keeps rejects and collects labels; later
+// passes only route.
+void route_slice(const std::vector<Record> &records, PartitionRange group, int rank, int ranks,
+                 bool count, ParsedBlock &block, RoundOutput &out, OwnedRows &own,
+                 LabelSets &labels) {
   const auto &parsed_record = block.record;
   auto &parsed = block.rows;
   const auto &keeps_profile = block.keeps_profile;
-  reserve_own_posts(parsed, group, rank, ranks, out.own);
   // True when the row was packed for another rank; false when it stays here.
   const auto send = [&](std::uint32_t partition, char tag, const auto &row) {
     const int owner = owner_of(partition, group, ranks);
@@ -207,8 +197,12 @@ void route_block(const std::vector<Record> &records, const InputFile &input, std
       return false;
     auto &bucket = out.buckets[static_cast<std::size_t>(owner)];
     bucket.push_back(tag);
-    bytes::Writer writer(bucket);
-    row.pack(writer);
+    if constexpr (std::is_same_v<std::decay_t<decltype(row)>, PostRow>) {
+      pack_post(row, bucket);
+    } else {
+      bytes::Writer writer(bucket);
+      row.pack(writer);
+    }
     return true;
   };
   for (std::size_t k = 0; k < parsed.size(); ++k) {
@@ -235,15 +229,28 @@ void route_block(const std::vector<Record> &records, const InputFile &input, std
       continue;
     if (record.post && group.contains(record.post->partition) &&
         !send(record.post->partition, kPostTag, *record.post))
-      out.own.posts.push_back(std::move(*record.post));
+      own.posts.add(*record.post);
     if (record.snapshot && group.contains(record.snapshot->partition) &&
         !send(record.snapshot->partition, kSnapshotTag, *record.snapshot))
-      out.own.snapshots.push_back(std::move(*record.snapshot));
+      own.snapshots.push_back(std::move(*record.snapshot));
     if (record.follow && group.contains(record.follow->partition) &&
         !send(record.follow->partition, kFollowTag, *record.follow))
-      out.own.follows.push_back(std::move(*record.follow));
+      own.follows.push_back(std::move(*record.follow));
     if (keeps_profile[k] != 0 && !send(record.account->partition, kAccountTag, *record.account))
-      out.own.accounts.push_back(std::move(*record.account));
+      own.add_account(std::move(*record.account));
+  }
+}
+
+// Parses a block and routes its rows, a slice of records at a time.
+void route_block(const std::vector<Record> &records, const InputFile &input, std::uint32_t file,
+                 std::uint32_t partitions, PartitionRange group, int rank, int ranks, bool count,
+                 ParsedBlock &block, RoundOutput &out, OwnedRows &own, LabelSets &labels) {
+  const auto wanted = records_to_parse(records, input.layout, partitions, group, count);
+  for (std::size_t begin = 0; begin < wanted.size(); begin += kSliceRecords) {
+    const auto slice =
+        std::span(wanted).subspan(begin, std::min(kSliceRecords, wanted.size() - begin));
+    parse_slice(records, slice, input, file, partitions, group, block);
+    route_slice(records, group, rank, ranks, count, block, out, own, labels);
   }
 }
 
@@ -252,48 +259,16 @@ void receive_rows(const std::vector<char> &received, OwnedRows &owned) {
   while (!reader.done()) {
     const char tag = reader.get<char>();
     if (tag == kPostTag)
-      owned.posts.push_back(PostRow::unpack(reader));
+      owned.posts.add_packed(reader.get_bytes(reader.get<std::uint32_t>()));
     else if (tag == kSnapshotTag)
       owned.snapshots.push_back(SnapshotRow::unpack(reader));
     else if (tag == kFollowTag)
       owned.follows.push_back(FollowRow::unpack(reader));
     else if (tag == kAccountTag)
-      owned.accounts.push_back(AccountRow::unpack(reader));
+      owned.add_account(AccountRow::unpack(reader));
     else
       throw std::runtime_error("ingest: corrupt row exchange");
   }
-}
-
-template <typename T>
-void append_all(std::vector<T> &from, std::vector<T> &to) {
-  to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
-}
-
-// The rows of every round in one OwnedRows, each vector allocated once at its final size (rows
-// growing round by round were moved again at every doubling: a tenth of ingest's time).
-OwnedRows concatenate(std::vector<OwnedRows> &rounds) {
-  OwnedRows rows;
-  std::size_t posts = 0, accounts = 0, snapshots = 0, follows = 0;
-  for (const auto &r : rounds) {
-    posts += r.posts.size();
-    accounts += r.accounts.size();
-    snapshots += r.snapshots.size();
-    follows += r.follows.size();
-    rows.existing_posts += r.existing_posts;
-  }
-  rows.posts.reserve(posts);
-  rows.accounts.reserve(accounts);
-  rows.snapshots.reserve(snapshots);
-  rows.follows.reserve(follows);
-  for (auto &r : rounds) {
-    append_all(r.posts, rows.posts);
-    append_all(r.accounts, rows.accounts);
-    append_all(r.snapshots, rows.snapshots);
-    append_all(r.follows, rows.follows);
-    r = OwnedRows{};
-  }
-  rounds.clear();
-  return rows;
 }
 
 void write_rejects(const mpi::Comm &comm, std::vector<Reject> &local,
@@ -591,13 +566,13 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
       log::info("ingest: pass {} of {} (partitions {} to {}), {:.0f} MB resident on rank {}", g + 1,
                 groups.size(), groups[g].first, groups[g].last - 1, resident_mb(), comm.rank());
     const auto owned = owned_partitions(groups[g], comm.rank(), comm.size());
-    std::vector<OwnedRows> rounds;
+    OwnedRows rows;     // this pass's rows on this rank, as they arrive
     if (existing_store) // appending: the store's rows of these partitions join the new ones
-      read_existing_rows(comm, config.store_path, owned, rounds.emplace_back());
+      read_existing_rows(comm, config.store_path, owned, rows);
     LocalReader reader(inputs, pieces, comm.rank(), comm.size(),
                        static_cast<std::size_t>(config.block_megabytes) << 20);
     std::vector<Record> records;
-    ParsedBlock parsed; // reused from round to round, so its rows are paged in once
+    ParsedBlock parsed; // reused from slice to slice, so its rows are paged in once
     for (bool more = true; more;) {
       RoundOutput round;
       round.buckets.resize(static_cast<std::size_t>(comm.size()));
@@ -609,13 +584,12 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
       if (file) {
         ScopedPhase phase(times, "parse");
         route_block(records, inputs[*file], *file + file_base, info.partitions, groups[g],
-                    comm.rank(), comm.size(), first_pass, parsed, round, seen);
+                    comm.rank(), comm.size(), first_pass, parsed, round, rows, seen);
       }
       count_round(round, file_base, rejects, summary);
       {
         ScopedPhase phase(times, "exchange");
-        receive_rows(mpi::alltoallv(comm, round.buckets), rounds.emplace_back());
-        rounds.push_back(std::move(round.own));
+        receive_rows(mpi::alltoallv(comm, round.buckets), rows);
       }
       progress.update(summary.rows_read);
       more = mpi::allreduce(comm, file.has_value(), mpi::Op::logical_or);
@@ -628,10 +602,6 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
       local.languages.insert(local.languages.end(), seen.languages.begin(), seen.languages.end());
       writer.emplace(comm, config.store_path, info, global_labels(comm, local));
     }
-    auto rows = [&] {
-      ScopedPhase phase(times, "exchange"); // the rounds received, as one table
-      return concatenate(rounds);
-    }();
     writer->add_group(rows, owned, times);
     pass_phase.reset();
     if (groups.size() == 1) {

@@ -14,68 +14,6 @@ std::uint64_t post_key(const std::string &id_text) {
   return hash64(id_text) | (std::uint64_t{1} << 63);
 }
 
-void PostRow::pack(bytes::Writer &out) const {
-  out.put(partition);
-  out.put(std::string_view(account));
-  out.put(account_key);
-  out.put(post_id);
-  out.put(dedup_key);
-  out.put(std::string_view(post_id_text));
-  out.put(static_cast<std::uint8_t>(names_its_post));
-  out.put(time_ms);
-  out.put(static_cast<std::uint8_t>(time_source));
-  out.put(static_cast<std::uint8_t>(kind));
-  out.put(std::string_view(client));
-  out.put(std::string_view(language));
-  out.put(std::string_view(text));
-  out.put(text_key);
-  out.put(retweet_of);
-  out.put(reply_to);
-  out.put(quote_of);
-  out.put(std::string_view(retweet_user));
-  out.put(std::string_view(reply_user));
-  out.put(hashtags);
-  out.put(urls);
-  out.put(mentions);
-  out.put(objects);
-  out.put(std::string_view(reinterpret_cast<const char *>(object_signals.data()),
-                           object_signals.size()));
-  out.put(file);
-  out.put(line);
-}
-
-PostRow PostRow::unpack(bytes::Reader &in) {
-  PostRow row;
-  row.partition = in.get<std::uint32_t>();
-  row.account = in.get_string();
-  row.account_key = in.get<std::uint64_t>();
-  row.post_id = in.get<std::uint64_t>();
-  row.dedup_key = in.get<std::uint64_t>();
-  row.post_id_text = in.get_string();
-  row.names_its_post = in.get<std::uint8_t>() != 0;
-  row.time_ms = in.get<std::int64_t>();
-  row.time_source = static_cast<TimeSource>(in.get<std::uint8_t>());
-  row.kind = static_cast<PostKind>(in.get<std::uint8_t>());
-  row.client = in.get_string();
-  row.language = in.get_string();
-  row.text = in.get_string();
-  row.text_key = in.get<std::uint64_t>();
-  row.retweet_of = in.get<std::uint64_t>();
-  row.reply_to = in.get<std::uint64_t>();
-  row.quote_of = in.get<std::uint64_t>();
-  row.retweet_user = in.get_string();
-  row.reply_user = in.get_string();
-  row.hashtags = in.get_strings();
-  row.urls = in.get_strings();
-  row.mentions = in.get_strings();
-  row.objects = in.get_strings();
-  const auto signals = in.get_string();
-  row.object_signals.assign(signals.begin(), signals.end());
-  row.file = in.get<std::uint32_t>();
-  row.line = in.get<std::int64_t>();
-  return row;
-}
-
 void AccountRow::pack(bytes::Writer &out) const {
   out.put(partition);
   for (const auto *s :

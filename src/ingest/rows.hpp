@@ -41,9 +41,7 @@ struct PostRow {
   std::vector<std::uint8_t> object_signals;
   std::uint32_t file = 0;
   std::int64_t line = 0;
-
-  void pack(bytes::Writer &out) const;
-  static PostRow unpack(bytes::Reader &in);
+  // Packed by pack_post (ingest/packed_posts.hpp), which also keeps them.
 };
 
 struct AccountRow {

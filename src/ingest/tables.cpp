@@ -15,6 +15,7 @@
 #include "text/normalize.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <filesystem>
 #include <fmt/format.h>
 #include <optional>
@@ -51,16 +52,6 @@ struct Follow {
 };
 using KeyValue = KeyString;
 
-// Whether a row is one of an action table's rows of a post with typed objects (or none), which
-// merge_typed_rows gathers into one post. Untyped `object` rows stay one post each, as CooRTweet
-// counts them.
-bool typed_post_row(const PostRow &row) {
-  return row.names_its_post &&
-         std::none_of(row.object_signals.begin(), row.object_signals.end(), [](std::uint8_t s) {
-           return s == std::uint8_t(store::schema::Signal::object);
-         });
-}
-
 // A tweets file's row (IO archive or JSON): it has no content id of its own.
 bool tweet_row(const PostRow &row) {
   return row.post_id_text.empty() && row.post_id != 0;
@@ -92,8 +83,9 @@ void add_objects(PostRow &base, const PostRow &row) {
 // which keeps its time and gains the others' objects (each (signal, value) once); the others are
 // marked in `merged`. A media table joined to tweets (`--action-columns`) names tweets by their
 // ids: its rows join the tweet of their account and id the same way, the tweet first whatever
-// the file order (it keeps its time, kind and dedup key). Returns how many rows were merged.
-std::uint64_t merge_typed_rows(std::vector<PostRow> &posts, std::vector<bool> &merged) {
+// the file order (it keeps its time, kind and dedup key). Untyped `object` rows stay one post
+// each, as CooRTweet counts them. Returns how many rows were merged.
+std::uint64_t merge_typed_rows(PackedPosts &posts, std::vector<bool> &merged) {
   struct Key {
     std::uint64_t account_key, post_id;
     bool typed; // tweets sort first: they are the base of their rows
@@ -102,17 +94,14 @@ std::uint64_t merge_typed_rows(std::vector<PostRow> &posts, std::vector<bool> &m
     std::size_t row;
   };
   std::vector<Key> keys;
-  for (std::size_t i = 0; i < posts.size(); ++i) {
-    if (typed_post_row(posts[i]))
-      keys.push_back(
-          {posts[i].account_key, posts[i].post_id, true, posts[i].file, posts[i].line, i});
-  }
-  if (keys.empty())
-    return 0;
-  for (std::size_t i = 0; i < posts.size(); ++i) {
-    if (tweet_row(posts[i]))
-      keys.push_back(
-          {posts[i].account_key, posts[i].post_id, false, posts[i].file, posts[i].line, i});
+  for (const bool typed : {true, false}) {
+    for (std::size_t i = 0; i < posts.size(); ++i) {
+      const auto head = posts.head(i);
+      if (typed ? head.typed : head.tweet)
+        keys.push_back({head.account_key, head.post_id, typed, head.file, head.line, i});
+    }
+    if (keys.empty())
+      return 0; // no typed rows: nothing to merge
   }
   std::sort(keys.begin(), keys.end(), [](const Key &a, const Key &b) {
     return std::tie(a.account_key, a.post_id, a.typed, a.file, a.line, a.row) <
@@ -124,25 +113,36 @@ std::uint64_t merge_typed_rows(std::vector<PostRow> &posts, std::vector<bool> &m
     while (end < keys.size() && keys[end].account_key == keys[begin].account_key &&
            keys[end].post_id == keys[begin].post_id)
       ++end;
-    auto &base = posts[keys[begin].row];
+    std::optional<PostRow> base; // unpacked when a row joins it
     for (auto j = begin + 1; j < end; ++j) {
-      const auto &row = posts[keys[j].row];
-      if (!keys[j].typed || !same_post(base, row))
-        continue; // a tweet's duplicate (dedup_posts' job), or another post with an equal hash
-      add_objects(base, row);
-      if (!tweet_row(base))
-        base.dedup_key = action_dedup_key(base);
+      if (!keys[j].typed)
+        continue; // a tweet's duplicate (dedup_posts' job)
+      if (!base)
+        base = posts.row(keys[begin].row);
+      const auto row = posts.row(keys[j].row);
+      if (!same_post(*base, row))
+        continue; // another post with an equal hash
+      add_objects(*base, row);
+      if (!tweet_row(*base))
+        base->dedup_key = action_dedup_key(*base);
       merged[keys[j].row] = true;
       ++count;
     }
+    if (base)
+      posts.replace(keys[begin].row, *base);
   }
   return count;
 }
 
+// The posts that stay once duplicates go, by index, and how many went.
+struct KeptPosts {
+  std::vector<std::size_t> rows;
+  std::uint64_t duplicates = 0;
+};
+
 // Merges the rows of one typed post (merge_typed_rows), then keeps the first (by file, line) of
-// the posts with equal (account, dedup key); returns how many rows were dropped. Sorts small keys
-// rather than the rows themselves.
-std::uint64_t dedup_posts(std::vector<PostRow> &posts) {
+// the posts with equal (account, dedup key). Sorts small keys rather than the rows themselves.
+KeptPosts dedup_posts(PackedPosts &posts) {
   // The sort runs on compact keys; rows with equal hashes are told apart by their account text.
   struct Key {
     std::uint64_t account_key, dedup_key;
@@ -151,11 +151,14 @@ std::uint64_t dedup_posts(std::vector<PostRow> &posts) {
     std::size_t row;
   };
   std::vector<bool> duplicate(posts.size(), false);
-  std::uint64_t duplicates = merge_typed_rows(posts, duplicate);
+  KeptPosts kept;
+  kept.duplicates = merge_typed_rows(posts, duplicate);
   std::vector<Key> keys;
+  keys.reserve(posts.size());
   for (std::size_t i = 0; i < posts.size(); ++i) {
+    const auto head = posts.head(i);
     if (!duplicate[i])
-      keys.push_back({posts[i].account_key, posts[i].dedup_key, posts[i].file, posts[i].line, i});
+      keys.push_back({head.account_key, head.dedup_key, head.file, head.line, i});
   }
   std::sort(keys.begin(), keys.end(), [](const Key &a, const Key &b) {
     return std::tie(a.account_key, a.dedup_key, a.file, a.line, a.row) <
@@ -169,26 +172,28 @@ std::uint64_t dedup_posts(std::vector<PostRow> &posts) {
     // Equal hashes (rare): a row repeats an earlier one (first by file and line) of its account.
     for (auto j = begin + 1; j < end; ++j) {
       for (auto i = begin; i < j; ++i) {
-        if (!duplicate[keys[i].row] && posts[keys[i].row].account == posts[keys[j].row].account) {
+        if (!duplicate[keys[i].row] && posts.account(keys[i].row) == posts.account(keys[j].row)) {
           duplicate[keys[j].row] = true;
-          ++duplicates;
+          ++kept.duplicates;
           break;
         }
       }
     }
   }
-  if (duplicates == 0)
-    return 0;
-  std::size_t kept = 0;
+  kept.rows.reserve(posts.size() - kept.duplicates);
   for (std::size_t i = 0; i < posts.size(); ++i) {
-    if (duplicate[i])
-      continue;
-    if (kept != i)
-      posts[kept] = std::move(posts[i]); // never move a row onto itself
-    ++kept;
+    if (!duplicate[i])
+      kept.rows.push_back(i);
   }
-  posts.resize(kept);
-  return duplicates;
+  return kept;
+}
+
+// Whether merge_accounts keeps profile `a` over `b` of the same account: the users file's, then
+// the first by file and line.
+bool preferred_profile(const AccountRow &a, const AccountRow &b) {
+  if (a.from_users_file != b.from_users_file)
+    return a.from_users_file > b.from_users_file;
+  return std::tie(a.file, a.line) < std::tie(b.file, b.line);
 }
 
 // One profile per account: the users file's first row, else the first tweet row's copy. The
@@ -241,13 +246,14 @@ public:
     }
   }
 
-  std::uint64_t at(const std::string &id, std::uint64_t hash) const {
+  std::uint64_t at(std::string_view id, std::uint64_t hash) const {
     const auto it = by_hash_.find(hash);
     if (it != by_hash_.end() && accounts_[it->second].id == id)
       return base_ + it->second;
-    const auto text = by_text_.find(id);
+    const auto text = by_text_.find(std::string(id));
     if (text == by_text_.end())
-      throw std::logic_error("ingest: the account of a post has no profile row: '" + id + "'");
+      throw std::logic_error("ingest: the account of a post has no profile row: '" +
+                             std::string(id) + "'");
     return base_ + text->second;
   }
 
@@ -258,7 +264,7 @@ private:
   std::unordered_map<std::string, std::size_t> by_text_;
 };
 
-std::uint32_t label_id(const std::vector<std::string> &labels, const std::string &label) {
+std::uint32_t label_id(const std::vector<std::string> &labels, std::string_view label) {
   return static_cast<std::uint32_t>(std::lower_bound(labels.begin(), labels.end(), label) -
                                     labels.begin());
 }
@@ -348,32 +354,67 @@ std::vector<std::string_view> string_column(const std::vector<Row> &rows,
 // and compact_keys removes what repeats.
 class KeyRecorder {
 public:
-  explicit KeyRecorder(std::vector<KeyValue> &keys) : keys_(keys) {}
+  explicit KeyRecorder(std::vector<KeyValue> &keys) : keys_(keys), slots_(1024) {}
 
   void add(std::uint64_t key, Signal signal, std::string_view value) {
     const auto code = static_cast<std::uint8_t>(signal);
-    const auto [first, inserted] =
-        first_.try_emplace(key ^ (std::uint64_t{code} << 56), keys_.size());
-    if (!inserted) {
-      const auto &seen = keys_[first->second];
+    Slot &slot = slot_of(key ^ (std::uint64_t{code} << 56));
+    if (slot.first != kEmpty) {
+      const auto &seen = keys_[slot.first];
       if (seen.key == key && seen.signal == code && seen.value == value)
         return;
+    } else {
+      slot.first = keys_.size();
+      if (++used_ * 2 > slots_.size())
+        grow();
     }
     keys_.push_back(KeyValue{key, code, std::string(value)});
   }
 
 private:
+  // An open-addressing table (a node per key of std::unordered_map was a tenth of deriving).
+  static constexpr std::size_t kEmpty = ~std::size_t{0};
+  struct Slot {
+    std::uint64_t tag = 0;
+    std::size_t first = kEmpty; // (key, signal) -> its first in keys_
+  };
+
+  // The slot of `tag`, or the empty one where it would go (its tag then set).
+  Slot &slot_of(std::uint64_t tag) {
+    const std::size_t mask = slots_.size() - 1;
+    // Fibonacci hashing: the product's top bits index the table.
+    for (std::size_t i = (tag * 0x9E3779B97F4A7C15ull) >> (64 - std::countr_zero(slots_.size()));;
+         i = (i + 1) & mask) {
+      if (slots_[i].first == kEmpty) {
+        slots_[i].tag = tag;
+        return slots_[i];
+      }
+      if (slots_[i].tag == tag)
+        return slots_[i];
+    }
+  }
+
+  void grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    for (const auto &slot : old) {
+      if (slot.first != kEmpty)
+        slot_of(slot.tag).first = slot.first;
+    }
+  }
+
   std::vector<KeyValue> &keys_;
-  std::unordered_map<std::uint64_t, std::size_t> first_; // (key, signal) -> its first in keys_
+  std::vector<Slot> slots_; // a power of two, at most half full
+  std::size_t used_ = 0;
 };
 
 void add_action(std::vector<Action> &actions, KeyRecorder &keys, std::uint64_t account,
-                const PostRow &post, std::uint64_t post_index, Signal signal, std::uint64_t key,
-                const std::string *value) {
+                const PostView &post, std::uint64_t post_index, Signal signal, std::uint64_t key,
+                const std::string_view *value) {
   if (key == 0)
     return;
   actions.push_back(
-      Action{account, key, post_index, post.time_ms, static_cast<std::uint8_t>(signal)});
+      Action{account, key, post_index, post.head.time_ms, static_cast<std::uint8_t>(signal)});
   if (value != nullptr)
     keys.add(key, signal, *value);
 }
@@ -383,27 +424,28 @@ void add_action(std::vector<Action> &actions, KeyRecorder &keys, std::uint64_t a
 namespace {
 
 // The actions and interactions of one post, each key once, and the strings behind the keys.
-void derive_post(const PostRow &post, std::uint64_t account, std::uint64_t index,
+void derive_post(const PostView &post, std::uint64_t account, std::uint64_t index,
                  std::vector<Action> &actions, std::vector<InteractionRow> &interactions,
                  KeyRecorder &keys) {
+  const auto &head = post.head;
   const std::size_t first_action = actions.size();
-  add_action(actions, keys, account, post, index, Signal::retweet, post.retweet_of, nullptr);
-  add_action(actions, keys, account, post, index, Signal::reply, post.reply_to, nullptr);
-  add_action(actions, keys, account, post, index, Signal::quote, post.quote_of, nullptr);
+  add_action(actions, keys, account, post, index, Signal::retweet, head.retweet_of, nullptr);
+  add_action(actions, keys, account, post, index, Signal::reply, head.reply_to, nullptr);
+  add_action(actions, keys, account, post, index, Signal::quote, head.quote_of, nullptr);
   for (const auto &tag : post.hashtags)
     add_action(actions, keys, account, post, index, Signal::hashtag, hash64(tag), &tag);
   for (const auto &url : post.urls) {
     add_action(actions, keys, account, post, index, Signal::url, hash64(url), &url);
-    const std::string domain(text::url_domain(url));
+    const std::string_view domain = text::url_domain(url);
     add_action(actions, keys, account, post, index, Signal::domain, hash64(domain), &domain);
   }
   for (const auto &user : post.mentions)
     add_action(actions, keys, account, post, index, Signal::mention, hash64(user), &user);
-  add_action(actions, keys, account, post, index, Signal::text, post.text_key, nullptr);
+  add_action(actions, keys, account, post, index, Signal::text, head.text_key, nullptr);
   for (std::size_t i = 0; i < post.objects.size(); ++i) {
     const auto &object = post.objects[i];
-    add_action(actions, keys, account, post, index, Signal(post.object_signals[i]), hash64(object),
-               &object);
+    add_action(actions, keys, account, post, index,
+               Signal(static_cast<std::uint8_t>(post.object_signals[i])), hash64(object), &object);
   }
   // A post acts on each key once, however often the key appears in it.
   std::sort(actions.begin() + static_cast<std::ptrdiff_t>(first_action), actions.end(),
@@ -418,10 +460,10 @@ void derive_post(const PostRow &post, std::uint64_t account, std::uint64_t index
                 actions.end());
 
   const std::size_t first_interaction = interactions.size();
-  const auto interact = [&](Interaction kind, const std::string &user) {
+  const auto interact = [&](Interaction kind, std::string_view user) {
     if (user.empty())
       return;
-    interactions.push_back(InteractionRow{account, hash64(user), index, post.time_ms,
+    interactions.push_back(InteractionRow{account, hash64(user), index, head.time_ms,
                                           static_cast<std::uint8_t>(kind)});
     keys.add(hash64(user), Signal::mention, user);
   };
@@ -443,6 +485,16 @@ void derive_post(const PostRow &post, std::uint64_t account, std::uint64_t index
 }
 
 } // namespace
+
+void OwnedRows::add_account(AccountRow &&account) {
+  const auto [at, inserted] = account_at_.try_emplace(hash64(account.id), accounts.size());
+  if (!inserted && accounts[at->second].id == account.id) {
+    if (preferred_profile(account, accounts[at->second]))
+      accounts[at->second] = std::move(account);
+    return;
+  }
+  accounts.push_back(std::move(account)); // a new account, or another id with an equal hash
+}
 
 StoreWriter::StoreWriter(const mpi::Comm &comm, const std::string &path, StoreInfo info,
                          Labels labels)
@@ -469,38 +521,34 @@ StoreWriter::~StoreWriter() {
 
 namespace {
 
-// Sorts `posts` by (account, time, post id, dedup key), with their dense accounts alongside.
-void sort_posts(std::vector<PostRow> &posts, std::vector<std::uint64_t> &post_account) {
+// The kept posts (indices into `posts`) in the store's order, by (account, time, post id, dedup
+// key), with their dense accounts alongside in `post_account`.
+std::vector<std::size_t> sort_posts(const PackedPosts &posts, const std::vector<std::size_t> &kept,
+                                    const DenseAccounts &dense,
+                                    std::vector<std::uint64_t> &post_account) {
   struct Order { // the sort key of a post, compact
     std::uint64_t account;
     std::int64_t time_ms;
     std::uint64_t post_id, dedup_key;
     std::size_t row;
   };
-  std::vector<Order> order(posts.size());
-  for (std::size_t i = 0; i < posts.size(); ++i)
-    order[i] = {post_account[i], posts[i].time_ms, posts[i].post_id, posts[i].dedup_key, i};
+  std::vector<Order> order(kept.size());
+  for (std::size_t k = 0; k < kept.size(); ++k) {
+    const auto head = posts.head(kept[k]);
+    order[k] = {dense.at(posts.account(kept[k]), head.account_key), head.time_ms, head.post_id,
+                head.dedup_key, kept[k]};
+  }
   std::sort(order.begin(), order.end(), [](const Order &a, const Order &b) {
     return std::tie(a.account, a.time_ms, a.post_id, a.dedup_key) <
            std::tie(b.account, b.time_ms, b.post_id, b.dedup_key);
   });
-  for (std::size_t k = 0; k < order.size(); ++k)
+  std::vector<std::size_t> rows(order.size());
+  post_account.resize(order.size());
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    rows[k] = order[k].row;
     post_account[k] = order[k].account;
-  // In place, cycle by cycle: a second vector of rows was the largest allocation of a pass.
-  for (std::size_t start = 0; start < order.size(); ++start) {
-    if (order[start].row == start)
-      continue;
-    PostRow held = std::move(posts[start]);
-    std::size_t at = start;
-    while (order[at].row != start) {
-      const std::size_t from = order[at].row;
-      posts[at] = std::move(posts[from]);
-      order[at].row = at; // placed
-      at = from;
-    }
-    posts[at] = std::move(held);
-    order[at].row = at;
   }
+  return rows;
 }
 
 // Follower snapshots with dense accounts, by account and time.
@@ -586,45 +634,74 @@ void append_accounts(const store::Group &g, const std::vector<AccountRow> &accou
   store::append_column(g, schema::accounts::post_count, post_count);
 }
 
-void append_posts(const store::Group &p, const std::vector<PostRow> &posts,
-                  const std::vector<std::uint64_t> &post_account, const Labels &labels) {
-  store::append_column(
-      p, schema::posts::post_id,
-      column<PostRow, std::uint64_t>(posts, [](const auto &r) { return r.post_id; }));
+// The /posts columns of a group's posts, filled in store order; the strings view the packed posts.
+struct PostColumns {
+  std::vector<std::uint64_t> post_id, text_key, retweet_of, reply_to, quote_of;
+  std::vector<std::int64_t> time_ms;
+  std::vector<std::uint8_t> time_source, kind;
+  std::vector<std::uint32_t> client, language;
+  std::vector<std::string_view> text, retweet_user, reply_user, content_id;
+
+  explicit PostColumns(std::size_t rows) {
+    for (auto *c : {&post_id, &text_key, &retweet_of, &reply_to, &quote_of})
+      c->reserve(rows);
+    time_ms.reserve(rows);
+    time_source.reserve(rows);
+    kind.reserve(rows);
+    client.reserve(rows);
+    language.reserve(rows);
+    for (auto *c : {&text, &retweet_user, &reply_user, &content_id})
+      c->reserve(rows);
+  }
+
+  void add(const PostView &post, const Labels &labels) {
+    const auto &head = post.head;
+    post_id.push_back(head.post_id);
+    time_ms.push_back(head.time_ms);
+    time_source.push_back(static_cast<std::uint8_t>(head.time_source));
+    kind.push_back(static_cast<std::uint8_t>(head.kind));
+    client.push_back(label_id(labels.clients, post.client));
+    language.push_back(label_id(labels.languages, post.language));
+    text.push_back(post.text);
+    text_key.push_back(head.text_key);
+    retweet_of.push_back(head.retweet_of);
+    reply_to.push_back(head.reply_to);
+    quote_of.push_back(head.quote_of);
+    retweet_user.push_back(post.retweet_user);
+    reply_user.push_back(post.reply_user);
+    content_id.push_back(post.post_id_text);
+  }
+};
+
+// Appends a column, then frees it.
+template <typename T>
+void append_and_free(const store::Group &group, const schema::Column &column,
+                     std::vector<T> &values) {
+  if constexpr (std::is_same_v<T, std::string_view>)
+    store::append_strings(group, column, values);
+  else
+    store::append_column(group, column, values);
+  std::vector<T>().swap(values);
+}
+
+// Appends the columns, each freed once written.
+void append_posts(const store::Group &p, PostColumns &c,
+                  const std::vector<std::uint64_t> &post_account) {
+  append_and_free(p, schema::posts::post_id, c.post_id);
   store::append_column(p, schema::posts::account, post_account);
-  store::append_column(
-      p, schema::posts::time_ms,
-      column<PostRow, std::int64_t>(posts, [](const auto &r) { return r.time_ms; }));
-  store::append_column(
-      p, schema::posts::time_source,
-      column<PostRow, std::uint8_t>(posts, [](const auto &r) { return r.time_source; }));
-  store::append_column(p, schema::posts::kind,
-                       column<PostRow, std::uint8_t>(posts, [](const auto &r) { return r.kind; }));
-  store::append_column(p, schema::posts::client,
-                       column<PostRow, std::uint32_t>(posts, [&](const auto &r) {
-                         return label_id(labels.clients, r.client);
-                       }));
-  store::append_column(p, schema::posts::language,
-                       column<PostRow, std::uint32_t>(posts, [&](const auto &r) {
-                         return label_id(labels.languages, r.language);
-                       }));
-  store::append_strings(p, schema::posts::text, string_column(posts, &PostRow::text));
-  store::append_column(
-      p, schema::posts::text_key,
-      column<PostRow, std::uint64_t>(posts, [](const auto &r) { return r.text_key; }));
-  store::append_column(
-      p, schema::posts::retweet_of,
-      column<PostRow, std::uint64_t>(posts, [](const auto &r) { return r.retweet_of; }));
-  store::append_column(
-      p, schema::posts::reply_to,
-      column<PostRow, std::uint64_t>(posts, [](const auto &r) { return r.reply_to; }));
-  store::append_column(
-      p, schema::posts::quote_of,
-      column<PostRow, std::uint64_t>(posts, [](const auto &r) { return r.quote_of; }));
-  store::append_strings(p, schema::posts::retweet_user,
-                        string_column(posts, &PostRow::retweet_user));
-  store::append_strings(p, schema::posts::reply_user, string_column(posts, &PostRow::reply_user));
-  store::append_strings(p, schema::posts::content_id, string_column(posts, &PostRow::post_id_text));
+  append_and_free(p, schema::posts::time_ms, c.time_ms);
+  append_and_free(p, schema::posts::time_source, c.time_source);
+  append_and_free(p, schema::posts::kind, c.kind);
+  append_and_free(p, schema::posts::client, c.client);
+  append_and_free(p, schema::posts::language, c.language);
+  append_and_free(p, schema::posts::text, c.text);
+  append_and_free(p, schema::posts::text_key, c.text_key);
+  append_and_free(p, schema::posts::retweet_of, c.retweet_of);
+  append_and_free(p, schema::posts::reply_to, c.reply_to);
+  append_and_free(p, schema::posts::quote_of, c.quote_of);
+  append_and_free(p, schema::posts::retweet_user, c.retweet_user);
+  append_and_free(p, schema::posts::reply_user, c.reply_user);
+  append_and_free(p, schema::posts::content_id, c.content_id);
 }
 
 void append_actions(const store::Group &a, const std::vector<Action> &actions) {
@@ -694,38 +771,39 @@ void append_interactions(const store::Group &n, const std::vector<InteractionRow
 void StoreWriter::add_group(OwnedRows &rows, PartitionRange owned, PhaseTimes &times) {
   std::optional<ScopedPhase> phase(std::in_place, times, "sort");
   const auto [first, last] = owned;
-  duplicates_ += dedup_posts(rows.posts);
+  const auto kept = dedup_posts(rows.posts);
+  duplicates_ += kept.duplicates;
   existing_posts_ += rows.existing_posts;
   merge_accounts(rows.accounts);
   auto &accounts = rows.accounts;
-  auto &posts = rows.posts;
 
   // Dense account ids: the global row of the account in /accounts.
   const auto account_layout = store::layout_slabs(comm_, accounts.size());
   const std::uint64_t account_base = accounts_written_ + account_layout.local.offset;
   const DenseAccounts dense(accounts, account_base);
-  std::vector<std::uint64_t> post_account(posts.size());
-  for (std::size_t i = 0; i < posts.size(); ++i)
-    post_account[i] = dense.at(posts[i].account, posts[i].account_key);
-  sort_posts(posts, post_account);
-  const auto post_layout = store::layout_slabs(comm_, posts.size());
+  std::vector<std::uint64_t> post_account;
+  const auto post_order = sort_posts(rows.posts, kept.rows, dense, post_account);
+  const auto post_layout = store::layout_slabs(comm_, post_order.size());
   const std::uint64_t post_base = posts_written_ + post_layout.local.offset;
   const auto snapshots = sorted_snapshots(rows.snapshots, dense);
   const auto follows = merged_follows(rows.follows, dense);
 
   phase.emplace(times, "derive");
-  // Actions, interactions and the strings behind their keys, in post order.
+  // Actions, interactions, the strings behind their keys and the posts' columns, in post order.
   std::vector<Action> actions;
   std::vector<InteractionRow> interactions;
   std::vector<std::uint64_t> post_count(accounts.size(), 0);
+  PostColumns post_columns(post_order.size());
   {
     KeyRecorder keys(keys_); // this group's keys, each once, until compact_keys
-    for (std::size_t i = 0; i < posts.size(); ++i) {
-      const PostRow &post = posts[i];
+    PostView post;
+    for (std::size_t i = 0; i < post_order.size(); ++i) {
+      rows.posts.view(post_order[i], post);
       const std::uint64_t account = post_account[i], index = post_base + i;
       ++post_count[account - account_base];
-      ++time_sources_[static_cast<std::size_t>(post.time_source)];
+      ++time_sources_[static_cast<std::size_t>(post.head.time_source)];
       derive_post(post, account, index, actions, interactions, keys);
+      post_columns.add(post, labels_);
     }
     for (const auto &follow : rows.follows) // the followed accounts' ids
       keys.add(hash64(follow.followed), Signal::follows, follow.followed);
@@ -758,7 +836,7 @@ void StoreWriter::add_group(OwnedRows &rows, PartitionRange owned, PhaseTimes &t
 
   const auto root = file_->root();
   append_accounts(root.open_group("accounts"), accounts, post_count, labels_);
-  append_posts(root.open_group("posts"), posts, post_account, labels_);
+  append_posts(root.open_group("posts"), post_columns, post_account);
   append_actions(root.open_group("actions"), actions);
   append_snapshots(root.open_group("snapshots"), snapshots);
   append_interactions(root.open_group("interactions"), interactions);

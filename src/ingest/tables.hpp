@@ -6,6 +6,7 @@
 #pragma once
 
 #include "ingest/ingest.hpp"
+#include "ingest/packed_posts.hpp"
 #include "ingest/rows.hpp"
 #include "mpi/comm.hpp"
 #include "store/file.hpp"
@@ -14,16 +15,26 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace lockstep::ingest {
 
 struct OwnedRows {
-  std::vector<PostRow> posts;
+  PackedPosts posts;
+  // One profile per account as they arrive, but for ids whose hashes collide (merge_accounts
+  // settles those): each tweets row carries its author's profile.
   std::vector<AccountRow> accounts;
   std::vector<SnapshotRow> snapshots;
   std::vector<FollowRow> follows;
   std::uint64_t existing_posts = 0; // posts read back from the store being appended to
+
+  // Keeps `account` unless its account has a profile here that merge_accounts would choose over
+  // it (the users file's, then the first by file and line); a profile it would not is replaced.
+  void add_account(AccountRow &&account);
+
+private:
+  std::unordered_map<std::uint64_t, std::size_t> account_at_; // hash64(id) -> its profile
 };
 
 struct StoreInfo {

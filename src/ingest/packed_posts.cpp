@@ -1,0 +1,232 @@
+// Packing posts into chunks, and reading them back as heads, views or rows.
+#include "ingest/packed_posts.hpp"
+
+#include "store/schema.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+namespace lockstep::ingest {
+namespace {
+
+// Chunks of 1 MiB: a round's last chunk is part-used, and a pass has a few rounds per rank.
+constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
+
+PostHead head_of(const PostRow &row) {
+  PostHead head;
+  head.account_key = row.account_key;
+  head.post_id = row.post_id;
+  head.dedup_key = row.dedup_key;
+  head.text_key = row.text_key;
+  head.retweet_of = row.retweet_of;
+  head.reply_to = row.reply_to;
+  head.quote_of = row.quote_of;
+  head.time_ms = row.time_ms;
+  head.line = row.line;
+  head.partition = row.partition;
+  head.file = row.file;
+  head.time_source = row.time_source;
+  head.kind = row.kind;
+  head.names_its_post = row.names_its_post;
+  head.typed = row.names_its_post &&
+               std::none_of(row.object_signals.begin(), row.object_signals.end(), [](auto s) {
+                 return s == static_cast<std::uint8_t>(store::schema::Signal::object);
+               });
+  head.tweet = row.post_id_text.empty() && row.post_id != 0;
+  return head;
+}
+
+std::string_view signals_of(const PostRow &row) {
+  return {reinterpret_cast<const char *>(row.object_signals.data()), row.object_signals.size()};
+}
+
+// The strings of a post in their packed order, then its lists.
+template <typename Visit, typename VisitList>
+void for_each_string(const PostRow &row, Visit visit, VisitList visit_list) {
+  for (const std::string_view s :
+       {std::string_view(row.account), std::string_view(row.post_id_text),
+        std::string_view(row.client), std::string_view(row.language), std::string_view(row.text),
+        std::string_view(row.retweet_user), std::string_view(row.reply_user), signals_of(row)})
+    visit(s);
+  for (const auto *list : {&row.hashtags, &row.urls, &row.mentions, &row.objects})
+    visit_list(*list);
+}
+
+std::size_t packed_size(const PostRow &row) {
+  std::size_t size = sizeof(PostHead);
+  for_each_string(
+      row, [&](std::string_view s) { size += sizeof(std::uint32_t) + s.size(); },
+      [&](const std::vector<std::string> &list) {
+        size += sizeof(std::uint32_t);
+        for (const auto &s : list)
+          size += sizeof(std::uint32_t) + s.size();
+      });
+  return size;
+}
+
+void put_u32(char *&out, std::size_t value) {
+  const auto v = static_cast<std::uint32_t>(value);
+  std::memcpy(out, &v, sizeof v);
+  out += sizeof v;
+}
+
+// Writes `row`'s head and strings (packed_size(row) bytes) at `out`.
+void pack_body(const PostRow &row, char *out) {
+  const PostHead head = head_of(row);
+  std::memcpy(out, &head, sizeof head);
+  out += sizeof head;
+  const auto put_string = [&](std::string_view s) {
+    put_u32(out, s.size());
+    if (!s.empty())
+      std::memcpy(out, s.data(), s.size());
+    out += s.size();
+  };
+  for_each_string(row, put_string, [&](const std::vector<std::string> &list) {
+    put_u32(out, list.size());
+    for (const auto &s : list)
+      put_string(s);
+  });
+}
+
+// Reads a packed post's strings in order.
+class Cursor {
+public:
+  explicit Cursor(const char *at) : at_(at + sizeof(PostHead)) {}
+  std::uint32_t count() {
+    std::uint32_t n;
+    std::memcpy(&n, at_, sizeof n);
+    at_ += sizeof n;
+    return n;
+  }
+  std::string_view string() {
+    const auto n = count();
+    const std::string_view s(at_, n);
+    at_ += n;
+    return s;
+  }
+  void list(std::vector<std::string_view> &out) {
+    out.clear();
+    for (auto n = count(); n > 0; --n)
+      out.push_back(string());
+  }
+
+private:
+  const char *at_;
+};
+
+} // namespace
+
+void pack_post(const PostRow &row, std::vector<char> &out) {
+  const std::size_t size = packed_size(row);
+  if (size > UINT32_MAX)
+    throw std::length_error("ingest: a post of over 4 GiB");
+  const std::size_t at = out.size();
+  out.resize(at + sizeof(std::uint32_t) + size);
+  char *p = out.data() + at;
+  put_u32(p, size);
+  pack_body(row, p);
+}
+
+char *PackedPosts::room(std::size_t n) {
+  if (chunks_.empty() || chunk_size_ - chunk_used_ < n) {
+    chunk_size_ = std::max(n, kChunkBytes);
+    chunks_.push_back(std::make_unique_for_overwrite<char[]>(chunk_size_));
+    chunk_used_ = 0;
+    bytes_ += chunk_size_;
+  }
+  char *at = chunks_.back().get() + chunk_used_;
+  chunk_used_ += n;
+  return at;
+}
+
+void PackedPosts::add(const PostRow &row) {
+  char *at = room(packed_size(row));
+  pack_body(row, at);
+  rows_.push_back(at);
+}
+
+void PackedPosts::add_packed(std::string_view packed) {
+  if (packed.size() < sizeof(PostHead))
+    throw std::runtime_error("ingest: corrupt row exchange");
+  char *at = room(packed.size());
+  std::memcpy(at, packed.data(), packed.size());
+  rows_.push_back(at);
+}
+
+void PackedPosts::append(PackedPosts &&other) {
+  if (chunks_.empty()) {
+    *this = std::move(other);
+    return;
+  }
+  // These posts' last chunk keeps its free room; new posts go after the other's.
+  std::move(other.chunks_.begin(), other.chunks_.end(), std::back_inserter(chunks_));
+  if (!other.chunks_.empty()) {
+    chunk_used_ = other.chunk_used_;
+    chunk_size_ = other.chunk_size_;
+  }
+  rows_.insert(rows_.end(), other.rows_.begin(), other.rows_.end());
+  bytes_ += other.bytes_;
+  other = PackedPosts{};
+}
+
+PostHead PackedPosts::head(std::size_t i) const {
+  PostHead head;
+  std::memcpy(&head, rows_[i], sizeof head);
+  return head;
+}
+
+std::string_view PackedPosts::account(std::size_t i) const {
+  return Cursor(rows_[i]).string();
+}
+
+void PackedPosts::view(std::size_t i, PostView &out) const {
+  out.head = head(i);
+  Cursor in(rows_[i]);
+  for (auto *s : {&out.account, &out.post_id_text, &out.client, &out.language, &out.text,
+                  &out.retweet_user, &out.reply_user, &out.object_signals})
+    *s = in.string();
+  for (auto *list : {&out.hashtags, &out.urls, &out.mentions, &out.objects})
+    in.list(*list);
+}
+
+PostRow PackedPosts::row(std::size_t i) const {
+  PostView v;
+  view(i, v);
+  PostRow row;
+  row.partition = v.head.partition;
+  row.account = v.account;
+  row.account_key = v.head.account_key;
+  row.post_id = v.head.post_id;
+  row.dedup_key = v.head.dedup_key;
+  row.post_id_text = v.post_id_text;
+  row.names_its_post = v.head.names_its_post;
+  row.time_ms = v.head.time_ms;
+  row.time_source = v.head.time_source;
+  row.kind = v.head.kind;
+  row.client = v.client;
+  row.language = v.language;
+  row.text = v.text;
+  row.text_key = v.head.text_key;
+  row.retweet_of = v.head.retweet_of;
+  row.reply_to = v.head.reply_to;
+  row.quote_of = v.head.quote_of;
+  row.retweet_user = v.retweet_user;
+  row.reply_user = v.reply_user;
+  for (const auto &[from, to] :
+       {std::pair{&v.hashtags, &row.hashtags}, std::pair{&v.urls, &row.urls},
+        std::pair{&v.mentions, &row.mentions}, std::pair{&v.objects, &row.objects}})
+    to->assign(from->begin(), from->end());
+  row.object_signals.assign(v.object_signals.begin(), v.object_signals.end());
+  row.file = v.head.file;
+  row.line = v.head.line;
+  return row;
+}
+
+void PackedPosts::replace(std::size_t i, const PostRow &row) {
+  char *at = room(packed_size(row));
+  pack_body(row, at);
+  rows_[i] = at;
+}
+
+} // namespace lockstep::ingest
