@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <utf8proc.h>
@@ -27,18 +28,19 @@ bool is_tracking_parameter(std::string_view name) {
   return std::find(kExact.begin(), kExact.end(), name) != kExact.end();
 }
 
+// Appends code point `cp` (below U+0800) as UTF-8.
+void append_utf8(std::string &out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+    return;
+  }
+  out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+  out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+}
+
 } // namespace
 
-std::optional<std::string> fold(std::string_view text) {
-  // ASCII is its own NFKC form; folding it is lower-casing (the common case, done without
-  // utf8proc's code-point decomposition).
-  if (std::all_of(text.begin(), text.end(),
-                  [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
-    std::string out(text);
-    for (char &c : out)
-      c = lower(c);
-    return out;
-  }
+std::optional<std::string> fold_with_utf8proc(std::string_view text) {
   utf8proc_uint8_t *mapped = nullptr;
   const auto options = static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPAT |
                                                       UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
@@ -49,6 +51,72 @@ std::optional<std::string> fold(std::string_view text) {
     return std::nullopt;
   std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owner(mapped, &std::free);
   return std::string(reinterpret_cast<const char *>(mapped), static_cast<std::size_t>(length));
+}
+
+namespace {
+
+// For each two-byte code point (U+0080 to U+07FF) that folds alone, its fold; 0 for the others.
+// It folds alone when it and its fold (one code point below U+0800, as utf8proc maps it) have
+// combining class 0: no code point of class 0 below U+0800 is the second of a canonical
+// composition (the first such is U+09BE), so in a text of ASCII and such code points nothing
+// composes or reorders, and the text's fold is the concatenation of theirs.
+const std::array<std::uint16_t, 0x800> &two_byte_folds() {
+  static const auto table = [] {
+    std::array<std::uint16_t, 0x800> folds{};
+    for (std::uint32_t cp = 0x80; cp < 0x800; ++cp) {
+      if (utf8proc_get_property(static_cast<utf8proc_int32_t>(cp))->combining_class != 0)
+        continue;
+      std::string utf8;
+      append_utf8(utf8, cp);
+      const auto folded = fold_with_utf8proc(utf8);
+      if (!folded || folded->empty())
+        continue;
+      utf8proc_int32_t to = -1;
+      const auto used = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t *>(folded->data()),
+                                         static_cast<utf8proc_ssize_t>(folded->size()), &to);
+      if (used != static_cast<utf8proc_ssize_t>(folded->size()) || to <= 0 || to >= 0x800 ||
+          utf8proc_get_property(to)->combining_class != 0)
+        continue;
+      folds[cp] = static_cast<std::uint16_t>(to);
+    }
+    return folds;
+  }();
+  return table;
+}
+
+// The fold of a text of ASCII and two-byte code points that fold alone, without utf8proc's
+// decomposition of each code point (most tweets: Latin, Cyrillic, Greek, Arabic, Hebrew letters);
+// nullopt for any other text, which utf8proc folds whole.
+std::optional<std::string> fold_short_code_points(std::string_view text) {
+  const auto &folds = two_byte_folds();
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    if (lead < 0x80) {
+      out.push_back(lower(text[i]));
+      continue;
+    }
+    if (lead < 0xC2 || lead > 0xDF || i + 1 == text.size())
+      return std::nullopt; // three or four bytes, or not UTF-8
+    const auto next = static_cast<unsigned char>(text[i + 1]);
+    if ((next & 0xC0) != 0x80)
+      return std::nullopt;
+    const std::uint16_t to = folds[((lead & 0x1Fu) << 6) | (next & 0x3Fu)];
+    if (to == 0)
+      return std::nullopt;
+    append_utf8(out, to);
+    ++i;
+  }
+  return out;
+}
+
+} // namespace
+
+std::optional<std::string> fold(std::string_view text) {
+  if (auto folded = fold_short_code_points(text))
+    return folded;
+  return fold_with_utf8proc(text);
 }
 
 std::optional<std::string> normalize_hashtag(std::string_view tag) {

@@ -10,6 +10,8 @@ namespace lockstep::text {
 
 // Unicode NFKC with case folding (utf8proc); nullopt for invalid UTF-8.
 std::optional<std::string> fold(std::string_view text);
+// The same, always through utf8proc (fold's oracle: fold folds most texts without it).
+std::optional<std::string> fold_with_utf8proc(std::string_view text);
 
 // "#Hama" -> "hama". nullopt for invalid UTF-8.
 std::optional<std::string> normalize_hashtag(std::string_view tag);

@@ -2,6 +2,9 @@
 #include "text/normalize.hpp"
 
 #include <gtest/gtest.h>
+#include <random>
+#include <string>
+#include <vector>
 
 namespace lockstep::testing {
 namespace {
@@ -14,6 +17,57 @@ TEST(Normalize, HashtagsFoldCaseAndCompatibilityForms) {
   EXPECT_EQ(normalize_hashtag("ＦＵＬＬ"), "full"); // full-width letters, NFKC
   EXPECT_EQ(normalize_hashtag("Straße"), "strasse");
   EXPECT_FALSE(normalize_hashtag("\xff"));
+}
+
+// UTF-8 of a code point.
+std::string utf8(char32_t cp) {
+  std::string out;
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+  return out;
+}
+
+// fold's own path for ASCII and two-byte letters against utf8proc's fold of the whole text.
+TEST(Normalize, FoldMatchesUtf8procOnEveryShortCodePoint) {
+  for (char32_t cp = 1; cp < 0x800; ++cp) {
+    for (const auto &text : {utf8(cp), "A" + utf8(cp) + "b", utf8(cp) + utf8(0x301),
+                             "E" + utf8(0x301) + utf8(cp), utf8(cp) + utf8(0x1F600)}) {
+      EXPECT_EQ(fold(text), fold_with_utf8proc(text)) << "U+" << std::hex << std::uint32_t(cp);
+    }
+  }
+  EXPECT_EQ(fold("ПРИВЕТ, Мир! Ελλάδα"), "привет, мир! ελλάδα");
+  EXPECT_EQ(fold("Ａｂ"), "ab"); // three-byte full-width letters: utf8proc's path
+  for (const char *bad : {"\xff", "a\xc3", "\xc3(", "\xc0\xaf", "\xe2\x82"})
+    EXPECT_EQ(fold(bad), std::nullopt) << bad;
+}
+
+TEST(Normalize, FoldMatchesUtf8procOnMixedTexts) {
+  // Letters of several scripts, combining marks, compatibility forms, emoji and ASCII.
+  const std::vector<char32_t> alphabet = {
+      'a',    'Z',    ' ',    '#',    0xC0,   0xDF,  0xE9,    0x130,   0x3A3,  0x3C2,
+      0x410,  0x439,  0x419,  0x306,  0x301,  0x308, 0x5D0,   0x627,   0x670,  0x6F0,
+      0x2126, 0xFB01, 0xFF21, 0xAC00, 0x1161, 0x9BE, 0x1F600, 0x1D400, 0x00A0, 0x2075};
+  std::mt19937 random(23);
+  std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1), length(0, 12);
+  for (int trial = 0; trial < 20000; ++trial) {
+    std::string text;
+    for (auto n = length(random); n > 0; --n)
+      text += utf8(alphabet[pick(random)]);
+    ASSERT_EQ(fold(text), fold_with_utf8proc(text)) << text;
+  }
 }
 
 TEST(Normalize, Urls) {
