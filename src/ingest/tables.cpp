@@ -797,7 +797,10 @@ void StoreWriter::add_group(OwnedRows &rows, PartitionRange owned, PhaseTimes &t
   {
     KeyRecorder keys(keys_); // this group's keys, each once, until compact_keys
     PostView post;
+    constexpr std::size_t kAhead = 8; // posts in store order lie anywhere in the chunks
     for (std::size_t i = 0; i < post_order.size(); ++i) {
+      if (i + kAhead < post_order.size())
+        rows.posts.prefetch(post_order[i + kAhead]);
       rows.posts.view(post_order[i], post);
       const std::uint64_t account = post_account[i], index = post_base + i;
       ++post_count[account - account_base];
