@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
@@ -28,14 +29,48 @@ bool is_tracking_parameter(std::string_view name) {
   return std::find(kExact.begin(), kExact.end(), name) != kExact.end();
 }
 
-// Appends code point `cp` (below U+0800) as UTF-8.
+// Appends code point `cp` as UTF-8.
 void append_utf8(std::string &out, std::uint32_t cp) {
   if (cp < 0x80) {
     out.push_back(static_cast<char>(cp));
-    return;
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
   }
-  out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-  out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+}
+
+// The code point of the UTF-8 sequence at text[i] (its length in `length`), or -1 where the bytes
+// are no shortest-form encoding of a scalar value.
+std::int32_t decode_utf8(std::string_view text, std::size_t i, std::size_t &length) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
+  const unsigned char lead = byte(0);
+  length = lead < 0x80   ? 1
+           : lead < 0xC2 ? 0
+           : lead < 0xE0 ? 2
+           : lead < 0xF0 ? 3
+           : lead < 0xF5 ? 4
+                         : 0;
+  if (length == 0 || i + length > text.size())
+    return -1;
+  std::uint32_t cp = length == 1 ? lead : lead & (0x7Fu >> length);
+  for (std::size_t k = 1; k < length; ++k) {
+    if ((byte(k) & 0xC0) != 0x80)
+      return -1;
+    cp = (cp << 6) | (byte(k) & 0x3Fu);
+  }
+  constexpr std::uint32_t kShortest[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kShortest[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    return -1;
+  return static_cast<std::int32_t>(cp);
 }
 
 } // namespace
@@ -55,58 +90,63 @@ std::optional<std::string> fold_with_utf8proc(std::string_view text) {
 
 namespace {
 
-// For each two-byte code point (U+0080 to U+07FF) that folds alone, its fold; 0 for the others.
-// It folds alone when it and its fold (one code point below U+0800, as utf8proc maps it) have
-// combining class 0: no code point of class 0 below U+0800 is the second of a canonical
-// composition (the first such is U+09BE), so in a text of ASCII and such code points nothing
-// composes or reorders, and the text's fold is the concatenation of theirs.
-const std::array<std::uint16_t, 0x800> &two_byte_folds() {
-  static const auto table = [] {
-    std::array<std::uint16_t, 0x800> folds{};
-    for (std::uint32_t cp = 0x80; cp < 0x800; ++cp) {
-      if (utf8proc_get_property(static_cast<utf8proc_int32_t>(cp))->combining_class != 0)
-        continue;
-      std::string utf8;
-      append_utf8(utf8, cp);
-      const auto folded = fold_with_utf8proc(utf8);
-      if (!folded || folded->empty())
-        continue;
-      utf8proc_int32_t to = -1;
-      const auto used = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t *>(folded->data()),
-                                         static_cast<utf8proc_ssize_t>(folded->size()), &to);
-      if (used != static_cast<utf8proc_ssize_t>(folded->size()) || to <= 0 || to >= 0x800 ||
-          utf8proc_get_property(to)->combining_class != 0)
-        continue;
-      folds[cp] = static_cast<std::uint16_t>(to);
-    }
-    return folds;
-  }();
-  return table;
+// Code points that may compose with a neighbour of combining class 0: the second of every
+// class-0 canonical pair lies in these blocks (Bengali to Malayalam, Sinhala, Tibetan, Myanmar,
+// Balinese, the Brahmic scripts from U+11000, the first at U+09BE), and so do Hangul's jamo and
+// syllables, which compose by rule. Code points from U+20000 on are left to utf8proc.
+bool may_compose(std::uint32_t cp) {
+  return (cp >= 0x0900 && cp < 0x1200) || (cp >= 0x1B00 && cp < 0x1B80) ||
+         (cp >= 0xAC00 && cp < 0xD7B0) || (cp >= 0x11000 && cp < 0x1F000) || cp >= 0x20000;
 }
 
-// The fold of a text of ASCII and two-byte code points that fold alone, without utf8proc's
-// decomposition of each code point (most tweets: Latin, Cyrillic, Greek, Arabic, Hebrew letters);
-// nullopt for any other text, which utf8proc folds whole.
-std::optional<std::string> fold_short_code_points(std::string_view text) {
-  const auto &folds = two_byte_folds();
+constexpr std::uint32_t kUnknown = 0, kNotAlone = 1; // else the fold's code point + 2
+
+// The fold of code point `cp` when it folds alone, from utf8proc: it and its fold (one code point)
+// have combining class 0 and lie outside may_compose's blocks, so in a text of such code points
+// nothing composes or reorders, and the text's fold is the concatenation of theirs.
+std::uint32_t fold_alone(std::uint32_t cp) {
+  if (may_compose(cp) ||
+      utf8proc_get_property(static_cast<utf8proc_int32_t>(cp))->combining_class != 0)
+    return kNotAlone;
+  std::string utf8;
+  append_utf8(utf8, cp);
+  const auto folded = fold_with_utf8proc(utf8);
+  std::size_t length = 0;
+  if (!folded || folded->empty())
+    return kNotAlone;
+  const auto to = decode_utf8(*folded, 0, length);
+  if (to <= 0 || length != folded->size() || may_compose(static_cast<std::uint32_t>(to)) ||
+      utf8proc_get_property(to)->combining_class != 0)
+    return kNotAlone;
+  return static_cast<std::uint32_t>(to) + 2;
+}
+
+// The fold of a text whose code points all fold alone (most tweets: Latin, Cyrillic, Greek,
+// Arabic, Hebrew, CJK, emoji), code point by code point, each looked up once per process; nullopt
+// for any other text, which utf8proc folds whole.
+std::optional<std::string> fold_code_points_alone(std::string_view text) {
+  static std::array<std::atomic<std::uint32_t>, 0x20000> folds; // by code point; kUnknown at first
   std::string out;
   out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    if (lead < 0x80) {
-      out.push_back(lower(text[i]));
+  for (std::size_t i = 0, length = 0; i < text.size(); i += length) {
+    const auto c = text[i];
+    if (static_cast<unsigned char>(c) < 0x80) {
+      out.push_back(lower(c));
+      length = 1;
       continue;
     }
-    if (lead < 0xC2 || lead > 0xDF || i + 1 == text.size())
-      return std::nullopt; // three or four bytes, or not UTF-8
-    const auto next = static_cast<unsigned char>(text[i + 1]);
-    if ((next & 0xC0) != 0x80)
+    const auto cp = decode_utf8(text, i, length);
+    if (cp < 0 || cp >= 0x20000)
       return std::nullopt;
-    const std::uint16_t to = folds[((lead & 0x1Fu) << 6) | (next & 0x3Fu)];
-    if (to == 0)
+    auto &slot = folds[static_cast<std::size_t>(cp)];
+    std::uint32_t fold = slot.load(std::memory_order_relaxed);
+    if (fold == kUnknown) { // threads racing here store the same value
+      fold = fold_alone(static_cast<std::uint32_t>(cp));
+      slot.store(fold, std::memory_order_relaxed);
+    }
+    if (fold == kNotAlone)
       return std::nullopt;
-    append_utf8(out, to);
-    ++i;
+    append_utf8(out, fold - 2);
   }
   return out;
 }
@@ -114,7 +154,7 @@ std::optional<std::string> fold_short_code_points(std::string_view text) {
 } // namespace
 
 std::optional<std::string> fold(std::string_view text) {
-  if (auto folded = fold_short_code_points(text))
+  if (auto folded = fold_code_points_alone(text))
     return folded;
   return fold_with_utf8proc(text);
 }
