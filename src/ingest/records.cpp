@@ -2,40 +2,67 @@
 #include "ingest/records.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace lockstep::ingest {
 namespace {
 constexpr std::size_t kReadBytes = std::size_t{1} << 20;
 
-// The position of the first `c` in data[from, size), or size.
-std::size_t find_byte(const char *data, std::size_t from, std::size_t size, char c) {
-  const void *at = std::memchr(data + from, c, size - from);
-  return at == nullptr ? size : static_cast<std::size_t>(static_cast<const char *>(at) - data);
+// Bit i set where block[i] is `c`, for the 64 bytes at `block`.
+std::uint64_t byte_mask(const char *block, char c) {
+#ifdef __SSE2__
+  const __m128i wanted = _mm_set1_epi8(c);
+  std::uint64_t mask = 0;
+  for (int k = 0; k < 4; ++k) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i *>(block + 16 * k));
+    const auto bits = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, wanted)));
+    mask |= std::uint64_t{bits} << (16 * k);
+  }
+  return mask;
+#else
+  std::uint64_t mask = 0;
+  for (int i = 0; i < 64; ++i)
+    mask |= std::uint64_t{block[i] == c} << i;
+  return mask;
+#endif
 }
 } // namespace
 
 bool RecordBlocks::scan_to_record_end() {
-  // Only quotes and line feeds change the state: memchr jumps between them (a byte at a time,
-  // this loop was 6% of an IO-archive ingest). Each byte is searched once for each.
+  // Only quotes and line feeds change the state. They are found 64 bytes at a time as bit masks,
+  // and visited in order: IO-archive rows quote every field, and jumping between them with
+  // memchr cost a call per quote (7% of an IO-archive ingest).
   const char *data = buffer_.data();
   const std::size_t size = buffer_.size();
-  std::size_t quote = quoting_ ? find_byte(data, scan_, size, '"') : size;
-  std::size_t line_feed = find_byte(data, scan_, size, '\n');
-  while (quote < size || line_feed < size) {
-    if (quote < line_feed) {
-      in_quotes_ = !in_quotes_;
-      scan_ = quote + 1;
-      quote = find_byte(data, scan_, size, '"');
-      continue;
+  char padded[64];
+  while (scan_ < size) {
+    const std::size_t n = std::min<std::size_t>(64, size - scan_);
+    const char *block = data + scan_;
+    if (n < 64) { // the buffer's tail, padded with bytes that are neither
+      std::memset(padded, 0, sizeof padded);
+      std::memcpy(padded, block, n);
+      block = padded;
     }
-    ++line_;
-    scan_ = line_feed + 1;
-    if (!in_quotes_)
-      return true;
-    line_feed = find_byte(data, scan_, size, '\n');
+    const std::uint64_t quotes = quoting_ ? byte_mask(block, '"') : 0;
+    for (std::uint64_t events = quotes | byte_mask(block, '\n'); events != 0;
+         events &= events - 1) {
+      const int at = std::countr_zero(events);
+      if ((quotes >> at & 1) != 0) {
+        in_quotes_ = !in_quotes_;
+        continue;
+      }
+      ++line_;
+      if (!in_quotes_) {
+        scan_ += static_cast<std::size_t>(at) + 1;
+        return true;
+      }
+    }
+    scan_ += n;
   }
-  scan_ = size;
   return false;
 }
 
