@@ -248,9 +248,9 @@ ParsedRecord parse_tweet(const Fields &f, const std::string &time_format, std::u
   post.text = std::string(f[kText]);
   post.retweet_user = std::string(f[kRetweetUser]);
   post.reply_user = std::string(f[kReplyUser]);
-  post.retweet_of = post_key(std::string(f[kRetweetTweet]));
-  post.reply_to = post_key(std::string(f[kReplyTweet]));
-  post.quote_of = post_key(std::string(f[kQuoteTweet]));
+  post.retweet_of = post_key(f[kRetweetTweet]);
+  post.reply_to = post_key(f[kReplyTweet]);
+  post.quote_of = post_key(f[kQuoteTweet]);
   post.kind = (*is_retweet || post.retweet_of != 0) ? PostKind::retweet
               : post.reply_to != 0                  ? PostKind::reply
               : post.quote_of != 0                  ? PostKind::quote

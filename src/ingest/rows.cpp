@@ -6,7 +6,7 @@
 
 namespace lockstep::ingest {
 
-std::uint64_t post_key(const std::string &id_text) {
+std::uint64_t post_key(std::string_view id_text) {
   if (id_text.empty())
     return 0;
   if (const auto id = parse_id(id_text); id && *id < (std::uint64_t{1} << 63) && *id != 0)

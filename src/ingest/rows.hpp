@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lockstep::ingest {
@@ -92,7 +93,7 @@ struct Reject {
 };
 
 // The key of a referenced post id: the number itself when numeric, else a hash (top bit set).
-std::uint64_t post_key(const std::string &id_text);
+std::uint64_t post_key(std::string_view id_text);
 
 // Rows of the action table with equal keys (and account) are duplicates: the post id with the
 // objects and their signals, in any order; the post id alone for a row without objects.
