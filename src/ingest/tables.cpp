@@ -372,7 +372,8 @@ public:
   }
 
 private:
-  // An open-addressing table (a node per key of std::unordered_map was a tenth of deriving).
+  // An open-addressing table: with std::unordered_map's node per key, add() was 9% of ingesting
+  // QUT's benchmark input; with this table 4%.
   static constexpr std::size_t kEmpty = ~std::size_t{0};
   struct Slot {
     std::uint64_t tag = 0;
