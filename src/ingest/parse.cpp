@@ -264,7 +264,7 @@ ParsedRecord parse_tweet(const Fields &f, const std::string &time_format, std::u
   }
   for (const auto &tag : *hashtags) {
     if (auto folded = text::normalize_hashtag(tag); folded && !folded->empty())
-      post.hashtags.push_back(*folded);
+      post.hashtags.push_back(std::move(*folded));
   }
   for (const auto &url : *urls) {
     if (auto normal = text::normalize_url(url); !normal.empty())
@@ -272,9 +272,9 @@ ParsedRecord parse_tweet(const Fields &f, const std::string &time_format, std::u
   }
   post.mentions = *mentions;
   if (post.kind != PostKind::retweet) {
-    if (const auto normal = text::normalize_text(post.text); normal && !normal->empty()) {
-      post.text_key = hash64(*normal) | 1; // never 0, which means "no text"
-    }
+    thread_local std::string normal;
+    if (text::normalize_text_into(post.text, normal) && !normal.empty())
+      post.text_key = hash64(normal) | 1; // never 0, which means "no text"
   }
   post.file = file;
   post.line = line;
@@ -777,6 +777,28 @@ ParsedRecord parse_record(const TableLayout &layout, const Record &record, std::
     break; // read above
   }
   return {};
+}
+
+std::optional<AccountRow> parse_tweet_profile(const TableLayout &layout, const Record &record,
+                                              std::uint32_t file, std::uint32_t partitions) {
+  thread_local std::vector<std::string_view> values;
+  thread_local std::string scratch;
+  if (layout.kind == TableKind::json_tweets) {
+    thread_local TweetColumns columns;
+    if (!json_tweet_columns(record.text, columns).empty())
+      return std::nullopt;
+    values.assign(columns.begin(), columns.end());
+  } else if (layout.kind != TableKind::tweets || !csv::split_record(record.text, values, scratch) ||
+             values.size() != layout.field_count) {
+    return std::nullopt;
+  }
+  AccountRow account;
+  std::string detail;
+  if (!read_profile(Fields(layout, values), kTweetProfile, partitions, file, record.line,
+                    ProfileCopy::full, account, detail)
+           .empty())
+    return std::nullopt;
+  return account;
 }
 
 bool typed_object_signal(signals::Id signal) {

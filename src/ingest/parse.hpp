@@ -121,6 +121,11 @@ enum class ProfileCopy { full, checked };
 ParsedRecord parse_record(const TableLayout &layout, const Record &record, std::uint32_t file,
                           std::uint32_t partitions, ProfileCopy profile = ProfileCopy::full);
 
+// The full profile of a tweets record's author (CSV or JSON), as parse_record gives it with
+// ProfileCopy::full, without parsing the tweet again; nothing when the record's profile is bad.
+std::optional<AccountRow> parse_tweet_profile(const TableLayout &layout, const Record &record,
+                                              std::uint32_t file, std::uint32_t partitions);
+
 // The partition of a CSV record's account, read from the fields up to its account column alone:
 // what parse_record gives every row it keeps (post, profile or snapshot). Nothing for JSON, or
 // when those fields cannot be split or name no account (parse_record then says why).

@@ -122,11 +122,11 @@ std::uint32_t fold_alone(std::uint32_t cp) {
 }
 
 // The fold of a text whose code points all fold alone (most tweets: Latin, Cyrillic, Greek,
-// Arabic, Hebrew, CJK, emoji), code point by code point, each looked up once per process; nullopt
-// for any other text, which utf8proc folds whole.
-std::optional<std::string> fold_code_points_alone(std::string_view text) {
+// Arabic, Hebrew, CJK, emoji) into `out`, code point by code point, each looked up once per
+// process; false for any other text, which utf8proc folds whole.
+bool fold_code_points_alone(std::string_view text, std::string &out) {
   static std::array<std::atomic<std::uint32_t>, 0x20000> folds; // by code point; kUnknown at first
-  std::string out;
+  out.clear();
   out.reserve(text.size());
   for (std::size_t i = 0, length = 0; i < text.size(); i += length) {
     const auto c = text[i];
@@ -137,7 +137,7 @@ std::optional<std::string> fold_code_points_alone(std::string_view text) {
     }
     const auto cp = decode_utf8(text, i, length);
     if (cp < 0 || cp >= 0x20000)
-      return std::nullopt;
+      return false;
     auto &slot = folds[static_cast<std::size_t>(cp)];
     std::uint32_t fold = slot.load(std::memory_order_relaxed);
     if (fold == kUnknown) { // threads racing here store the same value
@@ -145,18 +145,29 @@ std::optional<std::string> fold_code_points_alone(std::string_view text) {
       slot.store(fold, std::memory_order_relaxed);
     }
     if (fold == kNotAlone)
-      return std::nullopt;
+      return false;
     append_utf8(out, fold - 2);
   }
-  return out;
+  return true;
 }
 
 } // namespace
 
+bool fold_into(std::string_view text, std::string &out) {
+  if (fold_code_points_alone(text, out))
+    return true;
+  auto folded = fold_with_utf8proc(text);
+  if (!folded)
+    return false;
+  out = std::move(*folded);
+  return true;
+}
+
 std::optional<std::string> fold(std::string_view text) {
-  if (auto folded = fold_code_points_alone(text))
-    return folded;
-  return fold_with_utf8proc(text);
+  std::string out;
+  if (!fold_into(text, out))
+    return std::nullopt;
+  return out;
 }
 
 std::optional<std::string> normalize_hashtag(std::string_view tag) {
@@ -223,15 +234,22 @@ std::string_view url_domain(std::string_view normalized_url) {
 }
 
 std::optional<std::string> normalize_text(std::string_view text) {
-  auto folded = fold(text);
-  if (!folded)
+  std::string out;
+  if (!normalize_text_into(text, out))
     return std::nullopt;
-  std::string_view s = *folded;
+  return out;
+}
+
+bool normalize_text_into(std::string_view text, std::string &out) {
+  thread_local std::string folded;
+  if (!fold_into(text, folded))
+    return false;
+  std::string_view s = folded;
   if (s.starts_with("rt @")) { // retweet prefix "RT @user: "
     const auto colon = s.find(':');
     s.remove_prefix(colon == std::string_view::npos ? s.size() : colon + 1);
   }
-  std::string out;
+  out.clear();
   out.reserve(s.size());
   std::size_t i = 0;
   while (i < s.size()) {
@@ -251,7 +269,7 @@ std::optional<std::string> normalize_text(std::string_view text) {
       out.push_back(' ');
     out += word;
   }
-  return out;
+  return true;
 }
 
 } // namespace lockstep::text

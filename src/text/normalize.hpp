@@ -10,6 +10,8 @@ namespace lockstep::text {
 
 // Unicode NFKC with case folding (utf8proc); nullopt for invalid UTF-8.
 std::optional<std::string> fold(std::string_view text);
+// The same into `out` (its memory reused); false for invalid UTF-8.
+bool fold_into(std::string_view text, std::string &out);
 // The same, always through utf8proc (fold's oracle: fold folds most texts without it).
 std::optional<std::string> fold_with_utf8proc(std::string_view text);
 
@@ -27,5 +29,8 @@ std::string_view url_domain(std::string_view normalized_url);
 // Text for exact-duplicate matching: NFKC + case folding, the "RT @user:" prefix, @mentions and
 // URLs removed, whitespace collapsed. nullopt for invalid UTF-8.
 std::optional<std::string> normalize_text(std::string_view text);
+// The same into `out` (its memory reused, as is a buffer of each thread's); false for invalid
+// UTF-8.
+bool normalize_text_into(std::string_view text, std::string &out);
 
 } // namespace lockstep::text

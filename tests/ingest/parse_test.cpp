@@ -1,9 +1,12 @@
 // The action table's typed object columns: which signal each cell becomes, what NA means, what a
 // row without objects is, and a duplicate-row key that does not depend on the objects' order.
 #include "common/error.hpp"
+#include "common/io_archive.hpp"
 #include "ingest/parse.hpp"
 
 #include <gtest/gtest.h>
+#include <string>
+#include <tuple>
 
 namespace lockstep::testing {
 namespace {
@@ -105,6 +108,66 @@ TEST(RecordPartition, IsTheParsedRowsPartition) {
   EXPECT_FALSE(record_partition(account_first, Record{",84443,1,NA,2,1629589050", 2, false}, 64));
   EXPECT_FALSE(record_partition(account_first, Record{"\"fb_1,84443", 2, false}, 64));
   EXPECT_FALSE(record_partition(account_first, Record{"fb_1,84443", 2, true}, 64));
+}
+
+// A tweets row of the archive's columns, with its profile's strings quoted (commas, quotes).
+std::string tweet_row(int i) {
+  std::string row;
+  for (const auto column : io_archive::kTweetColumns) {
+    std::string value;
+    if (column == "tweetid")
+      value = std::to_string(1000000000000000000 + i);
+    else if (column == "userid")
+      value = i % 2 == 0 ? std::to_string(90000 + i) : "hashedid" + std::to_string(i);
+    else if (column == "follower_count" || column == "following_count")
+      value = std::to_string(i * 7);
+    else if (column == "account_creation_date")
+      value = "2014-03-0" + std::to_string(1 + i % 9);
+    else if (column == "tweet_time")
+      value = "2016-10-01 12:3" + std::to_string(i % 10);
+    else if (column == "is_retweet")
+      value = i % 3 == 0 ? "true" : "false";
+    else if (column == "hashtags" || column == "urls" || column == "user_mentions")
+      value = "[]";
+    else if (column == "user_display_name" || column == "user_profile_description" ||
+             column == "user_reported_location" || column == "tweet_text")
+      value = "\"" + std::string(column) + ", \"\"quoted\"\" " + std::to_string(i) + "\"";
+    else if (column == "user_screen_name" || column == "account_language")
+      value = std::string(column.substr(0, 4)) + std::to_string(i);
+    row += (row.empty() ? "" : ",") + value;
+  }
+  return row;
+}
+
+auto profile_fields(const AccountRow &a) {
+  return std::tie(a.partition, a.id, a.screen_name, a.display_name, a.language, a.description,
+                  a.location, a.label, a.created_day, a.followers, a.following, a.from_users_file,
+                  a.file, a.line);
+}
+
+TEST(TweetProfiles, AloneAsInAFullParse) {
+  std::vector<std::string_view> header(io_archive::kTweetColumns.begin(),
+                                       io_archive::kTweetColumns.end());
+  const auto layout = map_header(TableKind::tweets, header, "tweets.csv", ColumnMapping{});
+  for (int i = 0; i < 40; ++i) {
+    const auto text = tweet_row(i);
+    const Record record{text, 3 + i, false};
+    const auto full = parse_record(layout, record, 2, 16, ProfileCopy::full);
+    ASSERT_TRUE(full.account) << text;
+    const auto checked = parse_record(layout, record, 2, 16, ProfileCopy::checked);
+    ASSERT_TRUE(checked.account);
+    EXPECT_TRUE(checked.account->description.empty()); // the checked copy keeps no texts
+    const auto alone = parse_tweet_profile(layout, record, 2, 16);
+    ASSERT_TRUE(alone) << text;
+    EXPECT_TRUE(profile_fields(*alone) == profile_fields(*full.account)) << text;
+    EXPECT_EQ(alone->description, "user_profile_description, \"quoted\" " + std::to_string(i));
+  }
+  const std::string bad_count = [] {
+    auto row = tweet_row(1);
+    return row.replace(row.find(",7,7,"), 5, ",x,7,");
+  }();
+  EXPECT_FALSE(parse_tweet_profile(layout, Record{bad_count, 2, false}, 0, 16));
+  EXPECT_FALSE(parse_tweet_profile(layout, Record{"1,2,3", 2, false}, 0, 16));
 }
 
 } // namespace
