@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
+#include <type_traits>
 
 namespace lockstep::ingest {
 namespace {
@@ -13,8 +14,11 @@ namespace {
 // Chunks of 1 MiB: a round's last chunk is part-used, and a pass has a few rounds per rank.
 constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
 
+static_assert(std::is_trivially_copyable_v<PostHead>, "a head is copied as bytes");
+
 PostHead head_of(const PostRow &row) {
   PostHead head;
+  std::memset(static_cast<void *>(&head), 0, sizeof head); // padding too: it travels
   head.account_key = row.account_key;
   head.post_id = row.post_id;
   head.dedup_key = row.dedup_key;
