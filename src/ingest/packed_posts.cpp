@@ -4,9 +4,10 @@
 #include "store/schema.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cstring>
 #include <stdexcept>
-#include <type_traits>
 
 namespace lockstep::ingest {
 namespace {
@@ -14,11 +15,71 @@ namespace {
 // Chunks of 1 MiB: a round's last chunk is part-used, and a pass has a few rounds per rank.
 constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
 
-static_assert(std::is_trivially_copyable_v<PostHead>, "a head is copied as bytes");
+// A packed post: the head's fixed fields, a flags byte, the nonzero ones of its four optional keys,
+// then its strings and lists with LEB128 lengths (a post of the action table is mostly short ids,
+// and fixed 4-byte lengths and zero keys were a third of it).
+constexpr std::size_t kFixedBytes = 5 * 8 + 2 * 4 + 2 + 1; // u64 x5, u32 x2, two enums, flags
+enum Flag : std::uint8_t {
+  kNamesItsPost = 1,
+  kTyped = 2,
+  kTweet = 4,
+  kTextKey = 8, // then the optional keys present, in this order
+  kRetweetOf = 16,
+  kReplyTo = 32,
+  kQuoteOf = 64,
+};
+
+template <typename T>
+void put(char *&out, T value) {
+  std::memcpy(out, &value, sizeof value);
+  out += sizeof value;
+}
+
+template <typename T>
+T get(const char *&in) {
+  T value;
+  std::memcpy(&value, in, sizeof value);
+  in += sizeof value;
+  return value;
+}
+
+std::size_t varint_size(std::size_t value) {
+  std::size_t size = 1;
+  while (value >= 0x80) {
+    value >>= 7;
+    ++size;
+  }
+  return size;
+}
+
+void put_varint(char *&out, std::size_t value) {
+  while (value >= 0x80) {
+    *out++ = static_cast<char>(0x80 | (value & 0x7F));
+    value >>= 7;
+  }
+  *out++ = static_cast<char>(value);
+}
+
+std::size_t get_varint(const char *&in) {
+  std::size_t value = 0;
+  for (int shift = 0;; shift += 7) {
+    const auto byte = static_cast<unsigned char>(*in++);
+    value |= static_cast<std::size_t>(byte & 0x7F) << shift;
+    if (byte < 0x80)
+      return value;
+  }
+}
+
+// The optional keys of a head, in their packed order, with their flags.
+std::array<std::pair<Flag, std::uint64_t PostHead::*>, 4> optional_keys() {
+  return {{{kTextKey, &PostHead::text_key},
+           {kRetweetOf, &PostHead::retweet_of},
+           {kReplyTo, &PostHead::reply_to},
+           {kQuoteOf, &PostHead::quote_of}}};
+}
 
 PostHead head_of(const PostRow &row) {
   PostHead head;
-  std::memset(static_cast<void *>(&head), 0, sizeof head); // padding too: it travels
   head.account_key = row.account_key;
   head.post_id = row.post_id;
   head.dedup_key = row.dedup_key;
@@ -41,6 +102,63 @@ PostHead head_of(const PostRow &row) {
   return head;
 }
 
+std::size_t head_size(const PostHead &head) {
+  std::size_t size = kFixedBytes;
+  for (const auto &[flag, key] : optional_keys())
+    size += head.*key != 0 ? sizeof(std::uint64_t) : 0;
+  return size;
+}
+
+void put_head(char *&out, const PostHead &head) {
+  put(out, head.account_key);
+  put(out, head.post_id);
+  put(out, head.dedup_key);
+  put(out, head.time_ms);
+  put(out, head.line);
+  put(out, head.partition);
+  put(out, head.file);
+  put(out, static_cast<std::uint8_t>(head.time_source));
+  put(out, static_cast<std::uint8_t>(head.kind));
+  std::uint8_t flags = (head.names_its_post ? kNamesItsPost : 0) | (head.typed ? kTyped : 0) |
+                       (head.tweet ? kTweet : 0);
+  for (const auto &[flag, key] : optional_keys())
+    flags |= head.*key != 0 ? flag : 0;
+  put(out, flags);
+  for (const auto &[flag, key] : optional_keys()) {
+    if (head.*key != 0)
+      put(out, head.*key);
+  }
+}
+
+// Reads a packed head at `in`, leaving `in` at the post's strings.
+PostHead get_head(const char *&in) {
+  PostHead head;
+  head.account_key = get<std::uint64_t>(in);
+  head.post_id = get<std::uint64_t>(in);
+  head.dedup_key = get<std::uint64_t>(in);
+  head.time_ms = get<std::int64_t>(in);
+  head.line = get<std::int64_t>(in);
+  head.partition = get<std::uint32_t>(in);
+  head.file = get<std::uint32_t>(in);
+  head.time_source = static_cast<TimeSource>(get<std::uint8_t>(in));
+  head.kind = static_cast<PostKind>(get<std::uint8_t>(in));
+  const auto flags = get<std::uint8_t>(in);
+  head.names_its_post = (flags & kNamesItsPost) != 0;
+  head.typed = (flags & kTyped) != 0;
+  head.tweet = (flags & kTweet) != 0;
+  for (const auto &[flag, key] : optional_keys())
+    head.*key = (flags & flag) != 0 ? get<std::uint64_t>(in) : 0;
+  return head;
+}
+
+// Where a packed post's strings start.
+const char *strings_of(const char *at) {
+  constexpr unsigned kOptional = kTextKey | kRetweetOf | kReplyTo | kQuoteOf;
+  const unsigned flags = static_cast<unsigned char>(at[kFixedBytes - 1]);
+  return at + kFixedBytes +
+         sizeof(std::uint64_t) * static_cast<std::size_t>(std::popcount(flags & kOptional));
+}
+
 std::string_view signals_of(const PostRow &row) {
   return {reinterpret_cast<const char *>(row.object_signals.data()), row.object_signals.size()};
 }
@@ -58,36 +176,27 @@ void for_each_string(const PostRow &row, Visit visit, VisitList visit_list) {
 }
 
 std::size_t packed_size(const PostRow &row) {
-  std::size_t size = sizeof(PostHead);
-  for_each_string(
-      row, [&](std::string_view s) { size += sizeof(std::uint32_t) + s.size(); },
-      [&](const std::vector<std::string> &list) {
-        size += sizeof(std::uint32_t);
-        for (const auto &s : list)
-          size += sizeof(std::uint32_t) + s.size();
-      });
+  std::size_t size = head_size(head_of(row));
+  const auto string_size = [&](std::string_view s) { size += varint_size(s.size()) + s.size(); };
+  for_each_string(row, string_size, [&](const std::vector<std::string> &list) {
+    size += varint_size(list.size());
+    for (const auto &s : list)
+      string_size(s);
+  });
   return size;
 }
 
-void put_u32(char *&out, std::size_t value) {
-  const auto v = static_cast<std::uint32_t>(value);
-  std::memcpy(out, &v, sizeof v);
-  out += sizeof v;
-}
-
-// Writes `row`'s head and strings (packed_size(row) bytes) at `out`.
+// Writes `row` packed (packed_size(row) bytes) at `out`.
 void pack_body(const PostRow &row, char *out) {
-  const PostHead head = head_of(row);
-  std::memcpy(out, &head, sizeof head);
-  out += sizeof head;
+  put_head(out, head_of(row));
   const auto put_string = [&](std::string_view s) {
-    put_u32(out, s.size());
+    put_varint(out, s.size());
     if (!s.empty())
       std::memcpy(out, s.data(), s.size());
     out += s.size();
   };
   for_each_string(row, put_string, [&](const std::vector<std::string> &list) {
-    put_u32(out, list.size());
+    put_varint(out, list.size());
     for (const auto &s : list)
       put_string(s);
   });
@@ -96,22 +205,16 @@ void pack_body(const PostRow &row, char *out) {
 // Reads a packed post's strings in order.
 class Cursor {
 public:
-  explicit Cursor(const char *at) : at_(at + sizeof(PostHead)) {}
-  std::uint32_t count() {
-    std::uint32_t n;
-    std::memcpy(&n, at_, sizeof n);
-    at_ += sizeof n;
-    return n;
-  }
+  explicit Cursor(const char *at) : at_(strings_of(at)) {}
   std::string_view string() {
-    const auto n = count();
+    const auto n = get_varint(at_);
     const std::string_view s(at_, n);
     at_ += n;
     return s;
   }
   void list(std::vector<std::string_view> &out) {
     out.clear();
-    for (auto n = count(); n > 0; --n)
+    for (auto n = get_varint(at_); n > 0; --n)
       out.push_back(string());
   }
 
@@ -128,7 +231,7 @@ void pack_post(const PostRow &row, std::vector<char> &out) {
   const std::size_t at = out.size();
   out.resize(at + sizeof(std::uint32_t) + size);
   char *p = out.data() + at;
-  put_u32(p, size);
+  put(p, static_cast<std::uint32_t>(size));
   pack_body(row, p);
 }
 
@@ -151,7 +254,7 @@ void PackedPosts::add(const PostRow &row) {
 }
 
 void PackedPosts::add_packed(std::string_view packed) {
-  if (packed.size() < sizeof(PostHead))
+  if (packed.size() < kFixedBytes || strings_of(packed.data()) > packed.data() + packed.size())
     throw std::runtime_error("ingest: corrupt row exchange");
   char *at = room(packed.size());
   std::memcpy(at, packed.data(), packed.size());
@@ -175,9 +278,8 @@ void PackedPosts::append(PackedPosts &&other) {
 }
 
 PostHead PackedPosts::head(std::size_t i) const {
-  PostHead head;
-  std::memcpy(&head, rows_[i], sizeof head);
-  return head;
+  const char *at = rows_[i];
+  return get_head(at);
 }
 
 std::string_view PackedPosts::account(std::size_t i) const {
