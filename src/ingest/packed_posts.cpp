@@ -12,7 +12,7 @@
 namespace lockstep::ingest {
 namespace {
 
-// Chunks of 1 MiB: a round's last chunk is part-used, and a pass has a few rounds per rank.
+// Chunks of 1 MiB (a post too large for one gets its own): one allocation per MiB of posts.
 constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
 
 // A packed post: the head's fixed fields, a flags byte, the nonzero ones of its four optional keys,
@@ -259,22 +259,6 @@ void PackedPosts::add_packed(std::string_view packed) {
   char *at = room(packed.size());
   std::memcpy(at, packed.data(), packed.size());
   rows_.push_back(at);
-}
-
-void PackedPosts::append(PackedPosts &&other) {
-  if (chunks_.empty()) {
-    *this = std::move(other);
-    return;
-  }
-  // These posts' last chunk keeps its free room; new posts go after the other's.
-  std::move(other.chunks_.begin(), other.chunks_.end(), std::back_inserter(chunks_));
-  if (!other.chunks_.empty()) {
-    chunk_used_ = other.chunk_used_;
-    chunk_size_ = other.chunk_size_;
-  }
-  rows_.insert(rows_.end(), other.rows_.begin(), other.rows_.end());
-  bytes_ += other.bytes_;
-  other = PackedPosts{};
 }
 
 PostHead PackedPosts::head(std::size_t i) const {

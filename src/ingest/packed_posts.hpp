@@ -44,8 +44,6 @@ public:
   void add(const PostRow &row);
   // Adds a post packed by pack_post, whose bytes (after its length) are `packed`.
   void add_packed(std::string_view packed);
-  // Moves `other`'s posts to the end of these (their bytes stay where they are).
-  void append(PackedPosts &&other);
 
   std::size_t size() const { return rows_.size(); }
   std::uint64_t bytes() const { return bytes_; } // the chunks' bytes
