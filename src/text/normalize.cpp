@@ -30,47 +30,22 @@ bool is_tracking_parameter(std::string_view name) {
 }
 
 // Appends code point `cp` as UTF-8.
-void append_utf8(std::string &out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
+void append_utf8(std::string &out, std::int32_t cp) {
+  utf8proc_uint8_t bytes[4];
+  const auto length = utf8proc_encode_char(cp, bytes);
+  out.append(reinterpret_cast<const char *>(bytes), static_cast<std::size_t>(length));
 }
 
 // The code point of the UTF-8 sequence at text[i] (its length in `length`), or -1 where the bytes
 // are no shortest-form encoding of a scalar value.
 std::int32_t decode_utf8(std::string_view text, std::size_t i, std::size_t &length) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
-  const unsigned char lead = byte(0);
-  length = lead < 0x80   ? 1
-           : lead < 0xC2 ? 0
-           : lead < 0xE0 ? 2
-           : lead < 0xF0 ? 3
-           : lead < 0xF5 ? 4
-                         : 0;
-  if (length == 0 || i + length > text.size())
+  utf8proc_int32_t cp = -1;
+  const auto used = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t *>(text.data() + i),
+                                     static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+  if (used <= 0)
     return -1;
-  std::uint32_t cp = length == 1 ? lead : lead & (0x7Fu >> length);
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(k) & 0xC0) != 0x80)
-      return -1;
-    cp = (cp << 6) | (byte(k) & 0x3Fu);
-  }
-  constexpr std::uint32_t kShortest[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kShortest[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-    return -1;
-  return static_cast<std::int32_t>(cp);
+  length = static_cast<std::size_t>(used);
+  return cp;
 }
 
 } // namespace
@@ -109,7 +84,7 @@ std::uint32_t fold_alone(std::uint32_t cp) {
       utf8proc_get_property(static_cast<utf8proc_int32_t>(cp))->combining_class != 0)
     return kNotAlone;
   std::string utf8;
-  append_utf8(utf8, cp);
+  append_utf8(utf8, static_cast<std::int32_t>(cp));
   const auto folded = fold_with_utf8proc(utf8);
   std::size_t length = 0;
   if (!folded || folded->empty())
@@ -146,7 +121,7 @@ bool fold_code_points_alone(std::string_view text, std::string &out) {
     }
     if (fold == kNotAlone)
       return false;
-    append_utf8(out, fold - 2);
+    append_utf8(out, static_cast<std::int32_t>(fold - 2));
   }
   return true;
 }
