@@ -442,14 +442,21 @@ ParsedRecord parse_json_follow(const Record &record, std::uint32_t file, std::ui
                        partitions);
 }
 
+// A JSON line's values in the archive's tweet columns (views valid until the thread's next call);
+// returns what is wrong with the line, or "".
+std::string json_tweet_values(std::string_view line, std::vector<std::string_view> &values) {
+  thread_local TweetColumns columns;
+  auto error = json_tweet_columns(line, columns);
+  values.assign(columns.begin(), columns.end());
+  return error;
+}
+
 // A JSON line read into the archive's tweet columns, then as a tweets row.
 ParsedRecord parse_json_tweet(const TableLayout &layout, const Record &record, std::uint32_t file,
                               std::uint32_t partitions, ProfileCopy profile) {
-  thread_local TweetColumns columns;
-  if (auto error = json_tweet_columns(record.text, columns); !error.empty())
-    return reject(file, record.line, "bad JSON tweet", std::move(error));
   thread_local std::vector<std::string_view> values;
-  values.assign(columns.begin(), columns.end());
+  if (auto error = json_tweet_values(record.text, values); !error.empty())
+    return reject(file, record.line, "bad JSON tweet", std::move(error));
   return parse_tweet(Fields(layout, values), layout.time_format, file, record.line, partitions,
                      profile);
 }
@@ -784,10 +791,8 @@ std::optional<AccountRow> parse_tweet_profile(const TableLayout &layout, const R
   thread_local std::vector<std::string_view> values;
   thread_local std::string scratch;
   if (layout.kind == TableKind::json_tweets) {
-    thread_local TweetColumns columns;
-    if (!json_tweet_columns(record.text, columns).empty())
+    if (!json_tweet_values(record.text, values).empty())
       return std::nullopt;
-    values.assign(columns.begin(), columns.end());
   } else if (layout.kind != TableKind::tweets || !csv::split_record(record.text, values, scratch) ||
              values.size() != layout.field_count) {
     return std::nullopt;
