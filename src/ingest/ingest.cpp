@@ -116,7 +116,7 @@ struct LabelSets {
 // account (the first of the account's rows in the slice, in the current group of partitions).
 struct ParsedBlock {
   std::vector<std::size_t> record; // the records parsed, in order
-  std::vector<ParsedRecord> rows;  // one per parsed record
+  std::vector<ParsedRecord> rows;  // one per parsed record (more kept from earlier slices)
   std::vector<char> keeps_profile;
 };
 
@@ -156,16 +156,16 @@ void parse_slice(const std::vector<Record> &records, std::span<const std::size_t
   const bool tweets =
       input.layout.kind == TableKind::tweets || input.layout.kind == TableKind::json_tweets;
   block.record.assign(slice.begin(), slice.end());
-  block.rows.clear();
-  block.rows.resize(block.record.size());
+  if (block.rows.size() < block.record.size())
+    block.rows.resize(block.record.size());
   block.keeps_profile.assign(block.record.size(), 0);
   oneapi::tbb::parallel_for(std::size_t{0}, block.record.size(), [&](std::size_t k) {
-    block.rows[k] = parse_record(input.layout, records[block.record[k]], file, partitions,
-                                 tweets ? ProfileCopy::checked : ProfileCopy::full);
+    parse_record(input.layout, records[block.record[k]], file, partitions,
+                 tweets ? ProfileCopy::checked : ProfileCopy::full, block.rows[k]);
   });
   std::vector<std::size_t> kept;
   std::unordered_set<std::string_view> seen;
-  for (std::size_t k = 0; k < block.rows.size(); ++k) {
+  for (std::size_t k = 0; k < block.record.size(); ++k) {
     const auto &account = block.rows[k].account;
     if (account && group.contains(account->partition) && seen.insert(account->id).second) {
       block.keeps_profile[k] = 1;
@@ -175,10 +175,9 @@ void parse_slice(const std::vector<Record> &records, std::span<const std::size_t
   if (tweets) {
     oneapi::tbb::parallel_for(std::size_t{0}, kept.size(), [&](std::size_t j) {
       const std::size_t k = kept[j];
-      block.rows[k].account =
-          parse_tweet_profile(input.layout, records[block.record[k]], file, partitions);
-      if (!block.rows[k].account) // the checked copy of this very profile passed
-        throw std::logic_error("ingest: a kept profile no longer parses");
+      if (!parse_tweet_profile(input.layout, records[block.record[k]], file, partitions,
+                               block.rows[k].account.emplace()))
+        throw std::logic_error("ingest: a kept profile no longer parses"); // its check passed
     });
   }
 }
@@ -207,7 +206,7 @@ void route_slice(const std::vector<Record> &records, PartitionRange group, int r
     }
     return true;
   };
-  for (std::size_t k = 0; k < parsed.size(); ++k) {
+  for (std::size_t k = 0; k < parsed_record.size(); ++k) {
     auto &record = parsed[k];
     if (count) {
       out.bytes += records[parsed_record[k]].text.size() + 1;

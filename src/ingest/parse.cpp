@@ -134,10 +134,11 @@ private:
   const std::vector<std::string_view> &values_;
 };
 
-ParsedRecord reject(std::uint32_t file, std::int64_t line, std::string reason, std::string detail) {
-  ParsedRecord out;
+// Makes `out` a reject (and nothing else) with its reason.
+void reject(ParsedRecord &out, std::uint32_t file, std::int64_t line, std::string reason,
+            std::string detail) {
+  out.clear();
   out.reject = Reject{file, line, std::move(reason), std::move(detail)};
-  return out;
 }
 
 std::string clip(std::string_view value) {
@@ -163,15 +164,15 @@ std::string read_profile(const Fields &f, const ProfileColumns &c, std::uint32_t
                          AccountRow &account, std::string &detail) {
   account.file = file;
   account.line = line;
-  account.id = std::string(f[c.id]);
+  account.id.assign(f[c.id]);
   account.partition = partition_of(account.id, partitions);
-  account.language = std::string(f[c.language]);
+  account.language.assign(f[c.language]);
   if (copy == ProfileCopy::full) {
-    account.screen_name = std::string(f[c.screen_name]);
-    account.display_name = std::string(f[c.display_name]);
-    account.description = std::string(f[c.description]);
-    account.location = std::string(f[c.location]);
-    account.label = std::string(f.label());
+    account.screen_name.assign(f[c.screen_name]);
+    account.display_name.assign(f[c.display_name]);
+    account.description.assign(f[c.description]);
+    account.location.assign(f[c.location]);
+    account.label.assign(f.label());
   }
   const auto followers = parse_count(f[c.followers]), following = parse_count(f[c.following]);
   if (!followers || !following) {
@@ -193,26 +194,27 @@ std::string read_profile(const Fields &f, const ProfileColumns &c, std::uint32_t
   return "";
 }
 
-ParsedRecord parse_tweet(const Fields &f, const std::string &time_format, std::uint32_t file,
-                         std::int64_t line, std::uint32_t partitions, ProfileCopy profile) {
+void parse_tweet(const Fields &f, const std::string &time_format, std::uint32_t file,
+                 std::int64_t line, std::uint32_t partitions, ProfileCopy profile,
+                 ParsedRecord &out) {
   const auto id = parse_id(f[kTweetId]);
   if (!id) {
-    return reject(file, line, "bad tweetid",
+    return reject(out, file, line, "bad tweetid",
                   fmt::format("tweetid '{}' is no decimal tweet id", clip(f[kTweetId])));
   }
   if (f[kUserId].empty())
-    return reject(file, line, "missing userid", "userid is empty");
+    return reject(out, file, line, "missing userid", "userid is empty");
   const auto minute = time_format.empty() ? parse_minute_time(f[kTime])
                                           : parse_formatted_time(f[kTime], time_format);
   if (!f[kTime].empty() && !minute) {
-    return reject(file, line, "bad tweet_time",
+    return reject(out, file, line, "bad tweet_time",
                   time_format.empty()
                       ? fmt::format("tweet_time '{}'", clip(f[kTime]))
                       : fmt::format("tweet_time '{}' is not '{}'", clip(f[kTime]), time_format));
   }
   const auto is_retweet = parse_bool(f[kIsRetweet]);
   if (!is_retweet) {
-    return reject(file, line, "bad is_retweet",
+    return reject(out, file, line, "bad is_retweet",
                   fmt::format("is_retweet '{}'", clip(f[kIsRetweet])));
   }
   std::size_t empty_elements = 0;
@@ -221,14 +223,13 @@ ParsedRecord parse_tweet(const Fields &f, const std::string &time_format, std::u
   const auto mentions = parse_list(f[kMentions], &empty_elements);
   if (!hashtags || !urls || !mentions) {
     const int bad = !hashtags ? kHashtags : !urls ? kUrls : kMentions;
-    return reject(file, line, "bad list field",
+    return reject(out, file, line, "bad list field",
                   fmt::format("{} '{}'", io_archive::kTweetColumns[static_cast<std::size_t>(bad)],
                               clip(f[bad])));
   }
 
-  ParsedRecord out;
   PostRow &post = out.post.emplace();
-  post.account = std::string(f[kUserId]);
+  post.account.assign(f[kUserId]);
   post.account_key = hash64(post.account);
   post.partition = partition_of(post.account, partitions);
   post.post_id = *id;
@@ -241,13 +242,14 @@ ParsedRecord parse_tweet(const Fields &f, const std::string &time_format, std::u
     post.time_source = TimeSource::tweet_time;
   } else {
     out.post.reset();
-    return reject(file, line, "no time", "tweet_time is empty and the tweetid is no snowflake");
+    return reject(out, file, line, "no time",
+                  "tweet_time is empty and the tweetid is no snowflake");
   }
-  post.client = std::string(f[kClient]);
-  post.language = std::string(f[kTweetLanguage]);
-  post.text = std::string(f[kText]);
-  post.retweet_user = std::string(f[kRetweetUser]);
-  post.reply_user = std::string(f[kReplyUser]);
+  post.client.assign(f[kClient]);
+  post.language.assign(f[kTweetLanguage]);
+  post.text.assign(f[kText]);
+  post.retweet_user.assign(f[kRetweetUser]);
+  post.reply_user.assign(f[kReplyUser]);
   post.retweet_of = post_key(f[kRetweetTweet]);
   post.reply_to = post_key(f[kReplyTweet]);
   post.quote_of = post_key(f[kQuoteTweet]);
@@ -284,25 +286,22 @@ ParsedRecord parse_tweet(const Fields &f, const std::string &time_format, std::u
   if (auto reason =
           read_profile(f, kTweetProfile, partitions, file, line, profile, account, detail);
       !reason.empty()) {
-    return reject(file, line, reason, detail);
+    return reject(out, file, line, reason, detail);
   }
-  return out;
 }
 
-ParsedRecord parse_user(const Fields &f, std::uint32_t file, std::int64_t line,
-                        std::uint32_t partitions) {
+void parse_user(const Fields &f, std::uint32_t file, std::int64_t line, std::uint32_t partitions,
+                ParsedRecord &out) {
   if (f[kUUserId].empty())
-    return reject(file, line, "missing userid", "userid is empty");
-  ParsedRecord out;
+    return reject(out, file, line, "missing userid", "userid is empty");
   AccountRow &account = out.account.emplace();
   account.from_users_file = 1;
   std::string detail;
   if (auto reason =
           read_profile(f, kUserProfile, partitions, file, line, ProfileCopy::full, account, detail);
       !reason.empty()) {
-    return reject(file, line, reason, detail);
+    return reject(out, file, line, reason, detail);
   }
-  return out;
 }
 
 // An action table cell that holds no object: empty, or R's NA.
@@ -316,8 +315,8 @@ std::size_t typed_object_count(const Fields &f) {
 }
 
 // A row's objects: object_id's, then each typed column's, with their store signals.
-std::vector<std::pair<signals::Id, std::string_view>> read_objects(const Fields &f) {
-  std::vector<std::pair<signals::Id, std::string_view>> out;
+void read_objects(const Fields &f, std::vector<std::pair<signals::Id, std::string_view>> &out) {
+  out.clear();
   if (!no_object(f[kObject]))
     out.emplace_back(signals::Id::object, f[kObject]);
   for (std::size_t t = 0; t < typed_object_count(f); ++t) {
@@ -325,41 +324,40 @@ std::vector<std::pair<signals::Id, std::string_view>> read_objects(const Fields 
     if (!no_object(cell))
       out.emplace_back(f.typed_signal(t), cell);
   }
-  return out;
 }
 
-ParsedRecord parse_action(const Fields &f, std::uint32_t file, std::int64_t line,
-                          std::uint32_t partitions) {
+void parse_action(const Fields &f, std::uint32_t file, std::int64_t line, std::uint32_t partitions,
+                  ParsedRecord &out) {
   if (f[kAccount].empty())
-    return reject(file, line, "missing account_id", "account_id is empty");
+    return reject(out, file, line, "missing account_id", "account_id is empty");
   // With typed object columns, a row without objects is a post that shares nothing (it still
   // counts in its account's activity), but it needs a content id.
-  const auto objects = read_objects(f);
+  thread_local std::vector<std::pair<signals::Id, std::string_view>> objects;
+  read_objects(f, objects);
   if (objects.empty() && typed_object_count(f) == 0)
-    return reject(file, line, "missing object_id", "object_id is empty or NA");
+    return reject(out, file, line, "missing object_id", "object_id is empty or NA");
   if (objects.empty() && no_object(f[kContent]))
-    return reject(file, line, "no object or content id",
+    return reject(out, file, line, "no object or content id",
                   "every object column and content_id are empty or NA");
   const std::string_view stamp = f[kTimestamp];
   double seconds = 0;
   const auto [end, error] = std::from_chars(stamp.data(), stamp.data() + stamp.size(), seconds);
   if (error != std::errc() || end != stamp.data() + stamp.size() || !std::isfinite(seconds)) {
-    return reject(file, line, "bad timestamp", fmt::format("timestamp '{}'", clip(stamp)));
+    return reject(out, file, line, "bad timestamp", fmt::format("timestamp '{}'", clip(stamp)));
   }
   // Unix seconds from 1970 to 2100: other numbers are no time of a post (milliseconds given as
   // seconds, say) and would stretch every signal's time axis over millennia.
   constexpr double kLatestSeconds = 4'102'444'800; // 2100-01-01
   if (seconds < 0 || seconds >= kLatestSeconds) {
-    return reject(file, line, "timestamp out of range",
+    return reject(out, file, line, "timestamp out of range",
                   fmt::format("timestamp '{}' is not unix seconds from 1970 to 2100", clip(stamp)));
   }
-  ParsedRecord out;
   PostRow &post = out.post.emplace();
-  post.account = std::string(f[kAccount]);
+  post.account.assign(f[kAccount]);
   post.account_key = hash64(post.account);
   post.partition = partition_of(post.account, partitions);
   post.names_its_post = !no_object(f[kContent]);
-  post.post_id_text = std::string(post.names_its_post ? f[kContent] : objects.front().second);
+  post.post_id_text.assign(post.names_its_post ? f[kContent] : objects.front().second);
   post.post_id = post_key(post.post_id_text);
   for (const auto &[signal, value] : objects) {
     post.object_signals.push_back(std::uint8_t(signal));
@@ -375,7 +373,6 @@ ParsedRecord parse_action(const Fields &f, std::uint32_t file, std::int64_t line
   account.partition = post.partition;
   account.file = file;
   account.line = line;
-  return out;
 }
 
 // The account a snapshot or follow row names, known by its id alone unless profiles arrive too.
@@ -388,18 +385,18 @@ void add_account_by_id(ParsedRecord &out, const std::string &id, std::uint32_t p
   account.line = line;
 }
 
-ParsedRecord parse_snapshot(const Fields &f, std::uint32_t file, std::int64_t line,
-                            std::uint32_t partitions) {
+void parse_snapshot(const Fields &f, std::uint32_t file, std::int64_t line,
+                    std::uint32_t partitions, ParsedRecord &out) {
   if (f[kSAccount].empty())
-    return reject(file, line, "missing userid", "userid is empty");
+    return reject(out, file, line, "missing userid", "userid is empty");
   const auto time_ms = parse_collection_time(f[kSTime]);
   if (!time_ms)
-    return reject(file, line, "bad snapshot time", fmt::format("time '{}'", clip(f[kSTime])));
+    return reject(out, file, line, "bad snapshot time", fmt::format("time '{}'", clip(f[kSTime])));
   const auto followers = parse_count(f[kSFollowers]);
   if (!followers || *followers < 0) {
-    return reject(file, line, "bad count", fmt::format("followers '{}'", clip(f[kSFollowers])));
+    return reject(out, file, line, "bad count",
+                  fmt::format("followers '{}'", clip(f[kSFollowers])));
   }
-  ParsedRecord out;
   SnapshotRow &snapshot = out.snapshot.emplace();
   snapshot.account = std::string(f[kSAccount]);
   snapshot.partition = partition_of(snapshot.account, partitions);
@@ -408,21 +405,19 @@ ParsedRecord parse_snapshot(const Fields &f, std::uint32_t file, std::int64_t li
   snapshot.file = file;
   snapshot.line = line;
   add_account_by_id(out, snapshot.account, snapshot.partition, file, line);
-  return out;
 }
 
 // A follow (either layout) as its row, and the follower as an account known by id alone.
-ParsedRecord follow_record(std::string_view account, std::string_view followed,
-                           std::string_view time, std::uint32_t file, std::int64_t line,
-                           std::uint32_t partitions) {
+void follow_record(std::string_view account, std::string_view followed, std::string_view time,
+                   std::uint32_t file, std::int64_t line, std::uint32_t partitions,
+                   ParsedRecord &out) {
   if (account.empty())
-    return reject(file, line, "missing account_id", "the follower's id is empty");
+    return reject(out, file, line, "missing account_id", "the follower's id is empty");
   if (followed.empty())
-    return reject(file, line, "missing followed_id", "the followed account's id is empty");
+    return reject(out, file, line, "missing followed_id", "the followed account's id is empty");
   std::optional<std::int64_t> time_ms = store::schema::kUnknownTime;
   if (!time.empty() && time != "NA" && !(time_ms = parse_collection_time(time)))
-    return reject(file, line, "bad collection time", fmt::format("time '{}'", clip(time)));
-  ParsedRecord out;
+    return reject(out, file, line, "bad collection time", fmt::format("time '{}'", clip(time)));
   FollowRow &follow = out.follow.emplace();
   follow.account = std::string(account);
   follow.followed = std::string(followed);
@@ -431,15 +426,15 @@ ParsedRecord follow_record(std::string_view account, std::string_view followed,
   follow.file = file;
   follow.line = line;
   add_account_by_id(out, follow.account, follow.partition, file, line);
-  return out;
 }
 
-ParsedRecord parse_json_follow(const Record &record, std::uint32_t file, std::uint32_t partitions) {
+void parse_json_follow(const Record &record, std::uint32_t file, std::uint32_t partitions,
+                       ParsedRecord &out) {
   thread_local JsonFollow follow;
   if (auto error = json_follow(record.text, follow); !error.empty())
-    return reject(file, record.line, "bad JSON follow", std::move(error));
-  return follow_record(follow.account, follow.followed, follow.collected_at, file, record.line,
-                       partitions);
+    return reject(out, file, record.line, "bad JSON follow", std::move(error));
+  follow_record(follow.account, follow.followed, follow.collected_at, file, record.line, partitions,
+                out);
 }
 
 // A JSON line's values in the archive's tweet columns (views valid until the thread's next call);
@@ -452,13 +447,13 @@ std::string json_tweet_values(std::string_view line, std::vector<std::string_vie
 }
 
 // A JSON line read into the archive's tweet columns, then as a tweets row.
-ParsedRecord parse_json_tweet(const TableLayout &layout, const Record &record, std::uint32_t file,
-                              std::uint32_t partitions, ProfileCopy profile) {
+void parse_json_tweet(const TableLayout &layout, const Record &record, std::uint32_t file,
+                      std::uint32_t partitions, ProfileCopy profile, ParsedRecord &out) {
   thread_local std::vector<std::string_view> values;
   if (auto error = json_tweet_values(record.text, values); !error.empty())
-    return reject(file, record.line, "bad JSON tweet", std::move(error));
-  return parse_tweet(Fields(layout, values), layout.time_format, file, record.line, partitions,
-                     profile);
+    return reject(out, file, record.line, "bad JSON tweet", std::move(error));
+  parse_tweet(Fields(layout, values), layout.time_format, file, record.line, partitions, profile,
+              out);
 }
 
 } // namespace
@@ -746,64 +741,78 @@ TableLayout map_header(TableKind kind, const std::vector<std::string_view> &head
   return layout;
 }
 
+void ParsedRecord::clear() {
+  post.reset();
+  account.reset();
+  snapshot.reset();
+  follow.reset();
+  reject.reset();
+  repairs = {};
+}
+
 ParsedRecord parse_record(const TableLayout &layout, const Record &record, std::uint32_t file,
                           std::uint32_t partitions, ProfileCopy profile) {
+  ParsedRecord out;
+  parse_record(layout, record, file, partitions, profile, out);
+  return out;
+}
+
+void parse_record(const TableLayout &layout, const Record &record, std::uint32_t file,
+                  std::uint32_t partitions, ProfileCopy profile, ParsedRecord &out) {
+  out.clear();
   if (record.truncated) {
-    return reject(file, record.line, "truncated record", "the input ends inside a quoted field");
+    return reject(out, file, record.line, "truncated record",
+                  "the input ends inside a quoted field");
   }
   if (!valid_utf8(record.text))
-    return reject(file, record.line, "invalid UTF-8", "");
+    return reject(out, file, record.line, "invalid UTF-8", "");
   if (layout.kind == TableKind::json_tweets)
-    return parse_json_tweet(layout, record, file, partitions, profile);
+    return parse_json_tweet(layout, record, file, partitions, profile, out);
   if (layout.kind == TableKind::json_follows)
-    return parse_json_follow(record, file, partitions);
+    return parse_json_follow(record, file, partitions, out);
   thread_local std::vector<std::string_view> values;
   thread_local std::string scratch;
   if (!csv::split_record(record.text, values, scratch)) {
-    return reject(file, record.line, "malformed quoting", "text after a closing quote");
+    return reject(out, file, record.line, "malformed quoting", "text after a closing quote");
   }
   if (values.size() != layout.field_count) {
-    return reject(file, record.line, "wrong field count",
+    return reject(out, file, record.line, "wrong field count",
                   fmt::format("{} fields, the header has {}", values.size(), layout.field_count));
   }
   const Fields fields(layout, values);
   switch (layout.kind) {
   case TableKind::tweets:
-    return parse_tweet(fields, layout.time_format, file, record.line, partitions, profile);
+    return parse_tweet(fields, layout.time_format, file, record.line, partitions, profile, out);
   case TableKind::users:
-    return parse_user(fields, file, record.line, partitions);
+    return parse_user(fields, file, record.line, partitions, out);
   case TableKind::actions:
-    return parse_action(fields, file, record.line, partitions);
+    return parse_action(fields, file, record.line, partitions, out);
   case TableKind::snapshots:
-    return parse_snapshot(fields, file, record.line, partitions);
+    return parse_snapshot(fields, file, record.line, partitions, out);
   case TableKind::follows:
     return follow_record(trim(fields[kFAccount]), trim(fields[kFFollowed]), trim(fields[kFTime]),
-                         file, record.line, partitions);
+                         file, record.line, partitions, out);
   case TableKind::json_tweets:
   case TableKind::json_follows:
     break; // read above
   }
-  return {};
 }
 
-std::optional<AccountRow> parse_tweet_profile(const TableLayout &layout, const Record &record,
-                                              std::uint32_t file, std::uint32_t partitions) {
+bool parse_tweet_profile(const TableLayout &layout, const Record &record, std::uint32_t file,
+                         std::uint32_t partitions, AccountRow &account) {
   thread_local std::vector<std::string_view> values;
   thread_local std::string scratch;
   if (layout.kind == TableKind::json_tweets) {
     if (!json_tweet_values(record.text, values).empty())
-      return std::nullopt;
+      return false;
   } else if (layout.kind != TableKind::tweets || !csv::split_record(record.text, values, scratch) ||
              values.size() != layout.field_count) {
-    return std::nullopt;
+    return false;
   }
-  AccountRow account;
   std::string detail;
-  if (!read_profile(Fields(layout, values), kTweetProfile, partitions, file, record.line,
-                    ProfileCopy::full, account, detail)
-           .empty())
-    return std::nullopt;
-  return account;
+  return read_profile(Fields(layout, values), kTweetProfile, partitions, file, record.line,
+                      ProfileCopy::full, account, detail)
+      .empty();
 }
 
 bool typed_object_signal(signals::Id signal) {

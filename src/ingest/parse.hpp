@@ -93,13 +93,39 @@ struct Repairs {
   bool retweet_keyed_by_text = false;    // a retweet without retweet_tweetid (see parse_tweet)
 };
 
+// A row that may be absent, like std::optional, but whose memory stays when it is emptied: a
+// record slot parsed again reuses its post's and profile's strings (PostRow::clear).
+template <typename Row>
+class ReusableRow {
+public:
+  explicit operator bool() const { return present_; }
+  bool has_value() const { return present_; }
+  Row &operator*() { return row_; }
+  const Row &operator*() const { return row_; }
+  Row *operator->() { return &row_; }
+  const Row *operator->() const { return &row_; }
+
+  Row &emplace() { // the row, present and cleared
+    row_.clear();
+    present_ = true;
+    return row_;
+  }
+  void reset() { present_ = false; }
+
+private:
+  Row row_;
+  bool present_ = false;
+};
+
 struct ParsedRecord {
-  std::optional<PostRow> post;
-  std::optional<AccountRow> account;
+  ReusableRow<PostRow> post;       // every tweets and actions row has one,
+  ReusableRow<AccountRow> account; // and every row but a reject a profile
   std::optional<SnapshotRow> snapshot;
   std::optional<FollowRow> follow;
   std::optional<Reject> reject;
   Repairs repairs;
+
+  void clear(); // no rows, no repairs; the post's and profile's memory stays
 };
 
 // The key of a retweet that names no retweeted post (re-releases drop retweet_tweetid): its
@@ -121,10 +147,16 @@ enum class ProfileCopy { full, checked };
 ParsedRecord parse_record(const TableLayout &layout, const Record &record, std::uint32_t file,
                           std::uint32_t partitions, ProfileCopy profile = ProfileCopy::full);
 
-// The full profile of a tweets record's author (CSV or JSON), as parse_record gives it with
-// ProfileCopy::full, without parsing the tweet again; nothing when the record's profile is bad.
-std::optional<AccountRow> parse_tweet_profile(const TableLayout &layout, const Record &record,
-                                              std::uint32_t file, std::uint32_t partitions);
+// The same, into `out`, whose memory it reuses: ingest parses every record into one of a few
+// thousand slots.
+void parse_record(const TableLayout &layout, const Record &record, std::uint32_t file,
+                  std::uint32_t partitions, ProfileCopy profile, ParsedRecord &out);
+
+// Fills `account` with the full profile of a tweets record's author (CSV or JSON), as
+// parse_record gives it with ProfileCopy::full, without parsing the tweet again; false when the
+// record's profile is bad.
+bool parse_tweet_profile(const TableLayout &layout, const Record &record, std::uint32_t file,
+                         std::uint32_t partitions, AccountRow &account);
 
 // The partition of a CSV record's account, read from the fields up to its account column alone:
 // what parse_record gives every row it keeps (post, profile or snapshot). Nothing for JSON, or

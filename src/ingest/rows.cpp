@@ -14,6 +14,47 @@ std::uint64_t post_key(std::string_view id_text) {
   return hash64(id_text) | (std::uint64_t{1} << 63);
 }
 
+namespace {
+
+// Empties each of `fields`, keeping its memory.
+template <typename... Fields>
+void empty_keeping_memory(Fields &...fields) {
+  (fields.clear(), ...);
+}
+
+} // namespace
+
+// A field added to a row must be cleared here too: the sizes below (for libstdc++ on 64 bits) say
+// when a row changed.
+#if defined(__GLIBCXX__) && __SIZEOF_POINTER__ == 8
+static_assert(sizeof(PostRow) == 448, "PostRow changed: clear its new fields in PostRow::clear");
+static_assert(sizeof(AccountRow) == 272, "AccountRow changed: clear its new fields in its clear");
+#endif
+
+void PostRow::clear() {
+  empty_keeping_memory(account, post_id_text, client, language, text, retweet_user, reply_user,
+                       hashtags, urls, mentions, objects, object_signals);
+  partition = 0;
+  account_key = post_id = dedup_key = text_key = 0;
+  names_its_post = false;
+  time_ms = 0;
+  time_source = TimeSource::snowflake;
+  kind = PostKind::original;
+  retweet_of = reply_to = quote_of = 0;
+  file = 0;
+  line = 0;
+}
+
+void AccountRow::clear() {
+  empty_keeping_memory(id, screen_name, display_name, language, description, location, label);
+  partition = 0;
+  created_day = kUnknownDay;
+  followers = following = -1;
+  from_users_file = 0;
+  file = 0;
+  line = 0;
+}
+
 void AccountRow::pack(bytes::Writer &out) const {
   out.put(partition);
   for (const auto *s :

@@ -43,6 +43,10 @@ struct PostRow {
   std::uint32_t file = 0;
   std::int64_t line = 0;
   // Packed by pack_post (ingest/packed_posts.hpp), which also keeps them.
+
+  // Every field back to its default, the strings and vectors keeping their memory: parsing reuses
+  // one row per record slot, and allocating each row's strings afresh was a sixth of ingest.
+  void clear();
 };
 
 struct AccountRow {
@@ -55,6 +59,7 @@ struct AccountRow {
   std::uint32_t file = 0;
   std::int64_t line = 0;
 
+  void clear(); // as PostRow::clear
   void pack(bytes::Writer &out) const;
   static AccountRow unpack(bytes::Reader &in);
 };

@@ -15,7 +15,6 @@
 #include "text/normalize.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <filesystem>
 #include <fmt/format.h>
 #include <optional>
@@ -196,11 +195,22 @@ bool preferred_profile(const AccountRow &a, const AccountRow &b) {
   return std::tie(a.file, a.line) < std::tie(b.file, b.line);
 }
 
+// The first 8 bytes of `text` as a big-endian number, zero-padded: ordering by it, then by the
+// text where it ties, is the text's order (std::string_view compares bytes unsigned, as memcmp).
+std::uint64_t order_prefix(std::string_view text) {
+  std::uint64_t prefix = 0;
+  for (std::size_t i = 0; i < 8; ++i)
+    prefix = prefix << 8 | (i < text.size() ? static_cast<unsigned char>(text[i]) : 0u);
+  return prefix;
+}
+
 // One profile per account: the users file's first row, else the first tweet row's copy. The
-// sort runs on compact keys (the id as a view); each kept row is moved once.
+// sort runs on compact keys (the id's first bytes as a number, then the id as a view); each kept
+// row is moved once.
 void merge_accounts(std::vector<AccountRow> &accounts) {
   struct Key {
     std::uint32_t partition;
+    std::uint64_t prefix;
     std::string_view id;
     std::uint8_t from_users_file;
     std::uint32_t file;
@@ -210,11 +220,11 @@ void merge_accounts(std::vector<AccountRow> &accounts) {
   std::vector<Key> keys(accounts.size());
   for (std::size_t i = 0; i < accounts.size(); ++i) {
     const auto &a = accounts[i];
-    keys[i] = {a.partition, a.id, a.from_users_file, a.file, a.line, i};
+    keys[i] = {a.partition, order_prefix(a.id), a.id, a.from_users_file, a.file, a.line, i};
   }
   std::sort(keys.begin(), keys.end(), [](const Key &a, const Key &b) {
-    if (a.partition != b.partition)
-      return a.partition < b.partition;
+    if (a.partition != b.partition || a.prefix != b.prefix)
+      return std::tie(a.partition, a.prefix) < std::tie(b.partition, b.prefix);
     if (a.id != b.id)
       return a.id < b.id;
     if (a.from_users_file != b.from_users_file)
@@ -238,18 +248,17 @@ void merge_accounts(std::vector<AccountRow> &accounts) {
 class DenseAccounts {
 public:
   DenseAccounts(const std::vector<AccountRow> &accounts, std::uint64_t base)
-      : accounts_(accounts), base_(base) {
-    by_hash_.reserve(accounts.size());
+      : accounts_(accounts), base_(base), by_hash_(accounts.size()) {
     for (std::size_t i = 0; i < accounts.size(); ++i) {
-      if (!by_hash_.emplace(hash64(accounts[i].id), i).second)
+      if (!by_hash_.try_emplace(hash64(accounts[i].id), i).second)
         by_text_.emplace(accounts[i].id, i);
     }
   }
 
   std::uint64_t at(std::string_view id, std::uint64_t hash) const {
-    const auto it = by_hash_.find(hash);
-    if (it != by_hash_.end() && accounts_[it->second].id == id)
-      return base_ + it->second;
+    const auto row = by_hash_.find(hash);
+    if (row != HashSlots::kNone && accounts_[row].id == id)
+      return base_ + row;
     const auto text = by_text_.find(std::string(id));
     if (text == by_text_.end())
       throw std::logic_error("ingest: the account of a post has no profile row: '" +
@@ -260,7 +269,7 @@ public:
 private:
   const std::vector<AccountRow> &accounts_;
   std::uint64_t base_;
-  std::unordered_map<std::uint64_t, std::size_t> by_hash_;
+  HashSlots by_hash_;
   std::unordered_map<std::string, std::size_t> by_text_;
 };
 
@@ -354,59 +363,23 @@ std::vector<std::string_view> string_column(const std::vector<Row> &rows,
 // and compact_keys removes what repeats.
 class KeyRecorder {
 public:
-  explicit KeyRecorder(std::vector<KeyValue> &keys) : keys_(keys), slots_(1024) {}
+  explicit KeyRecorder(std::vector<KeyValue> &keys) : keys_(keys), first_(512) {}
 
   void add(std::uint64_t key, Signal signal, std::string_view value) {
     const auto code = static_cast<std::uint8_t>(signal);
-    Slot &slot = slot_of(key ^ (std::uint64_t{code} << 56));
-    if (slot.first != kEmpty) {
-      const auto &seen = keys_[slot.first];
+    // With std::unordered_map's node per key, add() was 9% of ingesting QUT's benchmark input.
+    const auto [first, added] = first_.try_emplace(key ^ (std::uint64_t{code} << 56), keys_.size());
+    if (!added) {
+      const auto &seen = keys_[first];
       if (seen.key == key && seen.signal == code && seen.value == value)
         return;
-    } else {
-      slot.first = keys_.size();
-      if (++used_ * 2 > slots_.size())
-        grow();
     }
     keys_.push_back(KeyValue{key, code, std::string(value)});
   }
 
 private:
-  // An open-addressing table: with std::unordered_map's node per key, add() was 9% of ingesting
-  // QUT's benchmark input; with this table 4%.
-  static constexpr std::size_t kEmpty = ~std::size_t{0};
-  struct Slot {
-    std::uint64_t tag = 0;
-    std::size_t first = kEmpty; // (key, signal) -> its first in keys_
-  };
-
-  // The slot of `tag`, or the empty one where it would go (its tag then set).
-  Slot &slot_of(std::uint64_t tag) {
-    const std::size_t mask = slots_.size() - 1;
-    // Fibonacci hashing: the product's top bits index the table.
-    for (std::size_t i = (tag * 0x9E3779B97F4A7C15ull) >> (64 - std::countr_zero(slots_.size()));;
-         i = (i + 1) & mask) {
-      if (slots_[i].first == kEmpty) {
-        slots_[i].tag = tag;
-        return slots_[i];
-      }
-      if (slots_[i].tag == tag)
-        return slots_[i];
-    }
-  }
-
-  void grow() {
-    std::vector<Slot> old(slots_.size() * 2);
-    old.swap(slots_);
-    for (const auto &slot : old) {
-      if (slot.first != kEmpty)
-        slot_of(slot.tag).first = slot.first;
-    }
-  }
-
   std::vector<KeyValue> &keys_;
-  std::vector<Slot> slots_; // a power of two, at most half full
-  std::size_t used_ = 0;
+  HashSlots first_; // (key, signal) -> its first in keys_
 };
 
 void add_action(std::vector<Action> &actions, KeyRecorder &keys, std::uint64_t account,
@@ -488,10 +461,10 @@ void derive_post(const PostView &post, std::uint64_t account, std::uint64_t inde
 } // namespace
 
 void OwnedRows::add_account(AccountRow &&account) {
-  const auto [at, inserted] = account_at_.try_emplace(hash64(account.id), accounts.size());
-  if (!inserted && accounts[at->second].id == account.id) {
-    if (preferred_profile(account, accounts[at->second]))
-      accounts[at->second] = std::move(account);
+  const auto [row, added] = account_at_.try_emplace(hash64(account.id), accounts.size());
+  if (!added && accounts[row].id == account.id) {
+    if (preferred_profile(account, accounts[row]))
+      accounts[row] = std::move(account);
     return;
   }
   accounts.push_back(std::move(account)); // a new account, or another id with an equal hash

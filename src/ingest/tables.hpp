@@ -5,6 +5,7 @@
 // when complete. Also reads a store back into rows for --append.
 #pragma once
 
+#include "common/hash_slots.hpp"
 #include "ingest/ingest.hpp"
 #include "ingest/packed_posts.hpp"
 #include "ingest/rows.hpp"
@@ -15,7 +16,6 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace lockstep::ingest {
@@ -34,7 +34,7 @@ struct OwnedRows {
   void add_account(AccountRow &&account);
 
 private:
-  std::unordered_map<std::uint64_t, std::size_t> account_at_; // hash64(id) -> its profile
+  HashSlots account_at_; // hash64(id) -> its profile
 };
 
 struct StoreInfo {

@@ -1,6 +1,7 @@
 // Packed posts: every field comes back as it went in (as a row, a view and a head), across chunk
 // boundaries, through the exchange's bytes and after replacing a post.
 #include "ingest/packed_posts.hpp"
+#include "row_fields.hpp"
 
 #include <gtest/gtest.h>
 #include <string>
@@ -42,15 +43,18 @@ PostRow sample_post(int n, std::size_t text_bytes = 40) {
   return row;
 }
 
-auto fields(const PostRow &r) {
-  return std::tie(r.partition, r.account, r.account_key, r.post_id, r.dedup_key, r.post_id_text,
-                  r.names_its_post, r.time_ms, r.time_source, r.kind, r.client, r.language, r.text,
-                  r.text_key, r.retweet_of, r.reply_to, r.quote_of, r.retweet_user, r.reply_user,
-                  r.hashtags, r.urls, r.mentions, r.objects, r.object_signals, r.file, r.line);
+void expect_same(const PostRow &a, const PostRow &b) {
+  EXPECT_TRUE(testing::post_fields(a) == testing::post_fields(b))
+      << a.account << " against " << b.account;
 }
 
-void expect_same(const PostRow &a, const PostRow &b) {
-  EXPECT_TRUE(fields(a) == fields(b)) << a.account << " against " << b.account;
+// Parsing reuses one row per record slot: a cleared row is a default one, with its memory kept.
+TEST(PostRow, ClearGivesTheDefaultRowAndKeepsMemory) {
+  auto row = sample_post(5, 200);
+  const auto text_capacity = row.text.capacity();
+  row.clear();
+  expect_same(row, PostRow{});
+  EXPECT_EQ(row.text.capacity(), text_capacity);
 }
 
 TEST(PackedPosts, RowsViewsAndHeadsRoundTrip) {

@@ -3,6 +3,7 @@
 #include "common/error.hpp"
 #include "common/io_archive.hpp"
 #include "ingest/parse.hpp"
+#include "row_fields.hpp"
 
 #include <gtest/gtest.h>
 #include <string>
@@ -139,16 +140,11 @@ std::string tweet_row(int i) {
   return row;
 }
 
-auto profile_fields(const AccountRow &a) {
-  return std::tie(a.partition, a.id, a.screen_name, a.display_name, a.language, a.description,
-                  a.location, a.label, a.created_day, a.followers, a.following, a.from_users_file,
-                  a.file, a.line);
-}
-
 TEST(TweetProfiles, AloneAsInAFullParse) {
   std::vector<std::string_view> header(io_archive::kTweetColumns.begin(),
                                        io_archive::kTweetColumns.end());
   const auto layout = map_header(TableKind::tweets, header, "tweets.csv", ColumnMapping{});
+  AccountRow alone; // reused, as ingest reuses its rows
   for (int i = 0; i < 40; ++i) {
     const auto text = tweet_row(i);
     const Record record{text, 3 + i, false};
@@ -157,17 +153,73 @@ TEST(TweetProfiles, AloneAsInAFullParse) {
     const auto checked = parse_record(layout, record, 2, 16, ProfileCopy::checked);
     ASSERT_TRUE(checked.account);
     EXPECT_TRUE(checked.account->description.empty()); // the checked copy keeps no texts
-    const auto alone = parse_tweet_profile(layout, record, 2, 16);
-    ASSERT_TRUE(alone) << text;
-    EXPECT_TRUE(profile_fields(*alone) == profile_fields(*full.account)) << text;
-    EXPECT_EQ(alone->description, "user_profile_description, \"quoted\" " + std::to_string(i));
+    alone.clear();
+    ASSERT_TRUE(parse_tweet_profile(layout, record, 2, 16, alone)) << text;
+    EXPECT_TRUE(profile_fields(alone) == profile_fields(*full.account)) << text;
+    EXPECT_EQ(alone.description, "user_profile_description, \"quoted\" " + std::to_string(i));
   }
   const std::string bad_count = [] {
     auto row = tweet_row(1);
     return row.replace(row.find(",7,7,"), 5, ",x,7,");
   }();
-  EXPECT_FALSE(parse_tweet_profile(layout, Record{bad_count, 2, false}, 0, 16));
-  EXPECT_FALSE(parse_tweet_profile(layout, Record{"1,2,3", 2, false}, 0, 16));
+  EXPECT_FALSE(parse_tweet_profile(layout, Record{bad_count, 2, false}, 0, 16, alone));
+  EXPECT_FALSE(parse_tweet_profile(layout, Record{"1,2,3", 2, false}, 0, 16, alone));
+}
+
+TEST(AccountRow, ClearGivesTheDefaultRow) {
+  std::vector<std::string_view> header(io_archive::kTweetColumns.begin(),
+                                       io_archive::kTweetColumns.end());
+  const auto layout = map_header(TableKind::tweets, header, "tweets.csv", ColumnMapping{});
+  auto account = *parse_record(layout, Record{tweet_row(3), 4, false}, 2, 16).account;
+  account.from_users_file = 1;
+  account.label = "label";
+  ASSERT_FALSE(account.description.empty());
+  account.clear();
+  EXPECT_TRUE(profile_fields(account) == profile_fields(AccountRow{}));
+}
+
+// Everything a parsed record says, comparable.
+auto record_fields(const ParsedRecord &r) {
+  const PostRow no_post;
+  const AccountRow no_account;
+  const auto reject = r.reject.value_or(Reject{});
+  return std::make_tuple(bool(r.post), post_fields(r.post ? *r.post : no_post), bool(r.account),
+                         profile_fields(r.account ? *r.account : no_account), bool(r.reject),
+                         reject.file, reject.line, reject.reason, reject.detail,
+                         r.repairs.empty_list_elements, r.repairs.retweet_keyed_by_text,
+                         r.snapshot.has_value(), r.follow.has_value());
+}
+
+// Ingest parses each record into a slot that held another: whatever that one was (a tweet with
+// lists and a profile, a retweet, a reject, a typed action), the result is a fresh parse's.
+TEST(ParseRecord, IntoAReusedRecordAsIntoAFreshOne) {
+  std::vector<std::string_view> header(io_archive::kTweetColumns.begin(),
+                                       io_archive::kTweetColumns.end());
+  const auto tweets = map_header(TableKind::tweets, header, "tweets.csv", ColumnMapping{});
+  std::vector<std::pair<const TableLayout *, std::string>> rows;
+  for (int i = 0; i < 12; ++i) {
+    auto row = tweet_row(i);
+    if (i % 4 == 1) // lists, with an empty element to repair
+      row.replace(row.find("[]"), 2, "\"[Ab, , cd]\"");
+    if (i % 4 == 2) // a retweet keyed by its text
+      row.replace(row.find("\"tweet_text,"), 12, "\"RT @someone: tweet_text,");
+    rows.emplace_back(&tweets, row);
+    rows.emplace_back(&tweets, i % 3 == 0 ? row.substr(0, row.size() / 2) : "1,2,3"); // rejects
+  }
+  const auto actions = german_layout();
+  rows.emplace_back(&actions, "\"fb_1\",84443,29871,NA,9280,1629589050");
+  rows.emplace_back(&actions, "\"fb_2\",84444,NA,NA,NA,1629589051");
+  rows.emplace_back(&actions, "\"fb_3\",NA,NA,NA,NA,1629589052");
+  ParsedRecord reused;
+  for (const auto &order : {false, true}) { // each row after every kind of row
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      const auto &[layout, text] = rows[order ? rows.size() - 1 - k : k];
+      const Record record{text, 7, false};
+      parse_record(*layout, record, 1, 16, ProfileCopy::full, reused);
+      EXPECT_TRUE(record_fields(reused) == record_fields(parse_record(*layout, record, 1, 16)))
+          << text;
+    }
+  }
 }
 
 } // namespace
