@@ -570,32 +570,33 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
     OwnedRows rows;     // this pass's rows on this rank, as they arrive
     if (existing_store) // appending: the store's rows of these partitions join the new ones
       read_existing_rows(comm, config.store_path, owned, rows);
-    LocalReader reader(inputs, pieces, comm.rank(), comm.size(),
-                       static_cast<std::size_t>(config.block_megabytes) << 20);
-    std::vector<Record> records;
-    ParsedBlock parsed; // reused from slice to slice, so its rows are paged in once
-    for (bool more = true; more;) {
-      RoundOutput round;
-      round.buckets.resize(static_cast<std::size_t>(comm.size()));
-      std::optional<std::uint32_t> file;
-      {
-        ScopedPhase phase(times, "read");
-        file = reader.next(records);
+    { // the reader's buffer, its records and the parsed slots go before the store is built
+      LocalReader reader(inputs, pieces, comm.rank(), comm.size(),
+                         static_cast<std::size_t>(config.block_megabytes) << 20);
+      std::vector<Record> records;
+      ParsedBlock parsed; // reused from slice to slice, so its rows are paged in once
+      for (bool more = true; more;) {
+        RoundOutput round;
+        round.buckets.resize(static_cast<std::size_t>(comm.size()));
+        std::optional<std::uint32_t> file;
+        {
+          ScopedPhase phase(times, "read");
+          file = reader.next(records);
+        }
+        if (file) {
+          ScopedPhase phase(times, "parse");
+          route_block(records, inputs[*file], *file + file_base, info.partitions, groups[g],
+                      comm.rank(), comm.size(), first_pass, parsed, round, rows, seen);
+        }
+        count_round(round, file_base, rejects, summary);
+        {
+          ScopedPhase phase(times, "exchange");
+          receive_rows(mpi::alltoallv(comm, round.buckets), rows);
+        }
+        progress.update(summary.rows_read);
+        more = mpi::allreduce(comm, file.has_value(), mpi::Op::logical_or);
       }
-      if (file) {
-        ScopedPhase phase(times, "parse");
-        route_block(records, inputs[*file], *file + file_base, info.partitions, groups[g],
-                    comm.rank(), comm.size(), first_pass, parsed, round, rows, seen);
-      }
-      count_round(round, file_base, rejects, summary);
-      {
-        ScopedPhase phase(times, "exchange");
-        receive_rows(mpi::alltoallv(comm, round.buckets), rows);
-      }
-      progress.update(summary.rows_read);
-      more = mpi::allreduce(comm, file.has_value(), mpi::Op::logical_or);
     }
-    parsed = ParsedBlock{};
     if (first_pass) {
       ScopedPhase phase(times, "open store");
       Labels local = existing_labels;

@@ -765,6 +765,7 @@ void StoreWriter::add_group(OwnedRows &rows, PartitionRange owned, PhaseTimes &t
   phase.emplace(times, "derive");
   // Actions, interactions, the strings behind their keys and the posts' columns, in post order.
   std::vector<Action> actions;
+  actions.reserve(post_order.size()); // most posts act at least once: fewer copies as it grows
   std::vector<InteractionRow> interactions;
   std::vector<std::uint64_t> post_count(accounts.size(), 0);
   PostColumns post_columns(post_order.size());
