@@ -4,6 +4,9 @@
 #include "common/error.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <iterator>
 
 namespace lockstep::csv {
 
@@ -154,6 +157,21 @@ std::vector<std::size_t> find_columns(const std::vector<std::string> &header,
     indices.push_back(static_cast<std::size_t>(it - header.begin()));
   }
   return indices;
+}
+
+void append_number(std::string &out, double value) {
+  if (std::isnan(value))
+    return;
+  // Below 10^15 in magnitude an integer has no shorter form than its digits (fmt switches to an
+  // exponent at 10^16); -0 keeps its sign through fmt.
+  constexpr double kLargestPlain = 1e15;
+  const bool negative_zero = value == 0 && std::signbit(value);
+  if (value == std::trunc(value) && std::fabs(value) < kLargestPlain && !negative_zero) {
+    const fmt::format_int digits(static_cast<long long>(value));
+    out.append(digits.data(), digits.size());
+    return;
+  }
+  fmt::format_to(std::back_inserter(out), "{}", value);
 }
 
 } // namespace lockstep::csv

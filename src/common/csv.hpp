@@ -57,6 +57,10 @@ bool reads_as_formula(std::string_view value);
 // `spreadsheet_safe`, a value that reads as a formula gets a leading '.
 void append_field(std::string &out, std::string_view value, TextCells cells = TextCells::exact);
 
+// Appends `value` as a number field: nothing for NaN, else fmt's shortest form that reads back
+// exactly (fmt::format("{}", value)), integers written directly (most feature values are).
+void append_number(std::string &out, double value);
+
 // Appends a whole record: every field quoted, comma separated, '\n' terminated.
 void append_record(std::string &out, const std::vector<std::string_view> &fields);
 

@@ -41,7 +41,9 @@ csv::TextCells text_cells(const DetectConfig &config) {
 }
 
 std::string number(double value) {
-  return std::isnan(value) ? "" : fmt::format("{}", value);
+  std::string out;
+  csv::append_number(out, value);
+  return out;
 }
 
 // The edges written to the CSV files: the significant ones.
@@ -97,14 +99,18 @@ std::string accounts_csv(const detect::PartitionData &data, const detect::Detect
     out += ',';
     csv::append_field(out, data.accounts.screen_name[a], cells);
     const auto &member = clusters.accounts[a];
-    if (member.cluster == 0)
+    if (member.cluster == 0) {
       out += ",,,";
-    else
-      out += fmt::format(",{},{},{}", member.cluster, cluster::role_name(member.role),
-                         number(member.score));
-    out += fmt::format(",{},{}", degrees.edges[a], degrees.weight[a]);
-    for (const double value : result.features[a])
-      out += ',' + number(value);
+    } else {
+      fmt::format_to(std::back_inserter(out), ",{},{},", member.cluster,
+                     cluster::role_name(member.role));
+      csv::append_number(out, member.score);
+    }
+    fmt::format_to(std::back_inserter(out), ",{},{}", degrees.edges[a], degrees.weight[a]);
+    for (const double value : result.features[a]) {
+      out += ',';
+      csv::append_number(out, value);
+    }
     out += ',';
     csv::append_field(out, data.accounts.label[a], cells);
     out += '\n';
