@@ -55,6 +55,10 @@ int parse(const mpi::Comm &comm, CLI::App &app, int argc, char **argv) {
 
 } // namespace
 
+void leave_to_exit(std::shared_ptr<void> held) {
+  static_cast<void>(new std::shared_ptr<void>(std::move(held)));
+}
+
 int run_cli(const mpi::Comm &comm, int argc, char **argv) {
   Config config;
   CLI::App app{"Lockstep: finds accounts that act in lockstep in platform takedown datasets.\n"

@@ -84,12 +84,12 @@ int run_detect(const mpi::Comm &comm, const Config &config) {
     apply_job_file(job.job_path, job);
   }
   job.csv_safe = job.csv_safe || config.detect.csv_safe; // the flag wins over the job file
-  detect_and_write(comm, job);
+  leave_to_exit(detect_and_write(comm, job));
   return 0;
 }
 
-void detect_and_write(const mpi::Comm &comm, const DetectConfig &job,
-                      const std::string &store_digest) {
+std::shared_ptr<void> detect_and_write(const mpi::Comm &comm, const DetectConfig &job,
+                                       const std::string &store_digest) {
   const auto start = std::chrono::steady_clock::now();
   const auto effective = describe_detect(job);
   log::debug("effective job:\n{}", effective);
@@ -152,6 +152,12 @@ void detect_and_write(const mpi::Comm &comm, const DetectConfig &job,
     fmt::print("peak memory per phase on rank 0: {}\n", result.times.describe_memory());
     fmt::print("results in {}\n", job.out_dir);
   }
+  struct Held {
+    detect::PartitionData data;
+    detect::DetectResult result;
+    cluster::ClusterResult clusters;
+  };
+  return std::make_shared<Held>(Held{std::move(data), std::move(result), std::move(clusters)});
 }
 
 } // namespace lockstep::app

@@ -81,15 +81,7 @@ CLI::App *add_ingest_command(CLI::App &app, Config &config) {
   return command;
 }
 
-namespace {
-
-// Hands `held` to the process's exit, which returns its pages at once, rather than freeing it
-// piece by piece now (as compilers leave their syntax trees to the exit).
-void leave_to_exit(std::shared_ptr<void> held) {
-  static_cast<void>(new std::shared_ptr<void>(std::move(held)));
-}
-
-} // namespace
+namespace {} // namespace
 
 int run_ingest(const mpi::Comm &comm, const Config &config) {
   auto s = ingest::ingest(comm, config.ingest);

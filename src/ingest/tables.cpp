@@ -195,6 +195,19 @@ bool preferred_profile(const AccountRow &a, const AccountRow &b) {
   return std::tie(a.file, a.line) < std::tie(b.file, b.line);
 }
 
+// Puts each row at its destination (a permutation) in place, by following its cycles: a new
+// vector of the rows would page in its whole size afresh.
+template <typename Row>
+void move_to_destinations(std::vector<Row> &rows, std::vector<std::size_t> &destination) {
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    while (destination[i] != i) { // the row at i goes to destination[i]; its row comes to i
+      const std::size_t to = destination[i];
+      std::swap(rows[i], rows[to]);
+      std::swap(destination[i], destination[to]);
+    }
+  }
+}
+
 // The first 8 bytes of `text` as a big-endian number, zero-padded: ordering by it, then by the
 // text where it ties, is the text's order (std::string_view compares bytes unsigned, as memcmp).
 std::uint64_t order_prefix(std::string_view text) {
@@ -231,16 +244,19 @@ void merge_accounts(std::vector<AccountRow> &accounts) {
       return a.from_users_file > b.from_users_file;
     return std::tie(a.file, a.line, a.row) < std::tie(b.file, b.line, b.row);
   });
-  std::vector<std::size_t> first_rows; // found before any row moves: the keys view their ids
+  // Where each row goes: the kept ones to their place in key order, the others after them.
+  // Found before any row moves: the keys view their ids.
+  std::vector<std::size_t> destination(accounts.size());
+  std::size_t kept = 0, dropped = 0;
   for (std::size_t k = 0; k < keys.size(); ++k) {
-    if (k == 0 || keys[k].id != keys[k - 1].id)
-      first_rows.push_back(keys[k].row);
+    const bool first = k == 0 || keys[k].id != keys[k - 1].id;
+    if (first)
+      destination[keys[k].row] = kept++;
+    else
+      destination[keys[k].row] = accounts.size() - ++dropped;
   }
-  std::vector<AccountRow> merged;
-  merged.reserve(first_rows.size());
-  for (const auto row : first_rows)
-    merged.push_back(std::move(accounts[row]));
-  accounts = std::move(merged);
+  move_to_destinations(accounts, destination);
+  accounts.resize(kept);
 }
 
 // Dense account ids by account id text, looked up by its hash (hash64, as posts carry it) and
