@@ -55,6 +55,11 @@ int parse(const mpi::Comm &comm, CLI::App &app, int argc, char **argv) {
 
 } // namespace
 
+void shut_down_mpi(PhaseTimes &times) {
+  ScopedPhase phase(times, "shut-down");
+  mpi::finalize();
+}
+
 void leave_to_exit(std::shared_ptr<void> held) {
   static_cast<void>(new std::shared_ptr<void>(std::move(held)));
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "common/config.hpp"
+#include "common/phase_times.hpp"
 #include "mpi/comm.hpp"
 
 #include <CLI/CLI.hpp>
@@ -31,10 +32,16 @@ void add_csv_safe_flag(CLI::App &command, DetectConfig &c);
 int run_detect(const mpi::Comm &comm, const Config &config);
 
 // The body of `detect` for a complete job (also run by `lockstep run`); `store_digest`, when the
-// caller has it on rank 0, spares the manifest reading the store again. Collective. Returns the
-// run's data and results, for the caller to free or to leave to the process's exit.
+// caller has it on rank 0, spares the manifest reading the store again. With `ends_mpi` it ends
+// MPI before rank 0 publishes the results (shut_down_mpi), and no MPI call may follow. Collective.
+// Returns the run's data and results, for the caller to free or to leave to the process's exit.
 std::shared_ptr<void> detect_and_write(const mpi::Comm &comm, const DetectConfig &job,
-                                       const std::string &store_digest = {});
+                                       const std::string &store_digest = {}, bool ends_mpi = false);
+
+// Ends MPI on every rank (mpi::finalize), timed as the "shut-down" phase of `times`: the ingest
+// and detect commands call it before rank 0 writes their manifest, which can then count MPI's
+// shutdown (50 ms of every command on a 2-core VM) in a phase.
+void shut_down_mpi(PhaseTimes &times);
 
 // Hands `held` to the process's exit, which returns its pages at once, rather than freeing it
 // piece by piece now (as compilers leave their syntax trees to the exit). For a command's last

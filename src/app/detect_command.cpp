@@ -84,12 +84,12 @@ int run_detect(const mpi::Comm &comm, const Config &config) {
     apply_job_file(job.job_path, job);
   }
   job.csv_safe = job.csv_safe || config.detect.csv_safe; // the flag wins over the job file
-  leave_to_exit(detect_and_write(comm, job));
+  leave_to_exit(detect_and_write(comm, job, {}, true));
   return 0;
 }
 
 std::shared_ptr<void> detect_and_write(const mpi::Comm &comm, const DetectConfig &job,
-                                       const std::string &store_digest) {
+                                       const std::string &store_digest, bool ends_mpi) {
   const auto start = std::chrono::steady_clock::now();
   const auto effective = describe_detect(job);
   log::debug("effective job:\n{}", effective);
@@ -127,11 +127,23 @@ std::shared_ptr<void> detect_and_write(const mpi::Comm &comm, const DetectConfig
   {
     // The manifest, written inside it, counts it up to the manifest; the log counts all of it.
     ScopedPhase phase(result.times, "write results");
-    report::write_results(comm, job, data, result, clusters,
-                          {effective, comm.size(), tbb::this_task_arena::max_concurrency(), seconds,
-                           checkpoint.resumed(), store_digest, &phase});
+    report::RunInfo run{.effective_job = effective,
+                        .ranks = comm.size(),
+                        .threads = tbb::this_task_arena::max_concurrency(),
+                        .seconds = seconds,
+                        .resumed_steps = checkpoint.resumed(),
+                        .store_digest = store_digest,
+                        .writing = &phase};
+    if (ends_mpi) { // the checkpoint goes first, while MPI is up: the results are all written
+      run.before_publishing = [&](PhaseTimes &times) {
+        checkpoint.clear(comm);
+        shut_down_mpi(times);
+      };
+    }
+    report::write_results(comm, job, data, result, clusters, run);
   }
-  checkpoint.clear(comm);
+  if (!ends_mpi)
+    checkpoint.clear(comm);
   if (comm.is_root()) {
     for (const auto &s : result.signals) {
       fmt::print("{:>8}: {} actions, {} keys, {} co-action pairs within {} s ({} over the hub cap "

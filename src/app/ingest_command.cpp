@@ -81,10 +81,8 @@ CLI::App *add_ingest_command(CLI::App &app, Config &config) {
   return command;
 }
 
-namespace {} // namespace
-
 int run_ingest(const mpi::Comm &comm, const Config &config) {
-  auto s = ingest::ingest(comm, config.ingest);
+  auto s = ingest::ingest(comm, config.ingest, shut_down_mpi);
   leave_to_exit(std::move(s.last_pass_rows));
   if (comm.is_root()) {
     fmt::print("ingested {} rows ({:.1f} MB) in {:.2f} s on {} ranks: {:.3g} rows/s, {:.3g} rows/s "

@@ -529,7 +529,8 @@ StoreStart describe_store(const mpi::Comm &comm, const IngestConfig &config) {
 
 } // namespace
 
-IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
+IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config,
+                     const BeforeManifest &before_manifest) {
   const auto started = std::chrono::steady_clock::now();
   IngestSummary summary;
   PhaseTimes &times = summary.times;
@@ -626,6 +627,8 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config) {
     throw UsageError(nothing_stored(summary)); // the writer removes its unfinished file
 
   take_counts(writer->finish(summary, times), summary);
+  if (before_manifest)
+    before_manifest(times);
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   write_manifest(comm, config, inputs, summary);

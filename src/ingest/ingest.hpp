@@ -8,6 +8,7 @@
 #include "mpi/comm.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -45,7 +46,12 @@ struct IngestSummary {
   std::shared_ptr<void> last_pass_rows;
 };
 
-IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config);
+// Called on every rank once the store is complete, before rank 0 writes the store's manifest:
+// the ingest command ends MPI there (mpi::finalize), timed as a phase it adds to `times`.
+using BeforeManifest = std::function<void(PhaseTimes &times)>;
+
+IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config,
+                     const BeforeManifest &before_manifest = {});
 
 // Partitions [first, last).
 struct PartitionRange {

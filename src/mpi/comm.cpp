@@ -46,10 +46,19 @@ Environment::Environment(int &argc, char **&argv) {
 }
 
 Environment::~Environment() {
-  int finalized = 0;
-  MPI_Finalized(&finalized);
-  if (!finalized)
+  if (!finalized())
     MPI_Finalize();
+}
+
+void finalize() {
+  if (!finalized())
+    check(MPI_Finalize(), "MPI_Finalize");
+}
+
+bool finalized() {
+  int done = 0;
+  MPI_Finalized(&done);
+  return done != 0;
 }
 
 std::string library_version() {

@@ -41,6 +41,14 @@ public:
   Environment &operator=(const Environment &) = delete;
 };
 
+// Ends MPI now rather than when the Environment goes (which then does nothing). A command whose
+// last step needs no MPI (rank 0 writing its manifest) calls it before that step, so that its
+// phase table can time MPI's shutdown. Every rank calls it; no MPI call may follow.
+void finalize();
+
+// Whether finalize() (or the Environment's end) has ended MPI.
+bool finalized();
+
 // The MPI library's own version line, e.g. "Open MPI v4.1.4, ...".
 std::string library_version();
 

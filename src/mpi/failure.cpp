@@ -1,4 +1,5 @@
-// Job-wide failure: message with the rank, then MPI_Abort.
+// Job-wide failure: message with the rank, then MPI_Abort (or, once MPI has ended, this rank's
+// exit alone: the others have finished their part).
 #include "mpi/failure.hpp"
 
 #include <cstdio>
@@ -13,6 +14,8 @@ void abort_job(const Comm &comm, std::string_view reason, int exit_code) {
                static_cast<int>(reason.size()), reason.data());
   std::fflush(stderr);
   std::fflush(stdout);
+  if (finalized()) // past mpi::finalize: only rank 0's local publishing is left
+    std::_Exit(exit_code);
   MPI_Abort(MPI_COMM_WORLD, exit_code);
   std::_Exit(exit_code); // MPI_Abort does not return; this keeps [[noreturn]] honest
 }

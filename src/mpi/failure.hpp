@@ -16,7 +16,8 @@ namespace lockstep::mpi {
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
 
-// Prints "lockstep: rank R of P failed: REASON" to stderr and aborts every rank with `exit_code`.
+// Prints "lockstep: rank R of P failed: REASON" to stderr and aborts every rank with `exit_code`
+// (after mpi::finalize, exits this rank alone with it).
 [[noreturn]] void abort_job(const Comm &comm, std::string_view reason,
                             int exit_code = kExitFailure);
 

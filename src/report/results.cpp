@@ -661,8 +661,13 @@ void write_results(const mpi::Comm &comm, const DetectConfig &config,
   auto times = result.times;
   if (run.writing != nullptr)
     times.add("write results", run.writing->seconds_so_far(), run.writing->peak_mb_so_far());
-  const auto peaks = phase_peaks_mb(comm, times);
+  auto peaks = phase_peaks_mb(comm, times);
   comm.barrier();
+  if (run.before_publishing) {
+    run.before_publishing(times);
+    for (std::size_t i = peaks.size(); i < times.phases().size(); ++i)
+      peaks.push_back(times.phases()[i].peak_mb); // this rank's own: MPI is gone
+  }
   if (comm.is_root()) {
     std::ofstream manifest(partial("manifest.json"));
     manifest << manifest_json(config, data, result, clusters, run, times, peaks, gexf);
@@ -675,7 +680,8 @@ void write_results(const mpi::Comm &comm, const DetectConfig &config,
       fs::rename(partial(name), dir / name);
     fs::rename(partial("manifest.json"), dir / "manifest.json");
   }
-  comm.barrier();
+  if (!run.before_publishing)
+    comm.barrier();
 }
 
 } // namespace lockstep::report

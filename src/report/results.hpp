@@ -11,6 +11,7 @@
 #include "detect/partition_data.hpp"
 #include "mpi/comm.hpp"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,10 @@ struct RunInfo {
   std::string store_digest; // XXH3 of the store when the caller has it; empty: read the store
   // The caller's open phase that writes these results: the manifest counts it up to itself.
   const ScopedPhase *writing = nullptr;
+  // Called on every rank once every file is written, before rank 0 publishes them (manifest,
+  // renames): the detect command ends MPI there, timed as a phase it adds to `times`. When set,
+  // write_results makes no MPI call after it.
+  std::function<void(PhaseTimes &times)> before_publishing = {};
 };
 
 // Writes every results file. Collective.

@@ -13,7 +13,8 @@
 # - the clusters meet a small version of the cluster bar, and clusters.csv, accounts.csv and
 #   coordination.gexf agree with each other;
 # - a run in which no edge passes still writes a valid manifest (JSON has no -inf);
-# - a failed run leaves no file that looks complete.
+# - a failed run leaves no file that looks complete, also when rank 0 fails to publish after MPI
+#   has ended.
 # Usage: detect_end_to_end.sh LOCKSTEP H5DIFF MPIEXEC [MPIEXEC_FLAGS...]
 set -euo pipefail
 lockstep=$1
@@ -140,6 +141,18 @@ if "${mpiexec[@]}" -n 2 "$lockstep" detect --store "$work/store.h5" --job "$work
 fi
 grep -q "bad.toml:2: detect.alpah: unknown key" "$work/bad.err" || fail "unclear job-file error"
 [ ! -e "$work/bad/edges.csv" ] || fail "a failed run left edges.csv"
+# MPI ends before rank 0 publishes (the manifest times it as "shut-down"); a failure to publish
+# then still stops the job with rank 0's reason, and nothing looks complete.
+grep -q '"shut-down": [0-9.]*}' "$work/np1/manifest.json" || fail "detect's manifest has no shut-down"
+grep -q '"shut-down": [0-9.]*}' "$work/store-manifest.json" || fail "ingest's manifest has no shut-down"
+mkdir -p "$work/unpublished/manifest.json.partial" # rank 0 cannot write its manifest there
+if "${mpiexec[@]}" -n 2 "$lockstep" detect --store "$work/store.h5" --out "$work/unpublished" \
+  --log-level warn >/dev/null 2>"$work/unpublished.err"; then
+  fail "a manifest that could not be written was not a failure"
+fi
+grep -q "rank 0 of 2 failed: cannot write .*manifest.json.partial" "$work/unpublished.err" ||
+  fail "unclear error for an unwritable manifest: $(head -3 "$work/unpublished.err")"
+[ ! -e "$work/unpublished/edges.csv" ] || fail "results published without their manifest"
 # A file that is HDF5 but not a store is refused with a clear reason.
 if "$lockstep" detect --store "$work/np1/results.h5" --out "$work/bad" 2>"$work/bad.err"; then
   fail "a results file was accepted as a store"
