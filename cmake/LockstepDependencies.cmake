@@ -37,6 +37,10 @@ pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 # glpk, ...) whose development files the shared library does not need.
 pkg_check_modules(IGRAPH REQUIRED IMPORTED_TARGET igraph)
 find_package(ZLIB REQUIRED)
+# ips4o (header-only, Debian's libips4o-dev): ingest's sequential sorts of compact keys.
+find_path(IPS4O_INCLUDE_DIR ips4o.hpp PATH_SUFFIXES ips4o REQUIRED)
+add_library(Lockstep::ips4o INTERFACE IMPORTED)
+set_target_properties(Lockstep::ips4o PROPERTIES INTERFACE_INCLUDE_DIRECTORIES ${IPS4O_INCLUDE_DIR})
 
 if(LOCKSTEP_BUILD_TESTS)
   find_package(GTest REQUIRED)

@@ -1,4 +1,5 @@
-// Building and writing the store's tables from the rows each rank owns.
+// Building and writing the store's tables from the rows each rank owns. Rows are ordered by
+// sorting compact keys, with ips4o where the keys are many (a pass's posts, profiles, key strings).
 #include "ingest/tables.hpp"
 
 #include "common/error.hpp"
@@ -17,6 +18,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
+#include <ips4o.hpp>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -102,7 +104,7 @@ std::uint64_t merge_typed_rows(PackedPosts &posts, std::vector<bool> &merged) {
     if (keys.empty())
       return 0; // no typed rows: nothing to merge
   }
-  std::sort(keys.begin(), keys.end(), [](const Key &a, const Key &b) {
+  ips4o::sort(keys.begin(), keys.end(), [](const Key &a, const Key &b) {
     return std::tie(a.account_key, a.post_id, a.typed, a.file, a.line, a.row) <
            std::tie(b.account_key, b.post_id, b.typed, b.file, b.line, b.row);
   });
@@ -159,7 +161,7 @@ KeptPosts dedup_posts(PackedPosts &posts) {
     if (!duplicate[i])
       keys.push_back({head.account_key, head.dedup_key, head.file, head.line, i});
   }
-  std::sort(keys.begin(), keys.end(), [](const Key &a, const Key &b) {
+  ips4o::sort(keys.begin(), keys.end(), [](const Key &a, const Key &b) {
     return std::tie(a.account_key, a.dedup_key, a.file, a.line, a.row) <
            std::tie(b.account_key, b.dedup_key, b.file, b.line, b.row);
   });
@@ -235,7 +237,7 @@ void merge_accounts(std::vector<AccountRow> &accounts) {
     const auto &a = accounts[i];
     keys[i] = {a.partition, order_prefix(a.id), a.id, a.from_users_file, a.file, a.line, i};
   }
-  std::sort(keys.begin(), keys.end(), [](const Key &a, const Key &b) {
+  ips4o::sort(keys.begin(), keys.end(), [](const Key &a, const Key &b) {
     if (a.partition != b.partition || a.prefix != b.prefix)
       return std::tie(a.partition, a.prefix) < std::tie(b.partition, b.prefix);
     if (a.id != b.id)
@@ -298,7 +300,7 @@ std::uint32_t label_id(const std::vector<std::string> &labels, std::string_view 
 // each key goes to the rank owning its range of the 64-bit key space. Collective.
 std::vector<KeyValue> global_keys(const mpi::Comm &comm, std::vector<KeyValue> local,
                                   std::uint64_t &collisions) {
-  std::sort(local.begin(), local.end(), [](const KeyValue &a, const KeyValue &b) {
+  ips4o::sort(local.begin(), local.end(), [](const KeyValue &a, const KeyValue &b) {
     return std::tie(a.key, a.signal, a.value) < std::tie(b.key, b.signal, b.value);
   });
   local.erase(std::unique(local.begin(), local.end(),
@@ -327,7 +329,7 @@ std::vector<KeyValue> global_keys(const mpi::Comm &comm, std::vector<KeyValue> l
     kv.value = reader.get_string();
     mine.push_back(std::move(kv));
   }
-  std::sort(mine.begin(), mine.end(), [](const KeyValue &a, const KeyValue &b) {
+  ips4o::sort(mine.begin(), mine.end(), [](const KeyValue &a, const KeyValue &b) {
     return std::tie(a.key, a.signal, a.value) < std::tie(b.key, b.signal, b.value);
   });
   std::vector<KeyValue> unique;
@@ -528,7 +530,7 @@ std::vector<std::size_t> sort_posts(const PackedPosts &posts, const std::vector<
     order[k] = {dense.at(posts.account(kept[k]), head.account_key), head.time_ms, head.post_id,
                 head.dedup_key, kept[k]};
   }
-  std::sort(order.begin(), order.end(), [](const Order &a, const Order &b) {
+  ips4o::sort(order.begin(), order.end(), [](const Order &a, const Order &b) {
     return std::tie(a.account, a.time_ms, a.post_id, a.dedup_key) <
            std::tie(b.account, b.time_ms, b.post_id, b.dedup_key);
   });
@@ -841,7 +843,7 @@ void StoreWriter::add_group(OwnedRows &rows, PartitionRange owned, PhaseTimes &t
 
 // Keeps one copy of each key string: the keys of all groups wait here until finish().
 void StoreWriter::compact_keys() {
-  std::sort(keys_.begin(), keys_.end(), [](const KeyValue &a, const KeyValue &b) {
+  ips4o::sort(keys_.begin(), keys_.end(), [](const KeyValue &a, const KeyValue &b) {
     return std::tie(a.key, a.signal, a.value) < std::tie(b.key, b.signal, b.value);
   });
   keys_.erase(std::unique(keys_.begin(), keys_.end(),
