@@ -7,6 +7,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace lockstep {
@@ -33,9 +34,6 @@ public:
       grow();
     return {row, true};
   }
-
-  // Points `hash`, which has a row, at `row`.
-  void assign(std::uint64_t hash, std::size_t row) { slots_[probe(hash)].row = row; }
 
   std::size_t size() const { return used_; }
 
