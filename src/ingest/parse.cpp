@@ -240,8 +240,7 @@ void parse_tweet(const Fields &f, const std::string &time_format, std::uint32_t 
   } else if (minute) {
     post.time_ms = *minute;
     post.time_source = TimeSource::tweet_time;
-  } else {
-    out.post.reset();
+  } else { // reject() empties the record, the post begun here with it
     return reject(out, file, line, "no time",
                   "tweet_time is empty and the tweetid is no snowflake");
   }

@@ -220,8 +220,8 @@ std::uint64_t order_prefix(std::string_view text) {
 }
 
 // One profile per account: the users file's first row, else the first tweet row's copy. The
-// sort runs on compact keys (the id's first bytes as a number, then the id as a view); each kept
-// row is moved once.
+// sort runs on compact keys (the id's first bytes as a number, then the id as a view), and the
+// rows are then permuted in place.
 void merge_accounts(std::vector<AccountRow> &accounts) {
   struct Key {
     std::uint32_t partition;
