@@ -23,10 +23,11 @@ PropListHandle chunked_creation(std::uint64_t total, const ColumnOptions &option
   const hsize_t chunk =
       std::clamp<std::uint64_t>(total, 1, std::max<std::uint64_t>(1, options.chunk_elements));
   check_status(H5Pset_chunk(dcpl.id(), 1, &chunk), "H5Pset_chunk");
-  if (options.compression.value_or(compression) == Compression::deflate) {
+  const auto columns = options.compression.value_or(compression);
+  if (columns == Compression::deflate)
     check_status(H5Pset_shuffle(dcpl.id()), "H5Pset_shuffle");
+  if (columns != Compression::none)
     check_status(H5Pset_deflate(dcpl.id(), 1), "H5Pset_deflate");
-  }
   check_status(H5Pset_fill_time(dcpl.id(), H5D_FILL_TIME_NEVER), "H5Pset_fill_time");
   return dcpl;
 }
@@ -62,7 +63,17 @@ Compression column_compression(const Group &group, const std::string &name) {
   if (!dataset)
     throw_hdf5_error("cannot open column " + group.path_of(name));
   PropListHandle dcpl(checked(H5Dget_create_plist(dataset.id()), "H5Dget_create_plist"));
-  return H5Pget_nfilters(dcpl.id()) > 0 ? Compression::deflate : Compression::none;
+  const int filters = H5Pget_nfilters(dcpl.id());
+  if (filters <= 0)
+    return Compression::none;
+  for (unsigned i = 0; i < static_cast<unsigned>(filters); ++i) {
+    unsigned flags = 0, filter_config = 0;
+    std::size_t values = 0;
+    if (H5Pget_filter2(dcpl.id(), i, &flags, &values, nullptr, 0, nullptr, &filter_config) ==
+        H5Z_FILTER_SHUFFLE)
+      return Compression::deflate;
+  }
+  return Compression::deflate_unshuffled;
 }
 
 SlabLayout layout_slabs(const mpi::Comm &comm, std::uint64_t local_count) {

@@ -21,7 +21,8 @@ struct ColumnOptions {
   std::optional<Compression> compression = std::nullopt; // nothing: the group's (its file's)
 };
 
-// How column `name` under `group` is stored: deflate when it has any filter.
+// How column `name` under `group` is stored: none without filters, deflate with the shuffle
+// filter, else deflate_unshuffled.
 Compression column_compression(const Group &group, const std::string &name);
 
 // Where one rank's slab lies in a column.

@@ -159,6 +159,46 @@ TEST_F(Store, FilesWithoutCompressionStoreColumnsAsTheyAre) {
   EXPECT_EQ(read, std::vector<std::uint64_t>(10'000, 0));
 }
 
+// Results files deflate without the shuffle filter; column_compression reads each mode back.
+TEST_F(Store, UnshuffledFilesDeflateAloneAndSayHowEachColumnIsStored) {
+  std::vector<double> values(10'000);
+  for (std::size_t i = 0; i < values.size(); ++i)
+    values[i] = static_cast<double>(i % 7) / 4;
+  {
+    auto file = store::File::create(path, comm, store::Compression::deflate_unshuffled);
+    const auto root = file.root();
+    store::write_column(root, "deflated", values);
+    store::append_column(root, "appended", values);
+    store::write_column(root, "shuffled", values,
+                        store::ColumnOptions{.compression = store::Compression::deflate});
+    store::write_column(root, "plain", values,
+                        store::ColumnOptions{.compression = store::Compression::none});
+  }
+  const auto file = store::File::open(path, comm, store::Access::read_only);
+  const auto root = file.root();
+  const auto first_filter = [&](const char *name) {
+    store::DatasetHandle dataset(H5Dopen2(root.id(), name, H5P_DEFAULT));
+    store::PropListHandle dcpl(H5Dget_create_plist(dataset.id()));
+    unsigned flags = 0, filter_config = 0;
+    std::size_t count = 0;
+    return H5Pget_filter2(dcpl.id(), 0, &flags, &count, nullptr, 0, nullptr, &filter_config);
+  };
+  EXPECT_EQ(first_filter("deflated"), H5Z_FILTER_DEFLATE);
+  EXPECT_EQ(first_filter("appended"), H5Z_FILTER_DEFLATE);
+  EXPECT_EQ(first_filter("shuffled"), H5Z_FILTER_SHUFFLE);
+  EXPECT_EQ(store::column_compression(root, "deflated"), store::Compression::deflate_unshuffled);
+  EXPECT_EQ(store::column_compression(root, "appended"), store::Compression::deflate_unshuffled);
+  EXPECT_EQ(store::column_compression(root, "shuffled"), store::Compression::deflate);
+  EXPECT_EQ(store::column_compression(root, "plain"), store::Compression::none);
+  const auto whole = store::Slab{0, values.size() * static_cast<std::size_t>(comm.size())};
+  for (const char *name : {"deflated", "appended", "shuffled", "plain"}) {
+    const auto read = store::read_column<double>(root, name, whole);
+    ASSERT_EQ(read.size(), whole.count) << name;
+    for (std::size_t i = 0; i < read.size(); ++i)
+      ASSERT_EQ(read[i], values[i % values.size()]) << name << " at " << i;
+  }
+}
+
 TEST_F(Store, GroupsAndAttributes) {
   {
     auto file = store::File::create(path, comm);
