@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <random>
 
 namespace lockstep::testing {
 namespace {
@@ -93,6 +94,63 @@ TEST(RecordCutting, HandWrittenRecords) {
   for (const auto &[content, expected] : cases) {
     std::ofstream(path, std::ios::binary) << content;
     EXPECT_EQ(read_piece(path, StreamState{}, UINT64_MAX, 1 << 20), expected) << content;
+  }
+  std::filesystem::remove(path);
+}
+
+// The records of `content` cut one byte at a time, as records.hpp defines them: an independent
+// oracle for inputs longer than the reader's 64-byte blocks.
+std::vector<Seen> cut_byte_by_byte(const std::string &content) {
+  std::vector<Seen> records;
+  bool in_quotes = false;
+  std::int64_t line = 1, record_line = 1;
+  std::size_t start = 0;
+  const auto add = [&](std::size_t end, bool at_line_feed, bool truncated) {
+    if (at_line_feed && end > start && content[end - 1] == '\r') // CRLF; a last "\r" stays
+      --end;
+    if (end > start)
+      records.push_back(Seen{content.substr(start, end - start), record_line, truncated});
+  };
+  for (std::size_t i = 0; i < content.size(); ++i) {
+    if (content[i] == '"')
+      in_quotes = !in_quotes;
+    if (content[i] != '\n')
+      continue;
+    ++line;
+    if (!in_quotes) {
+      add(i, true, false);
+      start = i + 1;
+      record_line = line;
+    }
+  }
+  add(content.size(), false, in_quotes);
+  return records;
+}
+
+// Long files of quoted fields, doubled quotes, quoted line feeds and CRLF, in runs that cross the
+// 64-byte blocks at every offset: whole and split, the reader gives the byte-by-byte records.
+TEST(RecordCutting, LongRandomFilesAgreeWithAByteByByteCut) {
+  const auto path = (std::filesystem::temp_directory_path() / "lockstep-records-long.csv").string();
+  std::mt19937_64 random(23);
+  for (int file = 0; file < 20; ++file) {
+    std::string content;
+    const std::string pieces[] = {"\"", "\"\"", "\n", "\r\n", ",", "abc", "x", " ", "\"a\nb\""};
+    const std::size_t length = 2'000 + random() % 30'000;
+    while (content.size() < length) {
+      const auto &piece = pieces[random() % std::size(pieces)];
+      content += random() % 4 == 0 ? std::string(random() % 150, 'y') : piece;
+    }
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
+    const auto expected = cut_byte_by_byte(content);
+    ASSERT_EQ(read_piece(path, StreamState{}, UINT64_MAX, 1 << 20), expected) << "file " << file;
+    ASSERT_EQ(read_piece(path, StreamState{}, UINT64_MAX, 97), expected) << "file " << file;
+    for (int k = 0; k < 40; ++k) {
+      const std::uint64_t split = random() % (content.size() + 1);
+      auto first = read_piece(path, StreamState{}, split, 1 + random() % 300);
+      const auto second = read_piece(path, state_at(content, split), UINT64_MAX, 4096);
+      first.insert(first.end(), second.begin(), second.end());
+      ASSERT_EQ(first, expected) << "file " << file << ", split at byte " << split;
+    }
   }
   std::filesystem::remove(path);
 }
