@@ -74,11 +74,12 @@ public:
         const auto &input = inputs_[piece.file];
         blocks_.emplace(
             open_source(input.path, input.compression, piece.begin > 0 ? piece.begin - 1 : 0),
-            piece.start, piece.end, block_bytes_, syntax_of(input.kind));
+            piece.start, piece.end, block_bytes_, syntax_of(input.kind), std::move(buffer_));
         file_ = piece.file;
         skip_header_ = piece.begin == 0 && syntax_of(input.kind) == RecordSyntax::csv;
       }
       if (!blocks_->next(records)) {
+        buffer_ = std::move(*blocks_).take_buffer(); // the next piece's reader reuses it
         blocks_.reset();
         continue;
       }
@@ -96,6 +97,7 @@ private:
   std::vector<Piece> mine_;
   std::size_t next_piece_ = 0;
   std::optional<RecordBlocks> blocks_;
+  std::string buffer_; // the readers' buffer, passed from piece to piece
   std::uint32_t file_ = 0;
   bool skip_header_ = false;
 };

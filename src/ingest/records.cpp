@@ -114,10 +114,14 @@ RangeCounts count_range(const std::string &path, std::uint64_t begin, std::uint6
 }
 
 RecordBlocks::RecordBlocks(std::unique_ptr<ByteSource> source, StreamState start,
-                           std::uint64_t stop, std::size_t block_bytes, RecordSyntax syntax)
+                           std::uint64_t stop, std::size_t block_bytes, RecordSyntax syntax,
+                           std::string buffer)
     : source_(std::move(source)), stop_(stop), block_bytes_(std::max<std::size_t>(block_bytes, 1)),
-      base_(start.offset), quoting_(syntax == RecordSyntax::csv),
+      buffer_(std::move(buffer)), base_(start.offset), quoting_(syntax == RecordSyntax::csv),
       in_quotes_(quoting_ && start.in_quotes), line_(start.line) {
+  // A block, the record that crosses its end and one read beyond: no growth on the usual path.
+  buffer_.clear();
+  buffer_.reserve(block_bytes_ + 2 * kReadBytes);
   // The caller opened the source one byte early when start.offset > 0, so that we can tell
   // whether a record begins exactly at start.offset.
   synced_ = start.offset == 0;

@@ -44,11 +44,16 @@ struct Record {
 // When `start` is not at a record boundary, the partial record is skipped (its owner reads it).
 class RecordBlocks {
 public:
+  // `buffer` lends its memory (an earlier reader's, from take_buffer): a reader per piece of a
+  // file paged in a fresh buffer, grown by doubling to twice the block, for every piece.
   RecordBlocks(std::unique_ptr<ByteSource> source, StreamState start, std::uint64_t stop,
-               std::size_t block_bytes, RecordSyntax syntax = RecordSyntax::csv);
+               std::size_t block_bytes, RecordSyntax syntax = RecordSyntax::csv,
+               std::string buffer = {});
   // Fills `records` with views that stay valid until the next call; returns false when the
   // input is exhausted (a true return may carry no records only when a block held blank lines).
   bool next(std::vector<Record> &records);
+  // The buffer, for the next reader; this one is done.
+  std::string take_buffer() && { return std::move(buffer_); }
 
 private:
   bool fill(); // reads more input into the buffer; false at end of input
