@@ -6,6 +6,7 @@
 #include "partition/lookup.hpp"
 #include "signals/table.hpp"
 
+#include <algorithm>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
@@ -94,7 +95,9 @@ std::vector<EdgeSignal> test_pairs(const DetectConfig &config, std::uint8_t sign
 } // namespace
 
 std::vector<Action> actions_of(const ActionTable &table, std::uint8_t signal) {
-  std::vector<Action> out;
+  std::vector<Action> out; // counted first: grown by doubling, it paged in twice its size afresh
+  out.reserve(
+      static_cast<std::size_t>(std::count(table.signal.begin(), table.signal.end(), signal)));
   for (std::size_t i = 0; i < table.signal.size(); ++i) {
     if (table.signal[i] == signal)
       out.push_back({table.key[i], table.time_ms[i], table.account[i], table.post[i]});
