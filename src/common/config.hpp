@@ -66,9 +66,9 @@ struct IngestConfig {
   std::uint32_t partitions = 64; // fixed at ingest; any rank count reads them
   bool append = false;           // add the inputs to an existing store
   std::string rejects_path;      // default: STORE without .h5 + "-rejects.csv"
-  // Input cut into records and parsed per rank and round. 32 MB took 7-12% longer than 16 on QUT's
-  // input, the IRA copies and a generated release at one rank (README, "Where the time goes"),
-  // likely because a block no longer stays in the VM's 32 MB of L3 from cutting to parsing.
+  // Input cut into records and parsed per rank and round. 16 MB rather than 32: the memory bound
+  // sets four blocks aside, so QUT's input under --memory-mb 200 took 4 passes instead of 12
+  // (README, "Where the time goes"); one pass costs the same CPU time either way.
   std::uint64_t block_megabytes = 16;
   // The store's columns: "none" (as they are) or "deflate" (about 3 times smaller, about 4 times
   // slower to write and to read; README, "Where the time goes")
