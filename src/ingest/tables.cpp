@@ -296,18 +296,25 @@ std::uint32_t label_id(const std::vector<std::string> &labels, std::string_view 
                                     labels.begin());
 }
 
+bool key_value_less(const KeyValue &a, const KeyValue &b) {
+  return std::tie(a.key, a.signal, a.value) < std::tie(b.key, b.signal, b.value);
+}
+
+// Sorts key strings by (key, signal, value) and keeps one of each.
+void sort_unique(std::vector<KeyValue> &keys) {
+  ips4o::sort(keys.begin(), keys.end(), key_value_less);
+  keys.erase(std::unique(keys.begin(), keys.end(),
+                         [](const KeyValue &a, const KeyValue &b) {
+                           return a.key == b.key && a.signal == b.signal && a.value == b.value;
+                         }),
+             keys.end());
+}
+
 // Values of the keys used by actions and interactions, globally deduplicated and sorted by key:
 // each key goes to the rank owning its range of the 64-bit key space. Collective.
 std::vector<KeyValue> global_keys(const mpi::Comm &comm, std::vector<KeyValue> local,
                                   std::uint64_t &collisions) {
-  ips4o::sort(local.begin(), local.end(), [](const KeyValue &a, const KeyValue &b) {
-    return std::tie(a.key, a.signal, a.value) < std::tie(b.key, b.signal, b.value);
-  });
-  local.erase(std::unique(local.begin(), local.end(),
-                          [](const KeyValue &a, const KeyValue &b) {
-                            return a.key == b.key && a.signal == b.signal && a.value == b.value;
-                          }),
-              local.end());
+  sort_unique(local);
   std::vector<std::vector<char>> buckets(static_cast<std::size_t>(comm.size()));
   for (const auto &kv : local) {
     // Contiguous, increasing key ranges, so that the ranks' slabs in order are sorted by key.
@@ -329,9 +336,7 @@ std::vector<KeyValue> global_keys(const mpi::Comm &comm, std::vector<KeyValue> l
     kv.value = reader.get_string();
     mine.push_back(std::move(kv));
   }
-  ips4o::sort(mine.begin(), mine.end(), [](const KeyValue &a, const KeyValue &b) {
-    return std::tie(a.key, a.signal, a.value) < std::tie(b.key, b.signal, b.value);
-  });
+  ips4o::sort(mine.begin(), mine.end(), key_value_less);
   std::vector<KeyValue> unique;
   for (auto &kv : mine) {
     if (!unique.empty() && unique.back().key == kv.key && unique.back().signal == kv.signal) {
@@ -843,14 +848,7 @@ void StoreWriter::add_group(OwnedRows &rows, PartitionRange owned, PhaseTimes &t
 
 // Keeps one copy of each key string: the keys of all groups wait here until finish().
 void StoreWriter::compact_keys() {
-  ips4o::sort(keys_.begin(), keys_.end(), [](const KeyValue &a, const KeyValue &b) {
-    return std::tie(a.key, a.signal, a.value) < std::tie(b.key, b.signal, b.value);
-  });
-  keys_.erase(std::unique(keys_.begin(), keys_.end(),
-                          [](const KeyValue &a, const KeyValue &b) {
-                            return a.key == b.key && a.signal == b.signal && a.value == b.value;
-                          }),
-              keys_.end());
+  sort_unique(keys_);
   keys_.shrink_to_fit(); // the keys of all groups wait here: no room for a group's duplicates
 }
 
