@@ -199,8 +199,8 @@ bool preferred_profile(const AccountRow &a, const AccountRow &b) {
 
 // Puts each row at its destination (a permutation) in place, by following its cycles: a new
 // vector of the rows would page in its whole size afresh.
-template <typename Row>
-void move_to_destinations(std::vector<Row> &rows, std::vector<std::size_t> &destination) {
+template <typename Rows>
+void move_to_destinations(Rows &rows, std::vector<std::size_t> &destination) {
   for (std::size_t i = 0; i < rows.size(); ++i) {
     while (destination[i] != i) { // the row at i goes to destination[i]; its row comes to i
       const std::size_t to = destination[i];
@@ -222,7 +222,7 @@ std::uint64_t order_prefix(std::string_view text) {
 // One profile per account: the users file's first row, else the first tweet row's copy. The
 // sort runs on compact keys (the id's first bytes as a number, then the id as a view), and the
 // rows are then permuted in place.
-void merge_accounts(std::vector<AccountRow> &accounts) {
+void merge_accounts(ChunkedRows<AccountRow> &accounts) {
   struct Key {
     std::uint32_t partition;
     std::uint64_t prefix;
@@ -258,14 +258,14 @@ void merge_accounts(std::vector<AccountRow> &accounts) {
       destination[keys[k].row] = accounts.size() - ++dropped;
   }
   move_to_destinations(accounts, destination);
-  accounts.resize(kept);
+  accounts.truncate(kept);
 }
 
 // Dense account ids by account id text, looked up by its hash (hash64, as posts carry it) and
 // checked against the text; distinct ids with equal hashes fall back to a map of the texts.
 class DenseAccounts {
 public:
-  DenseAccounts(const std::vector<AccountRow> &accounts, std::uint64_t base)
+  DenseAccounts(const ChunkedRows<AccountRow> &accounts, std::uint64_t base)
       : accounts_(accounts), base_(base), by_hash_(accounts.size()) {
     for (std::size_t i = 0; i < accounts.size(); ++i) {
       if (!by_hash_.try_emplace(hash64(accounts[i].id), i).second)
@@ -285,7 +285,7 @@ public:
   }
 
 private:
-  const std::vector<AccountRow> &accounts_;
+  const ChunkedRows<AccountRow> &accounts_;
   std::uint64_t base_;
   HashSlots by_hash_;
   std::unordered_map<std::string, std::size_t> by_text_;
@@ -350,8 +350,8 @@ std::vector<KeyValue> global_keys(const mpi::Comm &comm, std::vector<KeyValue> l
   return unique;
 }
 
-template <typename Row, typename PartitionOf>
-std::vector<std::uint64_t> count_by_partition(const std::vector<Row> &rows, std::uint32_t first,
+template <typename Rows, typename PartitionOf>
+std::vector<std::uint64_t> count_by_partition(const Rows &rows, std::uint32_t first,
                                               std::uint32_t last, PartitionOf partition_of_row) {
   std::vector<std::uint64_t> counts(last - first, 0);
   for (const auto &row : rows)
@@ -359,8 +359,8 @@ std::vector<std::uint64_t> count_by_partition(const std::vector<Row> &rows, std:
   return counts;
 }
 
-template <typename Row, typename T, typename Get>
-std::vector<T> column(const std::vector<Row> &rows, Get get) {
+template <typename Row, typename T, typename Get, typename Rows>
+std::vector<T> column(const Rows &rows, Get get) {
   std::vector<T> out;
   out.reserve(rows.size());
   for (const auto &row : rows)
@@ -369,9 +369,8 @@ std::vector<T> column(const std::vector<Row> &rows, Get get) {
 }
 
 // Views of one string member of every row (the rows outlive the column).
-template <typename Row>
-std::vector<std::string_view> string_column(const std::vector<Row> &rows,
-                                            std::string Row::*member) {
+template <typename Rows, typename Row>
+std::vector<std::string_view> string_column(const Rows &rows, std::string Row::*member) {
   std::vector<std::string_view> out;
   out.reserve(rows.size());
   for (const auto &row : rows)
@@ -594,7 +593,7 @@ std::vector<Follow> merged_follows(const std::vector<FollowRow> &rows, const Den
   return merged;
 }
 
-void append_accounts(const store::Group &g, const std::vector<AccountRow> &accounts,
+void append_accounts(const store::Group &g, const ChunkedRows<AccountRow> &accounts,
                      const std::vector<std::uint64_t> &post_count, const Labels &labels) {
   store::append_column(
       g, schema::accounts::key,

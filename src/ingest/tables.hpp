@@ -5,6 +5,7 @@
 // when complete. Also reads a store back into rows for --append.
 #pragma once
 
+#include "common/chunked_rows.hpp"
 #include "common/hash_slots.hpp"
 #include "ingest/ingest.hpp"
 #include "ingest/packed_posts.hpp"
@@ -24,7 +25,7 @@ struct OwnedRows {
   PackedPosts posts;
   // One profile per account as they arrive, but for ids whose hashes collide (merge_accounts
   // settles those): each tweets row carries its author's profile.
-  std::vector<AccountRow> accounts;
+  ChunkedRows<AccountRow> accounts;
   std::vector<SnapshotRow> snapshots;
   std::vector<FollowRow> follows;
   std::uint64_t existing_posts = 0; // posts read back from the store being appended to
