@@ -143,7 +143,7 @@ void gap_features(const std::vector<std::int64_t> &times, FeatureRow &row) {
   }
 }
 
-double digit_share(const std::string &name) {
+double digit_share(std::string_view name) {
   if (name.empty())
     return kNaN;
   const auto digits =
@@ -151,7 +151,7 @@ double digit_share(const std::string &name) {
   return double(digits) / double(name.size());
 }
 
-bool hash_like(const std::string &name) {
+bool hash_like(std::string_view name) {
   const bool hex = name.size() >= 16 && std::all_of(name.begin(), name.end(), [](unsigned char c) {
                      return std::isxdigit(c) != 0;
                    });

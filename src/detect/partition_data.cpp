@@ -46,9 +46,9 @@ AccountTable read_accounts(const store::Group &group, RowRange rows) {
   AccountTable t;
   t.rows = rows;
   const store::Slab slab{rows.begin, rows.count};
-  t.id = store::read_strings(group, schema::accounts::id, slab);
-  t.screen_name = store::read_strings(group, schema::accounts::screen_name, slab);
-  t.label = store::read_strings(group, schema::accounts::label, slab);
+  t.id = store::read_string_column(group, schema::accounts::id, slab);
+  t.screen_name = store::read_string_column(group, schema::accounts::screen_name, slab);
+  t.label = store::read_string_column(group, schema::accounts::label, slab);
   t.key = read<std::uint64_t>(group, schema::accounts::key, rows);
   t.post_count = read<std::uint64_t>(group, schema::accounts::post_count, rows);
   t.created_day = read<std::int32_t>(group, schema::accounts::created_day, rows);
@@ -67,10 +67,11 @@ PostTable read_posts(const store::Group &group, RowRange rows, bool content_ids,
   t.kind = read<std::uint8_t>(group, schema::posts::kind, rows);
   t.client = read<std::uint32_t>(group, schema::posts::client, rows);
   if (content_ids)
-    t.content_id =
-        store::read_strings(group, schema::posts::content_id, store::Slab{rows.begin, rows.count});
+    t.content_id = store::read_string_column(group, schema::posts::content_id,
+                                             store::Slab{rows.begin, rows.count});
   if (texts)
-    t.text = store::read_strings(group, schema::posts::text, store::Slab{rows.begin, rows.count});
+    t.text =
+        store::read_string_column(group, schema::posts::text, store::Slab{rows.begin, rows.count});
   return t;
 }
 
@@ -125,6 +126,10 @@ namespace {
 template <typename T>
 std::uint64_t bytes_of(const std::vector<T> &column) {
   return column.capacity() * sizeof(T);
+}
+
+std::uint64_t bytes_of(const store::StringColumn &column) {
+  return column.held_bytes();
 }
 
 std::uint64_t bytes_of(const std::vector<std::string> &column) {

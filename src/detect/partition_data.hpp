@@ -4,6 +4,7 @@
 #pragma once
 
 #include "mpi/comm.hpp"
+#include "store/strings.hpp"
 
 #include <cstdint>
 #include <string>
@@ -19,8 +20,8 @@ struct RowRange {
 
 struct AccountTable {
   RowRange rows; // dense account ids owned by this rank
-  std::vector<std::string> id, screen_name;
-  std::vector<std::string> label; // --label-column's value; "" = none
+  store::StringColumn id, screen_name;
+  store::StringColumn label; // --label-column's value; "" = none
   std::vector<std::uint64_t> key, post_count;
   std::vector<std::int32_t> created_day; // days since 1970; store::schema::kUnknownDay if unknown
   std::vector<std::int64_t> followers, following;
@@ -32,8 +33,8 @@ struct PostTable {
   std::vector<std::int64_t> time_ms;
   std::vector<std::uint8_t> kind; // 0 original, 1 retweet, 2 reply, 3 quote
   std::vector<std::uint32_t> client;
-  std::vector<std::string> content_id; // the action table's ids; empty for IO-archive stores
-  std::vector<std::string> text;       // read only for near-duplicate detection
+  store::StringColumn content_id; // the action table's ids; empty for IO-archive stores
+  store::StringColumn text;       // read only for near-duplicate detection
 };
 
 struct ActionTable {

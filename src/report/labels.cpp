@@ -47,7 +47,9 @@ std::vector<std::string> account_labels(const mpi::Comm &comm, const detect::Par
   return partition::remote_lookup(
       comm, accounts,
       [&](std::uint64_t account) { return partition::owner_of(data.account_begin, account); },
-      [&](std::uint64_t account) { return data.accounts.id[account - data.accounts.rows.begin]; },
+      [&](std::uint64_t account) {
+        return std::string(data.accounts.id[account - data.accounts.rows.begin]);
+      },
       exchange);
 }
 
@@ -75,7 +77,7 @@ std::vector<std::string> post_labels(const mpi::Comm &comm, const detect::Partit
       [&](std::uint64_t post) {
         const auto row = post - data.posts.rows.begin;
         if (!data.posts.content_id.empty())
-          return data.posts.content_id[row];
+          return std::string(data.posts.content_id[row]);
         return std::to_string(data.posts.post_id[row]);
       },
       exchange);
@@ -89,13 +91,13 @@ std::vector<std::string> post_texts(const mpi::Comm &comm, const detect::Partiti
       [&](std::uint64_t post) -> std::string {
         if (data.posts.text.empty())
           return "";
-        const auto &text = data.posts.text[post - data.posts.rows.begin];
+        const std::string_view text = data.posts.text[post - data.posts.rows.begin];
         if (text.size() <= max_bytes)
-          return text;
+          return std::string(text);
         std::size_t cut = max_bytes;
         while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
           --cut; // not inside a multi-byte character
-        return text.substr(0, cut) + "...";
+        return std::string(text.substr(0, cut)) + "...";
       },
       exchange);
 }

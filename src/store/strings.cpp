@@ -9,9 +9,9 @@ namespace lockstep::store {
 namespace {
 
 // Offsets (starting at `base` + the bytes of lower ranks) and bytes of this rank's strings.
-template <typename String>
+template <typename Strings>
 std::pair<std::vector<std::uint64_t>, std::vector<std::uint8_t>>
-pack_strings(const mpi::Comm &comm, const std::vector<String> &local, std::uint64_t base) {
+pack_strings(const mpi::Comm &comm, const Strings &local, std::uint64_t base) {
   std::uint64_t local_bytes = 0;
   for (const auto &s : local)
     local_bytes += s.size();
@@ -27,9 +27,9 @@ pack_strings(const mpi::Comm &comm, const std::vector<String> &local, std::uint6
   return {std::move(offsets), std::move(bytes)};
 }
 
-template <typename String>
-void write_string_column(const Group &group, const std::string &name,
-                         const std::vector<String> &local, const ColumnOptions &options) {
+template <typename Strings>
+void write_string_column(const Group &group, const std::string &name, const Strings &local,
+                         const ColumnOptions &options) {
   const auto [offsets, bytes] = pack_strings(group.comm(), local, 0);
   const Group strings = group.create_group(name);
   write_column(strings, "offsets", offsets, options);
@@ -58,6 +58,11 @@ void write_strings(const Group &group, const std::string &name,
   write_string_column(group, name, local, options);
 }
 
+void write_strings(const Group &group, const std::string &name, const StringColumn &local,
+                   const ColumnOptions &options) {
+  write_string_column(group, name, local, options);
+}
+
 void append_strings(const Group &group, const std::string &name,
                     const std::vector<std::string> &local, const ColumnOptions &options) {
   append_string_column(group, name, local, options);
@@ -68,8 +73,12 @@ void append_strings(const Group &group, const std::string &name,
   append_string_column(group, name, local, options);
 }
 
-std::vector<std::string> read_strings(const Group &group, const std::string &name, Slab rows) {
-  const Group strings = group.open_group(name);
+namespace {
+
+// The rows of a slab of string column `strings`: its offsets, made relative to the slab's first
+// byte and ending with its last, and its bytes.
+std::pair<std::vector<std::uint64_t>, std::vector<std::uint8_t>> read_slab(const Group &strings,
+                                                                           Slab rows) {
   const std::uint64_t row_count = column_length(strings, "offsets");
   const std::uint64_t byte_count = column_length(strings, "bytes");
   if (rows.offset + rows.count > row_count) {
@@ -77,22 +86,69 @@ std::vector<std::string> read_strings(const Group &group, const std::string &nam
   }
   // One offset past the slab tells where its last string ends.
   const bool has_next = rows.count > 0 && rows.offset + rows.count < row_count;
-  const auto offsets = read_column<std::uint64_t>(
-      strings, "offsets", Slab{rows.offset, rows.count + (has_next ? 1 : 0)});
+  auto offsets = read_column<std::uint64_t>(strings, "offsets",
+                                            Slab{rows.offset, rows.count + (has_next ? 1 : 0)});
   const std::uint64_t begin = rows.count > 0 ? offsets.front() : 0;
   const std::uint64_t end = rows.count == 0 ? 0 : has_next ? offsets.back() : byte_count;
   if (begin > end || end > byte_count)
     throw Error(strings.path() + ": offsets out of order");
-  const auto bytes = read_column<std::uint8_t>(strings, "bytes", Slab{begin, end - begin});
+  if (!has_next)
+    offsets.push_back(end);
+  for (auto &offset : offsets) {
+    if (offset < begin || offset > end)
+      throw Error(strings.path() + ": offsets out of order");
+    offset -= begin;
+  }
+  return {std::move(offsets),
+          read_column<std::uint8_t>(strings, "bytes", Slab{begin, end - begin})};
+}
+
+void check_offsets(const std::vector<std::uint64_t> &offsets, std::uint64_t bytes) {
+  if (offsets.empty() || offsets.front() != 0 || offsets.back() != bytes)
+    throw Error("a string column's offsets must start at 0 and end at its bytes' length");
+  for (std::size_t i = 1; i < offsets.size(); ++i) {
+    if (offsets[i] < offsets[i - 1])
+      throw Error("a string column's offsets out of order");
+  }
+}
+
+} // namespace
+
+StringColumn::StringColumn(std::initializer_list<std::string_view> rows) {
+  for (const auto row : rows)
+    push_back(row);
+}
+
+StringColumn::StringColumn(std::vector<std::uint8_t> bytes, std::vector<std::uint64_t> offsets)
+    : bytes_(std::move(bytes)), offsets_(std::move(offsets)) {
+  check_offsets(offsets_, bytes_.size());
+}
+
+void StringColumn::push_back(std::string_view row) {
+  bytes_.insert(bytes_.end(), row.begin(), row.end());
+  offsets_.push_back(bytes_.size());
+}
+
+std::vector<std::string> read_strings(const Group &group, const std::string &name, Slab rows) {
+  const auto [offsets, bytes] = read_slab(group.open_group(name), rows);
   std::vector<std::string> out(rows.count);
   for (std::uint64_t i = 0; i < rows.count; ++i) {
-    const std::uint64_t from = offsets[i] - begin;
-    const std::uint64_t to = (i + 1 < offsets.size() ? offsets[i + 1] : end) - begin;
-    if (from > to || to > bytes.size())
-      throw Error(strings.path() + ": offsets out of order");
-    out[i].assign(reinterpret_cast<const char *>(bytes.data()) + from, to - from);
+    if (offsets[i] > offsets[i + 1])
+      throw Error(group.path_of(name) + ": offsets out of order");
+    out[i].assign(reinterpret_cast<const char *>(bytes.data()) + offsets[i],
+                  offsets[i + 1] - offsets[i]);
   }
   return out;
+}
+
+StringColumn read_string_column(const Group &group, const std::string &name, Slab rows) {
+  const Group strings = group.open_group(name);
+  auto [offsets, bytes] = read_slab(strings, rows);
+  try {
+    return StringColumn(std::move(bytes), std::move(offsets));
+  } catch (const Error &) {
+    throw Error(strings.path() + ": offsets out of order");
+  }
 }
 
 } // namespace lockstep::store

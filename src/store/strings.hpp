@@ -6,16 +6,76 @@
 
 #include "store/column.hpp"
 
+#include <cstdint>
+#include <initializer_list>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace lockstep::store {
 
+// A string column held as it is stored: every row's bytes in one buffer and where each row
+// starts, a row being a view into the buffer. 10^7 texts are two allocations rather than 10^7,
+// and a row costs 8 bytes besides its own rather than a 32-byte std::string and, past 15 bytes,
+// a heap block (QUT's 702,480 36-byte content ids: 30 MB rather than 56 MB).
+class StringColumn {
+public:
+  class Iterator {
+  public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = std::string_view;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const std::string_view *;
+    using reference = std::string_view;
+
+    Iterator() = default;
+    Iterator(const StringColumn *column, std::size_t row) : column_(column), row_(row) {}
+    std::string_view operator*() const { return (*column_)[row_]; }
+    Iterator &operator++() {
+      ++row_;
+      return *this;
+    }
+    Iterator operator++(int) {
+      Iterator before = *this;
+      ++row_;
+      return before;
+    }
+    bool operator==(const Iterator &other) const { return row_ == other.row_; }
+
+  private:
+    const StringColumn *column_ = nullptr;
+    std::size_t row_ = 0;
+  };
+
+  StringColumn() = default;
+  StringColumn(std::initializer_list<std::string_view> rows);
+  // Rows [offsets[i], offsets[i + 1]) of `bytes`, offsets.size() - 1 of them; throws unless the
+  // offsets start at 0, never decrease and end at bytes.size().
+  StringColumn(std::vector<std::uint8_t> bytes, std::vector<std::uint64_t> offsets);
+
+  void push_back(std::string_view row);
+  std::size_t size() const { return offsets_.size() - 1; }
+  bool empty() const { return size() == 0; }
+  std::string_view operator[](std::size_t row) const {
+    return {reinterpret_cast<const char *>(bytes_.data()) + offsets_[row],
+            offsets_[row + 1] - offsets_[row]};
+  }
+  Iterator begin() const { return {this, 0}; }
+  Iterator end() const { return {this, size()}; }
+  std::uint64_t held_bytes() const { return bytes_.capacity() + 8 * offsets_.capacity(); }
+
+private:
+  std::vector<std::uint8_t> bytes_;
+  std::vector<std::uint64_t> offsets_{0}; // one more than rows: the last ends at bytes_.size()
+};
+
 void write_strings(const Group &group, const std::string &name,
                    const std::vector<std::string> &local, const ColumnOptions &options = {});
 void write_strings(const Group &group, const std::string &name,
                    const std::vector<std::string_view> &local, const ColumnOptions &options = {});
+void write_strings(const Group &group, const std::string &name, const StringColumn &local,
+                   const ColumnOptions &options = {});
 
 // Appends every rank's strings, in rank order, to string column `name` (created when missing).
 void append_strings(const Group &group, const std::string &name,
@@ -25,6 +85,8 @@ void append_strings(const Group &group, const std::string &name,
                     const std::vector<std::string_view> &local, const ColumnOptions &options = {});
 
 std::vector<std::string> read_strings(const Group &group, const std::string &name, Slab rows);
+// The same rows held packed, as they are stored.
+StringColumn read_string_column(const Group &group, const std::string &name, Slab rows);
 
 // The same for a described string column (store/schema.hpp).
 template <typename Strings>
@@ -40,6 +102,10 @@ void append_strings(const Group &group, const schema::Column &column, const Stri
 inline std::vector<std::string> read_strings(const Group &group, const schema::Column &column,
                                              Slab rows) {
   return read_strings(group, checked_name(column, schema::Type::string), rows);
+}
+inline StringColumn read_string_column(const Group &group, const schema::Column &column,
+                                       Slab rows) {
+  return read_string_column(group, checked_name(column, schema::Type::string), rows);
 }
 
 } // namespace lockstep::store

@@ -63,6 +63,19 @@ detect::PartitionData three_accounts() {
 // (with their posts, actions and snapshots) on rank 0, account 2 (and its post) on the last rank,
 // nothing in between; one rank holds all three. Features that count over the dataset (creation
 // cohorts, duplicate texts) then need the other ranks' accounts.
+// Keeps rows [from, from + count) of a column.
+template <typename T>
+void keep_rows(std::vector<T> &column, std::size_t from, std::size_t count) {
+  column.erase(column.begin() + std::ptrdiff_t(from + count), column.end());
+  column.erase(column.begin(), column.begin() + std::ptrdiff_t(from));
+}
+void keep_rows(store::StringColumn &column, std::size_t from, std::size_t count) {
+  store::StringColumn kept;
+  for (std::size_t i = from; i < from + count; ++i)
+    kept.push_back(column[i]);
+  column = std::move(kept);
+}
+
 detect::PartitionData three_accounts_on(int rank, int ranks) {
   auto d = three_accounts();
   if (ranks == 1)
@@ -75,8 +88,7 @@ detect::PartitionData three_accounts_on(int rank, int ranks) {
   const auto keep = [](detect::RowRange &rows, std::size_t from, std::size_t count,
                        auto &...columns) {
     rows = {from, count};
-    (columns.erase(columns.begin() + std::ptrdiff_t(from + count), columns.end()), ...);
-    (columns.erase(columns.begin(), columns.begin() + std::ptrdiff_t(from)), ...);
+    (keep_rows(columns, from, count), ...);
   };
   const auto accounts = [&](std::size_t from, std::size_t count) {
     auto &a = d.accounts;

@@ -321,7 +321,7 @@ TEST_F(GeneratedFollows, TheFollowOnlyCampaignIsFoundAndNicheCommunitiesAreNot) 
   };
   std::vector<Member> mine;
   for (std::size_t i = 0; i < clusters.accounts.size(); ++i) {
-    const auto index = index_of.at(data.accounts.id[i]);
+    const auto index = index_of.at(std::string(data.accounts.id[i]));
     const auto *campaign = model.campaign_of(index);
     mine.push_back({clusters.accounts[i].cluster, campaign != nullptr ? campaign->id : 0,
                     model.community_of(index),

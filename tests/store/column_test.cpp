@@ -74,17 +74,7 @@ TYPED_TEST(ColumnRoundTrip, UnevenSlabsReadBackEvenly) {
     std::filesystem::remove(path);
 }
 
-class Store : public MpiTest {
-protected:
-  void SetUp() override { path = shared_temp_path(comm, "store"); }
-  void TearDown() override {
-    comm.barrier();
-    if (comm.is_root())
-      std::filesystem::remove(path);
-    MpiTest::TearDown();
-  }
-  std::string path;
-};
+class Store : public SharedFileTest {};
 
 TEST_F(Store, EmptyColumnRoundTrip) {
   {

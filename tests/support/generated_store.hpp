@@ -63,7 +63,7 @@ inline std::map<std::uint64_t, std::string> styles_by_account(const mpi::Comm &c
   for (std::size_t i = 0; i < data.accounts.id.size(); ++i) {
     AccountStyle s;
     s.account = data.accounts.rows.begin + i;
-    const auto &style = by_id.at(data.accounts.id[i]);
+    const auto &style = by_id.at(std::string(data.accounts.id[i]));
     std::copy_n(style.begin(), std::min(style.size(), sizeof s.style - 1), s.style);
     mine.push_back(s);
   }

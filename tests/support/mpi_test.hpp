@@ -40,4 +40,18 @@ protected:
   std::string dir;
 };
 
+// A fixture with a shared file path, `path`, removed after the test if it was made.
+class SharedFileTest : public MpiTest {
+protected:
+  void SetUp() override { path = shared_temp_path(comm, "file"); }
+  void TearDown() override {
+    comm.barrier();
+    if (comm.is_root())
+      std::filesystem::remove(path);
+    MpiTest::TearDown();
+  }
+
+  std::string path;
+};
+
 } // namespace lockstep::testing

@@ -1,0 +1,112 @@
+// String columns at every rank count: what each rank writes (as std::strings, as views or as a
+// StringColumn) reads back row for row, as std::strings and held packed, over slabs of every
+// shape; offsets that do not fit their bytes are refused.
+#include "mpi/collectives.hpp"
+#include "mpi_test.hpp"
+#include "store/column.hpp"
+#include "store/error.hpp"
+#include "store/file.hpp"
+#include "store/strings.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace lockstep::testing {
+namespace {
+
+// Row i of the whole column: empty every fifth row, else of 1 to 40 bytes, some of them
+// multi-byte characters.
+std::string row_text(std::uint64_t i) {
+  if (i % 5 == 0)
+    return "";
+  std::string text = "r" + std::to_string(i) + (i % 3 == 0 ? "\xd0\x96\xe2\x82\xac" : "");
+  text.append(i % 40, static_cast<char>('a' + i % 26));
+  return text;
+}
+
+// Rank r holds rows [first, first + count): 9r+2 of them, none on rank 1.
+std::uint64_t count_on(int rank) {
+  return rank == 1 ? 0 : 9 * rank + 2;
+}
+std::uint64_t first_on(int rank) {
+  std::uint64_t first = 0;
+  for (int r = 0; r < rank; ++r)
+    first += count_on(r);
+  return first;
+}
+
+class StringColumns : public SharedFileTest {};
+
+TEST_F(StringColumns, EveryFormWritesTheSameRowsAndEverySlabReadsThemBack) {
+  const std::uint64_t first = first_on(comm.rank()), count = count_on(comm.rank());
+  std::vector<std::string> mine;
+  std::vector<std::string_view> views;
+  store::StringColumn packed;
+  for (std::uint64_t i = first; i < first + count; ++i)
+    mine.push_back(row_text(i));
+  for (const auto &text : mine) {
+    views.emplace_back(text);
+    packed.push_back(text);
+  }
+  ASSERT_EQ(packed.size(), mine.size());
+  {
+    auto file = store::File::create(path, comm);
+    store::write_strings(file.root(), "as_strings", mine);
+    store::write_strings(file.root(), "as_views", views);
+    store::write_strings(file.root(), "as_column", packed);
+  }
+  const auto file = store::File::open(path, comm, store::Access::read_only);
+  const std::uint64_t total = first_on(comm.size());
+  for (const char *name : {"as_strings", "as_views", "as_column"}) {
+    ASSERT_EQ(store::column_length(file.root().open_group(name), "offsets"), total) << name;
+    // Every slab [begin, end) a rank might read, the empty ones and the whole column included.
+    for (std::uint64_t begin = 0; begin <= total; begin += 1 + begin % 4) {
+      for (std::uint64_t end = begin; end <= total; end += 1 + end % 7) {
+        const store::Slab slab{begin, end - begin};
+        const auto strings = store::read_strings(file.root(), name, slab);
+        const auto column = store::read_string_column(file.root(), name, slab);
+        ASSERT_EQ(strings.size(), slab.count);
+        ASSERT_EQ(column.size(), slab.count);
+        std::uint64_t row = begin;
+        for (const auto text : column) { // the iterator and operator[] agree
+          ASSERT_EQ(text, row_text(row)) << name << " row " << row;
+          ASSERT_EQ(column[row - begin], text);
+          ASSERT_EQ(strings[row - begin], text);
+          ++row;
+        }
+        ASSERT_EQ(row, end);
+      }
+    }
+  }
+}
+
+TEST_F(StringColumns, OffsetsThatDoNotFitTheirBytesAreRefused) {
+  EXPECT_THROW(store::StringColumn({'a', 'b'}, {0, 2, 1}), store::Error); // decreasing
+  EXPECT_THROW(store::StringColumn({'a', 'b'}, {0, 1}), store::Error);    // short of the bytes
+  EXPECT_THROW(store::StringColumn({'a', 'b'}, {1, 2}), store::Error);    // not from 0
+  EXPECT_THROW(store::StringColumn({}, {}), store::Error);                // no end
+  EXPECT_EQ(store::StringColumn({'a', 'b'}, {0, 0, 2})[1], "ab");
+  {
+    auto file = store::File::create(path, comm);
+    const auto strings = file.root().create_group("broken");
+    const bool root = comm.is_root();
+    store::write_column(strings, "offsets",
+                        root ? std::vector<std::uint64_t>{0, 3, 1, 4}
+                             : std::vector<std::uint64_t>{});
+    store::write_column(strings, "bytes",
+                        root ? std::vector<std::uint8_t>{'a', 'b', 'c', 'd'}
+                             : std::vector<std::uint8_t>{});
+  }
+  const auto file = store::File::open(path, comm, store::Access::read_only);
+  for (const store::Slab slab : {store::Slab{0, 4}, store::Slab{1, 2}}) {
+    EXPECT_THROW(store::read_string_column(file.root(), "broken", slab), store::Error);
+    EXPECT_THROW(store::read_strings(file.root(), "broken", slab), store::Error);
+  }
+  const auto tail = store::read_string_column(file.root(), "broken", {2, 2}); // in order from 1
+  EXPECT_EQ(tail[0], "bcd");
+  EXPECT_EQ(tail[1], ""); // the last row ends where the bytes do
+}
+
+} // namespace
+} // namespace lockstep::testing
