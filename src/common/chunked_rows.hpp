@@ -14,7 +14,9 @@
 
 namespace lockstep {
 
-template <typename Row, std::size_t kRowsPerChunk = 4096>
+// Chunks of 1 to 2 MiB by default: few allocations, little left unused in the last.
+template <typename Row,
+          std::size_t kRowsPerChunk = std::bit_ceil((std::size_t{1} << 20) / sizeof(Row) + 1)>
 class ChunkedRows {
   static_assert((kRowsPerChunk & (kRowsPerChunk - 1)) == 0, "a power of two rows per chunk");
   static constexpr std::size_t kShift = std::countr_zero(kRowsPerChunk);
@@ -69,6 +71,7 @@ public:
     chunks_[size_ >> kShift].push_back(std::move(row));
     ++size_;
   }
+  void push_back(const Row &row) { push_back(Row(row)); }
 
   // Drops the rows from `count` on (a table never grows by resizing); frees emptied chunks.
   void truncate(std::size_t count) {

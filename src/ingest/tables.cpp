@@ -419,12 +419,19 @@ void add_action(std::vector<Action> &actions, KeyRecorder &keys, std::uint64_t a
 
 namespace {
 
-// The actions and interactions of one post, each key once, and the strings behind the keys.
-void derive_post(const PostView &post, std::uint64_t account, std::uint64_t index,
-                 std::vector<Action> &actions, std::vector<InteractionRow> &interactions,
-                 KeyRecorder &keys) {
+// One post's actions and interactions, gathered and made unique here before they join a group's
+// (a scratch reused from post to post).
+struct PostActions {
+  std::vector<Action> actions;
+  std::vector<InteractionRow> interactions;
+};
+
+// The actions of one post, each key once, into `out.actions`, and the strings behind the keys.
+void gather_actions(const PostView &post, std::uint64_t account, std::uint64_t index,
+                    PostActions &out, KeyRecorder &keys) {
   const auto &head = post.head;
-  const std::size_t first_action = actions.size();
+  auto &actions = out.actions;
+  actions.clear();
   add_action(actions, keys, account, post, index, Signal::retweet, head.retweet_of, nullptr);
   add_action(actions, keys, account, post, index, Signal::reply, head.reply_to, nullptr);
   add_action(actions, keys, account, post, index, Signal::quote, head.quote_of, nullptr);
@@ -444,22 +451,25 @@ void derive_post(const PostView &post, std::uint64_t account, std::uint64_t inde
                Signal(static_cast<std::uint8_t>(post.object_signals[i])), hash64(object), &object);
   }
   // A post acts on each key once, however often the key appears in it.
-  std::sort(actions.begin() + static_cast<std::ptrdiff_t>(first_action), actions.end(),
-            [](const Action &a, const Action &b) {
-              return std::tie(a.signal, a.key) < std::tie(b.signal, b.key);
-            });
-  actions.erase(std::unique(actions.begin() + static_cast<std::ptrdiff_t>(first_action),
-                            actions.end(),
+  std::sort(actions.begin(), actions.end(), [](const Action &a, const Action &b) {
+    return std::tie(a.signal, a.key) < std::tie(b.signal, b.key);
+  });
+  actions.erase(std::unique(actions.begin(), actions.end(),
                             [](const Action &a, const Action &b) {
                               return a.signal == b.signal && a.key == b.key;
                             }),
                 actions.end());
+}
 
-  const std::size_t first_interaction = interactions.size();
+// The interactions of one post, each (kind, user) once, into `out.interactions`.
+void gather_interactions(const PostView &post, std::uint64_t account, std::uint64_t index,
+                         PostActions &out, KeyRecorder &keys) {
+  auto &interactions = out.interactions;
+  interactions.clear();
   const auto interact = [&](Interaction kind, std::string_view user) {
     if (user.empty())
       return;
-    interactions.push_back(InteractionRow{account, hash64(user), index, head.time_ms,
+    interactions.push_back(InteractionRow{account, hash64(user), index, post.head.time_ms,
                                           static_cast<std::uint8_t>(kind)});
     keys.add(hash64(user), Signal::mention, user);
   };
@@ -467,17 +477,29 @@ void derive_post(const PostView &post, std::uint64_t account, std::uint64_t inde
   interact(Interaction::reply_to, post.reply_user);
   for (const auto &user : post.mentions)
     interact(Interaction::mention_of, user);
-  std::sort(interactions.begin() + static_cast<std::ptrdiff_t>(first_interaction),
-            interactions.end(), [](const InteractionRow &a, const InteractionRow &b) {
+  std::sort(interactions.begin(), interactions.end(),
+            [](const InteractionRow &a, const InteractionRow &b) {
               return std::tie(a.kind, a.target_key) < std::tie(b.kind, b.target_key);
             });
-  interactions.erase(
-      std::unique(interactions.begin() + static_cast<std::ptrdiff_t>(first_interaction),
-                  interactions.end(),
-                  [](const InteractionRow &a, const InteractionRow &b) {
-                    return a.kind == b.kind && a.target_key == b.target_key;
-                  }),
-      interactions.end());
+  interactions.erase(std::unique(interactions.begin(), interactions.end(),
+                                 [](const InteractionRow &a, const InteractionRow &b) {
+                                   return a.kind == b.kind && a.target_key == b.target_key;
+                                 }),
+                     interactions.end());
+}
+
+// The actions and interactions of one post appended to a group's, and the strings behind the
+// keys. The group's tables grow in chunks: grown by doubling, the IRA copies' actions paged in
+// about three times their final size.
+void derive_post(const PostView &post, std::uint64_t account, std::uint64_t index,
+                 PostActions &scratch, ChunkedRows<Action> &actions,
+                 ChunkedRows<InteractionRow> &interactions, KeyRecorder &keys) {
+  gather_actions(post, account, index, scratch, keys);
+  for (const auto &action : scratch.actions)
+    actions.push_back(action);
+  gather_interactions(post, account, index, scratch, keys);
+  for (const auto &interaction : scratch.interactions)
+    interactions.push_back(interaction);
 }
 
 } // namespace
@@ -700,7 +722,7 @@ void append_posts(const store::Group &p, PostColumns &c,
   append_and_free(p, schema::posts::content_id, c.content_id);
 }
 
-void append_actions(const store::Group &a, const std::vector<Action> &actions) {
+void append_actions(const store::Group &a, const ChunkedRows<Action> &actions) {
   store::append_column(
       a, schema::actions::account,
       column<Action, std::uint64_t>(actions, [](const auto &r) { return r.account; }));
@@ -744,7 +766,7 @@ void append_follows(const store::Group &f, const std::vector<Follow> &follows) {
       column<Follow, std::int64_t>(follows, [](const auto &r) { return r.last_ms; }));
 }
 
-void append_interactions(const store::Group &n, const std::vector<InteractionRow> &interactions) {
+void append_interactions(const store::Group &n, const ChunkedRows<InteractionRow> &interactions) {
   store::append_column(
       n, schema::interactions::source,
       column<InteractionRow, std::uint64_t>(interactions, [](const auto &r) { return r.source; }));
@@ -786,9 +808,9 @@ void StoreWriter::add_group(OwnedRows &rows, PartitionRange owned, PhaseTimes &t
 
   phase.emplace(times, "derive");
   // Actions, interactions, the strings behind their keys and the posts' columns, in post order.
-  std::vector<Action> actions;
-  actions.reserve(post_order.size()); // most posts act at least once: fewer copies as it grows
-  std::vector<InteractionRow> interactions;
+  ChunkedRows<Action> actions;
+  ChunkedRows<InteractionRow> interactions;
+  PostActions scratch;
   std::vector<std::uint64_t> post_count(accounts.size(), 0);
   PostColumns post_columns(post_order.size());
   {
@@ -802,7 +824,7 @@ void StoreWriter::add_group(OwnedRows &rows, PartitionRange owned, PhaseTimes &t
       const std::uint64_t account = post_account[i], index = post_base + i;
       ++post_count[account - account_base];
       ++time_sources_[static_cast<std::size_t>(post.head.time_source)];
-      derive_post(post, account, index, actions, interactions, keys);
+      derive_post(post, account, index, scratch, actions, interactions, keys);
       post_columns.add(post, labels_);
     }
     for (const auto &follow : rows.follows) // the followed accounts' ids

@@ -26,7 +26,9 @@
 #include <hdf5.h>
 #include <map>
 #include <regex>
+#include <set>
 #include <sstream>
+#include <tuple>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -723,6 +725,52 @@ std::vector<std::uint64_t> read_u64(const std::string &store, const char *datase
   H5Dclose(d);
   H5Fclose(file);
   return values;
+}
+
+// A post acts on each of its keys once and interacts with each user once, however often its
+// lists name them: tweets whose lists repeat every element store the same actions and
+// interactions as the same tweets listing each once. 5,000 tweets of 8 actions each take the
+// group's tables past their first chunk (32,768 actions).
+TEST_F(Ingest, EachPostActsOnEachKeyOnceHoweverOftenItsListsNameIt) {
+  const auto tweets = [](bool repeated) {
+    std::vector<std::map<std::string, std::string>> rows;
+    for (int i = 0; i < 5'000; ++i) {
+      const std::string tag = "tag" + std::to_string(i % 7), user = std::to_string(500 + i % 11);
+      const std::string url = "https://t.co/p" + std::to_string(i % 13);
+      const auto list = [&](const std::string &a, const std::string &b) {
+        return repeated ? "[" + a + ", " + b + ", " + a + ", " + b + "]" : "[" + a + ", " + b + "]";
+      };
+      rows.push_back({{"tweetid", std::to_string(790000000000000000ull + i)},
+                      {"userid", std::to_string(100 + i % 50)},
+                      {"tweet_time", "2016-10-24 12:00"},
+                      {"tweet_text", "text " + std::to_string(i)},
+                      {"hashtags", list(tag, "common")},
+                      {"urls", list(url, "https://t.co/same")},
+                      {"user_mentions", list(user, "999")}});
+    }
+    return rows;
+  };
+  const auto once = tweets_config("listed-once", tweets(false));
+  const auto twice = tweets_config("listed-twice", tweets(true));
+  const auto s = ingest::ingest(comm, twice);
+  ingest::ingest(comm, once);
+  // Two hashtags, two URLs on one domain, two mentions and the text.
+  EXPECT_EQ(s.actions, 5'000u * 8);
+  EXPECT_EQ(s.interactions, 5'000u * 2);
+  if (comm.is_root()) {
+    for (const char *column : {"/actions/post", "/actions/key", "/actions/signal",
+                               "/actions/account", "/actions/time_ms", "/interactions/post",
+                               "/interactions/target_key", "/interactions/kind"}) {
+      EXPECT_EQ(read_u64(twice.store_path, column), read_u64(once.store_path, column)) << column;
+    }
+    const auto posts = read_u64(twice.store_path, "/actions/post");
+    const auto keys = read_u64(twice.store_path, "/actions/key");
+    const auto signals = read_u64(twice.store_path, "/actions/signal");
+    std::set<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>> distinct;
+    for (std::size_t i = 0; i < posts.size(); ++i)
+      distinct.emplace(posts[i], signals[i], keys[i]);
+    EXPECT_EQ(distinct.size(), posts.size()) << "an action repeated within a post";
+  }
 }
 
 // Re-releases drop retweet_tweetid: a retweet is then keyed by its text, with or without the
