@@ -2,8 +2,10 @@
 # What a user waits for, end to end (ingest + detect, wall time of each command under mpiexec).
 #  1. QUT's own benchmark on one core: CooRTweet's Russian retweets replicated 20 times (702,500
 #     rows) as an action table, co-retweets within 60 s, against QUT's preprocess and co_retweet
-#     as measured on this machine (issue 23: 23.6 s and 9.8 s). Three runs each, medians; also the
-#     share of the wall time that no phase of the manifests covers.
+#     as measured on this machine (issue 23: 23.6 s and 9.8 s). Three runs each, medians, with
+#     Lockstep's user and system CPU seconds beside its wall seconds: on a VM that pages memory
+#     in slowly the wall and system time move by a third from run to run, the user time little.
+#     Also the share of the wall time that no phase of the manifests covers.
 #  2. A generated release of ACCOUNTS accounts over 14 days (200000 gives about 10^7 posts, 20000
 #     about 10^6) with the default job, at each rank count of RANKS (one oneTBB thread per rank, so
 #     cores = ranks): the seconds and peak memory of each command (the largest process), rows/s per
@@ -21,10 +23,10 @@ rank_counts=("${@:-1}")
 [ $# -gt 0 ] || rank_counts=(1 2)
 source "$(dirname "$0")/common.sh" lockstep
 
-timed() { # label ranks command...: runs it under /usr/bin/time; prints "seconds peak_mb"
-  /usr/bin/time -f '%e %M' -o "$work/time.$1" \
+timed() { # label ranks command...: runs it under /usr/bin/time; prints "seconds peak_mb user sys"
+  /usr/bin/time -f '%e %M %U %S' -o "$work/time.$1" \
     mpiexec -n "$2" --oversubscribe --bind-to none "${@:3}" >"$work/log.$1"
-  awk '{ printf "%.2f %.0f\n", $1, $2 / 1024 }' "$work/time.$1"
+  awk '{ printf "%.2f %.0f %.2f %.2f\n", $1, $2 / 1024, $3, $4 }' "$work/time.$1"
 }
 phases() { # manifest key: "phase s, ..." from a manifest's per-phase object
   grep -o "\"$2\": {[^}]*}" "$1" | sed 's/.*{//; s/}//; s/"//g'
@@ -44,27 +46,41 @@ done
 { cat "$work/qut.toml"; printf '[detect]\nkeep_candidates = true\n'; } > "$work/qut-all.toml"
 for run in 1 2 3; do
   rm -f "$work/qut.h5"
-  read -r s mb < <(timed qut-ingest 1 "$BIN/lockstep" ingest --store "$work/qut.h5" \
+  read -r s mb user sys < <(timed qut-ingest 1 "$BIN/lockstep" ingest --store "$work/qut.h5" \
     --format actions --actions "$work/russian20.csv" --threads 1 --log-level warn)
-  echo "$s $mb $(phase_sum "$work/qut-manifest.json" seconds_per_phase_rank0)" >> "$work/qut.ingest"
+  echo "$s $mb $(phase_sum "$work/qut-manifest.json" seconds_per_phase_rank0) $user $sys" \
+    >> "$work/qut.ingest"
   for job in qut qut-all; do
-    read -r s mb < <(timed "$job" 1 "$BIN/lockstep" detect --store "$work/qut.h5" \
+    read -r s mb user sys < <(timed "$job" 1 "$BIN/lockstep" detect --store "$work/qut.h5" \
       --job "$work/$job.toml" --out "$work/out-$job" --threads 1 --log-level warn)
-    echo "$s $mb $(phase_sum "$work/out-$job/manifest.json" phase_seconds_rank0)" >> "$work/$job.detect"
+    echo "$s $mb $(phase_sum "$work/out-$job/manifest.json" phase_seconds_rank0) $user $sys" \
+      >> "$work/$job.detect"
   done
 done
 ingest_s=$(cut -d' ' -f1 "$work/qut.ingest" | median3)
 ingest_mb=$(cut -d' ' -f2 "$work/qut.ingest" | median3)
 sig_s=$(cut -d' ' -f1 "$work/qut.detect" | median3)
 all_s=$(cut -d' ' -f1 "$work/qut-all.detect" | median3)
+cpu() { # file: "median user s, median system s"
+  echo "$(cut -d' ' -f4 "$1" | median3) $(cut -d' ' -f5 "$1" | median3)"
+}
+read -r ingest_user ingest_sys < <(cpu "$work/qut.ingest")
+read -r sig_user sig_sys < <(cpu "$work/qut.detect")
+read -r all_user all_sys < <(cpu "$work/qut-all.detect")
 pairs=$(grep -o '"candidate_edges": [0-9]*' "$work/out-qut-all/manifest.json" | grep -o '[0-9]*$')
-printf '%-44s %-8s %-10s %s\n' step QUT_s Lockstep_s QUT/Lockstep
-row() { awk -v n="$1" -v q="$2" -v l="$3" 'BEGIN { printf "%-44s %-8.1f %-10.2f %.1fx\n", n, q, l, q / l }'; }
-row "preprocess vs ingest (--format actions)" 23.6 "$ingest_s"
-row "co_retweet vs detect (significance job)" 9.8 "$sig_s"
-row "co_retweet vs detect (every pair kept)" 9.8 "$all_s"
-row "end to end, every pair kept" 33.1 "$(awk -v a="$ingest_s" -v b="$all_s" 'BEGIN { print a + b }')"
-row "end to end, significance job" 33.1 "$(awk -v a="$ingest_s" -v b="$sig_s" 'BEGIN { print a + b }')"
+printf '%-44s %-8s %-10s %-13s %-7s %s\n' step QUT_s Lockstep_s QUT/Lockstep user_s sys_s
+row() {
+  awk -v n="$1" -v q="$2" -v l="$3" -v u="$4" -v y="$5" 'BEGIN {
+    printf "%-44s %-8.1f %-10.2f %-13s %-7.2f %.2f\n", n, q, l, sprintf("%.1fx", q / l), u, y }'
+}
+sum() { awk -v a="$1" -v b="$2" 'BEGIN { print a + b }'; }
+row "preprocess vs ingest (--format actions)" 23.6 "$ingest_s" "$ingest_user" "$ingest_sys"
+row "co_retweet vs detect (significance job)" 9.8 "$sig_s" "$sig_user" "$sig_sys"
+row "co_retweet vs detect (every pair kept)" 9.8 "$all_s" "$all_user" "$all_sys"
+row "end to end, every pair kept" 33.1 "$(sum "$ingest_s" "$all_s")" \
+  "$(sum "$ingest_user" "$all_user")" "$(sum "$ingest_sys" "$all_sys")"
+row "end to end, significance job" 33.1 "$(sum "$ingest_s" "$sig_s")" \
+  "$(sum "$ingest_user" "$sig_user")" "$(sum "$ingest_sys" "$sig_sys")"
 echo "ingest peak ${ingest_mb} MB for $(du -m "$work/russian20.csv" | cut -f1) MB of input;" \
   "$pairs candidate pairs kept in results.h5 (QUT: 124,120)"
 cat "$work/qut.ingest" "$work/qut.detect" "$work/qut-all.detect" | awk '{ w += $1; p += $3 }
@@ -80,10 +96,10 @@ printf '%-6s %-8s %-9s %-9s %-15s %-10s\n' ranks phase seconds peak_MB rows/s/co
 declare -A first
 for ranks in "${rank_counts[@]}"; do
   rm -f "$work/gen.h5"
-  read -r ingest_s ingest_mb < <(timed "ingest$ranks" "$ranks" "$BIN/lockstep" ingest \
+  read -r ingest_s ingest_mb _ _ < <(timed "ingest$ranks" "$ranks" "$BIN/lockstep" ingest \
     --store "$work/gen.h5" --tweets "$work"/gen/tweets-part-*.csv --users "$work/gen/users.csv" \
     --threads 1 --log-level warn)
-  read -r detect_s detect_mb < <(timed "detect$ranks" "$ranks" "$BIN/lockstep" detect \
+  read -r detect_s detect_mb _ _ < <(timed "detect$ranks" "$ranks" "$BIN/lockstep" detect \
     --store "$work/gen.h5" --out "$work/out$ranks" --threads 1 --log-level warn)
   for phase in ingest detect total; do
     case $phase in
