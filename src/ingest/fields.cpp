@@ -19,36 +19,41 @@ std::string_view trim(std::string_view s) {
 
 namespace {
 
-// Strips Python-repr quotes from one list item, undoing \\ and \' escapes.
-std::optional<std::string> unquote_item(std::string_view item) {
+// Strips Python-repr quotes from one list item, undoing \\ and \' escapes: a view into the item,
+// or, where an escape was undone, into `unescaped` (which has room for it: see parse_list_into).
+std::optional<std::string_view> unquote_item(std::string_view item, std::string &unescaped) {
   item = trim(item);
   if (item.size() < 2 || (item.front() != '\'' && item.front() != '"'))
-    return std::string(item);
+    return item;
   const char quote = item.front();
   if (item.back() != quote)
     return std::nullopt;
-  std::string out;
+  const std::string_view inner = item.substr(1, item.size() - 2);
+  if (inner.find('\\') == std::string_view::npos)
+    return inner;
+  const std::size_t from = unescaped.size();
   for (std::size_t i = 1; i + 1 < item.size(); ++i) {
     if (item[i] == '\\' && i + 2 < item.size())
       ++i;
-    out.push_back(item[i]);
+    unescaped.push_back(item[i]);
   }
-  return out;
+  return std::string_view(unescaped).substr(from);
 }
 
 } // namespace
 
-std::optional<std::vector<std::string>> parse_list(std::string_view field,
-                                                   std::size_t *empty_elements) {
+bool parse_list_into(std::string_view field, ListItems &out, std::size_t *empty_elements) {
+  out.items.clear();
+  out.unescaped.clear();
   field = trim(field);
-  std::vector<std::string> items;
   if (field.empty())
-    return items;
+    return true;
   if (field.size() < 2 || field.front() != '[' || field.back() != ']')
-    return std::nullopt;
+    return false;
   field = field.substr(1, field.size() - 2);
   if (trim(field).empty())
-    return items;
+    return true;
+  out.unescaped.reserve(field.size()); // never outgrown: the views into it stay valid
   char quote = 0;
   std::size_t start = 0;
   for (std::size_t i = 0; i <= field.size(); ++i) {
@@ -70,21 +75,27 @@ std::optional<std::vector<std::string>> parse_list(std::string_view field,
         continue;
     }
     if (quote != 0)
-      return std::nullopt;
-    auto item = unquote_item(field.substr(start, i - start));
+      return false;
+    const auto item = unquote_item(field.substr(start, i - start), out.unescaped);
     if (!item)
-      return std::nullopt;
+      return false;
     if (item->empty()) { // "[a,]", "[a,, b]", "['']": a release's slip, not a reason to lose a row
       if (empty_elements != nullptr)
         ++*empty_elements;
     } else {
-      items.push_back(std::move(*item));
+      out.items.push_back(*item);
     }
     start = i + 1;
   }
-  if (quote != 0)
+  return quote == 0;
+}
+
+std::optional<std::vector<std::string>> parse_list(std::string_view field,
+                                                   std::size_t *empty_elements) {
+  ListItems read;
+  if (!parse_list_into(field, read, empty_elements))
     return std::nullopt;
-  return items;
+  return std::vector<std::string>(read.items.begin(), read.items.end());
 }
 
 std::optional<bool> parse_bool(std::string_view field) {

@@ -20,6 +20,15 @@ inline constexpr std::uint64_t kFirstSnowflake = std::uint64_t{1} << 52;
 // no brackets, or an unclosed quote.
 std::optional<std::vector<std::string>> parse_list(std::string_view field,
                                                    std::size_t *empty_elements = nullptr);
+
+// The same items without a copy of each: views into the field, or into `unescaped` for an item
+// whose quotes held escapes. Reused from row to row, it keeps its memory.
+struct ListItems {
+  std::vector<std::string_view> items;
+  std::string unescaped;
+};
+// Reads `field` into `out` (emptied first) as parse_list does; false where it gives nullopt.
+bool parse_list_into(std::string_view field, ListItems &out, std::size_t *empty_elements = nullptr);
 std::optional<bool> parse_bool(std::string_view field);
 // A non-negative count; "" is unknown (-1); "17.0" is 17; "1.5" or "abc" is malformed.
 std::optional<std::int64_t> parse_count(std::string_view field);

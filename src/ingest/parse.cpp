@@ -218,11 +218,12 @@ void parse_tweet(const Fields &f, const std::string &time_format, std::uint32_t 
                   fmt::format("is_retweet '{}'", clip(f[kIsRetweet])));
   }
   std::size_t empty_elements = 0;
-  const auto hashtags = parse_list(f[kHashtags], &empty_elements);
-  const auto urls = parse_list(f[kUrls], &empty_elements);
-  const auto mentions = parse_list(f[kMentions], &empty_elements);
-  if (!hashtags || !urls || !mentions) {
-    const int bad = !hashtags ? kHashtags : !urls ? kUrls : kMentions;
+  thread_local ListItems hashtags, urls, mentions; // views: a row's lists are not copied twice
+  const bool hashtags_read = parse_list_into(f[kHashtags], hashtags, &empty_elements);
+  const bool urls_read = parse_list_into(f[kUrls], urls, &empty_elements);
+  const bool mentions_read = parse_list_into(f[kMentions], mentions, &empty_elements);
+  if (!hashtags_read || !urls_read || !mentions_read) {
+    const int bad = !hashtags_read ? kHashtags : !urls_read ? kUrls : kMentions;
     return reject(out, file, line, "bad list field",
                   fmt::format("{} '{}'", io_archive::kTweetColumns[static_cast<std::size_t>(bad)],
                               clip(f[bad])));
@@ -263,15 +264,15 @@ void parse_tweet(const Fields &f, const std::string &time_format, std::uint32_t 
     if (post.retweet_user.empty())
       post.retweet_user = retweeted_screen_name(post.text);
   }
-  for (const auto &tag : *hashtags) {
+  for (const auto tag : hashtags.items) {
     if (auto folded = text::normalize_hashtag(tag); folded && !folded->empty())
       post.hashtags.push_back(std::move(*folded));
   }
-  for (const auto &url : *urls) {
+  for (const auto url : urls.items) {
     if (auto normal = text::normalize_url(url); !normal.empty())
       post.urls.push_back(std::move(normal));
   }
-  post.mentions = *mentions;
+  post.mentions.assign(mentions.items.begin(), mentions.items.end());
   if (post.kind != PostKind::retweet) {
     thread_local std::string normal;
     if (text::normalize_text_into(post.text, normal) && !normal.empty())

@@ -2,12 +2,45 @@
 #include "ingest/fields.hpp"
 
 #include <gtest/gtest.h>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace lockstep::testing {
 namespace {
 
 using namespace ingest;
 using Items = std::vector<std::string>;
+
+// One ListItems read row after row (as parse_tweet reuses it) gives each list's own items, as
+// views that stay valid however many of them had escapes undone.
+TEST(Fields, ListItemsReusedFromRowToRowHoldOnlyTheirRowsItems) {
+  std::string escaped = "[";
+  Items escaped_items;
+  for (int i = 0; i < 60; ++i) { // each item's escape undone into the shared buffer
+    escaped += (i == 0 ? "'x\\'" : ", 'x\\'") + std::to_string(i) + "'";
+    escaped_items.push_back("x'" + std::to_string(i));
+  }
+  escaped += "]";
+  const std::vector<std::pair<std::string, std::optional<Items>>> rows = {
+      {escaped, escaped_items},
+      {"['a\\'b', 'c\\\\d', plain]", Items{"a'b", "c\\d", "plain"}},
+      {"[x, y]", Items{"x", "y"}},
+      {"['unclosed]", std::nullopt},
+      {"", Items{}},
+      {"  [ 'sp' ,, \"q\" ] ", Items{"sp", "q"}},
+      {escaped, escaped_items},
+      {"[]", Items{}},
+  };
+  ListItems reused;
+  for (const auto &[field, want] : rows) {
+    std::size_t empty = 0;
+    ASSERT_EQ(parse_list_into(field, reused, &empty), want.has_value()) << field;
+    if (want)
+      EXPECT_EQ(Items(reused.items.begin(), reused.items.end()), *want) << field;
+  }
+}
 
 TEST(Fields, ListsInBothEncodings) {
   EXPECT_EQ(parse_list("['SyrianArmy', 'Hama', 'InsideSyriaMC']"),
