@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <utf8proc.h>
 #include <vector>
@@ -96,6 +97,33 @@ std::uint32_t fold_alone(std::uint32_t cp) {
   return static_cast<std::uint32_t>(to) + 2;
 }
 
+// Appends the run of ASCII bytes `text` starts with, A-Z lowered (each ASCII code point's fold),
+// and returns its length. Eight bytes at a time: a byte is in A-Z when adding 0x3F sets its high
+// bit and adding 0x25 does not (no byte below 0x80 carries into the next); its 0x20 bit is then
+// set. Tweets are mostly ASCII.
+std::size_t append_ascii_run_lowered(std::string_view text, std::string &out) {
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL, kOnes = 0x0101010101010101ULL;
+  std::size_t run = 0;
+  std::uint64_t word = 0;
+  while (run + 8 <= text.size() && (std::memcpy(&word, text.data() + run, 8), word & kHigh) == 0)
+    run += 8;
+  while (run < text.size() && static_cast<unsigned char>(text[run]) < 0x80)
+    ++run;
+  const std::size_t at = out.size();
+  out.resize(at + run);
+  char *to = out.data() + at;
+  std::size_t i = 0;
+  for (; i + 8 <= run; i += 8) {
+    std::memcpy(&word, text.data() + i, 8);
+    const std::uint64_t upper = ((word + 0x3F * kOnes) ^ (word + 0x25 * kOnes)) & kHigh;
+    word |= upper >> 2;
+    std::memcpy(to + i, &word, 8);
+  }
+  for (; i < run; ++i)
+    to[i] = lower(text[i]);
+  return run;
+}
+
 // The fold of a text whose code points all fold alone (most tweets: Latin, Cyrillic, Greek,
 // Arabic, Hebrew, CJK, emoji) into `out`, code point by code point, each looked up once per
 // process; false for any other text, which utf8proc folds whole.
@@ -106,8 +134,7 @@ bool fold_code_points_alone(std::string_view text, std::string &out) {
   for (std::size_t i = 0, length = 0; i < text.size(); i += length) {
     const auto c = text[i];
     if (static_cast<unsigned char>(c) < 0x80) {
-      out.push_back(lower(c));
-      length = 1;
+      length = append_ascii_run_lowered(text.substr(i), out);
       continue;
     }
     const auto cp = decode_utf8(text, i, length);

@@ -75,6 +75,25 @@ TEST(Normalize, FoldMatchesUtf8procOnMixedTexts) {
   }
 }
 
+// Long ASCII runs, which fold eight bytes at a time: every ASCII byte (A-Z and the bytes around
+// them included), at every offset and run length, between and beside multi-byte code points.
+TEST(Normalize, FoldMatchesUtf8procOnLongAsciiRuns) {
+  const std::vector<char32_t> others = {0xC0, 0x419, 0x1E9E, 0x4E2D, 0x1F600, 0x2126};
+  std::mt19937 random(29);
+  std::uniform_int_distribution<int> ascii(1, 0x7F), run(0, 40), other(0, int(others.size()) - 1);
+  for (int trial = 0; trial < 20000; ++trial) {
+    std::string text;
+    for (int pieces = 1 + trial % 6; pieces > 0; --pieces) {
+      for (auto n = run(random); n > 0; --n)
+        text.push_back(static_cast<char>(ascii(random)));
+      if (random() % 2 == 0)
+        text += utf8(others[static_cast<std::size_t>(other(random))]);
+    }
+    ASSERT_EQ(fold(text), fold_with_utf8proc(text)) << text;
+  }
+  EXPECT_EQ(fold("@ABCDEFGHIJKLMNOPQRSTUVWXYZ[`abcxyz{"), "@abcdefghijklmnopqrstuvwxyz[`abcxyz{");
+}
+
 TEST(Normalize, Urls) {
   EXPECT_EQ(
       normalize_url("HTTPS://WWW.Example.COM:443/News/Story/?utm_source=twitter&id=7&fbclid=x#top"),
