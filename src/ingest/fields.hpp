@@ -29,6 +29,7 @@ struct ListItems {
 };
 // Reads `field` into `out` (emptied first) as parse_list does; false where it gives nullopt.
 bool parse_list_into(std::string_view field, ListItems &out, std::size_t *empty_elements = nullptr);
+
 std::optional<bool> parse_bool(std::string_view field);
 // A non-negative count; "" is unknown (-1); "17.0" is 17; "1.5" or "abc" is malformed.
 std::optional<std::int64_t> parse_count(std::string_view field);

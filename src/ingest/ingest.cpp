@@ -110,7 +110,6 @@ struct RoundOutput {
   std::uint64_t empty_list_elements = 0, retweets_keyed_by_text = 0; // Repairs, summed
 };
 
-// Labels seen while reading (the first pass reads every row).
 // A low-cardinality label's distinct values. Rows in a row mostly repeat a label (one account's
 // tweets, one language), so each set skips the value it took last without hashing it: hashing
 // every row's client and languages into the sets was 3% of ingesting the IRA copies.
@@ -129,6 +128,7 @@ private:
   std::string_view last_;
 };
 
+// Labels seen while reading (the first pass reads every row).
 struct LabelSets {
   LabelSet clients, languages;
 };
