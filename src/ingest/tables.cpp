@@ -359,7 +359,7 @@ std::vector<std::uint64_t> count_by_partition(const Rows &rows, std::uint32_t fi
   return counts;
 }
 
-template <typename Row, typename T, typename Get, typename Rows>
+template <typename T, typename Rows, typename Get>
 std::vector<T> column(const Rows &rows, Get get) {
   std::vector<T> out;
   out.reserve(rows.size());
@@ -617,12 +617,10 @@ std::vector<Follow> merged_follows(const std::vector<FollowRow> &rows, const Den
 
 void append_accounts(const store::Group &g, const ChunkedRows<AccountRow> &accounts,
                      const std::vector<std::uint64_t> &post_count, const Labels &labels) {
-  store::append_column(
-      g, schema::accounts::key,
-      column<AccountRow, std::uint64_t>(accounts, [](const auto &a) { return hash64(a.id); }));
-  store::append_column(
-      g, schema::accounts::partition,
-      column<AccountRow, std::uint32_t>(accounts, [](const auto &a) { return a.partition; }));
+  store::append_column(g, schema::accounts::key,
+                       column<std::uint64_t>(accounts, [](const auto &a) { return hash64(a.id); }));
+  store::append_column(g, schema::accounts::partition,
+                       column<std::uint32_t>(accounts, [](const auto &a) { return a.partition; }));
   store::append_strings(g, schema::accounts::id, string_column(accounts, &AccountRow::id));
   store::append_strings(g, schema::accounts::screen_name,
                         string_column(accounts, &AccountRow::screen_name));
@@ -634,21 +632,18 @@ void append_accounts(const store::Group &g, const ChunkedRows<AccountRow> &accou
                         string_column(accounts, &AccountRow::location));
   store::append_strings(g, schema::accounts::label, string_column(accounts, &AccountRow::label));
   store::append_column(g, schema::accounts::language,
-                       column<AccountRow, std::uint32_t>(accounts, [&](const auto &a) {
+                       column<std::uint32_t>(accounts, [&](const auto &a) {
                          return label_id(labels.languages, a.language);
                        }));
-  store::append_column(
-      g, schema::accounts::created_day,
-      column<AccountRow, std::int32_t>(accounts, [](const auto &a) { return a.created_day; }));
-  store::append_column(
-      g, schema::accounts::followers,
-      column<AccountRow, std::int64_t>(accounts, [](const auto &a) { return a.followers; }));
-  store::append_column(
-      g, schema::accounts::following,
-      column<AccountRow, std::int64_t>(accounts, [](const auto &a) { return a.following; }));
+  store::append_column(g, schema::accounts::created_day,
+                       column<std::int32_t>(accounts, [](const auto &a) { return a.created_day; }));
+  store::append_column(g, schema::accounts::followers,
+                       column<std::int64_t>(accounts, [](const auto &a) { return a.followers; }));
+  store::append_column(g, schema::accounts::following,
+                       column<std::int64_t>(accounts, [](const auto &a) { return a.following; }));
   store::append_column(
       g, schema::accounts::from_users_file,
-      column<AccountRow, std::uint8_t>(accounts, [](const auto &a) { return a.from_users_file; }));
+      column<std::uint8_t>(accounts, [](const auto &a) { return a.from_users_file; }));
   store::append_column(g, schema::accounts::post_count, post_count);
 }
 
@@ -723,65 +718,50 @@ void append_posts(const store::Group &p, PostColumns &c,
 }
 
 void append_actions(const store::Group &a, const ChunkedRows<Action> &actions) {
-  store::append_column(
-      a, schema::actions::account,
-      column<Action, std::uint64_t>(actions, [](const auto &r) { return r.account; }));
-  store::append_column(
-      a, schema::actions::signal,
-      column<Action, std::uint8_t>(actions, [](const auto &r) { return r.signal; }));
+  store::append_column(a, schema::actions::account,
+                       column<std::uint64_t>(actions, [](const auto &r) { return r.account; }));
+  store::append_column(a, schema::actions::signal,
+                       column<std::uint8_t>(actions, [](const auto &r) { return r.signal; }));
   store::append_column(a, schema::actions::key,
-                       column<Action, std::uint64_t>(actions, [](const auto &r) { return r.key; }));
-  store::append_column(
-      a, schema::actions::time_ms,
-      column<Action, std::int64_t>(actions, [](const auto &r) { return r.time_ms; }));
-  store::append_column(
-      a, schema::actions::post,
-      column<Action, std::uint64_t>(actions, [](const auto &r) { return r.post; }));
+                       column<std::uint64_t>(actions, [](const auto &r) { return r.key; }));
+  store::append_column(a, schema::actions::time_ms,
+                       column<std::int64_t>(actions, [](const auto &r) { return r.time_ms; }));
+  store::append_column(a, schema::actions::post,
+                       column<std::uint64_t>(actions, [](const auto &r) { return r.post; }));
 }
 
 void append_snapshots(const store::Group &f, const std::vector<Snapshot> &snapshots) {
-  store::append_column(
-      f, schema::snapshots::account,
-      column<Snapshot, std::uint64_t>(snapshots, [](const auto &r) { return r.account; }));
-  store::append_column(
-      f, schema::snapshots::time_ms,
-      column<Snapshot, std::int64_t>(snapshots, [](const auto &r) { return r.time_ms; }));
-  store::append_column(
-      f, schema::snapshots::followers,
-      column<Snapshot, std::int64_t>(snapshots, [](const auto &r) { return r.followers; }));
+  store::append_column(f, schema::snapshots::account,
+                       column<std::uint64_t>(snapshots, [](const auto &r) { return r.account; }));
+  store::append_column(f, schema::snapshots::time_ms,
+                       column<std::int64_t>(snapshots, [](const auto &r) { return r.time_ms; }));
+  store::append_column(f, schema::snapshots::followers,
+                       column<std::int64_t>(snapshots, [](const auto &r) { return r.followers; }));
 }
 
 void append_follows(const store::Group &f, const std::vector<Follow> &follows) {
-  store::append_column(
-      f, schema::follows::account,
-      column<Follow, std::uint64_t>(follows, [](const auto &r) { return r.account; }));
-  store::append_column(
-      f, schema::follows::followed,
-      column<Follow, std::uint64_t>(follows, [](const auto &r) { return r.followed; }));
-  store::append_column(
-      f, schema::follows::first_ms,
-      column<Follow, std::int64_t>(follows, [](const auto &r) { return r.first_ms; }));
-  store::append_column(
-      f, schema::follows::last_ms,
-      column<Follow, std::int64_t>(follows, [](const auto &r) { return r.last_ms; }));
+  store::append_column(f, schema::follows::account,
+                       column<std::uint64_t>(follows, [](const auto &r) { return r.account; }));
+  store::append_column(f, schema::follows::followed,
+                       column<std::uint64_t>(follows, [](const auto &r) { return r.followed; }));
+  store::append_column(f, schema::follows::first_ms,
+                       column<std::int64_t>(follows, [](const auto &r) { return r.first_ms; }));
+  store::append_column(f, schema::follows::last_ms,
+                       column<std::int64_t>(follows, [](const auto &r) { return r.last_ms; }));
 }
 
 void append_interactions(const store::Group &n, const ChunkedRows<InteractionRow> &interactions) {
+  store::append_column(n, schema::interactions::source,
+                       column<std::uint64_t>(interactions, [](const auto &r) { return r.source; }));
+  store::append_column(n, schema::interactions::kind,
+                       column<std::uint8_t>(interactions, [](const auto &r) { return r.kind; }));
   store::append_column(
-      n, schema::interactions::source,
-      column<InteractionRow, std::uint64_t>(interactions, [](const auto &r) { return r.source; }));
-  store::append_column(
-      n, schema::interactions::kind,
-      column<InteractionRow, std::uint8_t>(interactions, [](const auto &r) { return r.kind; }));
-  store::append_column(n, schema::interactions::target_key,
-                       column<InteractionRow, std::uint64_t>(
-                           interactions, [](const auto &r) { return r.target_key; }));
-  store::append_column(
-      n, schema::interactions::time_ms,
-      column<InteractionRow, std::int64_t>(interactions, [](const auto &r) { return r.time_ms; }));
-  store::append_column(
-      n, schema::interactions::post,
-      column<InteractionRow, std::uint64_t>(interactions, [](const auto &r) { return r.post; }));
+      n, schema::interactions::target_key,
+      column<std::uint64_t>(interactions, [](const auto &r) { return r.target_key; }));
+  store::append_column(n, schema::interactions::time_ms,
+                       column<std::int64_t>(interactions, [](const auto &r) { return r.time_ms; }));
+  store::append_column(n, schema::interactions::post,
+                       column<std::uint64_t>(interactions, [](const auto &r) { return r.post; }));
 }
 
 } // namespace
@@ -926,12 +906,10 @@ StoreCounts StoreWriter::finish(const IngestSummary &summary, PhaseTimes &times)
       store::write_attribute(root, "time_source_" + name, static_cast<std::int64_t>(n));
 
     const auto k = root.open_group("keys");
-    store::write_column(
-        k, schema::keys::key,
-        column<KeyValue, std::uint64_t>(key_values, [](const auto &r) { return r.key; }));
-    store::write_column(
-        k, schema::keys::signal,
-        column<KeyValue, std::uint8_t>(key_values, [](const auto &r) { return r.signal; }));
+    store::write_column(k, schema::keys::key,
+                        column<std::uint64_t>(key_values, [](const auto &r) { return r.key; }));
+    store::write_column(k, schema::keys::signal,
+                        column<std::uint8_t>(key_values, [](const auto &r) { return r.signal; }));
     store::write_strings(k, schema::keys::value, string_column(key_values, &KeyValue::value));
 
     const auto d = root.open_group("dictionaries");
