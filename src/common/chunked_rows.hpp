@@ -4,9 +4,10 @@
 // on QUT's benchmark: 8, 17, 34 and 68 MB for 52 MB of rows).
 #pragma once
 
+#include "common/index_iterator.hpp"
+
 #include <bit>
 #include <cstddef>
-#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -22,36 +23,8 @@ class ChunkedRows {
   static constexpr std::size_t kShift = std::countr_zero(kRowsPerChunk);
 
 public:
-  template <typename Table, typename Value>
-  class Iterator {
-  public:
-    using iterator_category = std::forward_iterator_tag;
-    using value_type = Row;
-    using difference_type = std::ptrdiff_t;
-    using pointer = Value *;
-    using reference = Value &;
-
-    Iterator() = default;
-    Iterator(Table *table, std::size_t at) : table_(table), at_(at) {}
-    reference operator*() const { return (*table_)[at_]; }
-    pointer operator->() const { return &(*table_)[at_]; }
-    Iterator &operator++() {
-      ++at_;
-      return *this;
-    }
-    Iterator operator++(int) {
-      Iterator before = *this;
-      ++at_;
-      return before;
-    }
-    bool operator==(const Iterator &other) const { return at_ == other.at_; }
-
-  private:
-    Table *table_ = nullptr;
-    std::size_t at_ = 0;
-  };
-  using iterator = Iterator<ChunkedRows, Row>;
-  using const_iterator = Iterator<const ChunkedRows, const Row>;
+  using iterator = IndexIterator<ChunkedRows>;
+  using const_iterator = IndexIterator<const ChunkedRows>;
 
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }

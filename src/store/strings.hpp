@@ -4,11 +4,11 @@
 // of `bytes`). Collective, like every column.
 #pragma once
 
+#include "common/index_iterator.hpp"
 #include "store/column.hpp"
 
 #include <cstdint>
 #include <initializer_list>
-#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,32 +21,7 @@ namespace lockstep::store {
 // a heap block (QUT's 702,480 36-byte content ids: 30 MB rather than 56 MB).
 class StringColumn {
 public:
-  class Iterator {
-  public:
-    using iterator_category = std::forward_iterator_tag;
-    using value_type = std::string_view;
-    using difference_type = std::ptrdiff_t;
-    using pointer = const std::string_view *;
-    using reference = std::string_view;
-
-    Iterator() = default;
-    Iterator(const StringColumn *column, std::size_t row) : column_(column), row_(row) {}
-    std::string_view operator*() const { return (*column_)[row_]; }
-    Iterator &operator++() {
-      ++row_;
-      return *this;
-    }
-    Iterator operator++(int) {
-      Iterator before = *this;
-      ++row_;
-      return before;
-    }
-    bool operator==(const Iterator &other) const { return row_ == other.row_; }
-
-  private:
-    const StringColumn *column_ = nullptr;
-    std::size_t row_ = 0;
-  };
+  using Iterator = IndexIterator<const StringColumn>;
 
   StringColumn() = default;
   StringColumn(std::initializer_list<std::string_view> rows);
