@@ -8,6 +8,7 @@
 #include "store/error.hpp"
 #include "store/file.hpp"
 #include "store/schema.hpp"
+#include "uneven_slabs.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -19,17 +20,6 @@
 
 namespace lockstep::testing {
 namespace {
-
-// Rank r writes 7r+3 values, except rank 1, which writes none.
-std::uint64_t local_count(int rank) {
-  return rank == 1 ? 0 : 7 * rank + 3;
-}
-std::uint64_t first_index(int rank) {
-  std::uint64_t first = 0;
-  for (int r = 0; r < rank; ++r)
-    first += local_count(r);
-  return first;
-}
 
 template <typename T>
 T value_at(std::uint64_t i) {
@@ -52,16 +42,16 @@ TYPED_TEST_SUITE(ColumnRoundTrip, ColumnTypes);
 TYPED_TEST(ColumnRoundTrip, UnevenSlabsReadBackEvenly) {
   const mpi::Comm &world = this->comm;
   const std::string path = shared_temp_path(world, "column-roundtrip");
-  std::vector<TypeParam> mine(local_count(world.rank()));
+  std::vector<TypeParam> mine(uneven_count(world.rank()));
   for (std::uint64_t i = 0; i < mine.size(); ++i)
-    mine[i] = value_at<TypeParam>(first_index(world.rank()) + i);
+    mine[i] = value_at<TypeParam>(uneven_first(world.rank()) + i);
   {
     auto file = store::File::create(path, world);
     store::write_column(file.root(), "values", mine, store::ColumnOptions{.chunk_elements = 5});
     file.close();
   }
   const auto file = store::File::open(path, world, store::Access::read_only);
-  const std::uint64_t total = first_index(world.size());
+  const std::uint64_t total = uneven_first(world.size());
   ASSERT_EQ(store::column_length(file.root(), "values"), total);
   const store::Slab share = store::even_share(total, world.rank(), world.size());
   const auto got = store::read_column<TypeParam>(file.root(), "values", share);

@@ -7,6 +7,7 @@
 #include "store/error.hpp"
 #include "store/file.hpp"
 #include "store/strings.hpp"
+#include "uneven_slabs.hpp"
 
 #include <filesystem>
 #include <string>
@@ -25,21 +26,10 @@ std::string row_text(std::uint64_t i) {
   return text;
 }
 
-// Rank r holds rows [first, first + count): 9r+2 of them, none on rank 1.
-std::uint64_t count_on(int rank) {
-  return rank == 1 ? 0 : 9 * rank + 2;
-}
-std::uint64_t first_on(int rank) {
-  std::uint64_t first = 0;
-  for (int r = 0; r < rank; ++r)
-    first += count_on(r);
-  return first;
-}
-
 class StringColumns : public SharedFileTest {};
 
 TEST_F(StringColumns, EveryFormWritesTheSameRowsAndEverySlabReadsThemBack) {
-  const std::uint64_t first = first_on(comm.rank()), count = count_on(comm.rank());
+  const std::uint64_t first = uneven_first(comm.rank()), count = uneven_count(comm.rank());
   std::vector<std::string> mine;
   std::vector<std::string_view> views;
   store::StringColumn packed;
@@ -57,7 +47,7 @@ TEST_F(StringColumns, EveryFormWritesTheSameRowsAndEverySlabReadsThemBack) {
     store::write_strings(file.root(), "as_column", packed);
   }
   const auto file = store::File::open(path, comm, store::Access::read_only);
-  const std::uint64_t total = first_on(comm.size());
+  const std::uint64_t total = uneven_first(comm.size());
   for (const char *name : {"as_strings", "as_views", "as_column"}) {
     ASSERT_EQ(store::column_length(file.root().open_group(name), "offsets"), total) << name;
     // Every slab [begin, end) a rank might read, the empty ones and the whole column included.
