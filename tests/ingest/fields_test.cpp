@@ -37,8 +37,9 @@ TEST(Fields, ListItemsReusedFromRowToRowHoldOnlyTheirRowsItems) {
   for (const auto &[field, want] : rows) {
     std::size_t empty = 0;
     ASSERT_EQ(parse_list_into(field, reused, &empty), want.has_value()) << field;
-    if (want)
+    if (want) {
       EXPECT_EQ(Items(reused.items.begin(), reused.items.end()), *want) << field;
+    }
   }
 }
 
