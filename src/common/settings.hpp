@@ -25,7 +25,7 @@ struct Choice {
 inline constexpr double kMaxWindowSeconds = 366.0 * 86400;
 inline constexpr const char *kShingles[] = {"words", "chars"};
 inline constexpr const char *kRunFormats[] = {"ioarchive", "actions", "jsonl"};
-inline constexpr const char *kStoreCompressions[] = {"none", "deflate"};
+inline constexpr const char *kColumnCompressions[] = {"none", "deflate"};
 
 // [detect]
 template <typename C, typename Visit>
@@ -38,6 +38,7 @@ void visit_detect(C &c, Visit &&visit) {
   visit("keep_candidates", c.keep_candidates);
   visit("csv_safe", c.csv_safe);
   visit("gexf_max_edges", c.gexf_max_edges, Range{0, 1e12});
+  visit("results_compression", c.results_compression, Choice{kColumnCompressions});
   visit("exchange_megabytes", c.exchange_megabytes, Range{1, 1 << 20});
   visit("automation_clients", c.automation_clients);
 }
@@ -120,7 +121,7 @@ void visit_run(C &c, Visit &&visit) {
   visit("time_format", c.time_format);
   visit("label_column", c.label_column);
   visit("partitions", c.partitions, Range{1, 1 << 20});
-  visit("store_compression", c.store_compression, Choice{kStoreCompressions});
+  visit("store_compression", c.store_compression, Choice{kColumnCompressions});
   visit("memory_megabytes", c.memory_megabytes, Range{0, 1e12});
   visit("scratch", c.scratch);
   visit("checkpoint", c.checkpoint);

@@ -401,7 +401,10 @@ void write_results_content(const store::Group &root, const DetectConfig &config,
 void write_results_h5(const mpi::Comm &comm, const std::string &path, const DetectConfig &config,
                       const detect::PartitionData &data, const detect::DetectResult &result,
                       const cluster::ClusterResult &clusters, const Degrees &degrees) {
-  auto file = store::File::create(path, comm, store::Compression::deflate_unshuffled);
+  const auto columns = config.results_compression == "deflate"
+                           ? store::Compression::deflate_unshuffled
+                           : store::Compression::none;
+  auto file = store::File::create(path, comm, columns);
   write_results_content(file.root(), config, data, result, clusters, degrees);
   file.close();
 }
