@@ -181,7 +181,7 @@ struct DetectConfig {
   // file is hundreds of MB that nothing reads); 0: always. edges.csv and results.h5 hold them all.
   std::uint64_t gexf_max_edges = 100'000;
   // results.h5's columns: "none" (as they are) or "deflate" (about 9 times smaller for the
-  // per-account tables, and 0.2 s more CPU time per 10^5 accounts; README, "Where the time goes")
+  // per-account tables, and 0.1 s more CPU time per 10^5 accounts; README, "Where the time goes")
   std::string results_compression = "none";
   std::vector<std::string> automation_clients = default_automation_clients(); // by name
   std::uint64_t exchange_megabytes = 256; // bytes per rank and exchange round

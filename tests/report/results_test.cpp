@@ -29,8 +29,10 @@ herr_t collect_dataset(hid_t root, const char *name, const H5O_info_t *info, voi
   column.filters = H5Pget_nfilters(dcpl);
   column.bytes.resize(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)) *
                       H5Tget_size(type));
-  if (!column.bytes.empty())
-    H5Dread(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, column.bytes.data());
+  if (!column.bytes.empty()) {
+    EXPECT_GE(H5Dread(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, column.bytes.data()), 0)
+        << name;
+  }
   static_cast<std::map<std::string, StoredColumn> *>(out)->emplace(name, std::move(column));
   H5Pclose(dcpl);
   H5Sclose(space);
