@@ -78,12 +78,11 @@ TEST(WeightedTail, BoundsTheExactTailFromAboveAndCloselyFarOut) {
 
 // A follow table: 80 accounts following a Zipf choice of 60 popular and 200 rare accounts, and
 // a group of 10 that also follows 12 rare accounts and one another.
-class Follows : public MpiTest {
+class Follows : public SharedFolderTest {
 protected:
   void SetUp() override {
-    dir = shared_temp_path(comm, "follows");
+    make_folder("follows");
     if (comm.is_root()) {
-      std::filesystem::create_directories(dir);
       std::mt19937_64 rng(7);
       std::ofstream out(dir + "/follows.csv");
       out << "account_id,followed_id,collected_at\n";
@@ -118,13 +117,6 @@ protected:
     ingest::ingest(comm, c);
     data = detect::read_partitions(comm, c.store_path);
   }
-  void TearDown() override {
-    comm.barrier();
-    if (comm.is_root())
-      std::filesystem::remove_all(dir);
-    MpiTest::TearDown();
-  }
-  std::string dir;
   detect::PartitionData data;
 };
 
