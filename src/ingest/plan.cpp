@@ -115,13 +115,13 @@ std::vector<InputFile> plan_inputs(const IngestConfig &config) {
 
 std::uint64_t piece_bytes(std::uint64_t splittable_bytes, int ranks) {
   constexpr std::uint64_t kLargest = std::uint64_t{256} << 20, kSmallest = std::uint64_t{1} << 20;
-  constexpr std::uint64_t kPiecesPerRank = 4;
+  constexpr std::uint64_t kPiecesPerRank = 16;
   const auto share = splittable_bytes / (kPiecesPerRank * static_cast<std::uint64_t>(ranks)) + 1;
   return std::clamp(share, kSmallest, kLargest);
 }
 
-std::vector<Piece> plan_pieces(const mpi::Comm &comm, const std::vector<InputFile> &inputs,
-                               std::uint64_t piece_bytes) {
+std::vector<Piece> split_into_pieces(const std::vector<InputFile> &inputs,
+                                     std::uint64_t piece_bytes) {
   std::vector<Piece> pieces;
   for (std::uint32_t f = 0; f < inputs.size(); ++f) {
     const auto &input = inputs[f];
@@ -136,6 +136,12 @@ std::vector<Piece> plan_pieces(const mpi::Comm &comm, const std::vector<InputFil
           Piece{f, input.size * k / count, input.size * (k + 1) / count, StreamState{}});
     }
   }
+  return pieces;
+}
+
+std::vector<Piece> plan_pieces(const mpi::Comm &comm, const std::vector<InputFile> &inputs,
+                               std::uint64_t piece_bytes) {
+  auto pieces = split_into_pieces(inputs, piece_bytes);
   // Each rank counts its own pieces; the sum over ranks fills in everyone's counts.
   std::vector<std::uint64_t> counts(2 * pieces.size(), 0);
   for (std::size_t i = 0; i < pieces.size(); ++i) {

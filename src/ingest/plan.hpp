@@ -38,14 +38,21 @@ inline RecordSyntax syntax_of(TableKind kind) {
 // Every input with its header checked (all ranks; a missing column stops before any work).
 std::vector<InputFile> plan_inputs(const IngestConfig &config);
 
-// The piece size for `ranks` ranks reading `splittable_bytes` of uncompressed input: about four
-// pieces per rank, so every rank reads its share of even one small file, but at most 256 MB (a
-// piece is read in blocks, so its size bounds no memory) and at least 1 MB.
+// The piece size for `ranks` ranks reading `splittable_bytes` of uncompressed input: about 16
+// pieces per rank, but at most 256 MB (a piece is read in blocks, so its size bounds no memory)
+// and at least 1 MB. Pieces are dealt round-robin, so each rank reads pieces from all along every
+// file: the work per byte follows the rows (archives are grouped by account, and an original tweet
+// costs more than a retweet), and with 4 pieces per rank 2 ranks read the first and the second
+// halves of four files, 15% apart in parse time on a generated release.
 std::uint64_t piece_bytes(std::uint64_t splittable_bytes, int ranks);
 
-// Splits inputs into pieces of about `piece_bytes` and computes each piece's start state: every
-// rank counts the quotes and line feeds of the pieces it will read, and a sum over ranks gives
-// the prefix. Collective.
+// Splits each input into equal pieces of at most `piece_bytes` (a compressed one stays whole);
+// their start states are left for plan_pieces.
+std::vector<Piece> split_into_pieces(const std::vector<InputFile> &inputs,
+                                     std::uint64_t piece_bytes);
+
+// split_into_pieces, with each piece's start state: every rank counts the quotes and line feeds
+// of the pieces it will read, and a sum over ranks gives the prefix. Collective.
 std::vector<Piece> plan_pieces(const mpi::Comm &comm, const std::vector<InputFile> &inputs,
                                std::uint64_t piece_bytes);
 
