@@ -6,15 +6,21 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 
 namespace lockstep::store {
 namespace {
 
-PropListHandle collective_transfer() {
+PropListHandle transfer(H5FD_mpio_xfer_t mode) {
   PropListHandle dxpl(checked(H5Pcreate(H5P_DATASET_XFER), "H5Pcreate(transfer)"));
-  check_status(H5Pset_dxpl_mpio(dxpl.id(), H5FD_MPIO_COLLECTIVE), "H5Pset_dxpl_mpio");
+  check_status(H5Pset_dxpl_mpio(dxpl.id(), mode), "H5Pset_dxpl_mpio");
   return dxpl;
+}
+
+PropListHandle collective_transfer() {
+  return transfer(H5FD_MPIO_COLLECTIVE);
 }
 
 PropListHandle chunked_creation(std::uint64_t total, const ColumnOptions &options,
@@ -118,10 +124,14 @@ void write_raw(const Group &group, const std::string &name, hid_t mem_type, hid_
                "writing column " + path);
 }
 
-void append_raw(const Group &group, const std::string &name, hid_t mem_type, hid_t file_type,
-                const void *data, std::uint64_t local_count, const ColumnOptions &options) {
+namespace {
+
+// Column `name` under `group` (created empty, with full chunks, when missing), open and extended by
+// `added` rows, with the length it had; none when nothing is added. Collective.
+std::optional<std::pair<DatasetHandle, std::uint64_t>>
+extended_column(const Group &group, const std::string &name, hid_t file_type, std::uint64_t added,
+                const ColumnOptions &options) {
   const std::string path = group.path_of(name);
-  const SlabLayout layout = layout_slabs(group.comm(), local_count);
   if (!group.has(name)) {
     const hsize_t dims = 0, max_dims = H5S_UNLIMITED;
     DataspaceHandle space(checked(H5Screate_simple(1, &dims, &max_dims), "H5Screate_simple"));
@@ -131,22 +141,70 @@ void append_raw(const Group &group, const std::string &name, hid_t mem_type, hid
     if (!created)
       throw_hdf5_error("cannot create column " + path);
   }
-  if (layout.total == 0)
-    return; // every rank knows the total, so all skip together
+  if (added == 0)
+    return std::nullopt; // every rank knows the total, so all skip together
   DatasetHandle dataset(H5Dopen2(group.id(), name.c_str(), H5P_DEFAULT));
   if (!dataset)
     throw_hdf5_error("cannot open column " + path);
   const std::uint64_t current = dataspace_length(dataset.id(), path);
-  const hsize_t extent = current + layout.total;
+  const hsize_t extent = current + added;
   check_status(H5Dset_extent(dataset.id(), &extent), "extending column " + path);
-  DataspaceHandle file_space(checked(H5Dget_space(dataset.id()), "H5Dget_space(" + path + ")"));
-  const auto memory =
-      select_slab(file_space.id(), Slab{current + layout.local.offset, layout.local.count});
-  const auto dxpl = collective_transfer();
-  static const char placeholder = 0;
+  return std::make_pair(std::move(dataset), current);
+}
+
+// Writes this rank's `slab` of an open column from `data`: collective, or by this rank alone.
+void write_slab(hid_t dataset, hid_t mem_type, Slab slab, const void *data, const std::string &path,
+                H5FD_mpio_xfer_t mode = H5FD_MPIO_COLLECTIVE) {
+  DataspaceHandle file_space(checked(H5Dget_space(dataset), "H5Dget_space(" + path + ")"));
+  const auto memory = select_slab(file_space.id(), slab);
+  const auto dxpl = transfer(mode);
+  static const char placeholder = 0; // HDF5 rejects a null buffer even when nothing is selected
   const void *buffer = data != nullptr ? data : &placeholder;
-  check_status(H5Dwrite(dataset.id(), mem_type, memory.id(), file_space.id(), dxpl.id(), buffer),
+  check_status(H5Dwrite(dataset, mem_type, memory.id(), file_space.id(), dxpl.id(), buffer),
                "appending to column " + path);
+}
+
+} // namespace
+
+void append_raw(const Group &group, const std::string &name, hid_t mem_type, hid_t file_type,
+                const void *data, std::uint64_t local_count, const ColumnOptions &options) {
+  const SlabLayout layout = layout_slabs(group.comm(), local_count);
+  const auto column = extended_column(group, name, file_type, layout.total, options);
+  if (!column)
+    return;
+  const auto &[dataset, current] = *column;
+  write_slab(dataset.id(), mem_type, Slab{current + layout.local.offset, layout.local.count}, data,
+             group.path_of(name));
+}
+
+void append_staged(const Group &group, const std::string &name, hid_t mem_type, hid_t file_type,
+                   std::size_t element_bytes, std::uint64_t local_count,
+                   std::uint64_t stage_elements, const StageFill &fill,
+                   const ColumnOptions &options) {
+  const SlabLayout layout = layout_slabs(group.comm(), local_count);
+  const auto column = extended_column(group, name, file_type, layout.total, options);
+  if (!column)
+    return;
+  const auto &[dataset, current] = *column;
+  // Unfiltered chunks are written by each rank alone, with no wait for the others between
+  // stages. Filtered ones must be written collectively: every rank takes part in the same number
+  // of stages, the last ones empty.
+  const auto mode = column_compression(group, name) == Compression::none ? H5FD_MPIO_INDEPENDENT
+                                                                         : H5FD_MPIO_COLLECTIVE;
+  const std::uint64_t stage = std::max<std::uint64_t>(1, stage_elements);
+  std::uint64_t stages = (local_count + stage - 1) / stage;
+  if (mode == H5FD_MPIO_COLLECTIVE)
+    stages = mpi::allreduce(group.comm(), stages, mpi::Op::max);
+  const auto buffer =
+      std::make_unique_for_overwrite<std::byte[]>(std::min(local_count, stage) * element_bytes);
+  for (std::uint64_t k = 0; k < stages; ++k) {
+    const std::uint64_t first = std::min(k * stage, local_count);
+    const std::uint64_t count = std::min(stage, local_count - first);
+    if (count > 0)
+      fill(buffer.get(), first, count);
+    write_slab(dataset.id(), mem_type, Slab{current + layout.local.offset + first, count},
+               buffer.get(), group.path_of(name), mode);
+  }
 }
 
 void read_raw(const Group &group, const std::string &name, hid_t mem_type, void *data, Slab slab) {

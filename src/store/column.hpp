@@ -8,6 +8,7 @@
 #include "store/schema.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -19,6 +20,7 @@ namespace lockstep::store {
 struct ColumnOptions {
   std::uint64_t chunk_elements = 1 << 16;                // chunk length; shrunk for short columns
   std::optional<Compression> compression = std::nullopt; // nothing: the group's (its file's)
+  std::uint64_t stage_bytes = 16 << 20; // a string column's bytes are written this much at a time
 };
 
 // How column `name` under `group` is stored: none without filters, deflate with the shuffle
@@ -48,6 +50,16 @@ void write_raw(const Group &group, const std::string &name, hid_t mem_type, hid_
 void read_raw(const Group &group, const std::string &name, hid_t mem_type, void *data, Slab slab);
 void append_raw(const Group &group, const std::string &name, hid_t mem_type, hid_t file_type,
                 const void *data, std::uint64_t local_count, const ColumnOptions &options);
+
+// Puts elements [first, first + count) of this rank's slab into `buffer`.
+using StageFill = std::function<void(void *buffer, std::uint64_t first, std::uint64_t count)>;
+// append_raw for a slab made `stage_elements` at a time into one buffer, reused from stage to
+// stage: a column as large as the texts needs no whole second copy of itself to be written. The
+// extension is collective; an unfiltered column's stages are then written by each rank alone.
+void append_staged(const Group &group, const std::string &name, hid_t mem_type, hid_t file_type,
+                   std::size_t element_bytes, std::uint64_t local_count,
+                   std::uint64_t stage_elements, const StageFill &fill,
+                   const ColumnOptions &options);
 } // namespace detail
 
 // Creates dataset `name` under `group` and writes every rank's `local` slab into it. Collective.

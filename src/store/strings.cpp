@@ -4,28 +4,74 @@
 #include "mpi/collectives.hpp"
 #include "store/error.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 namespace lockstep::store {
 
 namespace {
+
+// The bytes of all of `local`'s strings.
+template <typename Strings>
+std::uint64_t total_bytes(const Strings &local) {
+  std::uint64_t bytes = 0;
+  for (const auto &s : local)
+    bytes += s.size();
+  return bytes;
+}
+
+// Where each of `local`'s strings starts when the first starts at `first`.
+template <typename Strings>
+std::vector<std::uint64_t> string_offsets(const Strings &local, std::uint64_t first) {
+  std::vector<std::uint64_t> offsets;
+  offsets.reserve(local.size());
+  for (const auto &s : local) {
+    offsets.push_back(first);
+    first += s.size();
+  }
+  return offsets;
+}
 
 // Offsets (starting at `base` + the bytes of lower ranks) and bytes of this rank's strings.
 template <typename Strings>
 std::pair<std::vector<std::uint64_t>, std::vector<std::uint8_t>>
 pack_strings(const mpi::Comm &comm, const Strings &local, std::uint64_t base) {
-  std::uint64_t local_bytes = 0;
-  for (const auto &s : local)
-    local_bytes += s.size();
-  const std::uint64_t first = base + layout_slabs(comm, local_bytes).local.offset;
-  std::vector<std::uint64_t> offsets;
+  const std::uint64_t local_bytes = total_bytes(local);
+  auto offsets = string_offsets(local, base + layout_slabs(comm, local_bytes).local.offset);
   std::vector<std::uint8_t> bytes;
-  offsets.reserve(local.size());
   bytes.reserve(local_bytes);
-  for (const auto &s : local) {
-    offsets.push_back(first + bytes.size());
+  for (const auto &s : local)
     bytes.insert(bytes.end(), s.begin(), s.end());
-  }
   return {std::move(offsets), std::move(bytes)};
 }
+
+// The bytes of consecutive strings, a stage at a time: each call continues where the last ended.
+template <typename Strings>
+class StringBytes {
+public:
+  explicit StringBytes(const Strings &strings) : strings_(strings) {}
+
+  void fill(void *buffer, std::uint64_t count) {
+    auto *out = static_cast<char *>(buffer);
+    while (count > 0) {
+      const std::string_view row = strings_[row_];
+      const std::uint64_t take = std::min<std::uint64_t>(count, row.size() - within_);
+      std::memcpy(out, row.data() + within_, take);
+      out += take;
+      count -= take;
+      within_ += take;
+      if (within_ == row.size()) {
+        ++row_;
+        within_ = 0;
+      }
+    }
+  }
+
+private:
+  const Strings &strings_;
+  std::size_t row_ = 0;
+  std::uint64_t within_ = 0; // bytes of row_ already given
+};
 
 template <typename Strings>
 void write_string_column(const Group &group, const std::string &name, const Strings &local,
@@ -36,14 +82,22 @@ void write_string_column(const Group &group, const std::string &name, const Stri
   write_column(strings, "bytes", bytes, options);
 }
 
+// Appends the offsets, then the bytes a stage at a time, copied straight from the strings.
 template <typename String>
 void append_string_column(const Group &group, const std::string &name,
                           const std::vector<String> &local, const ColumnOptions &options) {
   const Group strings = group.has(name) ? group.open_group(name) : group.create_group(name);
   const std::uint64_t base = strings.has("bytes") ? column_length(strings, "bytes") : 0;
-  const auto [offsets, bytes] = pack_strings(group.comm(), local, base);
-  append_column(strings, "offsets", offsets, options);
-  append_column(strings, "bytes", bytes, options);
+  const std::uint64_t local_bytes = total_bytes(local);
+  append_column(strings, "offsets",
+                string_offsets(local, base + layout_slabs(group.comm(), local_bytes).local.offset),
+                options);
+  StringBytes<std::vector<String>> bytes(local);
+  detail::append_staged(
+      strings, "bytes", native_type<std::uint8_t>(), file_type<std::uint8_t>(), 1, local_bytes,
+      options.stage_bytes,
+      [&](void *buffer, std::uint64_t, std::uint64_t count) { bytes.fill(buffer, count); },
+      options);
 }
 
 } // namespace

@@ -1,6 +1,6 @@
 // String columns at every rank count: what each rank writes (as std::strings, as views or as a
-// StringColumn) reads back row for row, as std::strings and held packed, over slabs of every
-// shape; offsets that do not fit their bytes are refused.
+// StringColumn) or appends in stages reads back row for row, as std::strings and held packed, over
+// slabs of every shape; offsets that do not fit their bytes are refused.
 #include "mpi/collectives.hpp"
 #include "mpi_test.hpp"
 #include "store/column.hpp"
@@ -67,6 +67,39 @@ TEST_F(StringColumns, EveryFormWritesTheSameRowsAndEverySlabReadsThemBack) {
         }
         ASSERT_EQ(row, end);
       }
+    }
+  }
+}
+
+// Appends write a rank's bytes a stage at a time: stages that split rows, the ranks needing
+// different numbers of stages (one none at all), filtered chunks written piece by piece, and a
+// second append after the first all read back row for row.
+TEST_F(StringColumns, AppendsInStagesOfAnySizeReadBackTheRows) {
+  const std::uint64_t first = uneven_first(comm.rank()), count = uneven_count(comm.rank());
+  const std::uint64_t total = uneven_first(comm.size());
+  std::vector<std::string> mine, later;
+  std::vector<std::string_view> later_views;
+  for (std::uint64_t i = first; i < first + count; ++i) {
+    mine.push_back(row_text(i));
+    later.push_back(row_text(total + i));
+  }
+  for (const auto &text : later)
+    later_views.emplace_back(text);
+  for (const auto compression : {store::Compression::none, store::Compression::deflate}) {
+    for (const std::uint64_t stage : {1u, 7u, 64u, 16u << 20}) {
+      store::ColumnOptions options;
+      options.chunk_elements = 32; // chunks that several stages and ranks write into
+      options.stage_bytes = stage;
+      {
+        auto file = store::File::create(path, comm, compression);
+        store::append_strings(file.root(), "texts", mine, options);
+        store::append_strings(file.root(), "texts", later_views, options);
+      }
+      const auto file = store::File::open(path, comm, store::Access::read_only);
+      const auto texts = store::read_strings(file.root(), "texts", {0, 2 * total});
+      ASSERT_EQ(texts.size(), 2 * total);
+      for (std::uint64_t row = 0; row < 2 * total; ++row)
+        ASSERT_EQ(texts[row], row_text(row)) << "stage " << stage << ", row " << row;
     }
   }
 }
