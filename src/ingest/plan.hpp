@@ -43,7 +43,7 @@ std::vector<InputFile> plan_inputs(const IngestConfig &config);
 // and at least 1 MB. Pieces are dealt round-robin, so each rank reads pieces from all along every
 // file: the work per byte follows the rows (archives are grouped by account, and an original tweet
 // costs more than a retweet), and with 4 pieces per rank 2 ranks read the first and the second
-// halves of four files, 15% apart in parse time on a generated release.
+// halves of four files, 15-25% apart in parse time on a generated release.
 std::uint64_t piece_bytes(std::uint64_t splittable_bytes, int ranks);
 
 // Splits each input into equal pieces of at most `piece_bytes` (a compressed one stays whole);

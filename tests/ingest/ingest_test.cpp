@@ -1071,8 +1071,8 @@ TEST_F(Ingest, PiecesSplitFilesEvenlyWithTheirStartStates) {
 
 // The pieces dealt round-robin give every rank rows from all along every file of at least a fifth
 // of the input, not one region of each: the cost per byte follows the rows (an archive is grouped
-// by account), so a rank holding only the files' first halves parsed 15% longer than the other (a
-// generated release, 2 ranks).
+// by account), so a rank holding only the files' first halves parsed 15-25% longer than the other
+// (a generated release, 2 ranks).
 TEST(Pieces, EveryRankReadsFromEveryQuarterOfEveryLargeFile) {
   constexpr std::uint64_t MB = std::uint64_t{1} << 20;
   struct Shape {
