@@ -186,6 +186,7 @@ void append_staged(const Group &group, const std::string &name, hid_t mem_type, 
   if (!column)
     return;
   const auto &[dataset, current] = *column;
+  const std::string path = group.path_of(name);
   // Unfiltered chunks are written by each rank alone, with no wait for the others between
   // stages. Filtered ones must be written collectively: every rank takes part in the same number
   // of stages, the last ones empty.
@@ -201,9 +202,9 @@ void append_staged(const Group &group, const std::string &name, hid_t mem_type, 
     const std::uint64_t first = std::min(k * stage, local_count);
     const std::uint64_t count = std::min(stage, local_count - first);
     if (count > 0)
-      fill(buffer.get(), first, count);
+      fill(buffer.get(), count);
     write_slab(dataset.id(), mem_type, Slab{current + layout.local.offset + first, count},
-               buffer.get(), group.path_of(name), mode);
+               buffer.get(), path, mode);
   }
 }
 

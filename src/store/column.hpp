@@ -51,8 +51,8 @@ void read_raw(const Group &group, const std::string &name, hid_t mem_type, void 
 void append_raw(const Group &group, const std::string &name, hid_t mem_type, hid_t file_type,
                 const void *data, std::uint64_t local_count, const ColumnOptions &options);
 
-// Puts elements [first, first + count) of this rank's slab into `buffer`.
-using StageFill = std::function<void(void *buffer, std::uint64_t first, std::uint64_t count)>;
+// Puts the next `count` elements of this rank's slab into `buffer` (called in slab order).
+using StageFill = std::function<void(void *buffer, std::uint64_t count)>;
 // append_raw for a slab made `stage_elements` at a time into one buffer, reused from stage to
 // stage: a column as large as the texts needs no whole second copy of itself to be written. The
 // extension is collective; an unfiltered column's stages are then written by each rank alone.

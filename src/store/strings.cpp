@@ -95,8 +95,7 @@ void append_string_column(const Group &group, const std::string &name,
   StringBytes<std::vector<String>> bytes(local);
   detail::append_staged(
       strings, "bytes", native_type<std::uint8_t>(), file_type<std::uint8_t>(), 1, local_bytes,
-      options.stage_bytes,
-      [&](void *buffer, std::uint64_t, std::uint64_t count) { bytes.fill(buffer, count); },
+      options.stage_bytes, [&](void *buffer, std::uint64_t count) { bytes.fill(buffer, count); },
       options);
 }
 
