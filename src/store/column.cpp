@@ -177,34 +177,48 @@ void append_raw(const Group &group, const std::string &name, hid_t mem_type, hid
              group.path_of(name));
 }
 
+SlabAppender::SlabAppender(const Group &group, const std::string &name, hid_t mem_type,
+                           hid_t file_type, std::uint64_t local_count, const ColumnOptions &options)
+    : mem_type_(mem_type), path_(group.path_of(name)), count_(local_count) {
+  const SlabLayout layout = layout_slabs(group.comm(), local_count);
+  auto column = extended_column(group, name, file_type, layout.total, options);
+  // Unfiltered chunks are written by each rank alone, with no wait for the others between parts.
+  mode_ = column_compression(group, name) == Compression::none ? H5FD_MPIO_INDEPENDENT
+                                                               : H5FD_MPIO_COLLECTIVE;
+  if (!column)
+    return;
+  first_ = column->second + layout.local.offset;
+  dataset_.emplace(std::move(column->first));
+}
+
+void SlabAppender::write(const void *data, std::uint64_t count) {
+  if (count > left()) {
+    throw std::logic_error(
+        fmt::format("appending {} rows to {} with {} of this rank's left", count, path_, left()));
+  }
+  if (!dataset_ || (count == 0 && !collective()))
+    return;
+  write_slab(dataset_->id(), mem_type_, Slab{first_ + written_, count}, data, path_, mode_);
+  written_ += count;
+}
+
 void append_staged(const Group &group, const std::string &name, hid_t mem_type, hid_t file_type,
                    std::size_t element_bytes, std::uint64_t local_count,
                    std::uint64_t stage_elements, const StageFill &fill,
                    const ColumnOptions &options) {
-  const SlabLayout layout = layout_slabs(group.comm(), local_count);
-  const auto column = extended_column(group, name, file_type, layout.total, options);
-  if (!column)
-    return;
-  const auto &[dataset, current] = *column;
-  const std::string path = group.path_of(name);
-  // Unfiltered chunks are written by each rank alone, with no wait for the others between
-  // stages. Filtered ones must be written collectively: every rank takes part in the same number
-  // of stages, the last ones empty.
-  const auto mode = column_compression(group, name) == Compression::none ? H5FD_MPIO_INDEPENDENT
-                                                                         : H5FD_MPIO_COLLECTIVE;
+  SlabAppender column(group, name, mem_type, file_type, local_count, options);
+  // A filtered column's stages are collective: every rank takes part in as many, the last empty.
   const std::uint64_t stage = std::max<std::uint64_t>(1, stage_elements);
   std::uint64_t stages = (local_count + stage - 1) / stage;
-  if (mode == H5FD_MPIO_COLLECTIVE)
+  if (column.collective())
     stages = mpi::allreduce(group.comm(), stages, mpi::Op::max);
   const auto buffer =
       std::make_unique_for_overwrite<std::byte[]>(std::min(local_count, stage) * element_bytes);
   for (std::uint64_t k = 0; k < stages; ++k) {
-    const std::uint64_t first = std::min(k * stage, local_count);
-    const std::uint64_t count = std::min(stage, local_count - first);
+    const std::uint64_t count = std::min(stage, column.left());
     if (count > 0)
       fill(buffer.get(), count);
-    write_slab(dataset.id(), mem_type, Slab{current + layout.local.offset + first, count},
-               buffer.get(), path, mode);
+    column.write(buffer.get(), count);
   }
 }
 

@@ -20,7 +20,7 @@ namespace lockstep::store {
 struct ColumnOptions {
   std::uint64_t chunk_elements = 1 << 16;                // chunk length; shrunk for short columns
   std::optional<Compression> compression = std::nullopt; // nothing: the group's (its file's)
-  std::uint64_t stage_bytes = 16 << 20; // a string column's bytes are written this much at a time
+  std::uint64_t stage_bytes = 4 << 20; // a string column's bytes are written this much at a time
 };
 
 // How column `name` under `group` is stored: none without filters, deflate with the shuffle
@@ -50,6 +50,28 @@ void write_raw(const Group &group, const std::string &name, hid_t mem_type, hid_
 void read_raw(const Group &group, const std::string &name, hid_t mem_type, void *data, Slab slab);
 void append_raw(const Group &group, const std::string &name, hid_t mem_type, hid_t file_type,
                 const void *data, std::uint64_t local_count, const ColumnOptions &options);
+
+// This rank's slab of a column, appended part by part: the column is extended by every rank's
+// slab at once (collective), then each write() puts the next part of this rank's slab in place.
+// An unfiltered column's parts are written by each rank alone; a filtered one's collectively, so
+// every rank must call write() equally often (with empty parts once it has nothing left).
+class SlabAppender {
+public:
+  SlabAppender(const Group &group, const std::string &name, hid_t mem_type, hid_t file_type,
+               std::uint64_t local_count, const ColumnOptions &options);
+  // Writes the next `count` elements of this rank's slab from `data`; throws past its end.
+  void write(const void *data, std::uint64_t count);
+  bool collective() const { return mode_ == H5FD_MPIO_COLLECTIVE; }
+  std::uint64_t first() const { return first_; } // the column's row where this rank's slab starts
+  std::uint64_t left() const { return count_ - written_; }
+
+private:
+  std::optional<DatasetHandle> dataset_; // none when no rank appends anything
+  hid_t mem_type_;
+  std::string path_;
+  std::uint64_t first_ = 0, count_ = 0, written_ = 0;
+  H5FD_mpio_xfer_t mode_ = H5FD_MPIO_COLLECTIVE;
+};
 
 // Puts the next `count` elements of this rank's slab into `buffer` (called in slab order).
 using StageFill = std::function<void(void *buffer, std::uint64_t count)>;
@@ -128,6 +150,27 @@ template <ColumnType T>
 std::vector<T> read_column(const Group &group, const schema::Column &column, Slab slab) {
   return read_column<T>(group, checked_name(column, schema_type<T>()), slab);
 }
+
+// A column of T appended part by part (detail::SlabAppender): the whole of every rank's slab need
+// never be in memory at once. Collective to construct.
+template <ColumnType T>
+class ColumnAppender {
+public:
+  ColumnAppender(const Group &group, const std::string &name, std::uint64_t local_count,
+                 const ColumnOptions &options = {})
+      : slab_(group, name, native_type<T>(), file_type<T>(), local_count, options) {}
+  ColumnAppender(const Group &group, const schema::Column &column, std::uint64_t local_count,
+                 const ColumnOptions &options = {})
+      : ColumnAppender(group, checked_name(column, schema_type<T>()), local_count, options) {}
+  // Writes the next part of this rank's slab; collective for a filtered column.
+  void write(std::span<const T> part) { slab_.write(part.data(), part.size()); }
+  bool collective() const { return slab_.collective(); }
+  std::uint64_t first() const { return slab_.first(); }
+  std::uint64_t left() const { return slab_.left(); }
+
+private:
+  detail::SlabAppender slab_;
+};
 
 // The length of column `name`.
 std::uint64_t column_length(const Group &group, const std::string &name);

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fmt/format.h>
+#include <stdexcept>
 
 namespace lockstep::store {
 
@@ -124,6 +126,32 @@ void append_strings(const Group &group, const std::string &name,
 void append_strings(const Group &group, const std::string &name,
                     const std::vector<std::string_view> &local, const ColumnOptions &options) {
   append_string_column(group, name, local, options);
+}
+
+Group StringAppender::strings_group(const Group &group, const std::string &name) {
+  return group.has(name) ? group.open_group(name) : group.create_group(name);
+}
+
+StringAppender::StringAppender(const Group &group, const std::string &name,
+                               std::uint64_t local_rows, std::uint64_t local_bytes,
+                               const ColumnOptions &options)
+    : strings_(strings_group(group, name)), offsets_(strings_, "offsets", local_rows, options),
+      bytes_(strings_, "bytes", local_bytes, options), next_offset_(bytes_.first()) {}
+
+void StringAppender::write(std::span<const std::string_view> rows) {
+  part_offsets_.clear();
+  part_bytes_.clear();
+  for (const auto row : rows) {
+    part_offsets_.push_back(next_offset_);
+    next_offset_ += row.size();
+    part_bytes_.insert(part_bytes_.end(), row.begin(), row.end());
+  }
+  if (part_bytes_.size() > bytes_.left()) {
+    throw std::logic_error(fmt::format("appending to {}: {} bytes, {} of this rank's left",
+                                       strings_.path(), part_bytes_.size(), bytes_.left()));
+  }
+  offsets_.write(part_offsets_);
+  bytes_.write(part_bytes_);
 }
 
 namespace {

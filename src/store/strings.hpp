@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +59,32 @@ void append_strings(const Group &group, const std::string &name,
 // The same from views of strings held elsewhere (no copy of each string).
 void append_strings(const Group &group, const std::string &name,
                     const std::vector<std::string_view> &local, const ColumnOptions &options = {});
+
+// A string column appended a part of rows at a time (ColumnAppender): every rank's rows and bytes
+// are known from the start, and each part's offsets and bytes go to the file as they come, so no
+// rank holds its whole column. Collective to construct; write() as ColumnAppender's.
+class StringAppender {
+public:
+  StringAppender(const Group &group, const std::string &name, std::uint64_t local_rows,
+                 std::uint64_t local_bytes, const ColumnOptions &options = {});
+  StringAppender(const Group &group, const schema::Column &column, std::uint64_t local_rows,
+                 std::uint64_t local_bytes, const ColumnOptions &options = {})
+      : StringAppender(group, checked_name(column, schema::Type::string), local_rows, local_bytes,
+                       options) {}
+  // Throws when the rows or their bytes go past what the constructor was told.
+  void write(std::span<const std::string_view> rows);
+  bool collective() const { return bytes_.collective(); }
+
+private:
+  static Group strings_group(const Group &group, const std::string &name);
+
+  Group strings_;
+  ColumnAppender<std::uint64_t> offsets_;
+  ColumnAppender<std::uint8_t> bytes_;
+  std::uint64_t next_offset_ = 0;           // the next row's first byte
+  std::vector<std::uint64_t> part_offsets_; // reused from part to part
+  std::vector<std::uint8_t> part_bytes_;
+};
 
 std::vector<std::string> read_strings(const Group &group, const std::string &name, Slab rows);
 // The same rows held packed, as they are stored.

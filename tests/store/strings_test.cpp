@@ -1,6 +1,6 @@
 // String columns at every rank count: what each rank writes (as std::strings, as views or as a
-// StringColumn) or appends in stages reads back row for row, as std::strings and held packed, over
-// slabs of every shape; offsets that do not fit their bytes are refused.
+// StringColumn), appends in stages or appends part by part reads back row for row, as std::strings
+// and held packed, over slabs of every shape; offsets that do not fit their bytes are refused.
 #include "mpi/collectives.hpp"
 #include "mpi_test.hpp"
 #include "store/column.hpp"
@@ -10,6 +10,8 @@
 #include "uneven_slabs.hpp"
 
 #include <filesystem>
+#include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -102,6 +104,65 @@ TEST_F(StringColumns, AppendsInStagesOfAnySizeReadBackTheRows) {
         ASSERT_EQ(texts[row], row_text(row)) << "stage " << stage << ", row " << row;
     }
   }
+}
+
+// A string column appended a part of rows at a time: parts of any size, the ranks writing
+// different numbers of parts (one none), filtered ones padded with empty parts to the most any rank
+// writes, and a second append after the first, all read back row for row.
+TEST_F(StringColumns, AppendersWritePartsOfAnySizeThatReadBackTheRows) {
+  const std::uint64_t first = uneven_first(comm.rank()), count = uneven_count(comm.rank());
+  const std::uint64_t total = uneven_first(comm.size());
+  // This rank's rows of the column's first or second append, as views of their texts.
+  const auto rows_of = [&](std::uint64_t base, std::vector<std::string> &texts) {
+    for (std::uint64_t i = first; i < first + count; ++i)
+      texts.push_back(row_text(base + i));
+    return std::vector<std::string_view>(texts.begin(), texts.end());
+  };
+  std::vector<std::string> texts, later_texts;
+  const auto rows = rows_of(0, texts), later = rows_of(total, later_texts);
+  const auto bytes_of = [](const std::vector<std::string_view> &views) {
+    std::uint64_t n = 0;
+    for (const auto view : views)
+      n += view.size();
+    return n;
+  };
+  for (const auto compression : {store::Compression::none, store::Compression::deflate}) {
+    for (const std::uint64_t part : {1u, 2u, 5u, 1000u}) {
+      store::ColumnOptions options;
+      options.chunk_elements = 8; // chunks that several parts and ranks write into
+      {
+        auto file = store::File::create(path, comm, compression);
+        for (const auto *mine : {&rows, &later}) {
+          store::StringAppender column(file.root(), "texts", mine->size(), bytes_of(*mine),
+                                       options);
+          EXPECT_EQ(column.collective(), compression != store::Compression::none);
+          const std::uint64_t own = (mine->size() + part - 1) / part;
+          const std::uint64_t parts =
+              column.collective() ? mpi::allreduce(comm, own, mpi::Op::max) : own;
+          for (std::uint64_t k = 0; k < parts; ++k) {
+            const std::uint64_t begin = std::min(k * part, mine->size());
+            column.write(std::span(*mine).subspan(begin, std::min(part, mine->size() - begin)));
+          }
+        }
+      }
+      const auto file = store::File::open(path, comm, store::Access::read_only);
+      const auto read = store::read_strings(file.root(), "texts", {0, 2 * total});
+      ASSERT_EQ(read.size(), 2 * total);
+      for (std::uint64_t row = 0; row < 2 * total; ++row)
+        ASSERT_EQ(read[row], row_text(row)) << "parts of " << part << ", row " << row;
+    }
+  }
+}
+
+// Rows or bytes past what an appender was told are a programming error, found before any write.
+TEST_F(StringColumns, AppendersRefuseRowsOrBytesBeyondTheirShare) {
+  auto file = store::File::create(path, comm);
+  store::StringAppender rows(file.root(), "rows", 1, 10);
+  const std::vector<std::string_view> two{"a", "b"}, long_one{"abc"};
+  EXPECT_THROW(rows.write(two), std::logic_error);
+  store::StringAppender bytes(file.root(), "bytes", 1, 2);
+  EXPECT_THROW(bytes.write(long_one), std::logic_error);
+  bytes.write(std::span(long_one).first(0));
 }
 
 TEST_F(StringColumns, OffsetsThatDoNotFitTheirBytesAreRefused) {
