@@ -12,9 +12,6 @@
 namespace lockstep::ingest {
 namespace {
 
-// Chunks of 1 MiB (a post too large for one gets its own): one allocation per MiB of posts.
-constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
-
 // A packed post: the head's fixed fields, a flags byte, the nonzero ones of its four optional keys,
 // then its strings and lists with LEB128 lengths (a post of the action table is mostly short ids,
 // and fixed 4-byte lengths and zero keys were a third of it).
@@ -235,20 +232,8 @@ void pack_post(const PostRow &row, std::vector<char> &out) {
   pack_body(row, p);
 }
 
-char *PackedPosts::room(std::size_t n) {
-  if (chunks_.empty() || chunk_size_ - chunk_used_ < n) {
-    chunk_size_ = std::max(n, kChunkBytes);
-    chunks_.push_back(std::make_unique_for_overwrite<char[]>(chunk_size_));
-    chunk_used_ = 0;
-    bytes_ += chunk_size_;
-  }
-  char *at = chunks_.back().get() + chunk_used_;
-  chunk_used_ += n;
-  return at;
-}
-
 void PackedPosts::add(const PostRow &row) {
-  char *at = room(packed_size(row));
+  char *at = chunks_.room(packed_size(row));
   pack_body(row, at);
   rows_.push_back(at);
 }
@@ -256,7 +241,7 @@ void PackedPosts::add(const PostRow &row) {
 void PackedPosts::add_packed(std::string_view packed) {
   if (packed.size() < kFixedBytes || strings_of(packed.data()) > packed.data() + packed.size())
     throw std::runtime_error("ingest: corrupt row exchange");
-  char *at = room(packed.size());
+  char *at = chunks_.room(packed.size());
   std::memcpy(at, packed.data(), packed.size());
   rows_.push_back(at);
 }
@@ -314,7 +299,7 @@ PostRow PackedPosts::row(std::size_t i) const {
 }
 
 void PackedPosts::replace(std::size_t i, const PostRow &row) {
-  char *at = room(packed_size(row));
+  char *at = chunks_.room(packed_size(row));
   pack_body(row, at);
   rows_[i] = at;
 }

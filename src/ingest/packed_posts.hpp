@@ -6,10 +6,10 @@
 // into the chunks.
 #pragma once
 
+#include "common/byte_arena.hpp"
 #include "ingest/rows.hpp"
 
 #include <cstdint>
-#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -46,7 +46,7 @@ public:
   void add_packed(std::string_view packed);
 
   std::size_t size() const { return rows_.size(); }
-  std::uint64_t bytes() const { return bytes_; } // the chunks' bytes
+  std::uint64_t bytes() const { return chunks_.bytes(); } // the chunks' bytes
   PostHead head(std::size_t i) const;
   std::string_view account(std::size_t i) const;
   void view(std::size_t i, PostView &out) const; // valid while these posts live
@@ -56,12 +56,8 @@ public:
   void replace(std::size_t i, const PostRow &row);
 
 private:
-  char *room(std::size_t n); // n bytes at the end of the last chunk, or of a new one
-
-  std::vector<std::unique_ptr<char[]>> chunks_;
-  std::size_t chunk_used_ = 0, chunk_size_ = 0; // of the last chunk
-  std::vector<const char *> rows_;              // where each post's head starts
-  std::uint64_t bytes_ = 0;
+  ByteArena chunks_;
+  std::vector<const char *> rows_; // where each post's head starts
 };
 
 } // namespace lockstep::ingest

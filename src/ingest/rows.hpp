@@ -59,8 +59,8 @@ struct AccountRow {
   std::uint32_t file = 0;
   std::int64_t line = 0;
 
-  void clear(); // as PostRow::clear
-  void pack(bytes::Writer &out) const;
+  void clear();                        // as PostRow::clear
+  void pack(bytes::Writer &out) const; // PackedAccounts reads this layout in place
   static AccountRow unpack(bytes::Reader &in);
 };
 
