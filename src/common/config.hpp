@@ -76,6 +76,9 @@ struct IngestConfig {
   // Rows held per rank; 0 = Slurm's allocation, or half the node's memory shared by its ranks
   // (common/memory.hpp). Larger inputs go through in several passes.
   std::uint64_t memory_megabytes = 0;
+  // Posts whose /posts columns are gathered and appended at a time (half a column's chunk): only
+  // tests change it, to write many stages from few rows.
+  std::uint64_t post_stage_rows = 1 << 15;
 };
 
 // `lockstep validate`: checks a store against the schema.

@@ -624,7 +624,8 @@ IngestSummary ingest(const mpi::Comm &comm, const IngestConfig &config,
       Labels local = existing_labels;
       local.clients.insert(local.clients.end(), seen.clients.begin(), seen.clients.end());
       local.languages.insert(local.languages.end(), seen.languages.begin(), seen.languages.end());
-      writer.emplace(comm, config.store_path, info, global_labels(comm, local));
+      writer.emplace(comm, config.store_path, info, global_labels(comm, local),
+                     config.post_stage_rows);
     }
     writer->add_group(rows, owned, times);
     pass_phase.reset();

@@ -16,9 +16,12 @@
 #include "text/normalize.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
+#include <functional>
 #include <ips4o.hpp>
+#include <limits>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -33,14 +36,19 @@ using store::schema::Interaction;
 using store::schema::Signal;
 namespace schema = store::schema;
 
+// An action or interaction of a group's post, which names the post by its place in the rank's
+// slab of the group's posts (the post's account and store row follow from it): 24 bytes rather
+// than 40, and a post has several.
 struct Action {
-  std::uint64_t account, key, post;
+  std::uint64_t key;
   std::int64_t time_ms;
+  std::uint32_t post;
   std::uint8_t signal;
 };
 struct InteractionRow {
-  std::uint64_t source, target_key, post;
+  std::uint64_t target_key;
   std::int64_t time_ms;
+  std::uint32_t post;
   std::uint8_t kind;
 };
 struct Snapshot {
@@ -191,23 +199,11 @@ KeptPosts dedup_posts(PackedPosts &posts) {
 
 // Whether merge_accounts keeps profile `a` over `b` of the same account: the users file's, then
 // the first by file and line.
-bool preferred_profile(const AccountRow &a, const AccountRow &b) {
+template <typename Profile, typename OtherProfile>
+bool preferred_profile(const Profile &a, const OtherProfile &b) {
   if (a.from_users_file != b.from_users_file)
     return a.from_users_file > b.from_users_file;
   return std::tie(a.file, a.line) < std::tie(b.file, b.line);
-}
-
-// Puts each row at its destination (a permutation) in place, by following its cycles: a new
-// vector of the rows would page in its whole size afresh.
-template <typename Rows>
-void move_to_destinations(Rows &rows, std::vector<std::size_t> &destination) {
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    while (destination[i] != i) { // the row at i goes to destination[i]; its row comes to i
-      const std::size_t to = destination[i];
-      std::swap(rows[i], rows[to]);
-      std::swap(destination[i], destination[to]);
-    }
-  }
 }
 
 // The first 8 bytes of `text` as a big-endian number, zero-padded: ordering by it, then by the
@@ -220,9 +216,9 @@ std::uint64_t order_prefix(std::string_view text) {
 }
 
 // One profile per account: the users file's first row, else the first tweet row's copy. The
-// sort runs on compact keys (the id's first bytes as a number, then the id as a view), and the
-// rows are then permuted in place.
-void merge_accounts(ChunkedRows<AccountRow> &accounts) {
+// sort runs on compact keys (the id's first bytes as a number, then the id as a view); only the
+// profiles' index is reordered.
+void merge_accounts(PackedAccounts &accounts) {
   struct Key {
     std::uint32_t partition;
     std::uint64_t prefix;
@@ -234,7 +230,7 @@ void merge_accounts(ChunkedRows<AccountRow> &accounts) {
   };
   std::vector<Key> keys(accounts.size());
   for (std::size_t i = 0; i < accounts.size(); ++i) {
-    const auto &a = accounts[i];
+    const auto a = accounts[i];
     keys[i] = {a.partition, order_prefix(a.id), a.id, a.from_users_file, a.file, a.line, i};
   }
   ips4o::sort(keys.begin(), keys.end(), [](const Key &a, const Key &b) {
@@ -246,36 +242,32 @@ void merge_accounts(ChunkedRows<AccountRow> &accounts) {
       return a.from_users_file > b.from_users_file;
     return std::tie(a.file, a.line, a.row) < std::tie(b.file, b.line, b.row);
   });
-  // Where each row goes: the kept ones to their place in key order, the others after them.
-  // Found before any row moves: the keys view their ids.
-  std::vector<std::size_t> destination(accounts.size());
-  std::size_t kept = 0, dropped = 0;
+  // The first of each id in key order is the one kept.
+  std::vector<std::size_t> kept;
+  kept.reserve(keys.size());
   for (std::size_t k = 0; k < keys.size(); ++k) {
-    const bool first = k == 0 || keys[k].id != keys[k - 1].id;
-    if (first)
-      destination[keys[k].row] = kept++;
-    else
-      destination[keys[k].row] = accounts.size() - ++dropped;
+    if (k == 0 || keys[k].id != keys[k - 1].id)
+      kept.push_back(keys[k].row);
   }
-  move_to_destinations(accounts, destination);
-  accounts.truncate(kept);
+  accounts.keep(kept);
 }
 
 // Dense account ids by account id text, looked up by its hash (hash64, as posts carry it) and
 // checked against the text; distinct ids with equal hashes fall back to a map of the texts.
 class DenseAccounts {
 public:
-  DenseAccounts(const ChunkedRows<AccountRow> &accounts, std::uint64_t base)
+  DenseAccounts(const PackedAccounts &accounts, std::uint64_t base)
       : accounts_(accounts), base_(base), by_hash_(accounts.size()) {
     for (std::size_t i = 0; i < accounts.size(); ++i) {
-      if (!by_hash_.try_emplace(hash64(accounts[i].id), i).second)
-        by_text_.emplace(accounts[i].id, i);
+      const auto id = accounts.id(i);
+      if (!by_hash_.try_emplace(hash64(id), i).second)
+        by_text_.emplace(id, i);
     }
   }
 
   std::uint64_t at(std::string_view id, std::uint64_t hash) const {
     const auto row = by_hash_.find(hash);
-    if (row != HashSlots::kNone && accounts_[row].id == id)
+    if (row != HashSlots::kNone && accounts_.id(row) == id)
       return base_ + row;
     const auto text = by_text_.find(std::string(id));
     if (text == by_text_.end())
@@ -285,7 +277,7 @@ public:
   }
 
 private:
-  const ChunkedRows<AccountRow> &accounts_;
+  const PackedAccounts &accounts_;
   std::uint64_t base_;
   HashSlots by_hash_;
   std::unordered_map<std::string, std::size_t> by_text_;
@@ -300,23 +292,17 @@ bool key_value_less(const KeyValue &a, const KeyValue &b) {
   return std::tie(a.key, a.signal, a.value) < std::tie(b.key, b.signal, b.value);
 }
 
-// Sorts key strings by (key, signal, value) and keeps one of each.
-void sort_unique(std::vector<KeyValue> &keys) {
-  ips4o::sort(keys.begin(), keys.end(), key_value_less);
-  keys.erase(std::unique(keys.begin(), keys.end(),
-                         [](const KeyValue &a, const KeyValue &b) {
-                           return a.key == b.key && a.signal == b.signal && a.value == b.value;
-                         }),
-             keys.end());
+bool same_key_value(const KeyValue &a, const KeyValue &b) {
+  return a.key == b.key && a.signal == b.signal && a.value == b.value;
 }
 
 // Values of the keys used by actions and interactions, globally deduplicated and sorted by key:
-// each key goes to the rank owning its range of the 64-bit key space. Collective.
-std::vector<KeyValue> global_keys(const mpi::Comm &comm, std::vector<KeyValue> local,
-                                  std::uint64_t &collisions) {
-  sort_unique(local);
+// each key goes to the rank owning its range of the 64-bit key space. The values view `received`,
+// this rank's share as it came. Collective.
+std::vector<KeyValue> global_keys(const mpi::Comm &comm, KeyStrings local,
+                                  std::vector<char> &received, std::uint64_t &collisions) {
   std::vector<std::vector<char>> buckets(static_cast<std::size_t>(comm.size()));
-  for (const auto &kv : local) {
+  for (const auto &kv : local.keys()) {
     // Contiguous, increasing key ranges, so that the ranks' slabs in order are sorted by key.
     const auto ranks = static_cast<std::uint64_t>(comm.size());
     const auto owner =
@@ -324,27 +310,29 @@ std::vector<KeyValue> global_keys(const mpi::Comm &comm, std::vector<KeyValue> l
     bytes::Writer writer(buckets[owner]);
     writer.put(kv.key);
     writer.put(kv.signal);
-    writer.put(std::string_view(kv.value));
+    writer.put(kv.value);
   }
-  const auto received = mpi::alltoallv(comm, buckets);
+  local = KeyStrings();
+  received = mpi::alltoallv(comm, buckets);
+  buckets = {};
   std::vector<KeyValue> mine;
   bytes::Reader reader(received.data(), received.data() + received.size());
   while (!reader.done()) {
     KeyValue kv;
     kv.key = reader.get<std::uint64_t>();
     kv.signal = reader.get<std::uint8_t>();
-    kv.value = reader.get_string();
-    mine.push_back(std::move(kv));
+    kv.value = reader.get_bytes(reader.get<std::uint32_t>());
+    mine.push_back(kv);
   }
   ips4o::sort(mine.begin(), mine.end(), key_value_less);
   std::vector<KeyValue> unique;
-  for (auto &kv : mine) {
+  for (const auto &kv : mine) {
     if (!unique.empty() && unique.back().key == kv.key && unique.back().signal == kv.signal) {
       if (unique.back().value != kv.value)
         ++collisions; // two strings, one 64-bit hash
       continue;
     }
-    unique.push_back(std::move(kv));
+    unique.push_back(kv);
   }
   collisions = mpi::allreduce(comm, collisions, mpi::Op::sum);
   return unique;
@@ -368,13 +356,13 @@ std::vector<T> column(const Rows &rows, Get get) {
   return out;
 }
 
-// Views of one string member of every row (the rows outlive the column).
-template <typename Rows, typename Row>
-std::vector<std::string_view> string_column(const Rows &rows, std::string Row::*member) {
+// Views of one string of every row, a member or what `get` returns (the rows outlive the column).
+template <typename Rows, typename Get>
+std::vector<std::string_view> string_column(const Rows &rows, Get get) {
   std::vector<std::string_view> out;
   out.reserve(rows.size());
   for (const auto &row : rows)
-    out.emplace_back(row.*member);
+    out.emplace_back(std::invoke(get, row));
   return out;
 }
 
@@ -382,10 +370,10 @@ std::vector<std::string_view> string_column(const Rows &rows, std::string Row::*
 // hashtag, link or mention recurs in many posts, and keeping every occurrence until the group's
 // sort made deriving IO-archive rows a fifth of ingest. A value is skipped when the first one
 // recorded under its (key, signal) is the same string; any other (a hash collision) is added,
-// and compact_keys removes what repeats.
+// and what repeats goes when the keys are compacted (before the next group) or merged (finish).
 class KeyRecorder {
 public:
-  explicit KeyRecorder(std::vector<KeyValue> &keys) : keys_(keys), first_(512) {}
+  explicit KeyRecorder(KeyStrings &keys) : keys_(keys), first_(512) {}
 
   void add(std::uint64_t key, Signal signal, std::string_view value) {
     const auto code = static_cast<std::uint8_t>(signal);
@@ -396,21 +384,20 @@ public:
       if (seen.key == key && seen.signal == code && seen.value == value)
         return;
     }
-    keys_.push_back(KeyValue{key, code, std::string(value)});
+    keys_.add(key, code, value);
   }
 
 private:
-  std::vector<KeyValue> &keys_;
+  KeyStrings &keys_;
   HashSlots first_; // (key, signal) -> its first in keys_
 };
 
-void add_action(std::vector<Action> &actions, KeyRecorder &keys, std::uint64_t account,
-                const PostView &post, std::uint64_t post_index, Signal signal, std::uint64_t key,
+void add_action(std::vector<Action> &actions, KeyRecorder &keys, const PostView &post,
+                std::uint32_t post_index, Signal signal, std::uint64_t key,
                 const std::string_view *value) {
   if (key == 0)
     return;
-  actions.push_back(
-      Action{account, key, post_index, post.head.time_ms, static_cast<std::uint8_t>(signal)});
+  actions.push_back(Action{key, post.head.time_ms, post_index, static_cast<std::uint8_t>(signal)});
   if (value != nullptr)
     keys.add(key, signal, *value);
 }
@@ -427,27 +414,27 @@ struct PostActions {
 };
 
 // The actions of one post, each key once, into `out.actions`, and the strings behind the keys.
-void gather_actions(const PostView &post, std::uint64_t account, std::uint64_t index,
-                    PostActions &out, KeyRecorder &keys) {
+void gather_actions(const PostView &post, std::uint32_t index, PostActions &out,
+                    KeyRecorder &keys) {
   const auto &head = post.head;
   auto &actions = out.actions;
   actions.clear();
-  add_action(actions, keys, account, post, index, Signal::retweet, head.retweet_of, nullptr);
-  add_action(actions, keys, account, post, index, Signal::reply, head.reply_to, nullptr);
-  add_action(actions, keys, account, post, index, Signal::quote, head.quote_of, nullptr);
+  add_action(actions, keys, post, index, Signal::retweet, head.retweet_of, nullptr);
+  add_action(actions, keys, post, index, Signal::reply, head.reply_to, nullptr);
+  add_action(actions, keys, post, index, Signal::quote, head.quote_of, nullptr);
   for (const auto &tag : post.hashtags)
-    add_action(actions, keys, account, post, index, Signal::hashtag, hash64(tag), &tag);
+    add_action(actions, keys, post, index, Signal::hashtag, hash64(tag), &tag);
   for (const auto &url : post.urls) {
-    add_action(actions, keys, account, post, index, Signal::url, hash64(url), &url);
+    add_action(actions, keys, post, index, Signal::url, hash64(url), &url);
     const std::string_view domain = text::url_domain(url);
-    add_action(actions, keys, account, post, index, Signal::domain, hash64(domain), &domain);
+    add_action(actions, keys, post, index, Signal::domain, hash64(domain), &domain);
   }
   for (const auto &user : post.mentions)
-    add_action(actions, keys, account, post, index, Signal::mention, hash64(user), &user);
-  add_action(actions, keys, account, post, index, Signal::text, head.text_key, nullptr);
+    add_action(actions, keys, post, index, Signal::mention, hash64(user), &user);
+  add_action(actions, keys, post, index, Signal::text, head.text_key, nullptr);
   for (std::size_t i = 0; i < post.objects.size(); ++i) {
     const auto &object = post.objects[i];
-    add_action(actions, keys, account, post, index,
+    add_action(actions, keys, post, index,
                Signal(static_cast<std::uint8_t>(post.object_signals[i])), hash64(object), &object);
   }
   // A post acts on each key once, however often the key appears in it.
@@ -462,15 +449,15 @@ void gather_actions(const PostView &post, std::uint64_t account, std::uint64_t i
 }
 
 // The interactions of one post, each (kind, user) once, into `out.interactions`.
-void gather_interactions(const PostView &post, std::uint64_t account, std::uint64_t index,
-                         PostActions &out, KeyRecorder &keys) {
+void gather_interactions(const PostView &post, std::uint32_t index, PostActions &out,
+                         KeyRecorder &keys) {
   auto &interactions = out.interactions;
   interactions.clear();
   const auto interact = [&](Interaction kind, std::string_view user) {
     if (user.empty())
       return;
-    interactions.push_back(InteractionRow{account, hash64(user), index, post.head.time_ms,
-                                          static_cast<std::uint8_t>(kind)});
+    interactions.push_back(
+        InteractionRow{hash64(user), post.head.time_ms, index, static_cast<std::uint8_t>(kind)});
     keys.add(hash64(user), Signal::mention, user);
   };
   interact(Interaction::retweet_of, post.retweet_user);
@@ -491,32 +478,37 @@ void gather_interactions(const PostView &post, std::uint64_t account, std::uint6
 // The actions and interactions of one post appended to a group's, and the strings behind the
 // keys. The group's tables grow in chunks: grown by doubling, the IRA copies' actions paged in
 // about three times their final size.
-void derive_post(const PostView &post, std::uint64_t account, std::uint64_t index,
-                 PostActions &scratch, ChunkedRows<Action> &actions,
-                 ChunkedRows<InteractionRow> &interactions, KeyRecorder &keys) {
-  gather_actions(post, account, index, scratch, keys);
+void derive_post(const PostView &post, std::uint32_t index, PostActions &scratch,
+                 ChunkedRows<Action> &actions, ChunkedRows<InteractionRow> &interactions,
+                 KeyRecorder &keys) {
+  gather_actions(post, index, scratch, keys);
   for (const auto &action : scratch.actions)
     actions.push_back(action);
-  gather_interactions(post, account, index, scratch, keys);
+  gather_interactions(post, index, scratch, keys);
   for (const auto &interaction : scratch.interactions)
     interactions.push_back(interaction);
 }
 
 } // namespace
 
+void OwnedRows::stop_adding_accounts() {
+  account_at_ = HashSlots();
+}
+
 void OwnedRows::add_account(AccountRow &&account) {
   const auto [row, added] = account_at_.try_emplace(hash64(account.id), accounts.size());
-  if (!added && accounts[row].id == account.id) {
+  if (!added && accounts.id(row) == account.id) {
     if (preferred_profile(account, accounts[row]))
-      accounts[row] = std::move(account);
+      accounts.replace(row, account);
     return;
   }
-  accounts.push_back(std::move(account)); // a new account, or another id with an equal hash
+  accounts.push_back(account); // a new account, or another id with an equal hash
 }
 
 StoreWriter::StoreWriter(const mpi::Comm &comm, const std::string &path, StoreInfo info,
-                         Labels labels)
-    : comm_(comm), path_(path), info_(std::move(info)), labels_(std::move(labels)) {
+                         Labels labels, std::uint64_t post_stage_rows)
+    : comm_(comm), path_(path), info_(std::move(info)), labels_(std::move(labels)),
+      post_stage_rows_(std::max<std::uint64_t>(1, post_stage_rows)) {
   long pid = static_cast<long>(getpid());
   mpi::broadcast(comm_, pid);
   temporary_ = path_ + ".tmp-" + std::to_string(pid);
@@ -615,22 +607,24 @@ std::vector<Follow> merged_follows(const std::vector<FollowRow> &rows, const Den
   return merged;
 }
 
-void append_accounts(const store::Group &g, const ChunkedRows<AccountRow> &accounts,
+void append_accounts(const store::Group &g, const PackedAccounts &accounts,
                      const std::vector<std::uint64_t> &post_count, const Labels &labels) {
   store::append_column(g, schema::accounts::key,
                        column<std::uint64_t>(accounts, [](const auto &a) { return hash64(a.id); }));
   store::append_column(g, schema::accounts::partition,
                        column<std::uint32_t>(accounts, [](const auto &a) { return a.partition; }));
-  store::append_strings(g, schema::accounts::id, string_column(accounts, &AccountRow::id));
+  store::append_strings(g, schema::accounts::id,
+                        string_column(accounts, [](const auto &a) { return a.id; }));
   store::append_strings(g, schema::accounts::screen_name,
-                        string_column(accounts, &AccountRow::screen_name));
+                        string_column(accounts, [](const auto &a) { return a.screen_name; }));
   store::append_strings(g, schema::accounts::display_name,
-                        string_column(accounts, &AccountRow::display_name));
+                        string_column(accounts, [](const auto &a) { return a.display_name; }));
   store::append_strings(g, schema::accounts::description,
-                        string_column(accounts, &AccountRow::description));
+                        string_column(accounts, [](const auto &a) { return a.description; }));
   store::append_strings(g, schema::accounts::location,
-                        string_column(accounts, &AccountRow::location));
-  store::append_strings(g, schema::accounts::label, string_column(accounts, &AccountRow::label));
+                        string_column(accounts, [](const auto &a) { return a.location; }));
+  store::append_strings(g, schema::accounts::label,
+                        string_column(accounts, [](const auto &a) { return a.label; }));
   store::append_column(g, schema::accounts::language,
                        column<std::uint32_t>(accounts, [&](const auto &a) {
                          return label_id(labels.languages, a.language);
@@ -647,87 +641,170 @@ void append_accounts(const store::Group &g, const ChunkedRows<AccountRow> &accou
   store::append_column(g, schema::accounts::post_count, post_count);
 }
 
-// The /posts columns of a group's posts, filled in store order; the strings view the packed posts.
-struct PostColumns {
-  std::vector<std::uint64_t> post_id, text_key, retweet_of, reply_to, quote_of;
-  std::vector<std::int64_t> time_ms;
-  std::vector<std::uint8_t> time_source, kind;
-  std::vector<std::uint32_t> client, language;
-  std::vector<std::string_view> text, retweet_user, reply_user, content_id;
+// The bytes of the /posts string columns of the kept posts (in arrival order, so read in the
+// order they lie): a staged column's bytes are laid out over the ranks before its first part.
+struct PostStringBytes {
+  std::uint64_t text = 0, retweet_user = 0, reply_user = 0, content_id = 0;
+};
 
-  explicit PostColumns(std::size_t rows) {
-    for (auto *c : {&post_id, &text_key, &retweet_of, &reply_to, &quote_of})
-      c->reserve(rows);
-    time_ms.reserve(rows);
-    time_source.reserve(rows);
-    kind.reserve(rows);
-    client.reserve(rows);
-    language.reserve(rows);
-    for (auto *c : {&text, &retweet_user, &reply_user, &content_id})
-      c->reserve(rows);
+PostStringBytes post_string_bytes(const PackedPosts &posts, const std::vector<std::size_t> &kept) {
+  PostStringBytes bytes;
+  PostView post;
+  for (const auto i : kept) {
+    posts.view(i, post);
+    bytes.text += post.text.size();
+    bytes.retweet_user += post.retweet_user.size();
+    bytes.reply_user += post.reply_user.size();
+    bytes.content_id += post.post_id_text.size();
   }
+  return bytes;
+}
 
-  void add(const PostView &post, const Labels &labels) {
-    const auto &head = post.head;
-    post_id.push_back(head.post_id);
-    time_ms.push_back(head.time_ms);
-    time_source.push_back(static_cast<std::uint8_t>(head.time_source));
-    kind.push_back(static_cast<std::uint8_t>(head.kind));
-    client.push_back(label_id(labels.clients, post.client));
-    language.push_back(label_id(labels.languages, post.language));
-    text.push_back(post.text);
-    text_key.push_back(head.text_key);
-    retweet_of.push_back(head.retweet_of);
-    reply_to.push_back(head.reply_to);
-    quote_of.push_back(head.quote_of);
-    retweet_user.push_back(post.retweet_user);
-    reply_user.push_back(post.reply_user);
-    content_id.push_back(post.post_id_text);
+// A /posts column of a group, appended a stage of posts at a time: the part gathered, then
+// written and cleared.
+template <typename T>
+struct StagedColumn {
+  explicit StagedColumn(store::ColumnAppender<T> appender) : column(std::move(appender)) {}
+
+  store::ColumnAppender<T> column;
+  std::vector<T> part;
+
+  void write() {
+    column.write(part);
+    part.clear();
+  }
+};
+struct StagedStrings {
+  explicit StagedStrings(store::StringAppender appender) : column(std::move(appender)) {}
+
+  store::StringAppender column;
+  std::vector<std::string_view> part; // views into the packed posts
+
+  void write() {
+    column.write(part);
+    part.clear();
   }
 };
 
-// Appends a column, then frees it.
-template <typename T>
-void append_and_free(const store::Group &group, const schema::Column &column,
-                     std::vector<T> &values) {
-  if constexpr (std::is_same_v<T, std::string_view>)
-    store::append_strings(group, column, values);
-  else
-    store::append_column(group, column, values);
-  std::vector<T>().swap(values);
-}
+// A group's /posts columns, appended in store order a stage of posts at a time as the posts are
+// derived: built whole before the write, they were 86 MB of the 384 MB that ingesting QUT's
+// benchmark input peaked at. Collective to construct and at each stage (write_stage). The columns
+// are created and extended in the store's column order.
+class PostWriter {
+public:
+  PostWriter(const store::Group &posts, const std::vector<std::uint64_t> &post_account,
+             const PostStringBytes &bytes, const Labels &labels, std::uint64_t stage_rows)
+      : labels_(labels), post_account_(post_account), rows_(post_account.size()),
+        stage_rows_(stage_rows), // the columns follow in the store's order
+        post_id_(column<std::uint64_t>(posts, schema::posts::post_id)),
+        account_(column<std::uint64_t>(posts, schema::posts::account)),
+        time_ms_(column<std::int64_t>(posts, schema::posts::time_ms)),
+        time_source_(column<std::uint8_t>(posts, schema::posts::time_source)),
+        kind_(column<std::uint8_t>(posts, schema::posts::kind)),
+        client_(column<std::uint32_t>(posts, schema::posts::client)),
+        language_(column<std::uint32_t>(posts, schema::posts::language)),
+        text_(strings(posts, schema::posts::text, bytes.text)),
+        text_key_(column<std::uint64_t>(posts, schema::posts::text_key)),
+        retweet_of_(column<std::uint64_t>(posts, schema::posts::retweet_of)),
+        reply_to_(column<std::uint64_t>(posts, schema::posts::reply_to)),
+        quote_of_(column<std::uint64_t>(posts, schema::posts::quote_of)),
+        retweet_user_(strings(posts, schema::posts::retweet_user, bytes.retweet_user)),
+        reply_user_(strings(posts, schema::posts::reply_user, bytes.reply_user)),
+        content_id_(strings(posts, schema::posts::content_id, bytes.content_id)) {}
 
-// Appends the columns, each freed once written.
-void append_posts(const store::Group &p, PostColumns &c,
-                  const std::vector<std::uint64_t> &post_account) {
-  append_and_free(p, schema::posts::post_id, c.post_id);
-  store::append_column(p, schema::posts::account, post_account);
-  append_and_free(p, schema::posts::time_ms, c.time_ms);
-  append_and_free(p, schema::posts::time_source, c.time_source);
-  append_and_free(p, schema::posts::kind, c.kind);
-  append_and_free(p, schema::posts::client, c.client);
-  append_and_free(p, schema::posts::language, c.language);
-  append_and_free(p, schema::posts::text, c.text);
-  append_and_free(p, schema::posts::text_key, c.text_key);
-  append_and_free(p, schema::posts::retweet_of, c.retweet_of);
-  append_and_free(p, schema::posts::reply_to, c.reply_to);
-  append_and_free(p, schema::posts::quote_of, c.quote_of);
-  append_and_free(p, schema::posts::retweet_user, c.retweet_user);
-  append_and_free(p, schema::posts::reply_user, c.reply_user);
-  append_and_free(p, schema::posts::content_id, c.content_id);
-}
+  std::uint64_t stage_rows() const { return stage_rows_; }
 
-void append_actions(const store::Group &a, const ChunkedRows<Action> &actions) {
-  store::append_column(a, schema::actions::account,
-                       column<std::uint64_t>(actions, [](const auto &r) { return r.account; }));
+  // The stages every rank takes part in: as many as the rank with most posts needs where the
+  // columns are filtered (written collectively), else this rank's own. Collective.
+  std::size_t stages(const mpi::Comm &comm) const {
+    const std::uint64_t own = (rows_ + stage_rows_ - 1) / stage_rows_;
+    return account_.collective() ? mpi::allreduce(comm, own, mpi::Op::max) : own;
+  }
+
+  // Adds the next post in store order to the current stage.
+  void add(const PostView &post) {
+    const auto &head = post.head;
+    post_id_.part.push_back(head.post_id);
+    time_ms_.part.push_back(head.time_ms);
+    time_source_.part.push_back(static_cast<std::uint8_t>(head.time_source));
+    kind_.part.push_back(static_cast<std::uint8_t>(head.kind));
+    client_.part.push_back(label_id(labels_.clients, post.client));
+    language_.part.push_back(label_id(labels_.languages, post.language));
+    text_.part.push_back(post.text);
+    text_key_.part.push_back(head.text_key);
+    retweet_of_.part.push_back(head.retweet_of);
+    reply_to_.part.push_back(head.reply_to);
+    quote_of_.part.push_back(head.quote_of);
+    retweet_user_.part.push_back(post.retweet_user);
+    reply_user_.part.push_back(post.reply_user);
+    content_id_.part.push_back(post.post_id_text);
+  }
+
+  // Writes the posts added since the last stage (none, for a rank that has written all of its
+  // own while others have not). Collective where the columns are filtered.
+  void write_stage() {
+    const std::size_t count = post_id_.part.size();
+    account_.write(std::span(post_account_).subspan(written_, count));
+    written_ += count;
+    post_id_.write();
+    time_ms_.write();
+    time_source_.write();
+    kind_.write();
+    client_.write();
+    language_.write();
+    text_.write();
+    text_key_.write();
+    retweet_of_.write();
+    reply_to_.write();
+    quote_of_.write();
+    retweet_user_.write();
+    reply_user_.write();
+    content_id_.write();
+  }
+
+private:
+  template <typename T>
+  store::ColumnAppender<T> column(const store::Group &posts, const schema::Column &c) const {
+    return {posts, c, rows_};
+  }
+  store::StringAppender strings(const store::Group &posts, const schema::Column &c,
+                                std::uint64_t bytes) const {
+    return {posts, c, rows_, bytes};
+  }
+
+  const Labels &labels_;
+  const std::vector<std::uint64_t> &post_account_;
+  std::uint64_t rows_ = 0, stage_rows_ = 0, written_ = 0;
+  StagedColumn<std::uint64_t> post_id_;
+  store::ColumnAppender<std::uint64_t> account_; // written from post_account_
+  StagedColumn<std::int64_t> time_ms_;
+  StagedColumn<std::uint8_t> time_source_, kind_;
+  StagedColumn<std::uint32_t> client_, language_;
+  StagedStrings text_;
+  StagedColumn<std::uint64_t> text_key_, retweet_of_, reply_to_, quote_of_;
+  StagedStrings retweet_user_, reply_user_, content_id_;
+};
+
+// Where a group's posts went: each one's dense account, and the /posts row of the first.
+struct PostPlaces {
+  const std::vector<std::uint64_t> &account;
+  std::uint64_t first_row = 0;
+};
+
+void append_actions(const store::Group &a, const ChunkedRows<Action> &actions,
+                    const PostPlaces &posts) {
+  store::append_column(a, schema::actions::account, column<std::uint64_t>(actions, [&](auto &r) {
+                         return posts.account[r.post];
+                       }));
   store::append_column(a, schema::actions::signal,
                        column<std::uint8_t>(actions, [](const auto &r) { return r.signal; }));
   store::append_column(a, schema::actions::key,
                        column<std::uint64_t>(actions, [](const auto &r) { return r.key; }));
   store::append_column(a, schema::actions::time_ms,
                        column<std::int64_t>(actions, [](const auto &r) { return r.time_ms; }));
-  store::append_column(a, schema::actions::post,
-                       column<std::uint64_t>(actions, [](const auto &r) { return r.post; }));
+  store::append_column(a, schema::actions::post, column<std::uint64_t>(actions, [&](auto &r) {
+                         return posts.first_row + r.post;
+                       }));
 }
 
 void append_snapshots(const store::Group &f, const std::vector<Snapshot> &snapshots) {
@@ -750,9 +827,11 @@ void append_follows(const store::Group &f, const std::vector<Follow> &follows) {
                        column<std::int64_t>(follows, [](const auto &r) { return r.last_ms; }));
 }
 
-void append_interactions(const store::Group &n, const ChunkedRows<InteractionRow> &interactions) {
-  store::append_column(n, schema::interactions::source,
-                       column<std::uint64_t>(interactions, [](const auto &r) { return r.source; }));
+void append_interactions(const store::Group &n, const ChunkedRows<InteractionRow> &interactions,
+                         const PostPlaces &posts) {
+  store::append_column(
+      n, schema::interactions::source,
+      column<std::uint64_t>(interactions, [&](const auto &r) { return posts.account[r.post]; }));
   store::append_column(n, schema::interactions::kind,
                        column<std::uint8_t>(interactions, [](const auto &r) { return r.kind; }));
   store::append_column(
@@ -760,73 +839,122 @@ void append_interactions(const store::Group &n, const ChunkedRows<InteractionRow
       column<std::uint64_t>(interactions, [](const auto &r) { return r.target_key; }));
   store::append_column(n, schema::interactions::time_ms,
                        column<std::int64_t>(interactions, [](const auto &r) { return r.time_ms; }));
-  store::append_column(n, schema::interactions::post,
-                       column<std::uint64_t>(interactions, [](const auto &r) { return r.post; }));
+  store::append_column(
+      n, schema::interactions::post,
+      column<std::uint64_t>(interactions, [&](const auto &r) { return posts.first_row + r.post; }));
+}
+
+// A group's posts in store order.
+struct OrderedPosts {
+  const PackedPosts &posts;
+  const std::vector<std::size_t> &order; // indices into `posts`
+};
+
+// What deriving a group's posts yields besides their columns.
+struct DerivedRows {
+  ChunkedRows<Action> actions;
+  ChunkedRows<InteractionRow> interactions;
+  std::array<std::uint64_t, 3> time_sources{}; // posts per TimeSource
+};
+
+// Derives the actions and interactions of a group's posts, and the strings behind their keys, in
+// store order, and appends the posts' columns a stage at a time as it goes ("derive" and "write"
+// in `times`). Collective.
+void derive_and_write_posts(const mpi::Comm &comm, const OrderedPosts &in, PostWriter &writer,
+                            KeyRecorder &keys, DerivedRows &out, PhaseTimes &times) {
+  PostActions scratch;
+  PostView post;
+  constexpr std::size_t kAhead = 8; // posts in store order lie anywhere in the chunks
+  const std::size_t stages = writer.stages(comm), count = in.order.size();
+  if (count > std::numeric_limits<std::uint32_t>::max()) // actions name posts by a uint32
+    throw std::length_error("ingest: over 2^32 posts in one rank's group of partitions");
+  for (std::size_t stage = 0; stage < stages; ++stage) {
+    {
+      ScopedPhase phase(times, "derive");
+      const std::size_t end = std::min(count, (stage + 1) * writer.stage_rows());
+      for (std::size_t i = std::min(count, stage * writer.stage_rows()); i < end; ++i) {
+        if (i + kAhead < count)
+          in.posts.prefetch(in.order[i + kAhead]);
+        in.posts.view(in.order[i], post);
+        ++out.time_sources[static_cast<std::size_t>(post.head.time_source)];
+        derive_post(post, static_cast<std::uint32_t>(i), scratch, out.actions, out.interactions,
+                    keys);
+        writer.add(post);
+      }
+    }
+    ScopedPhase phase(times, "write");
+    writer.write_stage();
+  }
 }
 
 } // namespace
 
 void StoreWriter::add_group(OwnedRows &rows, PartitionRange owned, PhaseTimes &times) {
   std::optional<ScopedPhase> phase(std::in_place, times, "sort");
+  compact_keys(); // the earlier groups' keys: this group's wait for finish(), which merges them
   const auto [first, last] = owned;
-  const auto kept = dedup_posts(rows.posts);
+  auto kept = dedup_posts(rows.posts);
   duplicates_ += kept.duplicates;
   existing_posts_ += rows.existing_posts;
+  rows.stop_adding_accounts();
   merge_accounts(rows.accounts);
   auto &accounts = rows.accounts;
 
   // Dense account ids: the global row of the account in /accounts.
   const auto account_layout = store::layout_slabs(comm_, accounts.size());
   const std::uint64_t account_base = accounts_written_ + account_layout.local.offset;
-  const DenseAccounts dense(accounts, account_base);
+  std::optional<DenseAccounts> dense(std::in_place, accounts, account_base);
   std::vector<std::uint64_t> post_account;
-  const auto post_order = sort_posts(rows.posts, kept.rows, dense, post_account);
+  const auto post_order = sort_posts(rows.posts, kept.rows, *dense, post_account);
   const auto post_layout = store::layout_slabs(comm_, post_order.size());
   const std::uint64_t post_base = posts_written_ + post_layout.local.offset;
-  const auto snapshots = sorted_snapshots(rows.snapshots, dense);
-  const auto follows = merged_follows(rows.follows, dense);
+  const auto snapshots = sorted_snapshots(rows.snapshots, *dense);
+  const auto follows = merged_follows(rows.follows, *dense);
+  dense.reset(); // every row names its dense account now
+  // In their new order, in memory that the sort's keys had (the profiles are read column by
+  // column).
+  accounts.compact();
 
-  phase.emplace(times, "derive");
+  const auto string_bytes = post_string_bytes(rows.posts, kept.rows);
+  std::vector<std::size_t>().swap(kept.rows); // post_order holds them now
+
   // Actions, interactions, the strings behind their keys and the posts' columns, in post order.
-  ChunkedRows<Action> actions;
-  ChunkedRows<InteractionRow> interactions;
-  PostActions scratch;
-  std::vector<std::uint64_t> post_count(accounts.size(), 0);
-  PostColumns post_columns(post_order.size());
+  phase.emplace(times, "write");
+  const auto root = file_->root();
+  PostWriter post_writer(root.open_group("posts"), post_account, string_bytes, labels_,
+                         post_stage_rows_);
+  phase.reset();
+  DerivedRows derived;
   {
-    KeyRecorder keys(keys_); // this group's keys, each once, until compact_keys
-    PostView post;
-    constexpr std::size_t kAhead = 8; // posts in store order lie anywhere in the chunks
-    for (std::size_t i = 0; i < post_order.size(); ++i) {
-      if (i + kAhead < post_order.size())
-        rows.posts.prefetch(post_order[i + kAhead]);
-      rows.posts.view(post_order[i], post);
-      const std::uint64_t account = post_account[i], index = post_base + i;
-      ++post_count[account - account_base];
-      ++time_sources_[static_cast<std::size_t>(post.head.time_source)];
-      derive_post(post, account, index, scratch, actions, interactions, keys);
-      post_columns.add(post, labels_);
-    }
+    KeyRecorder keys(keys_); // this group's keys, each once
+    derive_and_write_posts(comm_, {rows.posts, post_order}, post_writer, keys, derived, times);
+    phase.emplace(times, "derive");
     for (const auto &follow : rows.follows) // the followed accounts' ids
       keys.add(hash64(follow.followed), Signal::follows, follow.followed);
   }
-  compact_keys();
+  const auto &actions = derived.actions;
+  const auto &interactions = derived.interactions;
+  for (std::size_t i = 0; i < 3; ++i)
+    time_sources_[i] += derived.time_sources[i];
+  std::vector<std::uint64_t> post_count(accounts.size(), 0);
+  for (const auto account : post_account)
+    ++post_count[account - account_base];
 
   phase.emplace(times, "write");
   const auto partition_of_account = [&](std::uint64_t dense_id) {
-    return accounts[dense_id - account_base].partition;
+    return accounts.partition(dense_id - account_base);
   };
   collect_counts(
       index_counts_[0],
-      count_by_partition(accounts, first, last, [](const AccountRow &a) { return a.partition; }));
+      count_by_partition(accounts, first, last, [](const AccountView &a) { return a.partition; }));
   collect_counts(index_counts_[1],
                  count_by_partition(post_account, first, last, partition_of_account));
   collect_counts(index_counts_[2], count_by_partition(actions, first, last, [&](const Action &a) {
-                   return partition_of_account(a.account);
+                   return partition_of_account(post_account[a.post]);
                  }));
   collect_counts(index_counts_[3],
                  count_by_partition(interactions, first, last, [&](const InteractionRow &r) {
-                   return partition_of_account(r.source);
+                   return partition_of_account(post_account[r.post]);
                  }));
   collect_counts(index_counts_[4],
                  count_by_partition(snapshots, first, last, [&](const Snapshot &r) {
@@ -836,21 +964,38 @@ void StoreWriter::add_group(OwnedRows &rows, PartitionRange owned, PhaseTimes &t
                    return partition_of_account(r.account);
                  }));
 
-  const auto root = file_->root();
   append_accounts(root.open_group("accounts"), accounts, post_count, labels_);
-  append_posts(root.open_group("posts"), post_columns, post_account);
-  append_actions(root.open_group("actions"), actions);
+  const PostPlaces places{post_account, post_base};
+  append_actions(root.open_group("actions"), actions, places);
   append_snapshots(root.open_group("snapshots"), snapshots);
-  append_interactions(root.open_group("interactions"), interactions);
+  append_interactions(root.open_group("interactions"), interactions, places);
   append_follows(root.open_group("follows"), follows);
   accounts_written_ += account_layout.total;
   posts_written_ += post_layout.total;
 }
 
 // Keeps one copy of each key string: the keys of all groups wait here until finish().
+void KeyStrings::add(std::uint64_t key, std::uint8_t signal, std::string_view value) {
+  char *at = bytes_.room(value.size());
+  if (!value.empty())
+    std::memcpy(at, value.data(), value.size());
+  keys_.push_back(KeyString{key, std::string_view(at, value.size()), signal});
+}
+
+void KeyStrings::compact() {
+  if (keys_.empty())
+    return;
+  std::vector<KeyString> sorted(keys_.begin(), keys_.end());
+  ips4o::sort(sorted.begin(), sorted.end(), key_value_less);
+  sorted.erase(std::unique(sorted.begin(), sorted.end(), same_key_value), sorted.end());
+  KeyStrings kept;
+  for (const auto &kv : sorted)
+    kept.add(kv.key, kv.signal, kv.value);
+  *this = std::move(kept);
+}
+
 void StoreWriter::compact_keys() {
-  sort_unique(keys_);
-  keys_.shrink_to_fit(); // the keys of all groups wait here: no room for a group's duplicates
+  keys_.compact(); // the keys of all groups wait here: no room for a group's duplicates
 }
 
 // Appends this group's per-partition counts (rank order is partition order) on rank 0.
@@ -865,7 +1010,8 @@ StoreCounts StoreWriter::finish(const IngestSummary &summary, PhaseTimes &times)
   ScopedPhase phase(times, "write");
   StoreCounts counts;
   std::uint64_t collisions = 0;
-  const auto key_values = global_keys(comm_, std::move(keys_), collisions);
+  std::vector<char> key_bytes; // what key_values view
+  const auto key_values = global_keys(comm_, std::move(keys_), key_bytes, collisions);
   if (collisions > 0 && comm_.is_root()) {
     log::warn("ingest: {} distinct strings share a 64-bit key with another; they are merged",
               collisions);

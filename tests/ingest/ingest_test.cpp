@@ -1,6 +1,7 @@
 // Ingest end to end at 1 to 4 ranks: the real samples (one truncated row), duplicates, --append,
-// compressed inputs, bad rows, header errors, camelCase users files, the generic action table,
-// identical stores for any rank count, and the golden h5dump -H of a tiny store.
+// compressed inputs, posts appended in stages, bad rows, header errors, camelCase users files, the
+// generic action table, identical stores for any rank count, and the golden h5dump -H of a tiny
+// store.
 #include "common/csv.hpp"
 #include "common/error.hpp"
 #include "common/hash.hpp"
@@ -225,6 +226,27 @@ TEST_F(Ingest, DeflatedStoresHoldTheSameRows) {
   auto unknown = plain;
   unknown.store_compression = "lz4";
   EXPECT_THROW(ingest::ingest(comm, unknown), UsageError);
+}
+
+// The posts' columns are appended a stage of posts at a time: stages of a few posts, which split
+// every rank's posts into many (filtered columns written collectively, each rank padding its
+// stages to the most any rank needs), give the store of one stage per rank.
+TEST_F(Ingest, PostsAppendedInStagesOfAnySizeGiveTheSameStore) {
+  for (const char *compression : {"none", "deflate"}) {
+    auto whole = config(std::string("whole-") + compression + ".h5");
+    whole.tweets = {kIra};
+    whole.users = {kChinaUsers};
+    whole.store_compression = compression;
+    ingest::ingest(comm, whole);
+    const auto expected = digests(whole.store_path, comm);
+    for (const std::uint64_t stage : {1u, 7u, 64u}) {
+      auto staged = whole;
+      staged.store_path = dir + "/staged-" + std::to_string(stage) + compression + ".h5";
+      staged.post_stage_rows = stage;
+      ingest::ingest(comm, staged);
+      EXPECT_EQ(digests(staged.store_path, comm), expected) << compression << ", stage " << stage;
+    }
+  }
 }
 
 TEST_F(Ingest, CompressedInputsGiveThePlainStore) {
