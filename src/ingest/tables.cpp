@@ -740,6 +740,14 @@ public:
     content_id_.part.push_back(post.post_id_text);
   }
 
+  // Whether every post and all of its strings are written: the string columns' bytes were laid
+  // out from lengths counted before the stages.
+  bool complete() const {
+    return account_.left() == 0 &&
+           std::ranges::all_of(std::array{&text_, &retweet_user_, &reply_user_, &content_id_},
+                               [](const StagedStrings *s) { return s->column.complete(); });
+  }
+
   // Writes the posts added since the last stage (none, for a rank that has written all of its
   // own while others have not). Collective where the columns are filtered.
   void write_stage() {
@@ -885,6 +893,8 @@ void derive_and_write_posts(const mpi::Comm &comm, const OrderedPosts &in, PostW
     ScopedPhase phase(times, "write");
     writer.write_stage();
   }
+  if (!writer.complete()) // the stages write what was counted, or the columns would have gaps
+    throw std::logic_error("ingest: the posts' columns were not written whole");
 }
 
 } // namespace

@@ -74,6 +74,8 @@ public:
   // Throws when the rows or their bytes go past what the constructor was told.
   void write(std::span<const std::string_view> rows);
   bool collective() const { return bytes_.collective(); }
+  // Whether this rank has written all the rows and bytes it was told of.
+  bool complete() const { return offsets_.left() == 0 && bytes_.left() == 0; }
 
 private:
   static Group strings_group(const Group &group, const std::string &name);
