@@ -31,18 +31,26 @@ private:
   const char *at_;
 };
 
+// The profile packed where `in` stands, leaving `in` after it.
+AccountView read_view(Cursor &in) {
+  AccountView view;
+  view.partition = in.get<std::uint32_t>();
+  for (auto *s : {&view.id, &view.screen_name, &view.display_name, &view.language,
+                  &view.description, &view.location, &view.label})
+    *s = in.string();
+  view.created_day = in.get<std::int64_t>();
+  view.followers = in.get<std::int64_t>();
+  view.following = in.get<std::int64_t>();
+  view.from_users_file = in.get<std::uint8_t>();
+  view.file = in.get<std::uint32_t>();
+  view.line = in.get<std::int64_t>();
+  return view;
+}
+
 // The bytes of the profile packed at `at`.
 std::size_t packed_size(const char *at) {
   Cursor in(at);
-  in.get<std::uint32_t>(); // the partition
-  for (int s = 0; s < 7; ++s)
-    in.string();
-  in.get<std::int64_t>(); // created_day, followers, following
-  in.get<std::int64_t>();
-  in.get<std::int64_t>();
-  in.get<std::uint8_t>(); // from_users_file, file, line
-  in.get<std::uint32_t>();
-  in.get<std::int64_t>();
+  read_view(in);
   return static_cast<std::size_t>(in.position() - at);
 }
 
@@ -83,18 +91,7 @@ void PackedAccounts::compact() {
 
 AccountView PackedAccounts::operator[](std::size_t i) const {
   Cursor in(rows_[i]);
-  AccountView view;
-  view.partition = in.get<std::uint32_t>();
-  for (auto *s : {&view.id, &view.screen_name, &view.display_name, &view.language,
-                  &view.description, &view.location, &view.label})
-    *s = in.string();
-  view.created_day = in.get<std::int64_t>();
-  view.followers = in.get<std::int64_t>();
-  view.following = in.get<std::int64_t>();
-  view.from_users_file = in.get<std::uint8_t>();
-  view.file = in.get<std::uint32_t>();
-  view.line = in.get<std::int64_t>();
-  return view;
+  return read_view(in);
 }
 
 AccountView PackedAccounts::at(std::size_t i) const {
