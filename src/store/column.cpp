@@ -185,8 +185,10 @@ SlabAppender::SlabAppender(const Group &group, const std::string &name, hid_t me
   // Unfiltered chunks are written by each rank alone, with no wait for the others between parts.
   mode_ = column_compression(group, name) == Compression::none ? H5FD_MPIO_INDEPENDENT
                                                                : H5FD_MPIO_COLLECTIVE;
-  if (!column)
+  if (!column) { // no rank writes anything, but where rows would start does (a string column's
+    first_ = column_length(group, name); // next offsets point there)
     return;
+  }
   first_ = column->second + layout.local.offset;
   dataset_.emplace(std::move(column->first));
 }

@@ -62,7 +62,8 @@ public:
   // Writes the next `count` elements of this rank's slab from `data`; throws past its end.
   void write(const void *data, std::uint64_t count);
   bool collective() const { return mode_ == H5FD_MPIO_COLLECTIVE; }
-  std::uint64_t first() const { return first_; } // the column's row where this rank's slab starts
+  // The column's row where this rank's slab starts (its length before, when no rank adds any).
+  std::uint64_t first() const { return first_; }
   std::uint64_t left() const { return count_ - written_; }
 
 private:

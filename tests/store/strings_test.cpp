@@ -154,6 +154,34 @@ TEST_F(StringColumns, AppendersWritePartsOfAnySizeThatReadBackTheRows) {
   }
 }
 
+// Rows that are all empty, on every rank, appended after rows with bytes: their offsets are where
+// the earlier bytes end, whichever way they are appended.
+TEST_F(StringColumns, EmptyRowsAppendedAfterOthersStartWhereTheirBytesEnd) {
+  const std::vector<std::string> first{"ab", "c"}, empty(2);
+  const std::vector<std::string_view> empty_views(2);
+  const std::uint64_t before = comm.size() * first.size();
+  for (const auto compression : {store::Compression::none, store::Compression::deflate}) {
+    {
+      auto file = store::File::create(path, comm, compression);
+      store::append_strings(file.root(), "whole", first);
+      store::append_strings(file.root(), "whole", empty);
+      store::append_strings(file.root(), "parts", first);
+      store::StringAppender parts(file.root(), "parts", empty_views.size(), 0);
+      parts.write(empty_views);
+      EXPECT_TRUE(parts.complete());
+    }
+    const auto file = store::File::open(path, comm, store::Access::read_only);
+    for (const char *name : {"whole", "parts"}) {
+      const auto read = store::read_strings(file.root(), name, {0, 2 * before});
+      ASSERT_EQ(read.size(), 2 * before) << name;
+      for (std::uint64_t row = 0; row < 2 * before; ++row) {
+        const std::string expected = row < before ? first[row % first.size()] : "";
+        EXPECT_EQ(read[row], expected) << name << " row " << row;
+      }
+    }
+  }
+}
+
 // Rows or bytes past what an appender was told are a programming error, found before any write.
 TEST_F(StringColumns, AppendersRefuseRowsOrBytesBeyondTheirShare) {
   auto file = store::File::create(path, comm);
