@@ -64,11 +64,11 @@ std::uint64_t dataspace_length(hid_t dataset, const std::string &path) {
 
 } // namespace
 
-Compression column_compression(const Group &group, const std::string &name) {
-  DatasetHandle dataset(H5Dopen2(group.id(), name.c_str(), H5P_DEFAULT));
-  if (!dataset)
-    throw_hdf5_error("cannot open column " + group.path_of(name));
-  PropListHandle dcpl(checked(H5Dget_create_plist(dataset.id()), "H5Dget_create_plist"));
+namespace {
+
+// How an open column is stored (column_compression).
+Compression compression_of(hid_t dataset) {
+  PropListHandle dcpl(checked(H5Dget_create_plist(dataset), "H5Dget_create_plist"));
   const int filters = H5Pget_nfilters(dcpl.id());
   if (filters <= 0)
     return Compression::none;
@@ -80,6 +80,15 @@ Compression column_compression(const Group &group, const std::string &name) {
       return Compression::deflate;
   }
   return Compression::deflate_unshuffled;
+}
+
+} // namespace
+
+Compression column_compression(const Group &group, const std::string &name) {
+  DatasetHandle dataset(H5Dopen2(group.id(), name.c_str(), H5P_DEFAULT));
+  if (!dataset)
+    throw_hdf5_error("cannot open column " + group.path_of(name));
+  return compression_of(dataset.id());
 }
 
 SlabLayout layout_slabs(const mpi::Comm &comm, std::uint64_t local_count) {
@@ -182,13 +191,13 @@ SlabAppender::SlabAppender(const Group &group, const std::string &name, hid_t me
     : mem_type_(mem_type), path_(group.path_of(name)), count_(local_count) {
   const SlabLayout layout = layout_slabs(group.comm(), local_count);
   auto column = extended_column(group, name, file_type, layout.total, options);
-  // Unfiltered chunks are written by each rank alone, with no wait for the others between parts.
-  mode_ = column_compression(group, name) == Compression::none ? H5FD_MPIO_INDEPENDENT
-                                                               : H5FD_MPIO_COLLECTIVE;
-  if (!column) { // no rank writes anything, but where rows would start does (a string column's
-    first_ = column_length(group, name); // next offsets point there)
+  if (!column) { // no rank writes anything: the mode does not matter, but where rows would start
+    first_ = column_length(group, name); // does (a string column's next offsets point there)
     return;
   }
+  // Unfiltered chunks are written by each rank alone, with no wait for the others between parts.
+  mode_ = compression_of(column->first.id()) == Compression::none ? H5FD_MPIO_INDEPENDENT
+                                                                  : H5FD_MPIO_COLLECTIVE;
   first_ = column->second + layout.local.offset;
   dataset_.emplace(std::move(column->first));
 }
@@ -204,18 +213,15 @@ void SlabAppender::write(const void *data, std::uint64_t count) {
   written_ += count;
 }
 
-void append_staged(const Group &group, const std::string &name, hid_t mem_type, hid_t file_type,
-                   std::size_t element_bytes, std::uint64_t local_count,
-                   std::uint64_t stage_elements, const StageFill &fill,
-                   const ColumnOptions &options) {
-  SlabAppender column(group, name, mem_type, file_type, local_count, options);
+void append_staged(const mpi::Comm &comm, SlabAppender &column, std::size_t element_bytes,
+                   std::uint64_t stage_elements, const StageFill &fill) {
   // A filtered column's stages are collective: every rank takes part in as many, the last empty.
   const std::uint64_t stage = std::max<std::uint64_t>(1, stage_elements);
-  std::uint64_t stages = (local_count + stage - 1) / stage;
+  std::uint64_t stages = (column.left() + stage - 1) / stage;
   if (column.collective())
-    stages = mpi::allreduce(group.comm(), stages, mpi::Op::max);
+    stages = mpi::allreduce(comm, stages, mpi::Op::max);
   const auto buffer =
-      std::make_unique_for_overwrite<std::byte[]>(std::min(local_count, stage) * element_bytes);
+      std::make_unique_for_overwrite<std::byte[]>(std::min(column.left(), stage) * element_bytes);
   for (std::uint64_t k = 0; k < stages; ++k) {
     const std::uint64_t count = std::min(stage, column.left());
     if (count > 0)

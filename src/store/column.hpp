@@ -76,13 +76,11 @@ private:
 
 // Puts the next `count` elements of this rank's slab into `buffer` (called in slab order).
 using StageFill = std::function<void(void *buffer, std::uint64_t count)>;
-// append_raw for a slab made `stage_elements` at a time into one buffer, reused from stage to
-// stage: a column as large as the texts needs no whole second copy of itself to be written. The
-// extension is collective; an unfiltered column's stages are then written by each rank alone.
-void append_staged(const Group &group, const std::string &name, hid_t mem_type, hid_t file_type,
-                   std::size_t element_bytes, std::uint64_t local_count,
-                   std::uint64_t stage_elements, const StageFill &fill,
-                   const ColumnOptions &options);
+// Writes the rest of `column`'s slab made `stage_elements` at a time into one buffer, reused from
+// stage to stage: a column as large as the texts needs no whole second copy of itself to be
+// written. Collective for a filtered column (every rank takes part in as many stages).
+void append_staged(const mpi::Comm &comm, SlabAppender &column, std::size_t element_bytes,
+                   std::uint64_t stage_elements, const StageFill &fill);
 } // namespace detail
 
 // Creates dataset `name` under `group` and writes every rank's `local` slab into it. Collective.

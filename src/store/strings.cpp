@@ -84,21 +84,23 @@ void write_string_column(const Group &group, const std::string &name, const Stri
   write_column(strings, "bytes", bytes, options);
 }
 
-// Appends the offsets, then the bytes a stage at a time, copied straight from the strings.
+// A string column's group, created when missing.
+Group string_group(const Group &group, const std::string &name) {
+  return group.has(name) ? group.open_group(name) : group.create_group(name);
+}
+
+// Appends the offsets, then the bytes a stage at a time, copied straight from the strings. The
+// bytes' column is extended first: where this rank's bytes start is where its offsets start.
 template <typename String>
 void append_string_column(const Group &group, const std::string &name,
                           const std::vector<String> &local, const ColumnOptions &options) {
-  const Group strings = group.has(name) ? group.open_group(name) : group.create_group(name);
-  const std::uint64_t base = strings.has("bytes") ? column_length(strings, "bytes") : 0;
-  const std::uint64_t local_bytes = total_bytes(local);
-  append_column(strings, "offsets",
-                string_offsets(local, base + layout_slabs(group.comm(), local_bytes).local.offset),
-                options);
-  StringBytes<std::vector<String>> bytes(local);
-  detail::append_staged(
-      strings, "bytes", native_type<std::uint8_t>(), file_type<std::uint8_t>(), 1, local_bytes,
-      options.stage_bytes, [&](void *buffer, std::uint64_t count) { bytes.fill(buffer, count); },
-      options);
+  const Group strings = string_group(group, name);
+  detail::SlabAppender bytes(strings, "bytes", native_type<std::uint8_t>(),
+                             file_type<std::uint8_t>(), total_bytes(local), options);
+  append_column(strings, "offsets", string_offsets(local, bytes.first()), options);
+  StringBytes<std::vector<String>> rows(local);
+  detail::append_staged(group.comm(), bytes, 1, options.stage_bytes,
+                        [&](void *buffer, std::uint64_t count) { rows.fill(buffer, count); });
 }
 
 } // namespace
@@ -128,14 +130,10 @@ void append_strings(const Group &group, const std::string &name,
   append_string_column(group, name, local, options);
 }
 
-Group StringAppender::strings_group(const Group &group, const std::string &name) {
-  return group.has(name) ? group.open_group(name) : group.create_group(name);
-}
-
 StringAppender::StringAppender(const Group &group, const std::string &name,
                                std::uint64_t local_rows, std::uint64_t local_bytes,
                                const ColumnOptions &options)
-    : strings_(strings_group(group, name)), offsets_(strings_, "offsets", local_rows, options),
+    : strings_(string_group(group, name)), offsets_(strings_, "offsets", local_rows, options),
       bytes_(strings_, "bytes", local_bytes, options), next_offset_(bytes_.first()) {}
 
 void StringAppender::write(std::span<const std::string_view> rows) {

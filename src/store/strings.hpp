@@ -78,8 +78,6 @@ public:
   bool complete() const { return offsets_.left() == 0 && bytes_.left() == 0; }
 
 private:
-  static Group strings_group(const Group &group, const std::string &name);
-
   Group strings_;
   ColumnAppender<std::uint64_t> offsets_;
   ColumnAppender<std::uint8_t> bytes_;
