@@ -531,11 +531,26 @@ StoreWriter::~StoreWriter() {
 
 namespace {
 
+// The bytes of a group's /posts string columns: a staged column's bytes are laid out over the
+// ranks before its first stage.
+struct PostStringBytes {
+  std::uint64_t text = 0, retweet_user = 0, reply_user = 0, content_id = 0;
+
+  void add(const PostView &post) {
+    text += post.text.size();
+    retweet_user += post.retweet_user.size();
+    reply_user += post.reply_user.size();
+    content_id += post.post_id_text.size();
+  }
+};
+
 // The kept posts (indices into `posts`) in the store's order, by (account, time, post id, dedup
-// key), with their dense accounts alongside in `post_account`.
+// key), with their dense accounts alongside in `post_account`; the same pass over the posts (in
+// arrival order, as they lie) adds up their string columns' bytes in `string_bytes`.
 std::vector<std::size_t> sort_posts(const PackedPosts &posts, const std::vector<std::size_t> &kept,
                                     const DenseAccounts &dense,
-                                    std::vector<std::uint64_t> &post_account) {
+                                    std::vector<std::uint64_t> &post_account,
+                                    PostStringBytes &string_bytes) {
   struct Order { // the sort key of a post, compact
     std::uint64_t account;
     std::int64_t time_ms;
@@ -543,10 +558,13 @@ std::vector<std::size_t> sort_posts(const PackedPosts &posts, const std::vector<
     std::size_t row;
   };
   std::vector<Order> order(kept.size());
+  PostView post;
   for (std::size_t k = 0; k < kept.size(); ++k) {
-    const auto head = posts.head(kept[k]);
-    order[k] = {dense.at(posts.account(kept[k]), head.account_key), head.time_ms, head.post_id,
+    posts.view(kept[k], post);
+    const auto &head = post.head;
+    order[k] = {dense.at(post.account, head.account_key), head.time_ms, head.post_id,
                 head.dedup_key, kept[k]};
+    string_bytes.add(post);
   }
   ips4o::sort(order.begin(), order.end(), [](const Order &a, const Order &b) {
     return std::tie(a.account, a.time_ms, a.post_id, a.dedup_key) <
@@ -639,25 +657,6 @@ void append_accounts(const store::Group &g, const PackedAccounts &accounts,
       g, schema::accounts::from_users_file,
       column<std::uint8_t>(accounts, [](const auto &a) { return a.from_users_file; }));
   store::append_column(g, schema::accounts::post_count, post_count);
-}
-
-// The bytes of the /posts string columns of the kept posts (in arrival order, so read in the
-// order they lie): a staged column's bytes are laid out over the ranks before its first part.
-struct PostStringBytes {
-  std::uint64_t text = 0, retweet_user = 0, reply_user = 0, content_id = 0;
-};
-
-PostStringBytes post_string_bytes(const PackedPosts &posts, const std::vector<std::size_t> &kept) {
-  PostStringBytes bytes;
-  PostView post;
-  for (const auto i : kept) {
-    posts.view(i, post);
-    bytes.text += post.text.size();
-    bytes.retweet_user += post.retweet_user.size();
-    bytes.reply_user += post.reply_user.size();
-    bytes.content_id += post.post_id_text.size();
-  }
-  return bytes;
 }
 
 // A /posts column of a group, appended a stage of posts at a time: the part gathered, then
@@ -901,7 +900,7 @@ void derive_and_write_posts(const mpi::Comm &comm, const OrderedPosts &in, PostW
 
 void StoreWriter::add_group(OwnedRows &rows, PartitionRange owned, PhaseTimes &times) {
   std::optional<ScopedPhase> phase(std::in_place, times, "sort");
-  compact_keys(); // the earlier groups' keys: this group's wait for finish(), which merges them
+  keys_.compact(); // the earlier groups' keys: this group's wait for finish(), which merges them
   const auto [first, last] = owned;
   auto kept = dedup_posts(rows.posts);
   duplicates_ += kept.duplicates;
@@ -915,7 +914,9 @@ void StoreWriter::add_group(OwnedRows &rows, PartitionRange owned, PhaseTimes &t
   const std::uint64_t account_base = accounts_written_ + account_layout.local.offset;
   std::optional<DenseAccounts> dense(std::in_place, accounts, account_base);
   std::vector<std::uint64_t> post_account;
-  const auto post_order = sort_posts(rows.posts, kept.rows, *dense, post_account);
+  PostStringBytes string_bytes;
+  const auto post_order = sort_posts(rows.posts, kept.rows, *dense, post_account, string_bytes);
+  std::vector<std::size_t>().swap(kept.rows); // post_order holds them now
   const auto post_layout = store::layout_slabs(comm_, post_order.size());
   const std::uint64_t post_base = posts_written_ + post_layout.local.offset;
   const auto snapshots = sorted_snapshots(rows.snapshots, *dense);
@@ -924,9 +925,6 @@ void StoreWriter::add_group(OwnedRows &rows, PartitionRange owned, PhaseTimes &t
   // In their new order, in memory that the sort's keys had (the profiles are read column by
   // column).
   accounts.compact();
-
-  const auto string_bytes = post_string_bytes(rows.posts, kept.rows);
-  std::vector<std::size_t>().swap(kept.rows); // post_order holds them now
 
   // Actions, interactions, the strings behind their keys and the posts' columns, in post order.
   phase.emplace(times, "write");
@@ -984,7 +982,6 @@ void StoreWriter::add_group(OwnedRows &rows, PartitionRange owned, PhaseTimes &t
   posts_written_ += post_layout.total;
 }
 
-// Keeps one copy of each key string: the keys of all groups wait here until finish().
 void KeyStrings::add(std::uint64_t key, std::uint8_t signal, std::string_view value) {
   char *at = bytes_.room(value.size());
   if (!value.empty())
@@ -1002,10 +999,6 @@ void KeyStrings::compact() {
   for (const auto &kv : sorted)
     kept.add(kv.key, kv.signal, kv.value);
   *this = std::move(kept);
-}
-
-void StoreWriter::compact_keys() {
-  keys_.compact(); // the keys of all groups wait here: no room for a group's duplicates
 }
 
 // Appends this group's per-partition counts (rank order is partition order) on rank 0.

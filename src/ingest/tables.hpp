@@ -107,7 +107,6 @@ public:
   StoreCounts finish(const IngestSummary &summary, PhaseTimes &times);
 
 private:
-  void compact_keys();
   void collect_counts(std::vector<std::uint64_t> &all,
                       const std::vector<std::uint64_t> &owned_counts);
 
